@@ -1,0 +1,293 @@
+"""The validated archive as one catalog: relations resolved both ways, and every listing page."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from slugify import slugify
+
+from memoria.content import (
+    ID_PATTERN,
+    ContentErrors,
+    Entry,
+    EventFields,
+    PressFields,
+    Problem,
+    RecordingFields,
+    SECTIONS,
+    load_archive,
+)
+from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, country_name, t
+
+PAGE_SIZE = 20
+HOME_LATEST = 5
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A generated page: which entries it lists, in what order, and how it is titled."""
+
+    uri: str  # e.g. "press/index.md", "press/page/2/index.md", "topics/women/index.md"
+    kind: str  # home, section, year, topic, country, organisation, index-of-topics, ...
+    title: dict[str, str]
+    entries: tuple[Entry, ...] = ()
+    section: str | None = None
+    page: int = 1
+    pages: int = 1
+    groups: tuple[tuple[str, str, int], ...] = ()  # (label key, listing uri, count) for indexes
+
+    def source_uri(self, lang: str) -> str:
+        return f"{self.uri[: -len('.md')]}.{lang}.md"
+
+
+@dataclass
+class Catalog:
+    """Entries by section and id, with the reverse relations filled in."""
+
+    entries: list[Entry]
+    by_id: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    press_of_event: dict[str, list[Entry]] = field(default_factory=lambda: defaultdict(list))
+    recordings_of_event: dict[str, list[Entry]] = field(default_factory=lambda: defaultdict(list))
+    press_of_recording: dict[str, list[Entry]] = field(default_factory=lambda: defaultdict(list))
+    topic_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def section(self, name: str) -> list[Entry]:
+        """Entries of a section, newest first, ties broken by id so the order is stable."""
+        return sorted(
+            (e for e in self.entries if e.section == name),
+            key=lambda e: (e.sort_date, e.id),
+            reverse=True,
+        )
+
+    def get(self, section: str, entry_id: str) -> Entry | None:
+        return self.by_id.get(section, {}).get(entry_id)
+
+    def event_of(self, entry: Entry) -> Entry | None:
+        event_id = getattr(entry.english, "event", None)
+        if event_id:
+            return self.get("events", event_id)
+        if entry.section == "recordings":  # named only by the event's own list
+            for candidate_id, recordings in self.recordings_of_event.items():
+                if entry in recordings:
+                    return self.get("events", candidate_id)
+        return None
+
+    def recordings_of(self, entry: Entry) -> list[Entry]:
+        """Recordings named by a press release or event, plus (for events) those naming it."""
+        found: dict[str, Entry] = {}
+        for rec_id in getattr(entry.english, "recordings", []):
+            rec = self.get("recordings", rec_id)
+            if rec is not None:
+                found[rec.id] = rec
+        if entry.section == "events":
+            for rec in self.recordings_of_event.get(entry.id, []):
+                found.setdefault(rec.id, rec)
+        named = list(found.values())[: len(getattr(entry.english, "recordings", []))]
+        others = sorted(list(found.values())[len(named) :], key=_recording_order)
+        return [*named, *others]
+
+    def press_of(self, entry: Entry) -> list[Entry]:
+        if entry.section == "events":
+            return self.press_of_event.get(entry.id, [])
+        if entry.section == "recordings":
+            return self.press_of_recording.get(entry.id, [])
+        return []
+
+    def topic_slugs(self, entry: Entry) -> list[str]:
+        return [slugify(topic) for topic in entry.english.topics]
+
+    def topic_label(self, slug: str, lang: str) -> str:
+        labels = self.topic_labels.get(slug, {})
+        return labels.get(lang) or labels.get(DEFAULT_LANGUAGE) or slug
+
+    def countries_of(self, entry: Entry) -> list[str]:
+        english = entry.english
+        if isinstance(english, PressFields):
+            return list(english.countries)
+        if isinstance(english, EventFields):
+            codes = [english.country] if english.country else []
+            return list(dict.fromkeys([*codes, *english.participant_countries]))
+        return []
+
+    def organisations_of(self, entry: Entry) -> list[str]:
+        english = entry.english
+        if isinstance(english, PressFields):
+            return list(english.organisations)
+        if isinstance(english, EventFields):
+            return list(dict.fromkeys([*english.organisers, *english.sponsors]))
+        return []
+
+    # --- generated pages ---------------------------------------------------------------
+
+    def listings(self) -> list[Listing]:
+        """Every generated page: home, sections (paginated), years, topics, countries, organisations."""
+        pages: list[Listing] = [self._home()]
+        for section in SECTIONS:
+            entries = self.section(section)
+            pages.extend(_paginate(f"{section}", "section", _titles(f"section.{section}"), entries, section))
+            if section != "recordings":
+                by_year: dict[int, list[Entry]] = defaultdict(list)
+                for entry in entries:
+                    by_year[entry.sort_date.year].append(entry)
+                for year, year_entries in sorted(by_year.items(), reverse=True):
+                    title = {
+                        lang: t("listing.year", lang, section=t(f"section.{section}", lang), year=year)
+                        for lang in LANGUAGES
+                    }
+                    pages.extend(_paginate(f"{section}/{year}", "year", title, year_entries, section))
+        pages.extend(self._grouped("topics", "topic", self._entries_by(self.topic_slugs), self._topic_title))
+        pages.extend(
+            self._grouped(
+                "countries",
+                "country",
+                self._entries_by(lambda e: [c.lower() for c in self.countries_of(e)]),
+                lambda code: {lang: country_name(code, lang) for lang in LANGUAGES},
+            )
+        )
+        organisation_names: dict[str, str] = {}
+        for entry in self.entries:
+            for name in self.organisations_of(entry):
+                organisation_names.setdefault(slugify(name), name)
+        pages.extend(
+            self._grouped(
+                "organisations",
+                "organisation",
+                self._entries_by(lambda e: [slugify(n) for n in self.organisations_of(e)]),
+                lambda slug: {lang: organisation_names[slug] for lang in LANGUAGES},
+            )
+        )
+        return pages
+
+    def _topic_title(self, slug: str) -> dict[str, str]:
+        return {lang: self.topic_label(slug, lang) for lang in LANGUAGES}
+
+    def _entries_by(self, keys_of) -> dict[str, list[Entry]]:  # type: ignore[no-untyped-def]
+        grouped: dict[str, list[Entry]] = defaultdict(list)
+        for entry in sorted(self.entries, key=lambda e: (e.sort_date, e.id), reverse=True):
+            for key in keys_of(entry):
+                grouped[key].append(entry)
+        return grouped
+
+    def _grouped(self, folder: str, kind: str, grouped: dict[str, list[Entry]], title_of) -> list[Listing]:  # type: ignore[no-untyped-def]
+        pages: list[Listing] = []
+        groups = []
+        for key in sorted(grouped, key=lambda k: title_of(k)[DEFAULT_LANGUAGE].casefold()):
+            title = title_of(key)
+            groups.append((key, f"{folder}/{key}/index.md", len(grouped[key])))
+            per_lang = {lang: t(f"listing.{kind}", lang, name=title[lang]) for lang in LANGUAGES}
+            pages.extend(_paginate(f"{folder}/{key}", kind, per_lang, grouped[key], None))
+        pages.insert(
+            0,
+            Listing(
+                uri=f"{folder}/index.md",
+                kind=f"index-of-{folder}",
+                title=_titles(f"listing.{folder}"),
+                groups=tuple(groups),
+            ),
+        )
+        return pages
+
+    def _home(self) -> Listing:
+        latest = [*self.section("press")[:HOME_LATEST], *self.section("events")[:HOME_LATEST]]
+        latest += self.section("recordings")[:HOME_LATEST]
+        return Listing(uri="index.md", kind="home", title=_titles("home.title"), entries=tuple(latest))
+
+
+def _recording_order(entry: Entry) -> tuple[object, ...]:
+    english = entry.english
+    assert isinstance(english, RecordingFields)
+    return (english.recorded, english.part or 0, entry.id)
+
+
+def _titles(key: str) -> dict[str, str]:
+    return {lang: t(key, lang) for lang in LANGUAGES}
+
+
+def _paginate(
+    folder: str, kind: str, title: dict[str, str], entries: list[Entry], section: str | None
+) -> list[Listing]:
+    pages = max(1, math.ceil(len(entries) / PAGE_SIZE))
+    out = []
+    for number in range(1, pages + 1):
+        uri = f"{folder}/index.md" if number == 1 else f"{folder}/page/{number}/index.md"
+        chunk = tuple(entries[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
+        out.append(Listing(uri, kind, title, chunk, section, number, pages))
+    return out
+
+
+def _reference_problems(catalog: Catalog) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def report(entry: Entry, field_name: str, index: int | None, message: str) -> None:
+        source = entry.sources[DEFAULT_LANGUAGE]
+        loc: tuple[str | int, ...] = (field_name,) if index is None else (field_name, index)
+        name = field_name if index is None else f"{field_name}.{index}"
+        problems.append(Problem(source.display_path, source.front_matter.line_of(loc), name, message))
+
+    for entry in catalog.entries:
+        english = entry.english
+        event_id = getattr(english, "event", None)
+        if event_id and catalog.get("events", event_id) is None:
+            known = ", ".join(sorted(catalog.by_id.get("events", {}))) or "none yet"
+            report(entry, "event", None, f'unknown event id "{event_id}": known events are {known}')
+        for index, rec_id in enumerate(getattr(english, "recordings", [])):
+            if catalog.get("recordings", rec_id) is None:
+                report(entry, "recordings", index, f'unknown recording id "{rec_id}": create docs/recordings/{rec_id}.en.md or fix the id')
+    return problems
+
+
+def build_catalog(entries: Iterable[Entry]) -> tuple[Catalog, list[Problem]]:
+    """Index entries, check ids and references, and fill in reverse relations."""
+    catalog = Catalog(entries=list(entries))
+    problems: list[Problem] = []
+    for entry in catalog.entries:
+        source = entry.sources[DEFAULT_LANGUAGE]
+        if not ID_PATTERN.match(entry.id):
+            problems.append(
+                Problem(source.display_path, 1, "id", f'the file name gives the id "{entry.id}", which is not URL-safe: rename the file with lowercase letters, digits and hyphens, or set id:')
+            )
+        seen = catalog.by_id.setdefault(entry.section, {})
+        if entry.id in seen:
+            first = seen[entry.id].sources[DEFAULT_LANGUAGE].display_path
+            problems.append(
+                Problem(source.display_path, source.front_matter.line_of(("id",)), "id", f'duplicate id "{entry.id}": {first} uses it already; choose another id')
+            )
+            continue
+        seen[entry.id] = entry
+    problems.extend(_reference_problems(catalog))
+
+    for entry in catalog.section("press"):
+        if isinstance(entry.english, PressFields):
+            if entry.english.event:
+                catalog.press_of_event[entry.english.event].append(entry)
+            for rec_id in entry.english.recordings:
+                catalog.press_of_recording[rec_id].append(entry)
+    for entry in catalog.section("recordings"):
+        if isinstance(entry.english, RecordingFields) and entry.english.event:
+            catalog.recordings_of_event[entry.english.event].append(entry)
+    for entry in catalog.section("events"):
+        for rec_id in getattr(entry.english, "recordings", []):
+            rec = catalog.get("recordings", rec_id)
+            if rec is not None and rec not in catalog.recordings_of_event[entry.id]:
+                catalog.recordings_of_event[entry.id].append(rec)
+    for entry in catalog.entries:
+        for lang in LANGUAGES:
+            for slug, label in zip(catalog.topic_slugs(entry), entry.in_language(lang).topics):
+                catalog.topic_labels.setdefault(slug, {}).setdefault(lang, label)
+    return catalog, problems
+
+
+def load_catalog(docs_dir: Path) -> Catalog:
+    """Load, validate and index the archive, raising ContentErrors with every error found."""
+    result = load_archive(docs_dir)
+    catalog, problems = build_catalog(result.entries)
+    errors = sorted([*result.errors, *problems])
+    if errors:
+        raise ContentErrors(errors)
+    catalog.warnings = sorted(result.warnings)
+    return catalog

@@ -1,0 +1,585 @@
+"""Front matter → typed entries: the three kinds, translation inheritance, and problems for people."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from memoria.frontmatter import FrontMatter, FrontMatterError, parse_front_matter
+from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, is_country_code, is_language_code
+
+ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SECTIONS = ("press", "events", "recordings")
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, worded as `file:line: field: what is wrong, what to do`."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}"
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class ContentErrors(Exception):
+    """Raised with every problem at once when the archive cannot be built."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+# --- field types -----------------------------------------------------------------------
+
+
+def _parse_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not DATE_PATTERN.match(value.strip()):
+        raise PydanticCustomError("memoria_date", 'expected YYYY-MM-DD, got "{got}"', {"got": value})
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as error:
+        raise PydanticCustomError(
+            "memoria_date",
+            'impossible date "{got}" ({why}): give a real date as YYYY-MM-DD',
+            {"got": value, "why": str(error)},
+        ) from None
+
+
+def _parse_id(value: Any) -> str:
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        raise PydanticCustomError(
+            "memoria_id",
+            'invalid id "{got}": use lowercase letters, digits and hyphens, e.g. "roundtable-2014-part-1"',
+            {"got": value},
+        )
+    return value
+
+
+def _parse_country(value: Any) -> str:
+    if not isinstance(value, str) or not is_country_code(value):
+        raise PydanticCustomError(
+            "memoria_country",
+            'unknown country code "{got}": use an ISO 3166 two-letter code such as MX or GT',
+            {"got": value},
+        )
+    return value.upper()
+
+
+def _parse_language(value: Any) -> str:
+    if not isinstance(value, str) or not is_language_code(value.lower()):
+        raise PydanticCustomError(
+            "memoria_language",
+            'unknown language code "{got}": use an ISO 639-1 code such as es or en',
+            {"got": value},
+        )
+    return value.lower()
+
+
+def _parse_url(value: Any) -> str:
+    if not isinstance(value, str) or not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
+        raise PydanticCustomError(
+            "memoria_url",
+            'not a web address: "{got}": give a full http:// or https:// URL',
+            {"got": value},
+        )
+    return value
+
+
+def _parse_duration(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and re.match(r"^(\d+:)?\d{1,2}:\d{2}$", value):
+        seconds = 0
+        for part in value.split(":"):
+            seconds = seconds * 60 + int(part)
+        return seconds
+    raise PydanticCustomError(
+        "memoria_duration",
+        'expected a duration in seconds or as H:MM:SS, got "{got}"',
+        {"got": value},
+    )
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_parse_date)]
+EntryId = Annotated[str, BeforeValidator(_parse_id)]
+CountryCode = Annotated[str, BeforeValidator(_parse_country)]
+LanguageCode = Annotated[str, BeforeValidator(_parse_language)]
+WebUrl = Annotated[str, BeforeValidator(_parse_url)]
+Duration = Annotated[int, BeforeValidator(_parse_duration)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True, str_strip_whitespace=True)
+
+
+class Contact(_Model):
+    name: str
+    role: str | None = None
+    email: str | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not EMAIL_PATTERN.match(value):
+            raise PydanticCustomError(
+                "memoria_email", 'not an e-mail address: "{got}"', {"got": value}
+            )
+        return value
+
+
+class Speaker(_Model):
+    name: str
+    role: str | None = None
+    organisation: str | None = None
+
+
+class Document(_Model):
+    title: str
+    url: WebUrl
+
+
+class Caption(_Model):
+    """A WebVTT file for a recording; `file` is relative to the recording's media folder."""
+
+    file: str
+    language: LanguageCode
+    label: str | None = None
+
+    @field_validator("file")
+    @classmethod
+    def _safe_file(cls, value: str) -> str:
+        if not value.endswith(".vtt") or "/" in value or "\\" in value or value.startswith("."):
+            raise PydanticCustomError(
+                "memoria_caption",
+                'caption file "{got}" must be a plain file name ending in .vtt',
+                {"got": value},
+            )
+        return value
+
+
+class EntryFields(_Model):
+    """Fields every kind shares."""
+
+    id: EntryId | None = None
+    title: str
+    summary: str | None = None
+    topics: list[str] = []
+    updated: IsoDate | None = None
+
+    #: fields a translation may carry; every other field is inherited from English
+    TRANSLATABLE: ClassVar[frozenset[str]] = frozenset({"title", "summary", "topics"})
+    #: inside lists of mappings, the sub-fields a translation may change
+    TRANSLATABLE_SUBFIELDS: ClassVar[dict[str, frozenset[str]]] = {}
+
+
+class PressFields(EntryFields):
+    date: IsoDate
+    summary: str
+    dateline: str | None = None
+    organisations: list[str] = []
+    countries: list[CountryCode] = []
+    contacts: list[Contact] = []
+    event: EntryId | None = None
+    recordings: list[EntryId] = []
+
+    TRANSLATABLE = frozenset({"title", "summary", "topics", "dateline", "contacts"})
+    TRANSLATABLE_SUBFIELDS = {"contacts": frozenset({"role"})}
+
+
+class EventFields(EntryFields):
+    date: IsoDate
+    end_date: IsoDate | None = None
+    venue: str | None = None
+    city: str | None = None
+    country: CountryCode | None = None
+    organisers: list[str] = []
+    sponsors: list[str] = []
+    speakers: list[Speaker] = []
+    participant_countries: list[CountryCode] = []
+    recordings: list[EntryId] = []
+    documents: list[Document] = []
+
+    TRANSLATABLE = frozenset(
+        {"title", "summary", "topics", "venue", "city", "speakers", "documents"}
+    )
+    TRANSLATABLE_SUBFIELDS = {"speakers": frozenset({"role"}), "documents": frozenset({"title"})}
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> EventFields:
+        if self.end_date is not None and self.end_date < self.date:
+            raise PydanticCustomError(
+                "memoria_end_date", "end_date is before date: an event cannot end before it starts"
+            )
+        return self
+
+
+class RecordingFields(EntryFields):
+    id: EntryId
+    language: LanguageCode
+    event: EntryId | None = None
+    part: int | None = None
+    parts: int | None = None
+    recorded: IsoDate
+    source_url: WebUrl
+    alternate_urls: list[WebUrl] = []
+    platform: str | None = None
+    duration: Duration | None = None
+    captions: list[Caption] = []
+
+    TRANSLATABLE = frozenset({"title", "summary", "topics", "captions"})
+    TRANSLATABLE_SUBFIELDS = {"captions": frozenset({"label"})}
+
+    @model_validator(mode="after")
+    def _part_within_parts(self) -> RecordingFields:
+        if self.part is not None and self.parts is not None and not 1 <= self.part <= self.parts:
+            raise PydanticCustomError(
+                "memoria_part", "part must be between 1 and parts"
+            )
+        return self
+
+
+FIELDS_BY_SECTION: dict[str, type[EntryFields]] = {
+    "press": PressFields,
+    "events": EventFields,
+    "recordings": RecordingFields,
+}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One language's Markdown file of an entry."""
+
+    path: Path
+    display_path: str
+    lang: str
+    front_matter: FrontMatter
+
+    @property
+    def body(self) -> str:
+        return self.front_matter.body
+
+
+@dataclass
+class Entry:
+    """One archive entry in every language it has (a file of its own or inherited English)."""
+
+    section: str
+    id: str
+    norm_uri: str
+    fields: dict[str, EntryFields]
+    sources: dict[str, SourceFile]
+
+    @property
+    def english(self) -> EntryFields:
+        return self.fields[DEFAULT_LANGUAGE]
+
+    def is_translated(self, lang: str) -> bool:
+        return lang in self.sources
+
+    def in_language(self, lang: str) -> EntryFields:
+        """The entry as a reader of `lang` sees it (English fields where untranslated)."""
+        return self.fields.get(lang, self.english)
+
+    def source_uri(self, lang: str) -> str:
+        """Path below docs/ of the file shown to readers of `lang` (English if untranslated)."""
+        shown = lang if lang in self.sources else DEFAULT_LANGUAGE
+        stem = self.norm_uri[: -len(".md")]
+        return f"{stem}.{shown}.md"
+
+    @property
+    def sort_date(self) -> dt.date:
+        english = self.english
+        return getattr(english, "date", None) or getattr(english, "recorded")  # type: ignore[no-any-return]
+
+
+@dataclass
+class LoadResult:
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+
+# --- loading ---------------------------------------------------------------------------
+
+
+def display_path(path: Path) -> str:
+    """A path as people type it: relative to the working directory when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def _split_language(name: str) -> tuple[str, str | None]:
+    """`slug.es.md` → (`slug`, `es`); `slug.md` → (`slug`, None)."""
+    stem = name[: -len(".md")]
+    if "." in stem:
+        base, _, suffix = stem.rpartition(".")
+        return base, suffix
+    return stem, None
+
+
+def entry_files(docs_dir: Path) -> Iterable[tuple[str, Path]]:
+    """Every Markdown entry file below the three section folders, sorted, with its section."""
+    for section in SECTIONS:
+        root = docs_dir / section
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*.md")):
+            if path.name.startswith("index.") or path.name == "index.md":
+                continue
+            yield section, path
+
+
+def _pydantic_problems(
+    error: ValidationError, source: SourceFile, only_fields: Iterable[str] | None = None
+) -> list[Problem]:
+    wanted = set(only_fields) if only_fields is not None else None
+    problems = []
+    for item in error.errors():
+        loc = tuple(item["loc"])
+        name = ".".join(str(part) for part in loc)
+        if wanted is not None and loc and loc[0] not in wanted:
+            continue
+        kind = item["type"]
+        got = item.get("input")
+        if kind == "missing":
+            message = f"required field is missing: add '{loc[-1]}:' to the front matter"
+            line = source.front_matter.line_of(loc[:-1]) if len(loc) > 1 else 1
+        else:
+            line = source.front_matter.line_of(loc)
+            if kind.startswith("memoria_"):
+                message = item["msg"]
+            elif kind in ("string_type",):
+                message = f"expected text, got {_describe(got)}"
+            elif kind in ("list_type",):
+                message = f"expected a list ('- item' lines), got {_describe(got)}"
+            elif kind in ("int_type", "int_parsing", "int_from_float"):
+                message = f"expected a whole number, got {_describe(got)}"
+            elif kind in ("model_type", "model_attributes_type", "dict_type"):
+                message = f"expected 'key: value' fields, got {_describe(got)}"
+            else:
+                message = item["msg"]
+        if not loc:
+            name = ""
+            line = source.front_matter.line_of(())
+        problems.append(Problem(source.display_path, line, name, message))
+    return problems
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return f'"{value}"'
+
+
+def _unknown_field_warnings(source: SourceFile, model: type[EntryFields], translation: bool) -> list[Problem]:
+    known = set(model.model_fields)
+    problems = []
+    for key in source.front_matter.values:
+        if key not in known:
+            line = source.front_matter.line_of((key,))
+            hint = ", ".join(sorted(known))
+            problems.append(
+                Problem(
+                    source.display_path,
+                    line,
+                    str(key),
+                    f"unknown field (a typo?): the fields of this kind are {hint}",
+                    Severity.WARNING,
+                )
+            )
+    return problems
+
+
+def _merge_translation(
+    english: SourceFile, translation: SourceFile, model: type[EntryFields]
+) -> tuple[dict[str, Any], list[Problem]]:
+    """English values overlaid with the translatable values of `translation`; conflicts are problems."""
+    merged = dict(english.front_matter.values)
+    problems: list[Problem] = []
+    for key, value in translation.front_matter.values.items():
+        if key not in model.model_fields:
+            continue
+        line = translation.front_matter.line_of((key,))
+        english_value = english.front_matter.values.get(key)
+        subfields = model.TRANSLATABLE_SUBFIELDS.get(key)
+        if subfields is not None:
+            conflict = _list_conflict(english_value, value, subfields)
+            if conflict:
+                problems.append(
+                    Problem(translation.display_path, line, key, f"{conflict}; the English file {english.display_path} defines it")
+                )
+                continue
+            merged[key] = value
+        elif key in model.TRANSLATABLE:
+            if key == "topics" and isinstance(english_value, list) and isinstance(value, list) and len(value) != len(english_value):
+                problems.append(
+                    Problem(
+                        translation.display_path,
+                        line,
+                        key,
+                        f"has {len(value)} topics but the English file has {len(english_value)}: translate each English topic, in the same order",
+                    )
+                )
+                continue
+            merged[key] = value
+        elif english_value is None or english_value != value:
+            shown = "is not set" if english_value is None else f"says {english_value!r}"
+            problems.append(
+                Problem(
+                    translation.display_path,
+                    line,
+                    key,
+                    f"conflicts with the English file ({english.display_path} {shown}): "
+                    f"'{key}' is language-neutral; set it only in the English file and remove it here",
+                )
+            )
+    return merged, problems
+
+
+def _list_conflict(english_value: Any, value: Any, translatable: frozenset[str]) -> str | None:
+    """Why a translated list of mappings cannot stand beside its English original, if it cannot."""
+    if not isinstance(value, list) or not isinstance(english_value, list):
+        return None if english_value is None and not isinstance(value, list) else (
+            "must be a list matching the English one item for item"
+        )
+    if len(value) != len(english_value):
+        return f"has {len(value)} items but the English file has {len(english_value)}: translate each item, in the same order"
+    for index, (ours, theirs) in enumerate(zip(value, english_value)):
+        if not isinstance(ours, dict) or not isinstance(theirs, dict):
+            continue
+        for sub, sub_value in ours.items():
+            if sub not in translatable and theirs.get(sub) != sub_value:
+                return f"item {index + 1}: '{sub}' differs from English; only {', '.join(sorted(translatable))} may be translated"
+    return None
+
+
+def _read(path: Path, lang: str) -> tuple[SourceFile | None, Problem | None]:
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return None, Problem(shown, 1, "", "not UTF-8 text: save the file as UTF-8")
+    try:
+        front_matter = parse_front_matter(text)
+    except FrontMatterError as error:
+        return None, Problem(shown, error.line, "", error.message)
+    return SourceFile(path, shown, lang, front_matter), None
+
+
+def load_archive(docs_dir: Path) -> LoadResult:
+    """Read and validate every entry below `docs_dir`; every problem is collected, none raised."""
+    result = LoadResult()
+    groups: dict[tuple[str, str], dict[str, Path]] = {}
+    for section, path in entry_files(docs_dir):
+        base, lang = _split_language(path.name)
+        if lang not in LANGUAGES:
+            result.problems.append(
+                Problem(
+                    display_path(path),
+                    1,
+                    "",
+                    f"file name must end in .en.md or .es.md (got '{path.name}'): rename it to '{base}.en.md'",
+                )
+            )
+            continue
+        norm = (path.parent / f"{base}.md").relative_to(docs_dir).as_posix()
+        groups.setdefault((section, norm), {})[lang] = path
+
+    for (section, norm), paths in sorted(groups.items()):
+        model = FIELDS_BY_SECTION[section]
+        if DEFAULT_LANGUAGE not in paths:
+            for lang, path in paths.items():
+                english_name = path.name.replace(f".{lang}.md", f".{DEFAULT_LANGUAGE}.md")
+                result.problems.append(
+                    Problem(
+                        display_path(path),
+                        1,
+                        "",
+                        f"translation with no English original: create {english_name} beside it "
+                        "(language-neutral fields live in the English file)",
+                    )
+                )
+            continue
+        english, problem = _read(paths[DEFAULT_LANGUAGE], DEFAULT_LANGUAGE)
+        if english is None:
+            result.problems.append(problem)  # type: ignore[arg-type]
+            continue
+        sources = {DEFAULT_LANGUAGE: english}
+        result.problems.extend(_unknown_field_warnings(english, model, translation=False))
+        try:
+            english_fields = model.model_validate(english.front_matter.values)
+        except ValidationError as error:
+            result.problems.extend(_pydantic_problems(error, english))
+            continue
+        fields_by_lang: dict[str, EntryFields] = {DEFAULT_LANGUAGE: english_fields}
+        for lang, path in paths.items():
+            if lang == DEFAULT_LANGUAGE:
+                continue
+            translation, problem = _read(path, lang)
+            if translation is None:
+                result.problems.append(problem)  # type: ignore[arg-type]
+                continue
+            result.problems.extend(_unknown_field_warnings(translation, model, translation=True))
+            merged, conflicts = _merge_translation(english, translation, model)
+            result.problems.extend(conflicts)
+            try:
+                fields_by_lang[lang] = model.model_validate(merged)
+            except ValidationError as error:
+                result.problems.extend(
+                    _pydantic_problems(error, translation, only_fields=translation.front_matter.values)
+                )
+                continue
+            sources[lang] = translation
+        stem = Path(norm).stem
+        entry_id = english_fields.id or stem
+        result.entries.append(
+            Entry(section=section, id=entry_id, norm_uri=norm, fields=fields_by_lang, sources=sources)
+        )
+    return result

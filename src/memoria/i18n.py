@@ -1,0 +1,147 @@
+"""Every string Memoria adds to a page, in both languages, plus Babel-backed localisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+
+LANGUAGES = ("en", "es")
+DEFAULT_LANGUAGE = "en"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "home.title": {"en": "Archive", "es": "Archivo"},
+    "home.intro": {
+        "en": "Press releases, event summaries and the recordings this archive keeps.",
+        "es": "Comunicados de prensa, resúmenes de eventos y las grabaciones que este archivo conserva.",
+    },
+    "home.latest_press": {"en": "Latest press releases", "es": "Últimos comunicados"},
+    "home.latest_events": {"en": "Latest events", "es": "Últimos eventos"},
+    "home.recordings": {"en": "Recordings", "es": "Grabaciones"},
+    "home.browse": {"en": "Browse", "es": "Explorar"},
+    "section.press": {"en": "Press releases", "es": "Comunicados de prensa"},
+    "section.events": {"en": "Events", "es": "Eventos"},
+    "section.recordings": {"en": "Recordings", "es": "Grabaciones"},
+    "kind.press": {"en": "Press release", "es": "Comunicado de prensa"},
+    "kind.events": {"en": "Event", "es": "Evento"},
+    "kind.recordings": {"en": "Recording", "es": "Grabación"},
+    "listing.topics": {"en": "Topics", "es": "Temas"},
+    "listing.countries": {"en": "Countries", "es": "Países"},
+    "listing.organisations": {"en": "Organisations", "es": "Organizaciones"},
+    "listing.years": {"en": "By year", "es": "Por año"},
+    "listing.topic": {"en": "Topic: {name}", "es": "Tema: {name}"},
+    "listing.country": {"en": "Country: {name}", "es": "País: {name}"},
+    "listing.organisation": {"en": "Organisation: {name}", "es": "Organización: {name}"},
+    "listing.year": {"en": "{section}, {year}", "es": "{section}, {year}"},
+    "listing.empty": {"en": "Nothing here yet.", "es": "Todavía no hay nada aquí."},
+    "listing.count": {"en": "{count} entries", "es": "{count} entradas"},
+    "listing.page": {"en": "Page {page} of {pages}", "es": "Página {page} de {pages}"},
+    "listing.newer": {"en": "Newer", "es": "Más recientes"},
+    "listing.older": {"en": "Older", "es": "Más antiguos"},
+    "listing.all": {"en": "See all", "es": "Ver todo"},
+    "listing.pagination": {"en": "Pages", "es": "Páginas"},
+    "field.date": {"en": "Date", "es": "Fecha"},
+    "field.dates": {"en": "Dates", "es": "Fechas"},
+    "field.dateline": {"en": "Place", "es": "Lugar"},
+    "field.organisations": {"en": "Organisations", "es": "Organizaciones"},
+    "field.topics": {"en": "Topics", "es": "Temas"},
+    "field.countries": {"en": "Countries", "es": "Países"},
+    "field.contacts": {"en": "Contacts", "es": "Contactos"},
+    "field.venue": {"en": "Venue", "es": "Lugar"},
+    "field.location": {"en": "Location", "es": "Ubicación"},
+    "field.organisers": {"en": "Organisers", "es": "Organizadores"},
+    "field.sponsors": {"en": "Sponsors", "es": "Patrocinadores"},
+    "field.speakers": {"en": "Speakers", "es": "Ponentes"},
+    "field.participant_countries": {"en": "Participants from", "es": "Participantes de"},
+    "field.documents": {"en": "Documents", "es": "Documentos"},
+    "field.language": {"en": "Language of the speech", "es": "Idioma de la grabación"},
+    "field.recorded": {"en": "Recorded", "es": "Grabado"},
+    "field.duration": {"en": "Duration", "es": "Duración"},
+    "field.part": {"en": "Part", "es": "Parte"},
+    "field.part_of": {"en": "Part {part} of {parts}", "es": "Parte {part} de {parts}"},
+    "field.platform": {"en": "Original platform", "es": "Plataforma original"},
+    "field.source_url": {"en": "Original address", "es": "Dirección original"},
+    "field.alternate_urls": {"en": "Other copies", "es": "Otras copias"},
+    "related.event": {"en": "Event", "es": "Evento"},
+    "related.press": {"en": "Press releases", "es": "Comunicados de prensa"},
+    "related.recordings": {"en": "Recordings", "es": "Grabaciones"},
+    "fallback.notice": {
+        "en": "This page has not been translated yet; it is shown in English.",
+        "es": "Esta página aún no está traducida; se muestra en inglés.",
+    },
+    "notfound.title": {"en": "Page not found", "es": "Página no encontrada"},
+    "notfound.text": {
+        "en": "The page you asked for is not in this archive. Try the search or the home page.",
+        "es": "La página que busca no está en este archivo. Pruebe la búsqueda o la portada.",
+    },
+    "notfound.home": {"en": "Go to the home page", "es": "Ir a la portada"},
+    "status.online": {"en": "Online", "es": "En línea"},
+    "status.rescued": {"en": "Rescued", "es": "Rescatada"},
+    "status.endangered": {"en": "Endangered", "es": "En peligro"},
+    "status.lost": {"en": "Lost", "es": "Perdida"},
+    "status.unknown": {"en": "Not checked", "es": "Sin comprobar"},
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """Translate `key` into `lang`, falling back to English, formatting `values` in."""
+    try:
+        table = MESSAGES[key]
+    except KeyError as error:
+        raise KeyError(f"no translation for message {key!r}") from error
+    text = table.get(lang) or table[DEFAULT_LANGUAGE]
+    return text.format(**values) if values else text
+
+
+def messages_for(lang: str) -> dict[str, str]:
+    """The whole table in one language, for templates."""
+    return {key: t(key, lang) for key in MESSAGES}
+
+
+@lru_cache(maxsize=None)
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+def format_date(value: dt.date, lang: str) -> str:
+    """A date as a reader of `lang` writes it: '25 August 2014', '25 de agosto de 2014'."""
+    pattern = "d MMMM y"
+    if lang == "es":
+        pattern = "d 'de' MMMM 'de' y"
+    return babel_format_date(value, format=pattern, locale=_locale(lang))
+
+
+def format_date_range(start: dt.date, end: dt.date | None, lang: str) -> str:
+    """A single date, or 'start – end' when the event lasted several days."""
+    if end is None or end == start:
+        return format_date(start, lang)
+    return f"{format_date(start, lang)} – {format_date(end, lang)}"
+
+
+def country_name(code: str, lang: str) -> str:
+    """The localised name of an ISO 3166 alpha-2 code."""
+    return _locale(lang).territories.get(code.upper(), code.upper())
+
+
+def is_country_code(code: str) -> bool:
+    """True for an ISO 3166 alpha-2 country code Babel knows (not a numeric region)."""
+    return len(code) == 2 and code.isalpha() and code.upper() in _locale("en").territories
+
+
+def language_name(code: str, lang: str) -> str:
+    """The localised name of an ISO 639-1 language code, e.g. 'español'."""
+    return _locale(lang).languages.get(code, code)
+
+
+def is_language_code(code: str) -> bool:
+    """True for a two-letter language code Babel knows."""
+    return len(code) == 2 and code in _locale("en").languages
+
+
+def format_duration(seconds: int) -> str:
+    """Seconds as H:MM:SS (or M:SS), the same in both languages."""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -1,0 +1,225 @@
+"""Ready-to-render data for templates: metadata rows, related entries, listing items.
+
+Engine-independent: the adapter passes `url_of`, which turns an entry or listing into a URL.
+Every value here is plain text; templates escape it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from slugify import slugify
+
+from memoria.catalog import Catalog, Listing
+from memoria.content import Entry, EventFields, PressFields, RecordingFields
+from memoria.i18n import (
+    country_name,
+    format_date,
+    format_date_range,
+    format_duration,
+    language_name,
+    t,
+)
+
+UrlOf = Callable[[str], str]  # source uri below docs/ → URL relative to the current page
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    values: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One entry in a listing: what a reader needs to decide whether to open it."""
+
+    title: str
+    url: str
+    section: str
+    kind_label: str
+    date: str
+    date_iso: str
+    summary: str | None
+    place: str | None
+    untranslated: bool
+
+
+@dataclass
+class EntryView:
+    section: str
+    kind_label: str
+    rows: list[Row] = field(default_factory=list)
+    related: list[Row] = field(default_factory=list)
+
+
+@dataclass
+class ListingView:
+    kind: str
+    items: list[Item]
+    groups: list[Link]
+    page: int
+    pages: int
+    newer_url: str | None
+    older_url: str | None
+    page_label: str
+    home_sections: list[tuple[str, str, list[Item]]] = field(default_factory=list)
+
+
+def _listing_uri(folder_uri: str, lang: str) -> str:
+    return f"{folder_uri[: -len('.md')]}.{lang}.md"
+
+
+def item_for(entry: Entry, lang: str, url_of: UrlOf) -> Item:
+    fields = entry.in_language(lang)
+    place: str | None = None
+    if isinstance(fields, PressFields):
+        place = fields.dateline
+        date = format_date(fields.date, lang)
+        iso = fields.date.isoformat()
+    elif isinstance(fields, EventFields):
+        place = ", ".join(
+            x for x in (fields.city, country_name(fields.country, lang) if fields.country else None) if x
+        ) or None
+        date = format_date_range(fields.date, fields.end_date, lang)
+        iso = fields.date.isoformat()
+    else:
+        assert isinstance(fields, RecordingFields)
+        date = format_date(fields.recorded, lang)
+        iso = fields.recorded.isoformat()
+        if fields.part and fields.parts:
+            place = t("field.part_of", lang, part=fields.part, parts=fields.parts)
+    return Item(
+        title=fields.title,
+        url=url_of(entry.source_uri(lang)),
+        section=entry.section,
+        kind_label=t(f"kind.{entry.section}", lang),
+        date=date,
+        date_iso=iso,
+        summary=fields.summary,
+        place=place,
+        untranslated=not entry.is_translated(lang),
+    )
+
+
+def listing_view(catalog: Catalog, listing: Listing, lang: str, url_of: UrlOf) -> ListingView:
+    items = [item_for(entry, lang, url_of) for entry in listing.entries]
+    base = listing.uri.split("/page/")[0]
+    if base == "index.md":
+        base_folder = ""
+    else:
+        base_folder = base[: -len("/index.md")]
+
+    def page_uri(number: int) -> str:
+        uri = f"{base_folder}/index.md" if number == 1 else f"{base_folder}/page/{number}/index.md"
+        return _listing_uri(uri.lstrip("/"), lang)
+
+    groups: list[Link] = []
+    if listing.kind.startswith("index-of-"):
+        folder = listing.kind[len("index-of-") :]
+        for key, uri, count in listing.groups:
+            if folder == "topics":
+                label = catalog.topic_label(key, lang)
+            elif folder == "countries":
+                label = country_name(key.upper(), lang)
+            else:
+                label = _organisation_name(catalog, key)
+            groups.append(Link(label, url_of(_listing_uri(uri, lang)), t("listing.count", lang, count=count)))
+    view = ListingView(
+        kind=listing.kind,
+        items=items,
+        groups=groups,
+        page=listing.page,
+        pages=listing.pages,
+        newer_url=url_of(page_uri(listing.page - 1)) if listing.page > 1 else None,
+        older_url=url_of(page_uri(listing.page + 1)) if listing.page < listing.pages else None,
+        page_label=t("listing.page", lang, page=listing.page, pages=listing.pages),
+    )
+    if listing.kind == "home":
+        for section, key in (("press", "home.latest_press"), ("events", "home.latest_events"), ("recordings", "home.recordings")):
+            section_items = [i for i in items if i.section == section]
+            view.home_sections.append((t(key, lang), url_of(_listing_uri(f"{section}/index.md", lang)), section_items))
+    return view
+
+
+def _organisation_name(catalog: Catalog, slug: str) -> str:
+    for entry in catalog.entries:
+        for name in catalog.organisations_of(entry):
+            if slugify(name) == slug:
+                return name
+    return slug
+
+
+def entry_view(catalog: Catalog, entry: Entry, lang: str, url_of: UrlOf) -> EntryView:
+    fields = entry.in_language(lang)
+    view = EntryView(section=entry.section, kind_label=t(f"kind.{entry.section}", lang))
+    rows = view.rows
+
+    def listing_link(folder: str, key: str, text: str) -> Link:
+        return Link(text, url_of(_listing_uri(f"{folder}/{key}/index.md", lang)))
+
+    def add(label_key: str, values: list[Link]) -> None:
+        if values:
+            rows.append(Row(t(label_key, lang), tuple(values)))
+
+    if isinstance(fields, PressFields):
+        add("field.date", [Link(format_date(fields.date, lang))])
+        add("field.dateline", [Link(fields.dateline)] if fields.dateline else [])
+        add("field.organisations", [listing_link("organisations", slugify(o), o) for o in fields.organisations])
+        add("field.countries", [listing_link("countries", c.lower(), country_name(c, lang)) for c in fields.countries])
+        add(
+            "field.contacts",
+            [Link(c.name, f"mailto:{c.email}" if c.email else None, c.role) for c in fields.contacts],
+        )
+    elif isinstance(fields, EventFields):
+        add("field.dates" if fields.end_date else "field.date", [Link(format_date_range(fields.date, fields.end_date, lang))])
+        add("field.venue", [Link(fields.venue)] if fields.venue else [])
+        place = [x for x in (fields.city,) if x]
+        if fields.country:
+            add("field.location", [*(Link(p) for p in place), listing_link("countries", fields.country.lower(), country_name(fields.country, lang))])
+        add("field.organisers", [listing_link("organisations", slugify(o), o) for o in fields.organisers])
+        add("field.sponsors", [listing_link("organisations", slugify(o), o) for o in fields.sponsors])
+        add(
+            "field.speakers",
+            [Link(s.name, None, ", ".join(x for x in (s.role, s.organisation) if x) or None) for s in fields.speakers],
+        )
+        add(
+            "field.participant_countries",
+            [listing_link("countries", c.lower(), country_name(c, lang)) for c in fields.participant_countries],
+        )
+        add("field.documents", [Link(d.title, d.url) for d in fields.documents])
+    else:
+        assert isinstance(fields, RecordingFields)
+        add("field.recorded", [Link(format_date(fields.recorded, lang))])
+        add("field.language", [Link(language_name(fields.language, lang))])
+        if fields.part and fields.parts:
+            add("field.part", [Link(t("field.part_of", lang, part=fields.part, parts=fields.parts))])
+        add("field.duration", [Link(format_duration(fields.duration))] if fields.duration else [])
+        add("field.platform", [Link(fields.platform)] if fields.platform else [])
+    add(
+        "field.topics",
+        [listing_link("topics", slug, catalog.topic_label(slug, lang)) for slug in catalog.topic_slugs(entry)],
+    )
+
+    def related(label_key: str, entries: list[Entry]) -> None:
+        if entries:
+            links = tuple(
+                Link(e.in_language(lang).title, url_of(e.source_uri(lang)), item_for(e, lang, url_of).date)
+                for e in entries
+            )
+            view.related.append(Row(t(label_key, lang), links))
+
+    event = catalog.event_of(entry)
+    related("related.event", [event] if event else [])
+    related("related.press", catalog.press_of(entry))
+    if entry.section != "recordings":
+        related("related.recordings", catalog.recordings_of(entry))
+    return view

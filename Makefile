@@ -1,0 +1,39 @@
+# Memoria: `make site` builds the demo, `make test` runs every test. Both set themselves up.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: help setup site serve test check system-deps clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)  ## Create .venv and install Memoria with test and dev tools
+
+site: setup  ## Build the demo site into site/ (strict)
+	$(BIN)/mkdocs build --strict
+
+serve: setup  ## Live preview on http://127.0.0.1:8000/
+	$(BIN)/mkdocs serve --livereload
+
+system-deps:  ## Debian packages the tests need (chromium, ffmpeg); installs only what is missing
+	bash scripts/install_system_deps.sh
+
+test: setup system-deps  ## Install what the tests need and run them all
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+check: setup  ## Lint, format check and type check
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/mypy
+
+clean:  ## Remove the built site and caches (keeps .venv and media/)
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache test-artifacts

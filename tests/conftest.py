@@ -1,0 +1,104 @@
+"""Shared fixtures: real MkDocs builds of real archives in tmp dirs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_DOCS = ROOT / "docs"
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+@dataclass
+class BuiltSite:
+    """The result of `mkdocs build` on a project in a tmp dir."""
+
+    project: Path
+    returncode: int
+    output: str
+
+    @property
+    def site(self) -> Path:
+        return self.project / "site"
+
+    def page(self, url_path: str) -> lxml_html.HtmlElement:
+        """Parse the HTML served at `url_path` (e.g. 'es/press/2014/x/')."""
+        path = self.site / url_path
+        if url_path.endswith("/") or url_path == "":
+            path = path / "index.html"
+        return lxml_html.fromstring(path.read_bytes())
+
+
+def write_project(
+    project: Path,
+    docs: dict[str, str] | None = None,
+    copy_demo: bool = False,
+    extra_config: str = "",
+) -> Path:
+    """A Memoria project in `project`: the demo's mkdocs.yml and overrides, with given docs."""
+    project.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    if extra_config:
+        with (project / "mkdocs.yml").open("a", encoding="utf-8") as handle:
+            handle.write(extra_config)
+    shutil.copytree(ROOT / "overrides", project / "overrides", dirs_exist_ok=True)
+    if copy_demo:
+        shutil.copytree(DEMO_DOCS, project / "docs", dirs_exist_ok=True)
+    else:
+        (project / "docs").mkdir(exist_ok=True)
+        shutil.copytree(DEMO_DOCS / "assets", project / "docs" / "assets", dirs_exist_ok=True) if (
+            DEMO_DOCS / "assets"
+        ).exists() else None
+    for rel, text in (docs or {}).items():
+        path = project / "docs" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return project
+
+
+def run_build(project: Path, strict: bool = True) -> BuiltSite:
+    """Run the real `mkdocs build` in `project` and keep its output."""
+    command = [*MKDOCS, "build"]
+    if strict:
+        command.append("--strict")
+    result = subprocess.run(
+        command, cwd=project, capture_output=True, text=True, timeout=600, env={**os.environ}
+    )
+    return BuiltSite(project, result.returncode, result.stdout + result.stderr)
+
+
+@pytest.fixture
+def build_site(tmp_path: Path) -> Callable[..., BuiltSite]:
+    """Build a project made of the given docs (and optionally the demo archive)."""
+
+    def build(
+        docs: dict[str, str] | None = None,
+        copy_demo: bool = False,
+        strict: bool = True,
+        extra_config: str = "",
+        name: str = "project",
+    ) -> BuiltSite:
+        project = write_project(tmp_path / name, docs, copy_demo, extra_config)
+        return run_build(project, strict=strict)
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """The demo archive, built once per test session."""
+    project = write_project(tmp_path_factory.mktemp("demo") / "project", copy_demo=True)
+    built = run_build(project)
+    assert built.returncode == 0, built.output
+    return built

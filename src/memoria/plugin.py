@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -46,6 +47,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.entries: dict[str, Entry] = {}  # norm uri (press/2014/x.md) → entry
         self.files: Files | None = None
         self.lang = DEFAULT_LANGUAGE
+        self.not_found_pages: dict[str, str] = {}  # language → rendered 404.html
 
     # --- configuration and content ---------------------------------------------------
 
@@ -147,6 +149,34 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             memoria["listing"] = listing_view(self.catalog, listing, lang, url_of)
         context["memoria"] = memoria
         return context
+
+    # --- the 404 page, once per language ------------------------------------------------
+
+    def on_template_context(self, context: dict[str, Any], template_name: str, config: MkDocsConfig) -> dict[str, Any]:
+        if template_name == "404.html":
+            base_path = urlsplit(config.site_url or "/").path or "/"
+            home = base_path if self.lang == DEFAULT_LANGUAGE else f"{base_path}{self.lang}/"
+            context["memoria_404"] = {
+                "title": t("notfound.title", self.lang),
+                "text": t("notfound.text", self.lang),
+                "home": t("notfound.home", self.lang),
+                "home_url": home,
+            }
+        return context
+
+    def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
+        if template_name == "404.html":
+            self.not_found_pages[self.lang] = output_content
+        return output_content
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        # Every language build renders the theme's 404.html to site/404.html; static-i18n
+        # builds Spanish last, so put each language's page back where it belongs.
+        site_dir = Path(config.site_dir)
+        for lang, output in self.not_found_pages.items():
+            target = site_dir / "404.html" if lang == DEFAULT_LANGUAGE else site_dir / lang / "404.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(output, encoding="utf-8")
 
     def _alternates(self, page: Page, config: MkDocsConfig) -> list[dict[str, str]]:
         """Absolute URL of this page in each language, plus x-default (English)."""

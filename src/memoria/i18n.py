@@ -125,9 +125,14 @@ def country_name(code: str, lang: str) -> str:
     return _locale(lang).territories.get(code.upper(), code.upper())
 
 
+#: two-letter codes CLDR names that are not countries (unknown region, outlying Oceania, EU, UN)
+_NOT_COUNTRIES = frozenset({"ZZ", "QO", "EU", "EZ", "UN"})
+
+
 def is_country_code(code: str) -> bool:
-    """True for an ISO 3166 alpha-2 country code Babel knows (not a numeric region)."""
-    return len(code) == 2 and code.isalpha() and code.upper() in _locale("en").territories
+    """True for an ISO 3166 alpha-2 country code Babel knows (not a region or grouping)."""
+    upper = code.upper()
+    return len(code) == 2 and code.isalpha() and upper not in _NOT_COUNTRIES and upper in _locale("en").territories
 
 
 def language_name(code: str, lang: str) -> str:

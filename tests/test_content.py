@@ -1,0 +1,221 @@
+"""One test per content rule: each bad input names the file, line and field a person would read."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from memoria.catalog import build_catalog, load_catalog
+from memoria.content import ContentErrors, Severity, load_archive
+
+PRESS = """\
+---
+title: A press release
+date: 2014-08-25
+summary: What happened.
+countries: [MX]
+topics: [Women human rights defenders]
+event: the-event
+---
+
+Body.
+"""
+
+EVENT = """\
+---
+title: The event
+date: 2014-08-15
+country: MX
+---
+
+Body.
+"""
+
+RECORDING = """\
+---
+id: rec-1
+title: A recording
+language: es
+recorded: 2014-08-15
+source_url: http://www.ustream.tv/recorded/1
+event: the-event
+---
+"""
+
+
+def write(docs: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = docs / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return docs
+
+
+@pytest.fixture
+def docs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)  # problems show paths relative to the working directory
+    return write(
+        tmp_path / "docs",
+        {
+            "press/2014/release.en.md": PRESS,
+            "events/2014/the-event.en.md": EVENT,
+            "recordings/rec-1.en.md": RECORDING,
+        },
+    )
+
+
+def problems_of(docs: Path) -> list[str]:
+    result = load_archive(docs)
+    _, reference_problems = build_catalog(result.entries)
+    return [str(p) for p in sorted([*result.problems, *reference_problems])]
+
+
+def test_valid_archive_has_no_problems(docs: Path) -> None:
+    assert problems_of(docs) == []
+
+
+def test_date_in_wrong_format_names_file_line_and_field(docs: Path) -> None:
+    write(docs, {"press/2014/release.en.md": PRESS.replace("date: 2014-08-25", 'date: "25/08/2014"')})
+    assert problems_of(docs) == [
+        'docs/press/2014/release.en.md:3: date: expected YYYY-MM-DD, got "25/08/2014"'
+    ]
+
+
+def test_impossible_date(docs: Path) -> None:
+    write(docs, {"press/2014/release.en.md": PRESS.replace("2014-08-25", "2014-02-30")})
+    [problem] = problems_of(docs)
+    assert problem.startswith('docs/press/2014/release.en.md:3: date: impossible date "2014-02-30"')
+
+
+def test_yaml_syntax_error_with_its_line(docs: Path) -> None:
+    write(docs, {"press/2014/release.en.md": PRESS.replace("summary: What happened.", "summary: [unclosed")})
+    [problem] = problems_of(docs)
+    assert problem.startswith("docs/press/2014/release.en.md:")
+    assert "YAML syntax error" in problem
+    line = int(problem.split(":")[1])
+    assert line in (4, 5, 6)  # the YAML parser notices at or just after the broken line
+
+
+def test_missing_required_field(docs: Path) -> None:
+    write(docs, {"press/2014/release.en.md": PRESS.replace("summary: What happened.\n", "")})
+    assert problems_of(docs) == [
+        "docs/press/2014/release.en.md:1: summary: required field is missing: add 'summary:' to the front matter"
+    ]
+
+
+def test_wrong_type(docs: Path) -> None:
+    write(docs, {"press/2014/release.en.md": PRESS.replace("title: A press release", "title: [a, list]")})
+    assert problems_of(docs) == ["docs/press/2014/release.en.md:2: title: expected text, got a list"]
+
+
+def test_unknown_country_code(docs: Path) -> None:
+    write(docs, {"press/2014/release.en.md": PRESS.replace("[MX]", "[MX, XX]")})
+    assert problems_of(docs) == [
+        'docs/press/2014/release.en.md:5: countries.1: unknown country code "XX": '
+        "use an ISO 3166 two-letter code such as MX or GT"
+    ]
+
+
+def test_unknown_event_id(docs: Path) -> None:
+    write(docs, {"press/2014/release.en.md": PRESS.replace("event: the-event", "event: no-such-event")})
+    assert problems_of(docs) == [
+        'docs/press/2014/release.en.md:7: event: unknown event id "no-such-event": known events are the-event'
+    ]
+
+
+def test_unknown_recording_id(docs: Path) -> None:
+    write(docs, {"press/2014/release.en.md": PRESS.replace("event: the-event", "recordings:\n  - rec-1\n  - rec-9")})
+    [problem] = problems_of(docs)
+    assert problem.startswith('docs/press/2014/release.en.md:9: recordings.1: unknown recording id "rec-9"')
+
+
+def test_duplicate_id(docs: Path) -> None:
+    write(docs, {"recordings/rec-2.en.md": RECORDING})  # declares id: rec-1 again
+    assert problems_of(docs) == [
+        'docs/recordings/rec-2.en.md:2: id: duplicate id "rec-1": docs/recordings/rec-1.en.md uses it already; choose another id'
+    ]
+
+
+def test_translation_without_english_original(docs: Path) -> None:
+    write(docs, {"press/2014/orphan.es.md": "---\ntitle: Huérfano\n---\n"})
+    [problem] = problems_of(docs)
+    assert problem.startswith("docs/press/2014/orphan.es.md:1: translation with no English original")
+    assert "orphan.en.md" in problem
+
+
+def test_translation_contradicting_an_inherited_field(docs: Path) -> None:
+    write(docs, {"press/2014/release.es.md": "---\ntitle: Un comunicado\ndate: 2014-08-26\n---\n"})
+    [problem] = problems_of(docs)
+    assert problem.startswith("docs/press/2014/release.es.md:3: date: conflicts with the English file")
+    assert "set it only in the English file" in problem
+
+
+def test_translation_repeating_an_inherited_field_unchanged_is_fine(docs: Path) -> None:
+    write(docs, {"press/2014/release.es.md": "---\ntitle: Un comunicado\ndate: 2014-08-25\n---\n"})
+    assert problems_of(docs) == []
+
+
+def test_unknown_field_is_a_warning(docs: Path) -> None:
+    write(docs, {"press/2014/release.en.md": PRESS.replace("event: the-event", "event: the-event\ncountires: [GT]")})
+    result = load_archive(docs)
+    [warning] = result.problems
+    assert warning.severity is Severity.WARNING
+    assert str(warning).startswith("docs/press/2014/release.en.md:8: countires: unknown field (a typo?)")
+
+
+def test_file_without_language_suffix(docs: Path) -> None:
+    write(docs, {"press/2014/plain.md": PRESS})
+    [problem] = problems_of(docs)
+    assert problem.startswith("docs/press/2014/plain.md:1: file name must end in .en.md or .es.md")
+
+
+def test_every_problem_is_reported_at_once(docs: Path) -> None:
+    write(
+        docs,
+        {
+            "press/2014/release.en.md": PRESS.replace("2014-08-25", "2014-13-01"),
+            "events/2014/the-event.en.md": EVENT.replace("country: MX", "country: ZZ"),
+            "recordings/rec-1.en.md": RECORDING.replace("http://www", "ftp://www"),
+        },
+    )
+    with pytest.raises(ContentErrors) as raised:
+        load_catalog(docs)
+    fields = sorted(p.field for p in raised.value.problems)
+    assert fields == ["country", "date", "source_url"]
+
+
+def test_translation_inherits_language_neutral_fields(docs: Path) -> None:
+    write(
+        docs,
+        {
+            "press/2014/release.es.md": "---\ntitle: Un comunicado\nsummary: Lo que pasó.\n"
+            "topics: [Defensoras de derechos humanos]\n---\n\nCuerpo.\n"
+        },
+    )
+    catalog = load_catalog(docs)
+    [press] = catalog.section("press")
+    spanish = press.in_language("es")
+    assert spanish.title == "Un comunicado"
+    assert str(spanish.date) == "2014-08-25"  # type: ignore[attr-defined]
+    assert spanish.countries == ["MX"]  # type: ignore[attr-defined]
+    assert catalog.topic_label("women-human-rights-defenders", "es") == "Defensoras de derechos humanos"
+    assert press.sources["es"].body.strip() == "Cuerpo."
+
+
+def test_topics_translation_must_match_in_number(docs: Path) -> None:
+    write(docs, {"press/2014/release.es.md": "---\ntitle: Un comunicado\ntopics: [Uno, Dos]\n---\n"})
+    [problem] = problems_of(docs)
+    assert problem.startswith("docs/press/2014/release.es.md:3: topics: has 2 topics but the English file has 1")
+
+
+def test_relations_resolve_both_ways(docs: Path) -> None:
+    catalog = load_catalog(docs)
+    [press] = catalog.section("press")
+    [event] = catalog.section("events")
+    [recording] = catalog.section("recordings")
+    assert catalog.event_of(press) is event
+    assert catalog.press_of(event) == [press]
+    assert catalog.recordings_of(event) == [recording]
+    assert catalog.event_of(recording) is event

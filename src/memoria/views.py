@@ -112,11 +112,10 @@ def item_for(entry: Entry, lang: str, url_of: UrlOf) -> Item:
 
 def listing_view(catalog: Catalog, listing: Listing, lang: str, url_of: UrlOf) -> ListingView:
     items = [item_for(entry, lang, url_of) for entry in listing.entries]
-    base = listing.uri.split("/page/")[0]
-    if base == "index.md":
-        base_folder = ""
+    if "/page/" in listing.uri:
+        base_folder = listing.uri.split("/page/")[0]
     else:
-        base_folder = base[: -len("/index.md")]
+        base_folder = listing.uri[: -len("index.md")].rstrip("/")
 
     def page_uri(number: int) -> str:
         uri = f"{base_folder}/index.md" if number == 1 else f"{base_folder}/page/{number}/index.md"

@@ -77,9 +77,9 @@ def parse_front_matter(text: str) -> FrontMatter:
         values = yaml.load(source, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + offset if mark else 1
+        error_line: int = mark.line + offset if mark else 1
         problem = error.problem or str(error)
-        raise FrontMatterError(line, f"YAML syntax error: {problem}") from error
+        raise FrontMatterError(error_line, f"YAML syntax error: {problem}") from error
     if values is None:
         values = {}
     if not isinstance(values, dict):

@@ -189,6 +189,7 @@ def test_hostile_title_is_escaped_everywhere(build_site) -> None:  # type: ignor
             ---
             id: hostile
             title: '{hostile}'
+            summary: 'Said "hi" & <i>left</i>'
             language: es
             recorded: 2014-08-15
             source_url: http://www.ustream.tv/recorded/1
@@ -205,6 +206,7 @@ def test_hostile_title_is_escaped_everywhere(build_site) -> None:  # type: ignor
         assert not [s for s in page.xpath("//script") if "alert(1)" in (s.text or "")]
     page = built.page("recordings/hostile/")
     assert texts(page, "//title")[0].startswith(hostile)
+    assert page.xpath("//meta[@name='description']/@content") == ['Said "hi" & <i>left</i>']
     assert texts(page, "//article//h1") == [hostile]
 
 

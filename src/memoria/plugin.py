@@ -121,7 +121,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             # Titles are text (they may come from a video platform): Material prints
             # page.meta.title unescaped into <title>, the header and the navigation.
             page.meta["title"] = html.escape(entry.in_language(self.lang).title, quote=False)
-            page.meta.setdefault("description", entry.in_language(self.lang).summary or "")
+            page.meta["description"] = html.escape(entry.in_language(self.lang).summary or "", quote=True)
             return entry.sources.get(self.lang, entry.sources[DEFAULT_LANGUAGE]).body
         return markdown
 

@@ -10,7 +10,12 @@ from collections.abc import Sequence
 from memoria import __version__
 
 #: each module defines `register(subparsers)`, adding a parser whose `func(args) -> int` runs it
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "memoria.commands.new",
+    "memoria.commands.translate",
+    "memoria.commands.check",
+    "memoria.commands.status",
+)
 
 
 class _Parser(argparse.ArgumentParser):

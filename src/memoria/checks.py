@@ -1,0 +1,314 @@
+"""`memoria check` without building: the build's own validation plus checks only staff need.
+
+The build's rules are not repeated here: `load_archive` and `build_catalog` are reused as they
+are. What this module adds reads the Markdown bodies and file dates (no MkDocs import):
+broken links between entries, images without alt text, summaries too long for a feed,
+recordings without captions, unfinished translations and translations older than English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from memoria.catalog import build_catalog
+from memoria.content import (
+    Entry,
+    Problem,
+    RecordingFields,
+    Severity,
+    SourceFile,
+    load_archive,
+)
+from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from memoria.scaffold import TRANSLATE_MARKER
+
+#: RSS 0.91 (the only RSS version that sets one) limits an item description to 500 characters;
+#: feed readers and search results cut summaries shorter still, so we hold summaries to it.
+FEED_SUMMARY_LIMIT = 500
+
+#: file dates closer than this are the same change (a checkout writes files a moment apart)
+DATE_TOLERANCE_SECONDS = 2.0
+
+_INLINE_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^()\s<>]*(?:\([^()\s]*\))?[^()\s<>]*)>?(?:\s+[\"'(][^)]*)?\)")
+_REFERENCE_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
+_HTML_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_HTML_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"`+[^`]*`+")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """Every problem found, sorted by file and line, and how many entries were read."""
+
+    problems: list[Problem]
+    entries: int
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+
+def check_archive(docs_dir: Path, change_times: dict[Path, float] | None = None) -> CheckReport:
+    """Validate the archive in `docs_dir` as the build does, then run the staff checks."""
+    result = load_archive(docs_dir)
+    catalog, reference_problems = build_catalog(result.entries)
+    problems: list[Problem] = [*result.problems, *reference_problems]
+    generated = {listing.uri for listing in catalog.listings()}
+    for entry in catalog.entries:
+        for source in entry.sources.values():
+            problems.extend(body_problems(source, docs_dir, generated))
+            problems.extend(unfinished_translation_problems(source))
+        problems.extend(summary_problems(entry))
+        problems.extend(caption_problems(entry))
+    if change_times is None:
+        change_times = file_change_times(
+            [source.path for entry in catalog.entries for source in entry.sources.values()]
+        )
+    problems.extend(stale_translation_problems(catalog.entries, change_times))
+    return CheckReport(sorted(set(problems)), len(catalog.entries))
+
+
+# --- Markdown bodies ---------------------------------------------------------------------
+
+
+def _body_lines(source: SourceFile) -> Iterable[tuple[int, str]]:
+    """(file line, text) of each body line outside fenced code, with code spans blanked."""
+    in_fence: str | None = None
+    for offset, line in enumerate(source.body.split("\n")):
+        fence = _FENCE.match(line)
+        if fence:
+            marker = fence.group(1)
+            if in_fence is None:
+                in_fence = marker
+            elif marker == in_fence:
+                in_fence = None
+            continue
+        if in_fence is None:
+            yield source.front_matter.body_line + offset, _CODE_SPAN.sub("", line)
+
+
+def _link_target_exists(target: str, source: SourceFile, docs_dir: Path, generated: set[str]) -> bool:
+    """Whether a relative link to a .md file points at a page the site will have."""
+    base = PurePosixPath(source.path.resolve().relative_to(docs_dir.resolve()).as_posix()).parent
+    parts: list[str] = []
+    for part in (base / target).parts:
+        if part == "..":
+            if not parts:
+                return False  # leaves docs/
+            parts.pop()
+        elif part != ".":
+            parts.append(part)
+    relative = "/".join(parts)
+    if relative in generated or (docs_dir / relative).is_file():
+        return True
+    stem = relative[: -len(".md")]
+    if stem.rsplit(".", 1)[-1] in LANGUAGES:
+        return False
+    # static-i18n serves `x.md` from `x.en.md` / `x.es.md`
+    return any((docs_dir / f"{stem}.{lang}.md").is_file() for lang in LANGUAGES)
+
+
+def body_problems(source: SourceFile, docs_dir: Path, generated: set[str]) -> list[Problem]:
+    """Links to Markdown pages that do not exist, and images without alt text."""
+    problems: list[Problem] = []
+    for line, text in _body_lines(source):
+        targets: list[str] = []
+        for match in _INLINE_LINK.finditer(text):
+            is_image, label, target = match.group(1) == "!", match.group(2), match.group(3)
+            if is_image and not label.strip():
+                problems.append(
+                    Problem(
+                        source.display_path,
+                        line,
+                        "body",
+                        f"image {target} has no alt text — describe it between the brackets: ![what it shows]({target})",
+                        Severity.WARNING,
+                    )
+                )
+            if not is_image:
+                targets.append(target)
+        definition = _REFERENCE_DEF.match(text)
+        if definition:
+            targets.append(definition.group(1))
+        for tag in _HTML_IMG.findall(text):
+            alt = _HTML_ALT.search(tag)
+            if alt is None or not any(alt.groups()) or not "".join(g or "" for g in alt.groups()).strip():
+                problems.append(
+                    Problem(
+                        source.display_path,
+                        line,
+                        "body",
+                        'image has no alt text — add alt="what it shows" to the <img> tag',
+                        Severity.WARNING,
+                    )
+                )
+        for target in targets:
+            path = target.split("#", 1)[0].split("?", 1)[0]
+            if not path.endswith(".md") or "://" in path or path.startswith(("/", "mailto:")):
+                continue
+            if not _link_target_exists(path, source, docs_dir, generated):
+                # An error, not a warning: `mkdocs build --strict` fails on it too.
+                problems.append(
+                    Problem(
+                        source.display_path,
+                        line,
+                        "body",
+                        f"broken link to {target}: no such page — correct the path (relative to this file) or remove the link",
+                    )
+                )
+    return problems
+
+
+def unfinished_translation_problems(source: SourceFile) -> list[Problem]:
+    """A file still holding the translate marker has text waiting for a translator."""
+    for line, text in _body_lines(source):
+        if TRANSLATE_MARKER in text:
+            return [
+                Problem(
+                    source.display_path,
+                    line,
+                    "body",
+                    "translation not finished (the 'memoria:translate' line is still here) — "
+                    "translate the title, summary and text, then delete that line",
+                    Severity.WARNING,
+                )
+            ]
+    return []
+
+
+# --- fields ------------------------------------------------------------------------------
+
+
+def summary_problems(entry: Entry) -> list[Problem]:
+    """Summaries longer than a feed item's description may be."""
+    problems = []
+    for lang, source in entry.sources.items():
+        summary = entry.fields[lang].summary if lang in entry.fields else None
+        if summary and len(summary) > FEED_SUMMARY_LIMIT and "summary" in source.front_matter.values:
+            problems.append(
+                Problem(
+                    source.display_path,
+                    source.front_matter.line_of(("summary",)),
+                    "summary",
+                    f"{len(summary)} characters, too long for a feed (at most {FEED_SUMMARY_LIMIT}) — "
+                    "shorten it to one or two sentences and keep the rest in the text",
+                    Severity.WARNING,
+                )
+            )
+    return problems
+
+
+def caption_problems(entry: Entry) -> list[Problem]:
+    """Recordings without captions shut out deaf readers and anyone who cannot play sound."""
+    english = entry.english
+    if not isinstance(english, RecordingFields) or english.captions:
+        return []
+    source = entry.sources[DEFAULT_LANGUAGE]
+    return [
+        Problem(
+            source.display_path,
+            source.front_matter.line_of(("id",)),
+            "captions",
+            f"recording without captions — put a WebVTT file in media/{entry.id}/ and list it under "
+            "'captions:' (file, language, label)",
+            Severity.WARNING,
+        )
+    ]
+
+
+# --- translations older than English -----------------------------------------------------
+
+
+def stale_translation_problems(entries: Iterable[Entry], change_times: dict[Path, float]) -> list[Problem]:
+    """Translations last changed before their English page was."""
+    problems = []
+    for entry in entries:
+        english = entry.sources[DEFAULT_LANGUAGE]
+        english_time = change_times.get(english.path.resolve())
+        if english_time is None:
+            continue
+        for lang, source in entry.sources.items():
+            if lang == DEFAULT_LANGUAGE:
+                continue
+            time = change_times.get(source.path.resolve())
+            if time is None or english_time - time <= DATE_TOLERANCE_SECONDS:
+                continue
+            problems.append(
+                Problem(
+                    source.display_path,
+                    1,
+                    "translation",
+                    f"older than the English page ({english.path.name} changed {_day(english_time)}, "
+                    f"this file {_day(time)}) — bring the translation up to date with the English changes, then save it",
+                    Severity.WARNING,
+                )
+            )
+    return problems
+
+
+def _day(timestamp: float) -> str:
+    return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def file_change_times(paths: list[Path]) -> dict[Path, float]:
+    """When each file last changed: its last commit in git, or its mtime if uncommitted or outside git."""
+    resolved = [path.resolve() for path in paths]
+    times = {path: path.stat().st_mtime for path in resolved if path.exists()}
+    if not resolved:
+        return times
+    committed = _git_commit_times(resolved)
+    for path, commit_time in committed.items():
+        if path in times:
+            times[path] = commit_time
+    return times
+
+
+def _git(args: list[str], cwd: Path) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "-c", "core.quotePath=false", *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def _git_commit_times(paths: list[Path]) -> dict[Path, float]:
+    """Last commit time of each clean, tracked file (one `git log` for all of them)."""
+    folder = Path(os.path.commonpath([p.parent for p in paths]))
+    top = _git(["rev-parse", "--show-toplevel"], folder)
+    if not top:
+        return {}
+    root = Path(top.strip()).resolve()
+    status = _git(["status", "--porcelain", "-z", "--untracked-files=all", "--", str(folder)], root)
+    log = _git(["log", "--format=%x00%ct", "--name-only", "--", str(folder)], root)
+    if status is None or log is None:
+        return {}
+    dirty = {(root / item[3:]).resolve() for item in status.split("\0") if len(item) > 3}
+    wanted = set(paths)
+    times: dict[Path, float] = {}
+    current: float | None = None
+    for line in log.split("\n"):
+        if line.startswith("\0"):
+            current = float(line[1:])
+        elif line and current is not None:
+            path = (root / line).resolve()
+            if path in wanted and path not in times and path not in dirty:
+                times[path] = current
+    return times

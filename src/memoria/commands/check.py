@@ -1,0 +1,93 @@
+"""`memoria check`: every content problem, without building the site."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Any
+
+from memoria.checks import FEED_SUMMARY_LIMIT, check_archive
+from memoria.commands._project import add_project_options, project_from
+from memoria.content import Problem
+
+EXAMPLE = f"""\
+examples:
+  memoria check                 errors and warnings, one per line, then a count
+  memoria check --strict        exit status 1 on warnings too (for CI)
+  memoria check --json          the same as JSON, for scripts
+
+Beyond what the build checks: links to .md pages that do not exist, images without alt text,
+summaries over {FEED_SUMMARY_LIMIT} characters (RSS 0.91's limit for an item description),
+recordings without captions, unfinished translations, and translations older than their English
+page (last commit in git; file dates outside git).
+
+exit status: 0 no errors (warnings allowed), 1 errors (or warnings with --strict), 2 bad arguments
+"""
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="validate the archive without building it",
+        description="Validate every entry as the build does, plus checks for staff, and list every problem.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--strict", action="store_true", help="fail (exit status 1) on warnings too")
+    parser.add_argument("--json", action="store_true", help="print the problems as JSON")
+    add_project_options(parser)
+    parser.set_defaults(func=run)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _as_json(problem: Problem) -> dict[str, object]:
+    return {
+        "file": problem.path,
+        "line": problem.line,
+        "field": problem.field,
+        "message": problem.message,
+        "severity": problem.severity.value,
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    project = project_from(args, "check")
+    if project is None:
+        return 2
+    started = time.perf_counter()
+    report = check_archive(project.docs_dir)
+    seconds = time.perf_counter() - started
+    failed = bool(report.errors) or (args.strict and bool(report.warnings))
+    if args.json:
+        json.dump(
+            {
+                "entries": report.entries,
+                "errors": len(report.errors),
+                "warnings": len(report.warnings),
+                "ok": not failed,
+                "problems": [_as_json(p) for p in report.problems],
+            },
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        print()
+        return 1 if failed else 0
+    if report.errors:
+        print("Errors (the site will not build until they are fixed):")
+        for problem in report.errors:
+            print(f"  {problem}")
+    if report.warnings:
+        print("Warnings:")
+        for problem in report.warnings:
+            print(f"  {problem}")
+    print(
+        f"{_plural(len(report.errors), 'error')}, {_plural(len(report.warnings), 'warning')} "
+        f"in {_plural(report.entries, 'entry').replace('entrys', 'entries')} ({seconds:.2f} s)"
+    )
+    return 1 if failed else 0

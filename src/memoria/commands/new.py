@@ -1,0 +1,121 @@
+"""`memoria new press|event|recording`: a new entry in the right folder with the fields of its kind."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from memoria.catalog import build_catalog
+from memoria.commands._project import add_project_options, project_from
+from memoria.content import display_path, load_archive
+from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from memoria.scaffold import KIND_SECTIONS, NewEntry, ScaffoldError, write_new_entry
+
+EXAMPLE = """\
+examples:
+  memoria new press        (asks for each value)
+  memoria new press --title "Mexico: protect women defenders" --date 2024-05-02 \\
+      --summary "ISHR calls on Mexico to ..." --event roundtable-whrd-mexico-2014
+  memoria new event --title "Regional roundtable" --date 2024-05-02 --lang es
+  memoria new recording --title "Roundtable, part 1" --date 2014-08-15 \\
+      --source-url http://www.ustream.tv/recorded/51400296 --speech-language es --id ustream-51400296
+"""
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "new",
+        help="create a press release, event or recording page",
+        description=(
+            "Write a new entry: docs/press/YYYY/<slug>.<lang>.md, docs/events/YYYY/<slug>.<lang>.md "
+            "or docs/recordings/<id>.<lang>.md, with the required fields filled and the optional "
+            "ones as comments. Asks for missing values when run in a terminal; never overwrites."
+        ),
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("kind", choices=sorted(KIND_SECTIONS), help="what to create")
+    parser.add_argument("--title", help="the title readers see")
+    parser.add_argument("--date", help="YYYY-MM-DD: date of the release or event, or when a recording was made")
+    parser.add_argument("--lang", choices=LANGUAGES, default=None, help="language you write in (default: en)")
+    parser.add_argument("--summary", help="one or two sentences for listings and feeds (required for press)")
+    parser.add_argument("--event", help="id of the event a press release or recording belongs to")
+    parser.add_argument("--id", help="the entry's id and file name (default: made from the title)")
+    parser.add_argument("--source-url", help="recording: address of the original video")
+    parser.add_argument("--speech-language", help="recording: ISO 639-1 code of the language spoken, e.g. es")
+    add_project_options(parser)
+    parser.set_defaults(func=run)
+
+
+def _ask(question: str, default: str | None = None, check: Callable[[str], bool] | None = None) -> str:
+    """Ask until the answer is non-empty (and passes `check`); Enter takes the default."""
+    suffix = f" [{default}]" if default else ""
+    while True:
+        answer = input(f"{question}{suffix}: ").strip() or (default or "")
+        if answer and (check is None or check(answer)):
+            return answer
+        print("  (needed; please answer)" if not answer else "  (not valid; try again)")
+
+
+def _fill_interactively(args: argparse.Namespace) -> None:
+    if args.lang is None:
+        args.lang = _ask("Language you write in (en or es)", DEFAULT_LANGUAGE, lambda a: a in LANGUAGES)
+    if not args.title:
+        args.title = _ask("Title")
+    if not args.date:
+        label = "Date recorded (YYYY-MM-DD)" if args.kind == "recording" else "Date (YYYY-MM-DD)"
+        args.date = _ask(label, dt.date.today().isoformat())
+    if args.kind == "press" and not args.summary:
+        args.summary = _ask("Summary (one or two sentences)")
+    if args.kind == "recording":
+        if not args.source_url:
+            args.source_url = _ask("Address of the original video (https://...)")
+        if not args.speech_language:
+            args.speech_language = _ask("Language spoken in the recording (e.g. es)")
+    if args.kind != "event" and args.event is None:
+        args.event = input("Event id (Enter for none): ").strip() or None
+
+
+def run(args: argparse.Namespace) -> int:
+    project = project_from(args, "new")
+    if project is None:
+        return 2
+    if sys.stdin.isatty():
+        try:
+            _fill_interactively(args)
+        except EOFError:
+            print("memoria new: error: input ended before every value was given", file=sys.stderr)
+            return 2
+    missing = [flag for flag, value in (("--title", args.title), ("--date", args.date)) if not value]
+    if missing:
+        print(
+            f"memoria new: error: {' and '.join(missing)} required when not run in a terminal "
+            f"(see 'memoria new --help')",
+            file=sys.stderr,
+        )
+        return 2
+    entry = NewEntry(
+        kind=args.kind,
+        title=args.title,
+        date=args.date,
+        lang=args.lang or DEFAULT_LANGUAGE,
+        summary=args.summary,
+        event=args.event,
+        id=args.id,
+        source_url=args.source_url,
+        speech_language=args.speech_language,
+    )
+    catalog, _ = build_catalog(load_archive(project.docs_dir).entries)
+    known_ids = {section: set(ids) for section, ids in catalog.by_id.items()}
+    try:
+        paths = write_new_entry(project.docs_dir, entry, known_ids)
+    except ScaffoldError as error:
+        print(f"memoria new: error: {error}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(f"created {display_path(path)}")
+    print("Next: fill it in, run 'memoria check', and preview with 'make serve'.")
+    return 0

@@ -1,0 +1,94 @@
+"""`memoria status`: what still needs translating, and the state of the recordings."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from memoria.commands._project import add_project_options, project_from
+from memoria.i18n import LANGUAGES, t
+from memoria.status import count_by_status, recording_states, translation_coverage
+
+EXAMPLE = """\
+examples:
+  memoria status            two tables: translations per section, recordings by status
+  memoria status --json     the same for scripts
+
+A file that still holds the 'memoria:translate' line counts as not translated yet.
+Recording status comes from media/<id>/manifest.json (written by 'memoria mirror');
+a recording without one is 'unknown' (not checked yet).
+"""
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "status",
+        help="translation coverage and recordings by status",
+        description="Show, per section, how many entries exist in each language and which files are missing, "
+        "and how many recordings are online, rescued, endangered, lost or not checked.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--media-dir", type=Path, default=None, help="mirrored recordings (default: from mkdocs.yml, or media)")
+    add_project_options(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    project = project_from(args, "status")
+    if project is None:
+        return 2
+    coverage = translation_coverage(project.docs_dir)
+    states = recording_states(project.docs_dir, project.media_dir)
+    counts = count_by_status(states)
+    if args.json:
+        json.dump(
+            {
+                "translations": [row.as_dict() for row in coverage],
+                "recordings": {
+                    "by_status": counts,
+                    "items": [
+                        {"id": s.id, "status": s.status, **({"problem": s.problem} if s.problem else {})}
+                        for s in states
+                    ],
+                },
+            },
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        print()
+        return 0
+    console = Console(highlight=False, soft_wrap=True)
+    table = Table(title="Translations", title_justify="left")
+    table.add_column("section")
+    for lang in LANGUAGES:
+        table.add_column(lang, justify="right")
+    table.add_column("missing", overflow="fold")
+    for row in coverage:
+        missing = [f"{lang}: {path}" for lang in LANGUAGES for path in row.missing[lang]]
+        table.add_row(
+            t(f"section.{row.section}", "en"),
+            *(f"{row.translated[lang]}/{row.total}" for lang in LANGUAGES),
+            "\n".join(missing) or "—",
+        )
+    console.print(table)
+    recordings = Table(title="Recordings", title_justify="left")
+    recordings.add_column("status")
+    recordings.add_column("count", justify="right")
+    recordings.add_column("recordings", overflow="fold")
+    for status, count in counts.items():
+        ids = [s.id for s in states if s.status == status]
+        recordings.add_row(t(f"status.{status}", "en"), str(count), ", ".join(ids) or "—")
+    console.print(recordings)
+    for state in states:
+        if state.problem:
+            console.print(f"[yellow]{state.problem}[/yellow]")
+    return 0

@@ -1,0 +1,355 @@
+"""New entries and translations as files staff can fill in: the right folder, the right fields.
+
+Engine-independent (no MkDocs): the `new` and `translate` commands are thin wrappers over this.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from slugify import slugify
+
+from memoria.content import (
+    DATE_PATTERN,
+    FIELDS_BY_SECTION,
+    ID_PATTERN,
+    SECTIONS,
+    EntryFields,
+)
+from memoria.frontmatter import FrontMatterError, parse_front_matter
+from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, is_language_code
+
+#: the line that marks text still waiting for translation; `memoria check` and `status` look for it
+TRANSLATE_MARKER = "<!-- memoria:translate"
+
+#: a singular name for each kind, as staff type it on the command line
+KIND_SECTIONS: dict[str, str] = {"press": "press", "event": "events", "recording": "recordings"}
+
+_LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+
+#: optional fields offered as YAML comments in a new file, with an example of each
+_OPTIONAL_EXAMPLES: dict[str, list[str]] = {
+    "press": [
+        "dateline: Geneva                 # where the release was issued",
+        "organisations:                   # who issues it",
+        "#   - International Service for Human Rights",
+        "topics:                          # labels for the topic listings",
+        "#   - Women human rights defenders",
+        "countries: [MX, GT]              # ISO 3166 two-letter codes",
+        "contacts:",
+        "#   - name: Pooja Patel",
+        "#     role: Program and Advocacy Manager",
+        "#     email: p.patel@example.org",
+        "event: roundtable-whrd-mexico-2014   # the id of the event it is about",
+        "recordings:                      # ids of its recordings",
+        "#   - ustream-51400296",
+        "updated: 2024-05-02              # when you last corrected it",
+    ],
+    "events": [
+        "end_date: 2024-05-03             # for events of several days",
+        "summary: One or two sentences shown in listings and feeds.",
+        "venue: Palais des Nations",
+        "city: Geneva",
+        "country: CH                      # ISO 3166 two-letter code",
+        "organisers:",
+        "#   - JASS Mesoamerica",
+        "sponsors:",
+        "#   - Embassy of Norway",
+        "speakers:",
+        "#   - name: Cristina Hardaga",
+        "#     role: Speaker",
+        "#     organisation: JASS Mesoamerica",
+        "participant_countries: [MX, GT, HN]",
+        "topics:",
+        "#   - Women human rights defenders",
+        "recordings:                      # ids of its recordings",
+        "#   - ustream-51400296",
+        "documents:",
+        "#   - title: Resolution 68/181",
+        "#     url: https://undocs.org/A/RES/68/181",
+        "updated: 2024-05-02",
+    ],
+    "recordings": [
+        "summary: One or two sentences shown in listings and feeds.",
+        "part: 1                          # with parts: for recordings in several parts",
+        "parts: 2",
+        "alternate_urls:                  # other copies, e.g. on the Wayback Machine",
+        "#   - https://web.archive.org/web/2014/http://www.ustream.tv/recorded/51400296",
+        "platform: Ustream",
+        "duration: 1:02:03                # H:MM:SS or seconds",
+        "captions:                        # WebVTT files in media/<id>/",
+        "#   - file: captions.es.vtt",
+        "#     language: es",
+        "#     label: Español",
+        "topics:",
+        "#   - Women human rights defenders",
+        "updated: 2024-05-02",
+    ],
+}
+
+
+class ScaffoldError(ValueError):
+    """Something the user asked for cannot be written; the message says what to do instead."""
+
+
+@dataclass
+class NewEntry:
+    """What staff give for a new entry; `extra` holds kind-specific required values."""
+
+    kind: str  # press, event, recording
+    title: str
+    date: str
+    lang: str = DEFAULT_LANGUAGE
+    summary: str | None = None
+    event: str | None = None
+    id: str | None = None
+    source_url: str | None = None
+    speech_language: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def section(self) -> str:
+        return KIND_SECTIONS[self.kind]
+
+
+def parse_date(value: str) -> dt.date:
+    """A date as YYYY-MM-DD, or a ScaffoldError saying so."""
+    if not DATE_PATTERN.match(value.strip()):
+        raise ScaffoldError(f'date: expected YYYY-MM-DD, got "{value}" — write e.g. 2024-05-02')
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as error:
+        raise ScaffoldError(f'date: impossible date "{value}" ({error}) — give a real date') from None
+
+
+def make_slug(title: str) -> str:
+    """A URL-safe file name from a title: lowercase ASCII, hyphens, at most 80 characters."""
+    slug = slugify(title, max_length=80, word_boundary=True, save_order=True)
+    if not slug or not ID_PATTERN.match(slug):
+        raise ScaffoldError(
+            f'title: "{title}" gives no usable file name — use a title with letters or digits, or give --id'
+        )
+    return slug
+
+
+def entry_path(docs_dir: Path, section: str, slug: str, year: int, lang: str) -> Path:
+    """Where an entry lives: press and events by year, recordings by id."""
+    if section == "recordings":
+        return docs_dir / section / f"{slug}.{lang}.md"
+    return docs_dir / section / f"{year:04d}" / f"{slug}.{lang}.md"
+
+
+def _yaml_block(values: dict[str, Any]) -> list[str]:
+    dumped = yaml.safe_dump(values, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+    return dumped.rstrip("\n").split("\n")
+
+
+def _commented(example: str) -> str:
+    return example if example.startswith("#") else f"# {example}"
+
+
+def new_entry_text(entry: NewEntry, slug: str) -> dict[str, str]:
+    """The text of each file to write, keyed by language: the required fields filled, optional ones as comments.
+
+    An entry always has an English file (it holds the language-neutral fields); an entry begun
+    in Spanish also gets one, holding the Spanish title and summary under the translate marker.
+    """
+    date = parse_date(entry.date)
+    section = entry.section
+    required: dict[str, Any] = {}
+    if section in ("events", "recordings"):
+        required["id"] = slug
+    required["title"] = entry.title
+    if section == "recordings":
+        required["language"] = entry.speech_language
+        required["recorded"] = date.isoformat()
+        required["source_url"] = entry.source_url
+    else:
+        required["date"] = date.isoformat()
+    if entry.summary:
+        required["summary"] = entry.summary
+    if entry.event and section != "events":
+        required["event"] = entry.event
+    already = set(required)
+    optional = [
+        _commented(line)
+        for line in _OPTIONAL_EXAMPLES[section]
+        if line.split(":", 1)[0].lstrip("# ") not in already
+    ]
+    kind_name = {"press": "press release", "events": "event", "recordings": "recording"}[section]
+    header = [
+        "---",
+        f"# A new {kind_name}. Remove the '# ' in front of an optional field to use it.",
+    ]
+    english = [*header, *_block_lines(required), *optional, "---", ""]
+    body_hint = f"<!-- Write the text of the {kind_name} below, in Markdown. -->"
+    if entry.lang == DEFAULT_LANGUAGE:
+        return {DEFAULT_LANGUAGE: "\n".join([*english, body_hint, ""])}
+    # Begun in another language: the English file holds every field; its text awaits translation.
+    translated = {key: value for key, value in required.items() if key in _translatable(section)}
+    other = [
+        "---",
+        f"# The {_LANGUAGE_NAMES.get(entry.lang, entry.lang)} version of this {kind_name}: only title, summary and",
+        "# other translatable fields go here; dates, ids and links live in the English file.",
+        *_block_lines(translated),
+        "---",
+        "",
+        body_hint,
+        "",
+    ]
+    english_text = [
+        *english,
+        translate_marker_line(DEFAULT_LANGUAGE),
+        "",
+    ]
+    return {DEFAULT_LANGUAGE: "\n".join(english_text), entry.lang: "\n".join(other)}
+
+
+def _block_lines(values: dict[str, Any]) -> list[str]:
+    return _yaml_block(values) if values else []
+
+
+def _translatable(section: str) -> frozenset[str]:
+    return FIELDS_BY_SECTION[section].TRANSLATABLE
+
+
+def translate_marker_line(target_lang: str) -> str:
+    name = _LANGUAGE_NAMES.get(target_lang, target_lang)
+    return (
+        f"{TRANSLATE_MARKER}: translate the title, the summary and the text below into {name}, "
+        "then delete this line -->"
+    )
+
+
+def validate_new_entry(entry: NewEntry) -> None:
+    """Refuse values that would give a file `memoria check` rejects, before anything is written."""
+    if entry.kind not in KIND_SECTIONS:
+        raise ScaffoldError(f"kind: unknown kind '{entry.kind}' — use press, event or recording")
+    if entry.lang not in LANGUAGES:
+        raise ScaffoldError(f"lang: unknown language '{entry.lang}' — use one of {', '.join(LANGUAGES)}")
+    if not entry.title.strip():
+        raise ScaffoldError("title: the title is empty — give the title readers will see")
+    parse_date(entry.date)
+    if entry.kind == "press" and not (entry.summary or "").strip():
+        raise ScaffoldError(
+            "summary: a press release needs a summary — give one or two sentences with --summary"
+        )
+    if entry.id is not None and not ID_PATTERN.match(entry.id):
+        raise ScaffoldError(
+            f'id: invalid id "{entry.id}" — use lowercase letters, digits and hyphens, e.g. "roundtable-2014-part-1"'
+        )
+    if entry.event is not None and not ID_PATTERN.match(entry.event):
+        raise ScaffoldError(f'event: invalid event id "{entry.event}" — give the id of an existing event')
+    if entry.kind == "recording":
+        if not entry.source_url or not entry.source_url.startswith(("http://", "https://")):
+            raise ScaffoldError(
+                "source_url: a recording needs the address of the original video — give it with --source-url https://..."
+            )
+        if not entry.speech_language or not is_language_code(entry.speech_language.lower()):
+            raise ScaffoldError(
+                "language: a recording needs the language spoken in it — give an ISO 639-1 code with --speech-language, e.g. es"
+            )
+        entry.speech_language = entry.speech_language.lower()
+
+
+def write_new_entry(docs_dir: Path, entry: NewEntry, known_ids: dict[str, set[str]]) -> list[Path]:
+    """Write the files of a new entry; refuse to overwrite or to reuse an id or unknown event."""
+    validate_new_entry(entry)
+    slug = entry.id or make_slug(entry.title)
+    if slug in known_ids.get(entry.section, set()):
+        raise ScaffoldError(
+            f'id: an entry with the id "{slug}" already exists in {entry.section}/ — choose another title or give --id'
+        )
+    if entry.event and entry.kind != "event" and entry.event not in known_ids.get("events", set()):
+        known = ", ".join(sorted(known_ids.get("events", set()))) or "none yet"
+        raise ScaffoldError(f'event: unknown event id "{entry.event}" — known events are {known}')
+    year = parse_date(entry.date).year
+    texts = new_entry_text(entry, slug)
+    paths = {lang: entry_path(docs_dir, entry.section, slug, year, lang) for lang in texts}
+    for lang in LANGUAGES:
+        existing = entry_path(docs_dir, entry.section, slug, year, lang)
+        if existing.exists():
+            raise ScaffoldError(f"{existing}: already exists — edit it, or choose another title or --id")
+    for lang, text in texts.items():
+        paths[lang].parent.mkdir(parents=True, exist_ok=True)
+        with paths[lang].open("x", encoding="utf-8") as handle:  # "x": never overwrite
+            handle.write(text)
+    return [paths[DEFAULT_LANGUAGE], *(p for lang, p in paths.items() if lang != DEFAULT_LANGUAGE)]
+
+
+# --- translations ----------------------------------------------------------------------
+
+
+def section_of(docs_dir: Path, path: Path) -> str:
+    """The section folder a file lies in, or a ScaffoldError naming the folders that are."""
+    try:
+        relative = path.resolve().relative_to(docs_dir.resolve())
+    except ValueError:
+        raise ScaffoldError(f"{path}: not inside {docs_dir}/ — give a file below {docs_dir}/press, events or recordings") from None
+    if not relative.parts or relative.parts[0] not in SECTIONS:
+        raise ScaffoldError(f"{path}: not an entry — give a file below {docs_dir}/press, events or recordings")
+    return relative.parts[0]
+
+
+def counterpart_path(path: Path) -> tuple[Path, str, str]:
+    """`x.en.md` → (`x.es.md`, "en", "es") and the other way round."""
+    name = path.name
+    for source in LANGUAGES:
+        if name.endswith(f".{source}.md"):
+            target = next(lang for lang in LANGUAGES if lang != source)
+            return path.with_name(name[: -len(f".{source}.md")] + f".{target}.md"), source, target
+    raise ScaffoldError(f"{path}: the name must end in .en.md or .es.md — rename it, e.g. to {path.stem}.en.md")
+
+
+def _translatable_values(values: dict[str, Any], model: type[EntryFields]) -> dict[str, Any]:
+    """Only what a translation carries; lists of mappings keep every sub-field so items line up."""
+    return {key: value for key, value in values.items() if key in model.TRANSLATABLE}
+
+
+def translation_text(source_text: str, section: str, source_lang: str, target_lang: str, source_name: str) -> str:
+    """The counterpart file: translatable fields (or, towards English, all fields) and the body below the marker."""
+    try:
+        front_matter = parse_front_matter(source_text)
+    except FrontMatterError as error:
+        raise ScaffoldError(f"{source_name}:{error.line}: {error.message}") from None
+    model = FIELDS_BY_SECTION[section]
+    if target_lang == DEFAULT_LANGUAGE:
+        # The English file holds every field, so a Spanish-only entry gives it all of them.
+        values = dict(front_matter.values)
+        note = "# Translated from the Spanish file: translate title, summary and other labels."
+    else:
+        values = _translatable_values(front_matter.values, model)
+        subfields = ", ".join(
+            f"{key}: {'/'.join(sorted(subs))}" for key, subs in sorted(model.TRANSLATABLE_SUBFIELDS.items())
+        )
+        note = (
+            f"# Only translated fields go here (the rest comes from {Path(source_name).name}). "
+            "Translate the values; keep list items in the same order"
+            + (f"; in lists translate only {subfields}." if subfields else ".")
+        )
+    lines = ["---", note, *(_yaml_block(values) if values else []), "---", ""]
+    body = front_matter.body.lstrip("\n")
+    lines += [translate_marker_line(target_lang), "", body.rstrip("\n"), ""]
+    return "\n".join(lines)
+
+
+def write_translation(docs_dir: Path, path: Path) -> Path:
+    """Create the other language's file of an entry; never overwrite one that exists."""
+    if not path.is_file():
+        raise ScaffoldError(f"{path}: no such file — give the path of an existing entry, e.g. docs/press/2014/x.en.md")
+    section = section_of(docs_dir, path)
+    target, source_lang, target_lang = counterpart_path(path)
+    if target.exists():
+        raise ScaffoldError(f"{target}: already exists — edit it instead (nothing was written)")
+    try:
+        source_text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ScaffoldError(f"{path}: not UTF-8 text — save the file as UTF-8") from None
+    text = translation_text(source_text, section, source_lang, target_lang, str(path))
+    with target.open("x", encoding="utf-8") as handle:
+        handle.write(text)
+    return target

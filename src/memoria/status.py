@@ -1,0 +1,125 @@
+"""What staff still have to do: translation coverage per section and the state of the recordings.
+
+Coverage is read from the files themselves (not from the validated catalog), so that it can be
+reported even while the archive has errors; a file holding the translate marker counts as not
+yet translated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from memoria.content import SECTIONS, display_path, entry_files
+from memoria.frontmatter import FrontMatterError, parse_front_matter
+from memoria.i18n import LANGUAGES
+from memoria.manifest import ManifestError, RecordingStatus, load_manifest, recording_status
+from memoria.scaffold import TRANSLATE_MARKER
+
+#: the order recordings are reported in; "unknown" is a recording nobody has checked yet
+RECORDING_STATUSES = tuple(status.value for status in RecordingStatus)
+
+
+@dataclass
+class SectionCoverage:
+    """How many entries of a section exist in each language, and which files are missing."""
+
+    section: str
+    total: int = 0
+    translated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LANGUAGES, 0))
+    missing: dict[str, list[str]] = field(default_factory=lambda: {lang: [] for lang in LANGUAGES})
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "section": self.section,
+            "total": self.total,
+            "translated": self.translated,
+            "missing": self.missing,
+        }
+
+
+def _split(name: str) -> tuple[str, str | None]:
+    stem = name[: -len(".md")]
+    base, dot, suffix = stem.rpartition(".")
+    return (base, suffix) if dot else (stem, None)
+
+
+def _finished(path: Path) -> bool:
+    """A file counts as written in its language unless it still holds the translate marker."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return True  # present but unreadable: `memoria check` reports it; coverage counts it
+    try:
+        body = parse_front_matter(text).body
+    except FrontMatterError:
+        body = text
+    return TRANSLATE_MARKER not in body
+
+
+def translation_coverage(docs_dir: Path) -> list[SectionCoverage]:
+    """Per section: entries in total, entries finished in each language, and the missing files."""
+    groups: dict[tuple[str, Path, str], dict[str, Path]] = {}
+    for section, path in entry_files(docs_dir):
+        base, lang = _split(path.name)
+        if lang in LANGUAGES:
+            groups.setdefault((section, path.parent, base), {})[lang] = path
+    coverage = {section: SectionCoverage(section) for section in SECTIONS}
+    for (section, folder, base), paths in sorted(groups.items()):
+        row = coverage[section]
+        row.total += 1
+        for lang in LANGUAGES:
+            path = paths.get(lang)
+            if path is not None and _finished(path):
+                row.translated[lang] += 1
+            else:
+                row.missing[lang].append(display_path(folder / f"{base}.{lang}.md"))
+    return [coverage[section] for section in SECTIONS]
+
+
+def recording_ids(docs_dir: Path) -> list[str]:
+    """Ids of the recordings, as the English files name them (or their file names)."""
+    ids = []
+    for section, path in entry_files(docs_dir):
+        base, lang = _split(path.name)
+        if section != "recordings" or lang != "en":
+            continue
+        try:
+            values = parse_front_matter(path.read_text(encoding="utf-8")).values
+        except (FrontMatterError, UnicodeDecodeError):
+            values = {}
+        entry_id = values.get("id")
+        ids.append(entry_id if isinstance(entry_id, str) and entry_id else base)
+    return sorted(ids)
+
+
+@dataclass(frozen=True)
+class RecordingState:
+    """A recording and what its manifest says about it."""
+
+    id: str
+    status: str
+    problem: str | None = None  # a manifest that could not be read
+
+
+def recording_states(docs_dir: Path, media_dir: Path) -> list[RecordingState]:
+    """Each recording's status from media/<id>/manifest.json; no manifest means not checked yet."""
+    states = []
+    for recording_id in recording_ids(docs_dir):
+        try:
+            manifest = load_manifest(media_dir, recording_id)
+        except ValueError as error:  # an id that cannot be a folder name
+            states.append(RecordingState(recording_id, RecordingStatus.UNKNOWN.value, str(error)))
+            continue
+        except ManifestError as error:
+            states.append(RecordingState(recording_id, RecordingStatus.UNKNOWN.value, str(error)))
+            continue
+        states.append(RecordingState(recording_id, recording_status(manifest).value))
+    return states
+
+
+def count_by_status(states: list[RecordingState]) -> dict[str, int]:
+    counts = dict.fromkeys(RECORDING_STATUSES, 0)
+    for state in states:
+        counts[state.status] = counts.get(state.status, 0) + 1
+    return counts

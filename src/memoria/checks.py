@@ -15,6 +15,7 @@ import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 from memoria.catalog import build_catalog
 from memoria.content import (
@@ -98,25 +99,43 @@ def _body_lines(source: SourceFile) -> Iterable[tuple[int, str]]:
             yield source.front_matter.body_line + offset, _CODE_SPAN.sub("", line)
 
 
-def _link_target_exists(target: str, source: SourceFile, docs_dir: Path, generated: set[str]) -> bool:
-    """Whether a relative link to a .md file points at a page the site will have."""
+def _resolve(target: str, source: SourceFile, docs_dir: Path) -> str | None:
+    """The docs-relative path a relative link points at, or None if it leaves docs/."""
     base = PurePosixPath(source.path.resolve().relative_to(docs_dir.resolve()).as_posix()).parent
     parts: list[str] = []
     for part in (base / target).parts:
         if part == "..":
             if not parts:
-                return False  # leaves docs/
+                return None
             parts.pop()
         elif part != ".":
             parts.append(part)
-    relative = "/".join(parts)
-    if relative in generated or (docs_dir / relative).is_file():
-        return True
+    return "/".join(parts)
+
+
+def _link_problem(target: str, source: SourceFile, docs_dir: Path, generated: set[str]) -> str | None:
+    """Why a relative link will be broken on the site, if it will (`mkdocs build --strict` fails on it)."""
+    path = unquote(target.split("#", 1)[0].split("?", 1)[0])
+    if not path or "://" in path or path.startswith(("/", "mailto:", "tel:")):
+        return None
+    relative = _resolve(path, source, docs_dir)
+    if relative is None:
+        return f"broken link to {target}: it points outside the docs folder — link to a page of the archive"
+    if not path.endswith(".md"):
+        if (docs_dir / relative).exists():
+            return None
+        return f"broken link to {target}: no such file — put the file in docs/{PurePosixPath(relative).parent} or correct the path"
+    if relative in generated:
+        return None
     stem = relative[: -len(".md")]
-    if stem.rsplit(".", 1)[-1] in LANGUAGES:
-        return False
-    # static-i18n serves `x.md` from `x.en.md` / `x.es.md`
-    return any((docs_dir / f"{stem}.{lang}.md").is_file() for lang in LANGUAGES)
+    base, dot, suffix = stem.rpartition(".")
+    if dot and suffix in LANGUAGES:
+        # static-i18n serves x.en.md and x.es.md as x.md; a link naming one language is not found
+        plain = target.replace(f".{suffix}.md", ".md", 1)
+        return f"link to {target} names a language — link to {plain}; each reader gets their own language"
+    if (docs_dir / relative).is_file() or any((docs_dir / f"{stem}.{lang}.md").is_file() for lang in LANGUAGES):
+        return None
+    return f"broken link to {target}: no such page — correct the path (relative to this file) or remove the link"
 
 
 def body_problems(source: SourceFile, docs_dir: Path, generated: set[str]) -> list[Problem]:
@@ -136,8 +155,7 @@ def body_problems(source: SourceFile, docs_dir: Path, generated: set[str]) -> li
                         Severity.WARNING,
                     )
                 )
-            if not is_image:
-                targets.append(target)
+            targets.append(target)
         definition = _REFERENCE_DEF.match(text)
         if definition:
             targets.append(definition.group(1))
@@ -154,19 +172,9 @@ def body_problems(source: SourceFile, docs_dir: Path, generated: set[str]) -> li
                     )
                 )
         for target in targets:
-            path = target.split("#", 1)[0].split("?", 1)[0]
-            if not path.endswith(".md") or "://" in path or path.startswith(("/", "mailto:")):
-                continue
-            if not _link_target_exists(path, source, docs_dir, generated):
-                # An error, not a warning: `mkdocs build --strict` fails on it too.
-                problems.append(
-                    Problem(
-                        source.display_path,
-                        line,
-                        "body",
-                        f"broken link to {target}: no such page — correct the path (relative to this file) or remove the link",
-                    )
-                )
+            message = _link_problem(target, source, docs_dir, generated)
+            if message:
+                problems.append(Problem(source.display_path, line, "body", message))
     return problems
 
 

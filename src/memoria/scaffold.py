@@ -166,10 +166,10 @@ def new_entry_text(entry: NewEntry, slug: str) -> dict[str, str]:
     required["title"] = entry.title
     if section == "recordings":
         required["language"] = entry.speech_language
-        required["recorded"] = date.isoformat()
+        required["recorded"] = date
         required["source_url"] = entry.source_url
     else:
-        required["date"] = date.isoformat()
+        required["date"] = date
     if entry.summary:
         required["summary"] = entry.summary
     if entry.event and section != "events":
@@ -178,7 +178,7 @@ def new_entry_text(entry: NewEntry, slug: str) -> dict[str, str]:
     optional = [
         _commented(line)
         for line in _OPTIONAL_EXAMPLES[section]
-        if line.split(":", 1)[0].lstrip("# ") not in already
+        if line.startswith("#") or line.split(":", 1)[0] not in already
     ]
     kind_name = {"press": "press release", "events": "event", "recordings": "recording"}[section]
     header = [
@@ -327,9 +327,9 @@ def translation_text(source_text: str, section: str, source_lang: str, target_la
             f"{key}: {'/'.join(sorted(subs))}" for key, subs in sorted(model.TRANSLATABLE_SUBFIELDS.items())
         )
         note = (
-            f"# Only translated fields go here (the rest comes from {Path(source_name).name}). "
-            "Translate the values; keep list items in the same order"
-            + (f"; in lists translate only {subfields}." if subfields else ".")
+            f"# Only translated fields go here (the rest comes from {Path(source_name).name}).\n"
+            "# Translate the values; keep list items in the same number and order"
+            + (f";\n# in lists translate only {subfields}." if subfields else ".")
         )
     lines = ["---", note, *(_yaml_block(values) if values else []), "---", ""]
     body = front_matter.body.lstrip("\n")

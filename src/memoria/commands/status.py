@@ -66,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
         )
         print()
         return 0
-    console = Console(highlight=False, soft_wrap=True)
+    # Piped output (a report saved to a file) gets room for whole paths.
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
     table = Table(title="Translations", title_justify="left")
     table.add_column("section")
     for lang in LANGUAGES:

@@ -1,0 +1,189 @@
+/*
+ * Memoria search: Pagefind behind Material's header search box.
+ *
+ * Why this file: Material's search loads a whole lunr index for both languages on every
+ * page. Pagefind keeps one index per <html lang>, split in chunks; this script loads it
+ * only when the reader opens the box, then fetches just the chunks the query needs.
+ * Keyboard: "/" or "s" opens it, Escape closes it, arrow keys move through results.
+ * Results are built with textContent and only <mark> kept from excerpts: titles may come
+ * from a video platform and are never trusted as markup.
+ */
+(() => {
+  "use strict";
+
+  const root = document.querySelector("[data-memoria-search]");
+  const toggle = document.getElementById("__search");
+  if (!root || !toggle) return;
+
+  const input = root.querySelector(".md-search__input");
+  const form = root.querySelector("form");
+  const meta = root.querySelector(".md-search-result__meta");
+  const list = root.querySelector(".md-search-result__list");
+  const more = root.querySelector(".memoria-search__more");
+  const opener = document.querySelector("[data-memoria-search-open]");
+  const strings = JSON.parse(root.dataset.memoriaStrings);
+  const bundle = new URL(root.dataset.memoriaBundle, document.baseURI);
+  const siteRoot = new URL("../", bundle);
+  const PAGE = 10;
+
+  let engine = null; // Promise of the Pagefind module, created on first open
+  let results = [];
+  let shown = 0;
+  let generation = 0;
+  let timer = 0;
+
+  /* Load Pagefind once; the language index follows <html lang>. */
+  function load() {
+    if (engine) return engine;
+    meta.textContent = strings.loading;
+    const loader = window.memoriaLoadPagefind || ((url) => import(url));
+    engine = loader(new URL("pagefind.js", bundle).href).then(async (pagefind) => {
+      await pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 24 });
+      await pagefind.init();
+      if (!input.value.trim()) meta.textContent = strings.placeholder;
+      return pagefind;
+    });
+    engine.catch((error) => {
+      engine = null;
+      meta.textContent = strings.error;
+      console.error("memoria search:", error);
+    });
+    return engine;
+  }
+
+  function setOpen(open) {
+    if (toggle.checked !== open) toggle.checked = open;
+    if (opener) opener.setAttribute("aria-expanded", String(open));
+    if (open) {
+      load();
+      if (document.activeElement !== input) input.focus();
+    } else if (root.contains(document.activeElement)) {
+      document.activeElement.blur();
+    }
+  }
+
+  function countText(count) {
+    if (count === 0) return strings.none;
+    if (count === 1) return strings.one;
+    return strings.other.replace("{count}", String(count));
+  }
+
+  /* Text of a Pagefind string (entities decoded), with <mark> kept as the only element. */
+  function appendMarked(target, fragment) {
+    const parsed = new DOMParser().parseFromString(`<body>${fragment}</body>`, "text/html");
+    for (const node of parsed.body.childNodes) {
+      if (node.nodeName === "MARK") {
+        const mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        target.append(mark);
+      } else {
+        target.append(document.createTextNode(node.textContent));
+      }
+    }
+  }
+
+  function plain(fragment) {
+    return new DOMParser().parseFromString(`<body>${fragment}</body>`, "text/html").body.textContent;
+  }
+
+  function resultItem(data) {
+    const item = document.createElement("li");
+    item.className = "md-search-result__item";
+    const link = document.createElement("a");
+    link.className = "md-search-result__link";
+    link.href = data.url;
+    const article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    const title = document.createElement("h1");
+    title.textContent = plain((data.meta && data.meta.title) || data.url);
+    const excerpt = document.createElement("p");
+    appendMarked(excerpt, data.excerpt || "");
+    article.append(title, excerpt);
+    link.append(article);
+    item.append(link);
+    return item;
+  }
+
+  async function showMore(current) {
+    const batch = results.slice(shown, shown + PAGE);
+    shown += batch.length;
+    const datas = await Promise.all(batch.map((result) => result.data()));
+    if (current !== generation) return;
+    list.append(...datas.map(resultItem));
+    more.hidden = shown >= results.length;
+  }
+
+  async function run() {
+    const current = ++generation;
+    const query = input.value.trim();
+    if (!query) {
+      list.replaceChildren();
+      more.hidden = true;
+      meta.textContent = strings.placeholder;
+      return;
+    }
+    const pagefind = await load();
+    const search = await pagefind.search(query);
+    if (current !== generation) return;
+    results = search.results;
+    shown = 0;
+    list.replaceChildren();
+    meta.textContent = countText(results.length);
+    await showMore(current);
+  }
+
+  function schedule() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => run().catch(() => {}), 120);
+  }
+
+  function resultLinks() {
+    return [...list.querySelectorAll(".md-search-result__link")];
+  }
+
+  input.addEventListener("focus", () => setOpen(true));
+  input.addEventListener("input", schedule);
+  toggle.addEventListener("change", () => setOpen(toggle.checked));
+  if (opener) opener.addEventListener("click", () => setOpen(true));
+  more.addEventListener("click", () => showMore(generation));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const first = resultLinks()[0];
+    if (first) first.click();
+  });
+  form.addEventListener("reset", () => {
+    window.setTimeout(() => {
+      run();
+      input.focus();
+    });
+  });
+
+  /* Leaving the box with Tab closes it, as Material's does. */
+  root.addEventListener("focusout", (event) => {
+    if (event.relatedTarget && !root.contains(event.relatedTarget)) setOpen(false);
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const inSearch = root.contains(document.activeElement);
+    const typing = document.activeElement && /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
+    if (!toggle.checked || !inSearch) {
+      if (!typing && (event.key === "/" || event.key === "s" || event.key === "f")) {
+        event.preventDefault();
+        setOpen(true);
+      }
+      return;
+    }
+    if (event.key === "Escape") {
+      event.preventDefault();
+      setOpen(false);
+      if (opener && window.getComputedStyle(opener).display !== "none") opener.focus();
+    } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      const stops = [input, ...resultLinks()];
+      const index = stops.indexOf(document.activeElement);
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      stops[(Math.max(index, 0) + step + stops.length) % stops.length].focus();
+      event.preventDefault();
+    }
+  });
+})();

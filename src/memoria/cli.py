@@ -15,6 +15,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "memoria.commands.translate",
     "memoria.commands.check",
     "memoria.commands.status",
+    "memoria.commands.mirror",
+    "memoria.commands.verify",
+    "memoria.commands.linkcheck",
+    "memoria.commands.bag",
 )
 
 

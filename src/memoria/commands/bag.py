@@ -1,0 +1,79 @@
+"""`memoria bag ID`: export a verified mirror as a BagIt bag, to hand a recording to another archive."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import bagit
+
+from memoria.commands._project_args import add_project_arguments, project_from
+from memoria.manifest import ManifestError, is_mirrored, load_manifest, validate_id
+from memoria.mirror.verify import verify_folder
+from memoria.project import ProjectError
+
+EXAMPLE = """\
+example:
+  memoria bag ustream-51400296                   # writes bags/ustream-51400296/
+  memoria bag ustream-51400296 --output /mnt/transfer
+
+The bag's payload is media/<id>/ as mirrored (manifest.json included), with SHA-256 and
+SHA-512 manifests; it is made only from a copy that verifies against its manifest."""
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "bag", help="export a mirrored recording as a BagIt bag",
+        description="Copy media/<id>/ into a new BagIt bag (payload, checksums, bag-info) after verifying it.",
+        epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("id", metavar="ID", help="recording id")
+    add_project_arguments(parser)
+    parser.add_argument("--output", type=Path, default=Path("bags"), metavar="DIR", help="folder for the bag (default: bags/)")
+    parser.set_defaults(func=run_command)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    try:
+        project = project_from(args)
+        recording_id = validate_id(args.id)
+    except (ProjectError, ValueError) as error:
+        print(f"memoria bag: {error}", file=sys.stderr)
+        return 2
+    folder = project.media_dir / recording_id
+    try:
+        manifest = load_manifest(project.media_dir, recording_id)
+    except ManifestError as error:
+        print(f"memoria bag: {error}", file=sys.stderr)
+        return 1
+    if not is_mirrored(manifest):
+        print(f"memoria bag: {folder}: no verified mirror: run 'memoria mirror {recording_id}' first", file=sys.stderr)
+        return 1
+    assert manifest is not None
+    problems = verify_folder(folder, manifest)
+    if problems:
+        for problem in problems:
+            print(f"{folder / problem.name}: {problem.kind}: {problem.detail}", file=sys.stderr)
+        print(f"memoria bag: {recording_id}: the copy does not match its manifest; not bagged", file=sys.stderr)
+        return 1
+    target = args.output / recording_id
+    if target.exists():
+        print(f"memoria bag: {target}: already exists: remove it or choose --output", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(folder, target)
+    bag = bagit.make_bag(
+        str(target),
+        {
+            "External-Identifier": recording_id,
+            "External-Description": f"Mirror of {manifest.get('source_url')} made by Memoria",
+            "Source-Organization": "Memoria archive",
+        },
+        checksums=["sha256", "sha512"],
+    )
+    bag.validate()
+    print(f"{target}: BagIt bag of {len(manifest.get('files', []))} files plus manifest.json, valid")
+    return 0

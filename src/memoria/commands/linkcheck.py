@@ -1,0 +1,73 @@
+"""`memoria linkcheck [ID ...]`: is each original still online? Records `origin` in the manifests."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from memoria.commands._project_args import add_project_arguments, non_negative_float, positive_int, project_from
+from memoria.content import ContentErrors
+from memoria.manifest import ManifestError
+from memoria.mirror.linkcheck import linkcheck
+from memoria.mirror.plan import PlanError, plan
+from memoria.project import ProjectError
+
+EXAMPLE = """\
+example:
+  memoria linkcheck                      # every recording's source_url
+  memoria linkcheck ustream-51400296 --json
+
+Each answer is stored in media/<id>/manifest.json as origin: {checked_at, status, http_status};
+status is alive, dead (404/410, no media), blocked (403) or unreachable (timeouts, 5xx).
+exit status: 0 when every original is alive, 1 otherwise, 2 for bad arguments."""
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "linkcheck", help="check every recording's original URL and record the answer",
+        description="Ask each recording's source_url for its media (yt-dlp extraction, no download) "
+        "and record origin: {checked_at, status, http_status} in media/<id>/manifest.json.",
+        epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("ids", nargs="*", metavar="ID", help="recording ids (default: all)")
+    add_project_arguments(parser)
+    parser.add_argument("--jobs", type=positive_int, default=4, metavar="N", help="URLs checked in parallel (default 4)")
+    parser.add_argument("--attempts", type=positive_int, default=2, metavar="N", help="tries for transient failures (default 2)")
+    parser.add_argument("--backoff", type=non_negative_float, default=2.0, metavar="SECONDS", help="wait between tries (default 2)")
+    parser.add_argument("--timeout", type=non_negative_float, default=20.0, metavar="SECONDS", help="network timeout (default 20)")
+    parser.add_argument("--json", action="store_true", help="print a machine-readable report")
+    parser.set_defaults(func=run_command)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    try:
+        project = project_from(args)
+        targets = plan(project.docs_dir, list(args.ids))
+    except (ProjectError, PlanError, ContentErrors) as error:
+        print(f"memoria linkcheck: {error}", file=sys.stderr)
+        return 2
+    try:
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            results = list(pool.map(
+                lambda target: linkcheck(target, project.media_dir, args.attempts, args.backoff, args.timeout), targets
+            ))
+    except ManifestError as error:
+        print(f"memoria linkcheck: {error}", file=sys.stderr)
+        return 1
+    if args.json:
+        json.dump({"recordings": [r.as_json() for r in results]}, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        table = Table(title="memoria linkcheck", title_justify="left")
+        for column in ("recording", "original", "http", "site status", "url"):
+            table.add_column(column, overflow="fold")
+        for r in results:
+            table.add_row(r.id, r.origin["status"], str(r.origin["http_status"] or ""), r.status, r.url)
+        Console(width=max(120, Console().width)).print(table)
+    return 0 if all(r.origin["status"] == "alive" for r in results) else 1

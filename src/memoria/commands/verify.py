@@ -1,0 +1,70 @@
+"""`memoria verify [ID ...]`: re-hash every mirrored file against its manifest."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from memoria.commands._project_args import add_project_arguments, project_from
+from memoria.manifest import ManifestError, is_mirrored, load_manifest, validate_id
+from memoria.mirror.verify import FileProblem, verify_folder
+from memoria.project import ProjectError
+
+EXAMPLE = """\
+example:
+  memoria verify                         # every media/<id>/ with a manifest
+  memoria verify ustream-51400296 --json
+
+Prints one line per problem: media/<id>/<file>: missing|altered|unexpected: detail.
+exit status: 0 when every file matches its SHA-256, 1 on any problem, 2 for bad arguments."""
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "verify", help="re-hash mirrored files against their manifests (full SHA-256)",
+        description="Re-hash every file of media/<id>/ and report missing, altered and unexpected files.",
+        epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("ids", nargs="*", metavar="ID", help="recording ids (default: every mirrored recording)")
+    add_project_arguments(parser)
+    parser.add_argument("--json", action="store_true", help="print a machine-readable report")
+    parser.set_defaults(func=run_command)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    try:
+        project = project_from(args)
+        ids = [validate_id(i) for i in args.ids]
+    except (ProjectError, ValueError) as error:
+        print(f"memoria verify: {error}", file=sys.stderr)
+        return 2
+    media_dir = project.media_dir
+    if not ids and media_dir.is_dir():
+        ids = sorted(p.name for p in media_dir.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file())
+    report: dict[str, list[FileProblem]] = {}
+    checked = 0
+    for recording_id in ids:
+        try:
+            manifest = load_manifest(media_dir, recording_id)
+        except ManifestError as error:
+            report[recording_id] = [FileProblem("altered", "manifest.json", str(error))]
+            continue
+        if manifest is None:
+            report[recording_id] = [FileProblem("missing", "manifest.json", "no manifest: run 'memoria mirror " + recording_id + "'")]
+            continue
+        if not is_mirrored(manifest):
+            continue
+        checked += sum(1 for _ in manifest.get("files", []))
+        report[recording_id] = verify_folder(media_dir / recording_id, manifest)
+    problems = [(rid, p) for rid, found in report.items() for p in found]
+    if args.json:
+        json.dump({"files_checked": checked, "problems": [{"id": rid, **p.as_json()} for rid, p in problems]},
+                  sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for rid, problem in problems:
+            print(f"{media_dir / rid / problem.name}: {problem.kind}: {problem.detail}")
+        print(f"{checked} files checked in {len(report)} recordings: {len(problems)} problems")
+    return 1 if problems else 0

@@ -1,0 +1,73 @@
+"""Where a project's content and media live, read from its mkdocs.yml without importing MkDocs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class ProjectError(Exception):
+    """mkdocs.yml missing or unreadable; the message says how to point at the project."""
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml files that use `!!python/name:` or `!ENV` tags, keeping them as text."""
+
+
+def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)  # type: ignore[arg-type]
+
+
+_TolerantLoader.add_multi_constructor("", _any_tag)
+
+
+@dataclass(frozen=True)
+class Project:
+    """The paths the mirror commands need."""
+
+    config_file: Path
+    docs_dir: Path
+    media_dir: Path
+    media_url: str | None
+
+
+def _memoria_options(config: dict[str, Any]) -> dict[str, Any]:
+    for plugin in config.get("plugins") or []:
+        if isinstance(plugin, dict) and "memoria" in plugin:
+            return plugin["memoria"] or {}
+    return {}
+
+
+def load_project(
+    config_file: Path | None = None, docs_dir: Path | None = None, media_dir: Path | None = None
+) -> Project:
+    """Read mkdocs.yml (default: ./mkdocs.yml); explicit paths override what it says."""
+    config_path = Path(config_file or "mkdocs.yml")
+    config: dict[str, Any] = {}
+    if config_path.is_file():
+        try:
+            loaded = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = mark.line + 1 if mark else 1
+            raise ProjectError(f"{config_path}:{line}: not valid YAML: fix the file") from None
+        config = loaded if isinstance(loaded, dict) else {}
+    elif docs_dir is None or media_dir is None:
+        raise ProjectError(
+            f"{config_path}: not found: run in the project folder, or give --config PATH (or --docs-dir and --media-dir)"
+        )
+    base = config_path.resolve().parent
+    options = _memoria_options(config)
+    return Project(
+        config_file=config_path,
+        docs_dir=Path(docs_dir) if docs_dir else base / str(config.get("docs_dir") or "docs"),
+        media_dir=Path(media_dir) if media_dir else base / str(options.get("media_dir") or "media"),
+        media_url=options.get("media_url"),
+    )

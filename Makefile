@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup site serve test check system-deps clean
+.PHONY: help setup site serve test check bench system-deps clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -29,6 +29,10 @@ system-deps:  ## Debian packages the tests need (chromium, ffmpeg); installs onl
 
 test: setup system-deps  ## Install what the tests need and run them all
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+bench: setup  ## Time Memoria against Material+static-i18n+RSS and Hugo (BENCH_FULL=1 adds 10,000 entries)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python scripts/bench.py
 
 check: setup  ## Lint, format check and type check
 	$(BIN)/ruff check src tests scripts

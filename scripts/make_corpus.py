@@ -363,7 +363,7 @@ def peer_config(demo: str) -> str:
                 {
                     "rss": {
                         "match_path": "(press|events|recordings)/.*",
-                        "date_from_meta": {"as_creation": "date", "as_update": "date", "default_time": "09:00"},
+                        "date_from_meta": {"as_creation": "date", "as_update": "date"},
                         "use_git": False,
                         "length": 20,
                     }
@@ -400,12 +400,12 @@ enableRobotsTXT = false
 
 [languages.en]
   weight = 1
-  languageName = "English"
+  label = "English"
   title = "Memoria — Women Human Rights Defenders Archive"
 
 [languages.es]
   weight = 2
-  languageName = "Español"
+  label = "Español"
   title = "Memoria — Archivo de defensoras de derechos humanos"
 """
 
@@ -420,7 +420,7 @@ HUGO_LAYOUTS = {
 {{ end }}{{ with .OutputFormats.Get "rss" }}<link rel="alternate" type="application/rss+xml" href="{{ .Permalink }}">{{ end }}
 </head>
 <body>
-<nav>{{ range .Translations }}<a href="{{ .RelPermalink }}" hreflang="{{ .Language.Lang }}">{{ .Language.LanguageName }}</a>{{ end }}</nav>
+<nav>{{ range .Translations }}<a href="{{ .RelPermalink }}" hreflang="{{ .Language.Lang }}">{{ .Language.Label }}</a>{{ end }}</nav>
 <main>{{ block "main" . }}{{ end }}</main>
 </body>
 </html>
@@ -437,8 +437,8 @@ HUGO_LAYOUTS = {
     "list.html": """\
 {{ define "main" }}
 <h1>{{ .Title }}</h1>
-{{ $pager := .Paginate (where .Site.RegularPages "Section" "ne" "") }}
-{{ if not .IsHome }}{{ $pager = .Paginate .RegularPagesRecursive }}{{ end }}
+{{ $pages := .RegularPagesRecursive }}{{ if .IsHome }}{{ $pages = .Site.RegularPages }}{{ end }}
+{{ $pager := .Paginate $pages }}
 <ul>{{ range $pager.Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Date.Format "2006-01-02" }}</li>{{ end }}</ul>
 {{ with $pager.Prev }}<a href="{{ .URL }}">newer</a>{{ end }} {{ with $pager.Next }}<a href="{{ .URL }}">older</a>{{ end }}
 {{ end }}

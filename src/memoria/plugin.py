@@ -24,8 +24,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from memoria.catalog import Catalog, Listing, load_catalog
-from memoria.content import ContentErrors, Entry
+from memoria.content import ContentErrors, Entry, RecordingFields
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, messages_for, t
+from memoria.manifest import ManifestError
+from memoria.search import SearchIndexError, index_site
+from memoria.transcript import CaptionFile, TranscriptError, TranscriptView, transcript_views, transcripts_for
 from memoria.views import entry_view, listing_view
 
 log = get_plugin_logger(__name__)
@@ -145,10 +148,23 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         listing = self.listings.get(page.file.src_uri)
         if entry is not None:
             memoria["entry"] = entry_view(self.catalog, entry, lang, url_of)
+            memoria["transcripts"] = self._transcripts(entry, lang, config)
         elif listing is not None:
             memoria["listing"] = listing_view(self.catalog, listing, lang, url_of)
         context["memoria"] = memoria
         return context
+
+    def _transcripts(self, entry: Entry, lang: str, config: MkDocsConfig) -> list[TranscriptView]:
+        """Caption text of a recording (files in media/<id>/), shown collapsed and indexed by search."""
+        fields = entry.in_language(lang)
+        if not isinstance(fields, RecordingFields):
+            return []
+        media_dir = Path(config.config_file_path).parent / self.config.media_dir
+        declared = [CaptionFile(c.file, c.language, c.label) for c in fields.captions]
+        try:
+            return transcript_views(transcripts_for(fields.id, declared, media_dir), lang)
+        except (TranscriptError, ManifestError) as error:
+            raise PluginError(str(error)) from None
 
     # --- the 404 page, once per language ------------------------------------------------
 
@@ -156,6 +172,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if template_name == "404.html":
             base_path = urlsplit(config.site_url or "/").path or "/"
             home = base_path if self.lang == DEFAULT_LANGUAGE else f"{base_path}{self.lang}/"
+            context.setdefault("memoria", {"lang": self.lang, "t": messages_for(self.lang)})  # header search box
             context["memoria_404"] = {
                 "title": t("notfound.title", self.lang),
                 "text": t("notfound.text", self.lang),
@@ -169,7 +186,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             self.not_found_pages[self.lang] = output_content
         return output_content
 
-    def on_post_build(self, config: MkDocsConfig) -> None:
+    @event_priority(0)
+    def _place_not_found_pages(self, config: MkDocsConfig) -> None:
         # Every language build renders the theme's 404.html to site/404.html; static-i18n
         # builds Spanish last, so put each language's page back where it belongs.
         site_dir = Path(config.site_dir)
@@ -177,6 +195,21 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             target = site_dir / "404.html" if lang == DEFAULT_LANGUAGE else site_dir / lang / "404.html"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(output, encoding="utf-8")
+
+    @event_priority(-150)
+    def _index_for_search(self, config: MkDocsConfig) -> None:
+        # After static-i18n's on_post_build (-100), which builds the other languages from
+        # inside the first build's: index once, when it is no longer building.
+        i18n = config.plugins.get("i18n")
+        if i18n is not None and getattr(i18n, "building", False):
+            return
+        try:
+            report = index_site(Path(config.site_dir))
+        except SearchIndexError as error:
+            raise PluginError(str(error)) from None
+        log.info(f"Search: indexed {report.pages} pages in {report.languages} languages (Pagefind)")
+
+    on_post_build = CombinedEvent(_place_not_found_pages, _index_for_search)
 
     def _alternates(self, page: Page, config: MkDocsConfig) -> list[dict[str, str]]:
         """Absolute URL of this page in each language, plus x-default (English)."""

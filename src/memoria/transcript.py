@@ -1,0 +1,119 @@
+"""Transcripts of recordings: the text of their WebVTT captions, for the page and the search index.
+
+A recording's words are only findable if they are on its page; this module turns the caption
+files the mirror keeps in `media/<id>/` into plain cues a template renders as a collapsed
+transcript. Engine-independent (no MkDocs); webvtt-py parses the files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import webvtt
+from webvtt.errors import MalformedFileError
+
+from memoria.i18n import language_name, t
+from memoria.manifest import load_manifest, media_files, validate_id
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One spoken line: when it starts (H:MM:SS), who speaks (if the file says), and what is said."""
+
+    start: str
+    seconds: int
+    speaker: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """The cues of one caption file, with its language so the page can mark it with `lang`."""
+
+    file: str
+    language: str | None
+    label: str | None
+    cues: tuple[Cue, ...]
+
+
+class TranscriptError(Exception):
+    """A caption file that cannot be read; the message names the file."""
+
+
+@dataclass(frozen=True)
+class CaptionFile:
+    """A caption file of a recording, as named by its front matter or its mirror manifest."""
+
+    file: str
+    language: str | None = None
+    label: str | None = None
+
+
+def _clock(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def read_transcript(path: Path, language: str | None = None, label: str | None = None) -> Transcript:
+    """Parse a WebVTT file into cues; repeated lines (rolling auto-captions) are kept once."""
+    try:
+        captions = webvtt.read(str(path))
+    except (MalformedFileError, UnicodeDecodeError) as error:
+        raise TranscriptError(f"{path}: not a readable WebVTT file ({error}): fix or remove it") from None
+    cues: list[Cue] = []
+    previous = ""
+    for caption in captions:
+        text = " ".join(caption.text.split())
+        if not text or text == previous:
+            continue
+        previous = text
+        seconds = int(caption.start_in_seconds)
+        cues.append(Cue(_clock(seconds), seconds, caption.voice or None, text))
+    return Transcript(path.name, language, label, tuple(cues))
+
+
+def caption_files(recording_id: str, declared: Iterable[CaptionFile], media_dir: Path) -> list[CaptionFile]:
+    """The caption files present in media/<id>/: those the front matter declares, then the mirror's."""
+    folder = Path(media_dir) / validate_id(recording_id)
+    found: dict[str, CaptionFile] = {}
+    for caption in declared:
+        if (folder / caption.file).is_file():
+            found.setdefault(caption.file, caption)
+    manifest = load_manifest(Path(media_dir), recording_id)
+    for media in media_files(manifest, media_dir=Path(media_dir)):
+        if media.role == "captions" and media.name.endswith(".vtt"):
+            found.setdefault(media.name, CaptionFile(media.name, media.language, media.label))
+    return list(found.values())
+
+
+def transcripts_for(recording_id: str, declared: Iterable[CaptionFile], media_dir: Path) -> list[Transcript]:
+    """Every readable transcript of a recording, in the order its caption files were found."""
+    folder = Path(media_dir) / validate_id(recording_id)
+    return [
+        read_transcript(folder / caption.file, caption.language, caption.label)
+        for caption in caption_files(recording_id, declared, media_dir)
+    ]
+
+
+@dataclass(frozen=True)
+class TranscriptView:
+    """A transcript as a template shows it: a localised summary line, the speech language, the cues."""
+
+    summary: str
+    language: str | None
+    cues: tuple[Cue, ...]
+
+
+def transcript_views(transcripts: Iterable[Transcript], lang: str) -> list[TranscriptView]:
+    """Summaries such as 'Transcript (Spanish)' in the reader's language, for the template."""
+    views = []
+    for transcript in transcripts:
+        if not transcript.cues:
+            continue
+        name = transcript.label or (language_name(transcript.language, lang) if transcript.language else None)
+        summary = t("transcript.summary", lang, language=name) if name else t("transcript.summary_plain", lang)
+        views.append(TranscriptView(summary, transcript.language, transcript.cues))
+    return views

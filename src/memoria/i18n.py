@@ -71,6 +71,67 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This page has not been translated yet; it is shown in English.",
         "es": "Esta página aún no está traducida; se muestra en inglés.",
     },
+    "feeds.title": {"en": "Feeds", "es": "Canales RSS y Atom"},
+    "feeds.all": {"en": "Whole archive", "es": "Todo el archivo"},
+    "feeds.description.all": {
+        "en": "Press releases, event summaries and recordings of {site}, newest first.",
+        "es": "Comunicados de prensa, resúmenes de eventos y grabaciones de {site}, de lo más reciente a lo más antiguo.",
+    },
+    "feeds.description.press": {
+        "en": "Press releases of {site}, newest first.",
+        "es": "Comunicados de prensa de {site}, de lo más reciente a lo más antiguo.",
+    },
+    "feeds.description.events": {
+        "en": "Summaries of the events of {site}, newest first.",
+        "es": "Resúmenes de los eventos de {site}, de lo más reciente a lo más antiguo.",
+    },
+    "feeds.description.recordings": {
+        "en": "Recordings kept by {site}, newest first; the archive's own copies come as video enclosures.",
+        "es": "Grabaciones que conserva {site}, de la más reciente a la más antigua; las copias del archivo llegan como vídeos adjuntos.",
+    },
+    "feeds.description.topic": {
+        "en": "Everything {site} has published on “{name}”, newest first.",
+        "es": "Todo lo que {site} ha publicado sobre «{name}», de lo más reciente a lo más antiguo.",
+    },
+    "feeds.description.country": {
+        "en": "Everything {site} has published concerning {name}, newest first.",
+        "es": "Todo lo que {site} ha publicado sobre {name}, de lo más reciente a lo más antiguo.",
+    },
+    "feeds.scope": {
+        "en": "In English.",
+        "es": "Solo entradas en español: las que aún no están traducidas aparecen en los canales en inglés.",
+    },
+    "feeds.what": {
+        "en": "A feed is a list of this archive's newest entries in a standard format that feed readers "
+        "understand. Add a feed's address to a feed reader (an app or a website that collects feeds) and "
+        "new press releases, event summaries and recordings reach you as they are published, without "
+        "visiting the site and without giving anyone your e-mail address.",
+        "es": "Un canal (feed) es la lista de las entradas más recientes del archivo en un formato estándar "
+        "que entienden los lectores de feeds. Añada la dirección de un canal a su lector (una aplicación o "
+        "un sitio web que reúne canales) y recibirá los nuevos comunicados, resúmenes de eventos y "
+        "grabaciones en cuanto se publiquen, sin visitar el sitio y sin dar a nadie su correo electrónico.",
+    },
+    "feeds.how": {
+        "en": "Each feed comes in two formats with the same entries, RSS and Atom; most readers accept "
+        "either. Copy the link of the one you prefer and paste it into your reader.",
+        "es": "Cada canal existe en dos formatos con las mismas entradas, RSS y Atom; la mayoría de los "
+        "lectores aceptan ambos. Copie el enlace del que prefiera y péguelo en su lector.",
+    },
+    "feeds.scope_page": {
+        "en": "These feeds carry the English version of every entry. The Spanish site has feeds of its own.",
+        "es": "Estos canales solo incluyen las entradas traducidas al español; las que aún no lo están "
+        "aparecen en los canales en inglés.",
+    },
+    "feeds.group.all": {"en": "The whole archive", "es": "Todo el archivo"},
+    "feeds.group.sections": {"en": "By section", "es": "Por sección"},
+    "feeds.group.topics": {"en": "By topic", "es": "Por tema"},
+    "feeds.group.countries": {"en": "By country", "es": "Por país"},
+    "feeds.column.feed": {"en": "Feed", "es": "Canal"},
+    "feeds.column.formats": {"en": "Subscribe", "es": "Suscribirse"},
+    "feeds.column.entries": {"en": "Entries", "es": "Entradas"},
+    "feeds.entries": {"en": "{count} entries", "es": "{count} entradas"},
+    "feeds.entries.one": {"en": "1 entry", "es": "1 entrada"},
+    "feeds.link_title": {"en": "{name} ({format} feed)", "es": "{name} (canal {format})"},
     "notfound.title": {"en": "Page not found", "es": "Página no encontrada"},
     "notfound.text": {
         "en": "The page you asked for is not in this archive. Try the search or the home page.",
@@ -98,6 +159,34 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status.endangered": {"en": "Endangered", "es": "En peligro"},
     "status.lost": {"en": "Lost", "es": "Perdida"},
     "status.unknown": {"en": "Not checked", "es": "Sin comprobar"},
+    "player.heading": {"en": "The archive's copy", "es": "La copia del archivo"},
+    "player.no_video": {
+        "en": "Your browser cannot play this video here; download it below.",
+        "es": "Su navegador no puede reproducir este video aquí; descárguelo abajo.",
+    },
+    "player.no_copy": {
+        "en": "This archive holds no copy of this recording yet.",
+        "es": "Este archivo aún no conserva una copia de esta grabación.",
+    },
+    "player.duration": {"en": "Duration", "es": "Duración"},
+    "player.download_web": {"en": "Download the video", "es": "Descargar el video"},
+    "player.download_original": {
+        "en": "Download the original as retrieved",
+        "es": "Descargar el original tal como se obtuvo",
+    },
+    "player.sha256": {"en": "SHA-256", "es": "SHA-256"},
+    "player.original": {"en": "Original address", "es": "Dirección original"},
+    "player.origin_checked": {"en": "{status}{http}, checked {date}", "es": "{status}{http}, comprobado el {date}"},
+    "player.wayback": {
+        "en": "Internet Archive capture of {date}",
+        "es": "Captura del Internet Archive del {date}",
+    },
+    "player.platform_title": {"en": "Title on the original platform", "es": "Título en la plataforma original"},
+    "player.status_counts": {"en": "Recordings by status", "es": "Grabaciones por estado"},
+    "origin.alive": {"en": "online", "es": "en línea"},
+    "origin.dead": {"en": "gone", "es": "desaparecida"},
+    "origin.blocked": {"en": "refuses access", "es": "niega el acceso"},
+    "origin.unreachable": {"en": "not answering", "es": "no responde"},
 }
 
 

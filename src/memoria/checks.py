@@ -24,8 +24,11 @@ from memoria.content import (
     RecordingFields,
     Severity,
     SourceFile,
+    display_path,
+    entry_files,
     load_archive,
 )
+from memoria.frontmatter import FrontMatterError, parse_front_matter
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from memoria.scaffold import TRANSLATE_MARKER
 
@@ -66,10 +69,10 @@ def check_archive(docs_dir: Path, change_times: dict[Path, float] | None = None)
     catalog, reference_problems = build_catalog(result.entries)
     problems: list[Problem] = [*result.problems, *reference_problems]
     generated = {listing.uri for listing in catalog.listings()}
+    for source in _all_sources(docs_dir, catalog.entries):
+        problems.extend(body_problems(source, docs_dir, generated))
+        problems.extend(unfinished_translation_problems(source))
     for entry in catalog.entries:
-        for source in entry.sources.values():
-            problems.extend(body_problems(source, docs_dir, generated))
-            problems.extend(unfinished_translation_problems(source))
         problems.extend(summary_problems(entry))
         problems.extend(caption_problems(entry))
     if change_times is None:
@@ -78,6 +81,22 @@ def check_archive(docs_dir: Path, change_times: dict[Path, float] | None = None)
         )
     problems.extend(stale_translation_problems(catalog.entries, change_times))
     return CheckReport(sorted(set(problems)), len(catalog.entries))
+
+
+def _all_sources(docs_dir: Path, entries: list[Entry]) -> list[SourceFile]:
+    """Every entry file whose front matter parses, so that bodies are checked even in invalid entries."""
+    known = {source.path: source for entry in entries for source in entry.sources.values()}
+    sources = []
+    for _section, path in entry_files(docs_dir):
+        source = known.get(path)
+        if source is None:
+            try:
+                front_matter = parse_front_matter(path.read_text(encoding="utf-8"))
+            except (FrontMatterError, UnicodeDecodeError):
+                continue  # load_archive has reported it already
+            source = SourceFile(path, display_path(path), "", front_matter)
+        sources.append(source)
+    return sources
 
 
 # --- Markdown bodies ---------------------------------------------------------------------

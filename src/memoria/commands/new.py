@@ -12,7 +12,7 @@ from memoria.catalog import build_catalog
 from memoria.commands._project import add_project_options, project_from
 from memoria.content import display_path, load_archive
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from memoria.scaffold import KIND_SECTIONS, NewEntry, ScaffoldError, write_new_entry
+from memoria.scaffold import KIND_SECTIONS, NewEntry, ScaffoldError, parse_date, write_new_entry
 
 EXAMPLE = """\
 examples:
@@ -50,24 +50,40 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def _ask(question: str, default: str | None = None, check: Callable[[str], bool] | None = None) -> str:
-    """Ask until the answer is non-empty (and passes `check`); Enter takes the default."""
+def _ask(question: str, default: str | None = None, check: Callable[[str], str | None] | None = None) -> str:
+    """Ask until the answer is non-empty and `check` finds nothing wrong; Enter takes the default."""
     suffix = f" [{default}]" if default else ""
     while True:
         answer = input(f"{question}{suffix}: ").strip() or (default or "")
-        if answer and (check is None or check(answer)):
+        if not answer:
+            print("  (needed; please answer)")
+            continue
+        wrong = check(answer) if check else None
+        if wrong is None:
             return answer
-        print("  (needed; please answer)" if not answer else "  (not valid; try again)")
+        print(f"  not valid: {wrong}")
+
+
+def _date_problem(answer: str) -> str | None:
+    try:
+        parse_date(answer)
+    except ScaffoldError as error:
+        return str(error)
+    return None
+
+
+def _language_problem(answer: str) -> str | None:
+    return None if answer in LANGUAGES else f"answer {' or '.join(LANGUAGES)}"
 
 
 def _fill_interactively(args: argparse.Namespace) -> None:
     if args.lang is None:
-        args.lang = _ask("Language you write in (en or es)", DEFAULT_LANGUAGE, lambda a: a in LANGUAGES)
+        args.lang = _ask("Language you write in (en or es)", DEFAULT_LANGUAGE, _language_problem)
     if not args.title:
         args.title = _ask("Title")
     if not args.date:
         label = "Date recorded (YYYY-MM-DD)" if args.kind == "recording" else "Date (YYYY-MM-DD)"
-        args.date = _ask(label, dt.date.today().isoformat())
+        args.date = _ask(label, dt.date.today().isoformat(), _date_problem)
     if args.kind == "press" and not args.summary:
         args.summary = _ask("Summary (one or two sentences)")
     if args.kind == "recording":

@@ -1,0 +1,95 @@
+"""Search per language: what Pagefind indexes in a real build, and the transcript it reads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from searchsite import RECORDING_ID, build_search_demo
+
+from conftest import BuiltSite
+from memoria.search import SearchIndexError, index_site
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    return build_search_demo(tmp_path_factory.mktemp("search") / "project")
+
+
+def test_one_index_per_language_counting_only_pages_in_that_language(site: BuiltSite) -> None:
+    entry = json.loads((site.site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    # English: 2 press releases, 2 events, 5 recordings. Spanish: the same less the press
+    # release that has no translation (its Spanish page is a fallback copy).
+    assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == {"en": 9, "es": 8}
+    assert "Search: indexed 17 pages in 2 languages" in site.output
+
+
+def test_lunr_is_gone(site: BuiltSite) -> None:
+    assert not (site.site / "search").exists()
+    assert "search_index" not in (site.site / "index.html").read_text(encoding="utf-8")
+
+
+def test_entries_are_indexed_with_their_metadata_but_not_their_labels_or_neighbours(site: BuiltSite) -> None:
+    page = site.page("es/press/2014/protect-women-defenders-mesoamerica/")
+    [body] = page.xpath("//*[@data-pagefind-body]")
+    assert body.xpath(".//h1"), "the title must be inside the indexed element"
+    assert body.xpath(".//dl[contains(@class, 'memoria-meta')]//dd"), "metadata values must be indexed"
+    for ignored in body.xpath(".//dt | .//aside | .//*[contains(@class, 'memoria-kind')]"):
+        assert ignored.get("data-pagefind-ignore") is not None, ignored.text_content()
+
+
+def test_fallback_copies_are_not_indexed(site: BuiltSite) -> None:
+    assert not site.page("es/press/2015/fictional-early-warning-networks/").xpath("//*[@data-pagefind-body]")
+    assert site.page("press/2015/fictional-early-warning-networks/").xpath("//*[@data-pagefind-body]")
+
+
+@pytest.mark.parametrize("url", ["", "es/", "press/", "es/topics/", "es/countries/mx/", "404.html", "es/404.html"])
+def test_listings_home_and_not_found_pages_are_not_indexed(site: BuiltSite, url: str) -> None:
+    assert not site.page(url).xpath("//*[@data-pagefind-body]")
+
+
+@pytest.mark.parametrize("url", ["", "es/", "404.html", "es/404.html", "es/press/"])
+def test_every_page_has_the_search_box_and_loads_no_index_up_front(site: BuiltSite, url: str) -> None:
+    page = site.page(url)
+    [box] = page.xpath("//*[@data-memoria-search]")
+    assert box.xpath(".//input[@aria-label]")
+    assert page.xpath("//button[@data-memoria-search-open][@aria-controls='memoria-search']")
+    # Material's own search would fetch search_index.json on load if a form were named "search".
+    assert not page.xpath("//form[@name='search']")
+    assert not page.xpath("//script[contains(@src, 'pagefind')] | //link[contains(@href, 'pagefind')]")
+
+
+def test_recording_page_shows_its_captions_as_a_collapsed_transcript(site: BuiltSite) -> None:
+    for url, summary in ((f"recordings/{RECORDING_ID}/", "Transcript (Spanish)"), (f"es/recordings/{RECORDING_ID}/", "Transcripción (español)")):
+        page = site.page(url)
+        [details] = page.xpath("//*[@data-pagefind-body]//details[contains(@class, 'memoria-transcript')]")
+        assert details.get("open") is None, "the transcript must start collapsed"
+        assert details.get("lang") == "es"
+        assert details.xpath("string(summary)").strip() == summary
+        cues = [" ".join(li.text_content().split()) for li in details.xpath(".//li")]
+        # The repeated line of a rolling caption appears once.
+        assert cues == [
+            "0:01 Moderadora: Bienvenidas a este conversatorio sobre la protección de las defensoras.",
+            "0:07 Las radiodifusoras comunitarias denuncian amenazas contra sus periodistas.",
+        ]
+
+
+def test_recordings_without_captions_have_no_transcript(site: BuiltSite) -> None:
+    assert not site.page("recordings/ustream-51404484/").xpath("//details[contains(@class, 'memoria-transcript')]")
+
+
+def test_index_site_reports_pagefinds_failure_with_its_output(tmp_path: Path) -> None:
+    with pytest.raises(SearchIndexError, match="not able to build an index"):
+        index_site(tmp_path)
+
+
+def test_a_broken_caption_file_fails_the_build_naming_it(tmp_path: Path) -> None:
+    from conftest import run_build
+
+    built = build_search_demo(tmp_path / "ok")
+    vtt = built.project / "media" / RECORDING_ID / "captions.es.vtt"
+    vtt.write_text("not a caption file\n", encoding="utf-8")
+    broken = run_build(built.project)
+    assert broken.returncode != 0
+    assert f"{RECORDING_ID}/captions.es.vtt: not a readable WebVTT file" in broken.output

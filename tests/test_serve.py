@@ -1,0 +1,88 @@
+"""Live preview: `mkdocs serve` (what `make serve` runs) shows an edit in both languages, listings included."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import MKDOCS, write_project
+
+#: how long a change may take to appear; `make serve` rebuilds the demo in about a second
+CHANGE_DEADLINE_SECONDS = 20.0
+START_DEADLINE_SECONDS = 60.0
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return ""
+
+
+def _wait_until(condition: Callable[[], bool], deadline_seconds: float) -> float:
+    """Seconds until `condition` held; fails the test when the deadline passes."""
+    started = time.monotonic()
+    while time.monotonic() - started < deadline_seconds:
+        if condition():
+            return time.monotonic() - started
+        time.sleep(0.2)
+    pytest.fail(f"not seen within {deadline_seconds} s")
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    project = write_project(tmp_path / "project", copy_demo=True)
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("w")
+    process = subprocess.Popen(
+        [*MKDOCS, "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until(lambda: "Early warning networks" in _get(f"{base}/"), START_DEADLINE_SECONDS)
+        yield project, base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def test_serve_shows_an_edit_in_both_languages(served: tuple[Path, str]) -> None:
+    project, base = served
+    untranslated = project / "docs/press/2015/fictional-early-warning-networks.en.md"
+    text = untranslated.read_text(encoding="utf-8")
+    untranslated.write_text(text.replace("Early warning networks for land defenders", "Alarm networks for land defenders"), encoding="utf-8")
+    new_title = "Alarm networks for land defenders"
+    pages = [f"{base}/", f"{base}/press/", f"{base}/es/", f"{base}/es/press/", f"{base}/es/press/2015/fictional-early-warning-networks/"]
+    seconds = _wait_until(lambda: all(new_title in _get(url) for url in pages), CHANGE_DEADLINE_SECONDS)
+    print(f"English edit seen on {len(pages)} pages after {seconds:.1f} s")
+
+    translated = project / "docs/press/2014/protect-women-defenders-mesoamerica.es.md"
+    text = translated.read_text(encoding="utf-8")
+    translated.write_text(text.replace("fortalecer la protección", "reforzar la protección"), encoding="utf-8")
+    spanish_pages = [f"{base}/es/", f"{base}/es/press/", f"{base}/es/press/2014/protect-women-defenders-mesoamerica/"]
+    seconds = _wait_until(lambda: all("reforzar la protección" in _get(url) for url in spanish_pages), CHANGE_DEADLINE_SECONDS)
+    print(f"Spanish edit seen on {len(spanish_pages)} pages after {seconds:.1f} s")
+    assert "reforzar la protección" not in _get(f"{base}/press/")

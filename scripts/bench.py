@@ -88,7 +88,9 @@ def measure(command: Sequence[str], cwd: Path) -> Run:
     seconds = time.perf_counter() - start
     stderr = process.stderr.read() if process.stderr else ""
     if process.returncode != 0:
-        raise SystemExit(f"bench: {' '.join(command)} failed in {cwd} (exit {process.returncode}):\n{stderr[-3000:]}")
+        raise SystemExit(
+            f"bench: {' '.join(command)} failed in {cwd} (exit {process.returncode}):\n{stderr[-3000:]}"
+        )
     return Run(seconds, peak)
 
 
@@ -126,7 +128,11 @@ def search_bytes_for_one_query(site: Path) -> tuple[int | None, str]:
         fixed = [bundle / "pagefind.js", bundle / "pagefind-entry.json"]
         fixed += sorted(bundle.glob("wasm.en.pagefind"))[:1] or sorted(bundle.glob("wasm.*.pagefind"))[:1]
         fixed += sorted(bundle.glob("pagefind.en*.pf_meta"))[:1]
-        size = sum(len(gzip.compress(p.read_bytes(), 6)) if p.suffix in (".js", ".json") else p.stat().st_size for p in fixed if p.is_file())
+        size = sum(
+            len(gzip.compress(p.read_bytes(), 6)) if p.suffix in (".js", ".json") else p.stat().st_size
+            for p in fixed
+            if p.is_file()
+        )
         chunks = sorted(p.stat().st_size for p in (bundle / "index").glob("en*.pf_index")) or sorted(
             p.stat().st_size for p in (bundle / "index").glob("*.pf_index")
         )
@@ -163,7 +169,14 @@ def memoria_build_command() -> list[str]:
 def make_corpus(size: int, work: Path) -> tuple[Path, Path]:
     project, hugo_site = work / f"n{size}" / "memoria", work / f"n{size}" / "hugo"
     subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "make_corpus.py"), str(size), str(project), "--hugo", str(hugo_site)],
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "make_corpus.py"),
+            str(size),
+            str(project),
+            "--hugo",
+            str(hugo_site),
+        ],
         check=True,
         env=ENV,
     )
@@ -173,7 +186,12 @@ def make_corpus(size: int, work: Path) -> tuple[Path, Path]:
 def tools_for(project: Path, hugo_site: Path) -> list[Tool]:
     return [
         Tool("Memoria", memoria_build_command(), project, project / "site"),
-        Tool("Material + static-i18n + rss", [str(BIN / "mkdocs"), "build", "-f", "mkdocs.peer.yml"], project, project / "site-peer"),
+        Tool(
+            "Material + static-i18n + rss",
+            [str(BIN / "mkdocs"), "build", "-f", "mkdocs.peer.yml"],
+            project,
+            project / "site-peer",
+        ),
         Tool("Hugo", [hugo_binary(), "--quiet"], hugo_site, hugo_site / "public"),
     ]
 
@@ -187,7 +205,9 @@ def time_check(project: Path, runs: int) -> float | None:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        result = subprocess.run([str(memoria), "check"], cwd=project, capture_output=True, text=True, env=ENV, check=False)
+        result = subprocess.run(
+            [str(memoria), "check"], cwd=project, capture_output=True, text=True, env=ENV, check=False
+        )
         times.append(time.perf_counter() - start)
         if result.returncode not in (0, 1):
             raise SystemExit(f"bench: memoria check failed:\n{result.stderr[-2000:]}")
@@ -276,12 +296,26 @@ def machine_line() -> str:
 
 
 def versions_line() -> str:
-    hugo = subprocess.run([hugo_binary(), "version"], capture_output=True, text=True, check=False).stdout.split()
-    names = ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "mkdocs-rss-plugin", "pagefind_bin", "memoria")
-    return ", ".join(f"{n} {_version(n)}" for n in names) + f", hugo {hugo[1].split('-')[0] if len(hugo) > 1 else '?'}"
+    hugo = subprocess.run(
+        [hugo_binary(), "version"], capture_output=True, text=True, check=False
+    ).stdout.split()
+    names = (
+        "mkdocs",
+        "mkdocs-material",
+        "mkdocs-static-i18n",
+        "mkdocs-rss-plugin",
+        "pagefind_bin",
+        "memoria",
+    )
+    return (
+        ", ".join(f"{n} {_version(n)}" for n in names)
+        + f", hugo {hugo[1].split('-')[0] if len(hugo) > 1 else '?'}"
+    )
 
 
-def size_report(size: int, tools: list[Tool], outputs: dict[str, Output], check: float | None, preview: list[float]) -> list[str]:
+def size_report(
+    size: int, tools: list[Tool], outputs: dict[str, Output], check: float | None, preview: list[float]
+) -> list[str]:
     entry_pages = 2 * size
     memoria, peer, hugo = tools
     lines = [
@@ -293,7 +327,11 @@ def size_report(size: int, tools: list[Tool], outputs: dict[str, Output], check:
     for tool in tools:
         out = outputs[tool.name]
         runs = ", ".join(f"{r.seconds:.1f}" for r in tool.runs)
-        search = f"{out.search_bytes / 1024:,.0f} ({out.search_note})" if out.search_bytes is not None else out.search_note
+        search = (
+            f"{out.search_bytes / 1024:,.0f} ({out.search_note})"
+            if out.search_bytes is not None
+            else out.search_note
+        )
         lines.append(
             f"| {tool.name} | {tool.median_seconds():.2f} ({runs}) | {1000 * tool.median_seconds() / entry_pages:.2f} "
             f"| {_mb(tool.median_peak())} | {out.html_pages:,} | {_mb(out.total_bytes)} "
@@ -304,7 +342,7 @@ def size_report(size: int, tools: list[Tool], outputs: dict[str, Output], check:
         f"- Memoria / peer: **{memoria.median_seconds() / peer.median_seconds():.2f}** (target ≤ 0.8 at 3,000); "
         f"Memoria / Hugo: **{memoria.median_seconds() / hugo.median_seconds():.2f}** (target ≤ 3)",
         f"- `memoria check`: {f'{check:.2f} s (median)' if check is not None else 'command not available'}",
-        f"- preview, edit of one entry until `mkdocs serve --livereload` serves it: "
+        "- preview, edit of one entry until `mkdocs serve --livereload` serves it: "
         + (", ".join(f"{s:.1f} s" for s in preview) if preview else "not measured")
         + " (target < 3 s at 3,000)",
         "",
@@ -314,9 +352,16 @@ def size_report(size: int, tools: list[Tool], outputs: dict[str, Output], check:
 
 def main() -> int:
     full = os.environ.get("BENCH_FULL") == "1"
-    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "300,1000,3000,10000" if full else "300,3000").split(",")]
+    sizes = [
+        int(s)
+        for s in os.environ.get("BENCH_SIZES", "300,1000,3000,10000" if full else "300,3000").split(",")
+    ]
     rounds = int(os.environ.get("BENCH_RUNS", "3"))
-    work = Path(os.environ["BENCH_WORK"]) if os.environ.get("BENCH_WORK") else Path(tempfile.mkdtemp(prefix="memoria-bench-"))
+    work = (
+        Path(os.environ["BENCH_WORK"])
+        if os.environ.get("BENCH_WORK")
+        else Path(tempfile.mkdtemp(prefix="memoria-bench-"))
+    )
     started = dt.datetime.now(dt.UTC)
     load_before = os.getloadavg()
     report = [
@@ -339,7 +384,10 @@ def main() -> int:
             for tool in tools:
                 shutil.rmtree(tool.output, ignore_errors=True)
                 tool.runs.append(measure(tool.command, tool.cwd))
-                print(f"bench: n={size} round {round_number + 1} {tool.name}: {tool.runs[-1].seconds:.2f} s", file=sys.stderr)
+                print(
+                    f"bench: n={size} round {round_number + 1} {tool.name}: {tool.runs[-1].seconds:.2f} s",
+                    file=sys.stderr,
+                )
         outputs = {tool.name: inspect_output(tool.output) for tool in tools}
         check = time_check(project, rounds)
         preview = time_preview(project, edits=3 if size <= 3000 else 1)
@@ -349,9 +397,13 @@ def main() -> int:
         if not os.environ.get("BENCH_WORK"):
             shutil.rmtree(work / f"n{size}", ignore_errors=True)
     if 1000 in per_page and 10000 in per_page:
-        report.append(f"- linearity: ms/page at 10,000 ÷ at 1,000 = **{per_page[10000] / per_page[1000]:.2f}** (target ≤ 1.2)")
+        report.append(
+            f"- linearity: ms/page at 10,000 ÷ at 1,000 = **{per_page[10000] / per_page[1000]:.2f}** (target ≤ 1.2)"
+        )
     if 10000 in peaks:
-        report.append(f"- Memoria's peak memory at 10,000: **{peaks[10000] / 2**30:.2f} GiB** (target < 2 GiB)")
+        report.append(
+            f"- Memoria's peak memory at 10,000: **{peaks[10000] / 2**30:.2f} GiB** (target < 2 GiB)"
+        )
     load_after = os.getloadavg()
     report += [
         f"- load average after: {load_after[0]:.2f} (1 min), {load_after[1]:.2f} (5 min); "

@@ -74,8 +74,32 @@ ORGANISATIONS = (
     "Colectivo de Abogados José Alvear Restrepo",
 )
 SPONSORS = ("Embassy of Norway", "Embassy of the Netherlands", "Ford Foundation", "UN Women")
-FIRST_NAMES = ("Ana", "María", "Lucía", "Berta", "Sofía", "Inés", "Julia", "Carmen", "Rosa", "Elena", "Jesús", "Andrés")
-LAST_NAMES = ("Peña", "Hernández", "Güezmes", "Ramírez", "Muñoz", "López", "Castaño", "Núñez", "Ortiz", "Cáceres")
+FIRST_NAMES = (
+    "Ana",
+    "María",
+    "Lucía",
+    "Berta",
+    "Sofía",
+    "Inés",
+    "Julia",
+    "Carmen",
+    "Rosa",
+    "Elena",
+    "Jesús",
+    "Andrés",
+)
+LAST_NAMES = (
+    "Peña",
+    "Hernández",
+    "Güezmes",
+    "Ramírez",
+    "Muñoz",
+    "López",
+    "Castaño",
+    "Núñez",
+    "Ortiz",
+    "Cáceres",
+)
 ROLES = (
     ("Coordinator", "Coordinadora"),
     ("Lawyer", "Abogada"),
@@ -196,7 +220,9 @@ def generate(n: int, seed: int) -> list[Entry]:
         event_slug = f"roundtable-{country.lower()}-{day.year}-{number:05d}"
         recording_count = min(rng.randint(1, 5), max(0, n - len(entries) - 1))
         recording_ids = [f"rec-{number:05d}-{part}" for part in range(1, recording_count + 1)]
-        speakers = [(_person(rng), rng.choice(ROLES), rng.choice(ORGANISATIONS)) for _ in range(rng.randint(2, 5))]
+        speakers = [
+            (_person(rng), rng.choice(ROLES), rng.choice(ORGANISATIONS)) for _ in range(rng.randint(2, 5))
+        ]
         organisers = rng.sample(ORGANISATIONS, rng.randint(1, 2))
         end = day + dt.timedelta(days=1) if rng.random() < 0.3 else None
         document_url = f"https://archive.example.org/documents/{event_slug}.pdf"
@@ -258,7 +284,11 @@ def generate(n: int, seed: int) -> list[Entry]:
             )
             for lang in LANGS:
                 title = event.translated[lang]["title"]
-                label = f"part {part} of {recording_count}" if lang == "en" else f"parte {part} de {recording_count}"
+                label = (
+                    f"part {part} of {recording_count}"
+                    if lang == "en"
+                    else f"parte {part} de {recording_count}"
+                )
                 recording.translated[lang] = {
                     "title": f"{title} — {label}",
                     "summary": sentence(rng, lang),
@@ -297,7 +327,11 @@ def generate(n: int, seed: int) -> list[Entry]:
                 "dateline": dateline,
                 "topics": [TOPICS[t][LANGS.index(lang)] for t in topic_ids],
                 "contacts": [
-                    {"name": contact, "role": role[LANGS.index(lang)], "email": f"press{number % 7}@example.org"}
+                    {
+                        "name": contact,
+                        "role": role[LANGS.index(lang)],
+                        "email": f"press{number % 7}@example.org",
+                    }
                 ],
             }
             press.bodies[lang] = body(rng, lang, WORDS_PER_KIND["press"])
@@ -465,8 +499,11 @@ def write_hugo_site(entries: list[Entry], site: Path) -> None:
         (layouts / name).write_text(text, encoding="utf-8")
     for section in ("press", "events", "recordings"):
         for lang in LANGS:
-            title = {"press": ("Press releases", "Comunicados"), "events": ("Events", "Eventos"),
-                     "recordings": ("Recordings", "Grabaciones")}[section][LANGS.index(lang)]
+            title = {
+                "press": ("Press releases", "Comunicados"),
+                "events": ("Events", "Eventos"),
+                "recordings": ("Recordings", "Grabaciones"),
+            }[section][LANGS.index(lang)]
             path = content / section / f"_index.{lang}.md"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(_front_matter({"title": title}), encoding="utf-8")
@@ -490,7 +527,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", type=int, metavar="N", help="entries per language (each in English and Spanish)")
     parser.add_argument("dir", type=Path, metavar="DIR", help="where to write the Memoria project")
-    parser.add_argument("--hugo", type=Path, metavar="DIR2", help="also write a Hugo site of the same content")
+    parser.add_argument(
+        "--hugo", type=Path, metavar="DIR2", help="also write a Hugo site of the same content"
+    )
     parser.add_argument("--seed", type=int, default=7, help="corpus seed (default 7)")
     args = parser.parse_args(argv)
     if args.n < 1:
@@ -501,7 +540,10 @@ def main(argv: list[str] | None = None) -> int:
         write_hugo_site(entries, args.hugo)
     words = sum(len(re.findall(r"\S+", e.bodies["en"])) for e in entries)
     kinds = {s: sum(e.section == s for e in entries) for s in ("press", "events", "recordings")}
-    print(f"{args.dir}: {len(entries)} entries per language {kinds}, {words} English body words", file=sys.stderr)
+    print(
+        f"{args.dir}: {len(entries)} entries per language {kinds}, {words} English body words",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -32,12 +32,53 @@
   let generation = 0;
   let timer = 0;
 
+  function loadScript(url) {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = url;
+      script.onload = () => {
+        script.remove();
+        resolve();
+      };
+      script.onerror = () => {
+        script.remove();
+        reject(new Error(`cannot load ${url}`));
+      };
+      document.head.append(script);
+    });
+  }
+
+  /*
+   * From disk (the offline copy), browsers refuse ES modules, workers and fetch(): load
+   * Pagefind as a classic script and answer its fetch() calls for bundle files from the
+   * scripts `make offline` wrote in pagefind/offline/ (one per file, loaded when asked for).
+   */
+  function loadFromDisk() {
+    const waiting = new Map();
+    window.__memoriaPagefindFile = (path, payload) => {
+      const resolve = waiting.get(path);
+      if (resolve) resolve(Uint8Array.from(atob(payload), (c) => c.charCodeAt(0)));
+    };
+    const nativeFetch = window.fetch.bind(window);
+    window.fetch = (input, init) => {
+      const href = new URL(typeof input === "string" ? input : input.url, document.baseURI).href;
+      if (!href.startsWith(bundle.href)) return nativeFetch(input, init);
+      const path = href.slice(bundle.href.length).split(/[?#]/)[0];
+      const bytes = new Promise((resolve) => waiting.set(path, resolve));
+      return loadScript(new URL(`offline/${path}.js`, bundle).href).then(
+        async () => new Response(await bytes, { status: 200 }),
+        () => new Response("", { status: 404 }),
+      );
+    };
+    return loadScript(new URL("offline/pagefind.js", bundle).href).then(() => window.__memoriaPagefind);
+  }
+
   /* Load Pagefind once; the language index follows <html lang>. */
   function load() {
     if (engine) return engine;
     meta.textContent = strings.loading;
-    const loader = window.memoriaLoadPagefind || ((url) => import(url));
-    engine = loader(new URL("pagefind.js", bundle).href).then(async (pagefind) => {
+    const loading = location.protocol === "file:" ? loadFromDisk() : import(new URL("pagefind.js", bundle).href);
+    engine = loading.then(async (pagefind) => {
       await pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 24 });
       await pagefind.init();
       if (!input.value.trim()) meta.textContent = strings.placeholder;

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup site serve test check bench system-deps clean
+.PHONY: help setup site serve test check bench system-deps clean offline
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -27,7 +27,14 @@ serve: setup  ## Live preview on http://127.0.0.1:8000/
 system-deps:  ## Debian packages the tests need (chromium, ffmpeg); installs only what is missing
 	bash scripts/install_system_deps.sh
 
-test: setup system-deps  ## Install what the tests need and run them all
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+offline: setup  ## Zip the whole site (media included) to open from disk: memoria-offline.zip
+	$(BIN)/python scripts/make_offline.py memoria-offline.zip
+
+test: setup system-deps node_modules/.installed  ## Install what the tests need and run them all
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: setup  ## Time Memoria against Material+static-i18n+RSS and Hugo (BENCH_FULL=1 adds 10,000 entries)

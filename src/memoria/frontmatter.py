@@ -8,7 +8,12 @@ from typing import Any
 import yaml
 
 
-class _StrictLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it: the pure-Python one took most of a 3,000-entry build's
+# content loading (scripts/bench.py); both keep marks, so line numbers are the same.
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """SafeLoader that leaves dates as strings so impossible dates become our own errors."""
 
 
@@ -73,8 +78,12 @@ def parse_front_matter(text: str) -> FrontMatter:
     source = "\n".join(lines[1:end])
     offset = 2  # file line of the first YAML line is 2; marks are 0-based
     try:
-        node = yaml.compose(source, Loader=_StrictLoader)
-        values = yaml.load(source, Loader=_StrictLoader)
+        loader = _StrictLoader(source)
+        try:  # parse once: the node tree gives the lines, constructing it gives the values
+            node = loader.get_single_node()
+            values = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         error_line: int = mark.line + offset if mark else 1

@@ -9,9 +9,10 @@ on_page_markdown / on_page_context → on_post_build (per language).
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -25,11 +26,27 @@ from mkdocs.utils import get_relative_url
 
 from memoria.catalog import Catalog, Listing, load_catalog
 from memoria.content import ContentErrors, Entry, RecordingFields
+from memoria.feeds import (
+    DEFAULT_LIMIT,
+    FEED_KINDS,
+    FEEDS_PAGE,
+    Enclosure,
+    Feed,
+    FeedConfigError,
+    FeedOptions,
+    FeedSite,
+    check_options,
+    language_base_url,
+    mirrored_enclosure,
+    plan_feeds,
+    write_feeds,
+)
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, messages_for, t
 from memoria.manifest import ManifestError
+from memoria.recording_view import load_manifests, player_view, publish_media, status_badge, status_counts
 from memoria.search import SearchIndexError, index_site
 from memoria.transcript import CaptionFile, TranscriptError, TranscriptView, transcript_views, transcripts_for
-from memoria.views import entry_view, listing_view
+from memoria.views import entry_view, feed_links, feeds_page, listing_view, page_feed_names
 
 log = get_plugin_logger(__name__)
 
@@ -39,6 +56,12 @@ class MemoriaConfig(base.Config):
     """Folder of mirrored recordings (media/<id>/manifest.json), relative to mkdocs.yml."""
     media_url = c.Optional(c.Type(str))
     """Base URL where media are published (a CDN or bucket); default: copied into site/media/."""
+    feed_limit = c.Type(int, default=DEFAULT_LIMIT)
+    """Entries per feed, newest first; 0 puts every entry in every feed."""
+    feeds = c.ListOfItems(c.Choice(FEED_KINDS), default=list(FEED_KINDS))
+    """Which feeds to write per language: all, press, events, recordings, topics, countries."""
+    feed_id_authority = c.Optional(c.Type(str))
+    """RFC 4151 tag authority for feed and entry ids, e.g. 'archive.example.org,2014' (default: UUIDs from site_url's host)."""
 
 
 class MemoriaPlugin(BasePlugin[MemoriaConfig]):
@@ -51,6 +74,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.files: Files | None = None
         self.lang = DEFAULT_LANGUAGE
         self.not_found_pages: dict[str, str] = {}  # language → rendered 404.html
+        self.feeds: dict[str, Feed] = {}  # feed name → feed of the language being built
+        self.rendered: dict[tuple[str, str], str] = {}  # (section, id) → page HTML, this language
+        self.recording_manifests: dict[str, dict[str, Any] | None] | None = None  # id → manifest, this build
 
     # --- configuration and content ---------------------------------------------------
 
@@ -65,7 +91,18 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 "mkdocs.yml: site_url: required by Memoria (feeds and hreflang links must be "
                 "absolute): add e.g. 'site_url: https://archive.example.org/'"
             )
+        try:
+            check_options(self._feed_options())
+        except FeedConfigError as error:
+            raise PluginError(f"mkdocs.yml: plugins: memoria: {error}") from None
         return config
+
+    def _feed_options(self) -> FeedOptions:
+        return FeedOptions(
+            limit=self.config.feed_limit,
+            kinds=tuple(self.config.feeds),
+            id_authority=self.config.feed_id_authority,
+        )
 
     def _load(self, config: MkDocsConfig) -> Catalog:
         try:
@@ -89,7 +126,10 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             self.catalog = self._load(config)  # once per `mkdocs build`, reused by later languages
         self.entries = {entry.norm_uri: entry for entry in self.catalog.entries}
         self.listings = {}
-        for listing in self.catalog.listings():
+        self.rendered = {}
+        options = self._feed_options()
+        self.feeds = {f.name: f for f in plan_feeds(self.catalog, self.lang, config.site_name, options)}
+        for listing in [*self.catalog.listings(), FEEDS_PAGE]:
             for lang in LANGUAGES:
                 uri = listing.source_uri(lang)
                 self.listings[uri] = listing
@@ -151,8 +191,20 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             memoria["transcripts"] = self._transcripts(entry, lang, config)
         elif listing is not None:
             memoria["listing"] = listing_view(self.catalog, listing, lang, url_of)
+        self._recording_context(memoria, entry, listing, page, config, url_of)
+        base_url = language_base_url(config.site_url or "", lang)
+        memoria["feed_links"] = feed_links(self.feeds, page_feed_names(entry, listing), base_url)
+        if listing is FEEDS_PAGE:
+            memoria["feeds"] = feeds_page(list(self.feeds.values()), base_url)
         context["memoria"] = memoria
         return context
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Keep each entry page's HTML for the feeds (only pages written in this language)."""
+        entry = self.entries.get(self._norm_uri(page.file.src_uri))
+        if entry is not None and getattr(page.file, "locale", DEFAULT_LANGUAGE) == self.lang:
+            self.rendered[(entry.section, entry.id)] = html
+        return html
 
     def _transcripts(self, entry: Entry, lang: str, config: MkDocsConfig) -> list[TranscriptView]:
         """Caption text of a recording (files in media/<id>/), shown collapsed and indexed by search."""
@@ -173,6 +225,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             base_path = urlsplit(config.site_url or "/").path or "/"
             home = base_path if self.lang == DEFAULT_LANGUAGE else f"{base_path}{self.lang}/"
             context.setdefault("memoria", {"lang": self.lang, "t": messages_for(self.lang)})  # header search box
+            base_url = language_base_url(config.site_url or "", self.lang)
+            context["memoria"].setdefault("feed_links", feed_links(self.feeds, ["all"], base_url))
             context["memoria_404"] = {
                 "title": t("notfound.title", self.lang),
                 "text": t("notfound.text", self.lang),
@@ -209,7 +263,94 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             raise PluginError(str(error)) from None
         log.info(f"Search: indexed {report.pages} pages in {report.languages} languages (Pagefind)")
 
-    on_post_build = CombinedEvent(_place_not_found_pages, _index_for_search)
+    @event_priority(0)
+    def _write_feeds(self, config: MkDocsConfig) -> None:
+        """Write this language's feeds into its folder of the site (site/ or site/es/)."""
+        assert self.catalog is not None and self.files is not None
+        site_url = config.site_url or ""
+        files = self.files
+
+        def page_url(src_uri: str) -> str:
+            target = files.get_file_from_path(src_uri)
+            if target is None:
+                raise PluginError(f"feeds: no page for {src_uri}")
+            return urljoin(site_url.rstrip("/") + "/", target.url)  # the home page's url is "./"
+
+        site = FeedSite(
+            lang=self.lang,
+            base_url=language_base_url(site_url, self.lang),
+            site_name=config.site_name,
+            page_url=page_url,
+            content=self.rendered,
+            enclosure=self._enclosure_finder(config),
+            copyright=config.copyright,
+        )
+        root = Path(config.site_dir) / ("" if self.lang == DEFAULT_LANGUAGE else self.lang)
+        written = write_feeds(self.feeds.values(), self.catalog, site, self._feed_options(), site_url, root)
+        log.debug(f"wrote {len(written)} feed files for '{self.lang}'")
+
+    def _enclosure_finder(self, config: MkDocsConfig) -> Callable[[Entry], Enclosure | None]:
+        """Recordings with a verified mirror get their web copy as enclosure (read from manifest.json)."""
+        media_dir = Path(config.config_file_path).parent / self.config.media_dir
+        media_url = self.config.media_url or (config.site_url or "").rstrip("/") + "/media/"
+
+        def enclosure(entry: Entry) -> Enclosure | None:
+            if entry.section != "recordings":
+                return None
+            try:
+                return mirrored_enclosure(media_dir, entry.id, media_url, local=self.config.media_url is None)
+            except ManifestError as error:
+                raise PluginError(str(error)) from None
+
+        return enclosure
+
+    # --- recordings: player, status badges, media published once ---------------------
+
+    def _media_dir(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path).parent / self.config.media_dir
+
+    def _manifests(self, config: MkDocsConfig) -> dict[str, dict[str, Any] | None]:
+        assert self.catalog is not None
+        try:
+            return load_manifests(self._media_dir(config), [e.id for e in self.catalog.section("recordings")])
+        except ManifestError as error:
+            raise PluginError(str(error)) from None
+
+    def _recording_context(self, memoria: dict[str, Any], entry: Entry | None, listing: Listing | None,
+                           page: Page, config: MkDocsConfig, url_of: Callable[[str], str]) -> None:
+        """The player on a recording's page; a status badge per recording and counts on listings."""
+        assert self.catalog is not None
+        if self.recording_manifests is None:
+            self.recording_manifests = self._manifests(config)
+        manifests, lang = self.recording_manifests, self.lang
+
+        def media_url_of(path: str) -> str:
+            if self.config.media_url:
+                return self.config.media_url.rstrip("/") + "/" + path
+            return get_relative_url(f"media/{path}", page.url)  # site/media/ serves every language
+
+        if entry is not None and isinstance(entry.in_language(lang), RecordingFields):
+            fields = entry.in_language(lang)
+            assert isinstance(fields, RecordingFields)
+            memoria["recording"] = player_view(fields, manifests.get(entry.id), lang, media_url_of, self._media_dir(config))
+        elif listing is not None:
+            memoria["recording_status"] = {
+                url_of(e.source_uri(lang)): status_badge(manifests.get(e.id), lang)
+                for e in listing.entries if e.section == "recordings"
+            }
+            if listing.section == "recordings" and listing.kind == "section":
+                memoria["status_counts"] = status_counts(manifests, lang)
+
+    @event_priority(0)
+    def _publish_media(self, config: MkDocsConfig) -> None:
+        # Once, from the default language's build (site/, not site/es/), unless a media_url serves them.
+        self.recording_manifests = None
+        if self.lang != DEFAULT_LANGUAGE or self.config.media_url:
+            return
+        placed = publish_media(self._media_dir(config), Path(config.site_dir) / "media", self._manifests(config))
+        log.debug(f"published {placed} media files into {config.site_dir}/media")
+
+    on_post_build = CombinedEvent(_place_not_found_pages, _write_feeds, _publish_media, _index_for_search)
 
     def _alternates(self, page: Page, config: MkDocsConfig) -> list[dict[str, str]]:
         """Absolute URL of this page in each language, plus x-default (English)."""

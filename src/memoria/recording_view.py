@@ -1,0 +1,194 @@
+"""Ready data for a recording's player and for status badges, read from the mirror's manifests.
+
+Engine-independent: the adapter passes `media_url_of`, which turns `<id>/<file>` into the
+URL the page links to (relative into site/media/, or below the configured media_url).
+Every value is plain text; templates escape it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from babel.numbers import format_decimal
+
+from memoria.content import RecordingFields
+from memoria.i18n import format_date, format_duration, language_name, t
+from memoria.manifest import (
+    MANIFEST_NAME,
+    MediaFile,
+    RecordingStatus,
+    load_manifest,
+    media_files,
+    recording_status,
+)
+
+MediaUrlOf = Callable[[str], str]  # "<id>/<file>" → URL from the current page
+
+
+@dataclass(frozen=True)
+class StatusBadge:
+    status: str
+    label: str
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class Track:
+    url: str
+    language: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Download:
+    url: str
+    name: str
+    size: str
+    sha256: str
+    label: str
+
+
+@dataclass(frozen=True)
+class PlayerView:
+    """Everything memoria-recording.html shows, already localised."""
+
+    status: StatusBadge
+    video_url: str | None
+    video_mime: str | None
+    poster_url: str | None
+    tracks: tuple[Track, ...]
+    duration: str | None
+    downloads: tuple[Download, ...]
+    original_url: str
+    origin_note: str | None
+    wayback_url: str | None
+    wayback_note: str | None
+    platform_title: str | None
+
+
+def status_badge(manifest: dict[str, Any] | None, lang: str) -> StatusBadge:
+    status = recording_status(manifest)
+    return StatusBadge(status.value, t(f"status.{status.value}", lang))
+
+
+def status_counts(manifests: dict[str, dict[str, Any] | None], lang: str) -> list[StatusBadge]:
+    """How many recordings are in each status, in a fixed order, zeros left out."""
+    counts = Counter(recording_status(m) for m in manifests.values())
+    return [
+        StatusBadge(s.value, t(f"status.{s.value}", lang), counts[s]) for s in RecordingStatus if counts[s]
+    ]
+
+
+def load_manifests(media_dir: Path, ids: list[str]) -> dict[str, dict[str, Any] | None]:
+    return {recording_id: load_manifest(media_dir, recording_id) for recording_id in ids}
+
+
+def _size(size: int, lang: str) -> str:
+    if size >= 1_000_000:
+        return f"{format_decimal(size / 1_000_000, format='#,##0.0', locale=lang)} MB"
+    return f"{format_decimal(size / 1000, format='#,##0', locale=lang)} kB"
+
+
+def _date(stamp: str | None, lang: str) -> str | None:
+    if not stamp:
+        return None
+    try:
+        return format_date(dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).date(), lang)
+    except ValueError:
+        return None
+
+
+def player_view(
+    fields: RecordingFields, manifest: dict[str, Any] | None, lang: str, media_url_of: MediaUrlOf, media_dir: Path
+) -> PlayerView:
+    """The player, the download links and the provenance of one recording in `lang`."""
+    files = media_files(manifest, "", media_dir)
+    by_name = {f.name: f for f in files}
+
+    def url(file: MediaFile) -> str:
+        return media_url_of(f"{fields.id}/{file.name}")
+
+    web = by_name.get(str((manifest or {}).get("web_copy") or ""))
+    original = by_name.get(str((manifest or {}).get("original") or ""))
+    poster = next((f for f in files if f.role == "thumbnail"), None)
+    labels = {c.file: c.label for c in fields.captions if c.label}
+    tracks = tuple(
+        Track(url(f), f.language or "und", labels.get(f.name) or language_name(f.language or "", lang) or f.name)
+        for f in files
+        if f.role == "captions" and f.name.endswith(".vtt")
+    )
+    downloads = []
+    for file, key in ((web, "player.download_web"), (original, "player.download_original")):
+        if file is not None and not any(d.name == file.name for d in downloads):
+            downloads.append(Download(url(file), file.name, _size(file.size, lang), file.sha256, t(key, lang)))
+    origin = (manifest or {}).get("origin") or {}
+    origin_note = None
+    if origin.get("status"):
+        origin_note = t(
+            "player.origin_checked",
+            lang,
+            status=t(f"origin.{origin['status']}", lang),
+            http=f" (HTTP {origin['http_status']})" if origin.get("http_status") else "",
+            date=_date(origin.get("checked_at"), lang) or "?",
+        )
+    wayback = (manifest or {}).get("wayback") or {}
+    wayback_url = wayback.get("capture_url") if files else None
+    wayback_note = None
+    if wayback_url:
+        stamp = str(wayback.get("timestamp", ""))
+        try:
+            captured = format_date(dt.date(int(stamp[:4]), int(stamp[4:6]), int(stamp[6:8])), lang)
+        except ValueError:
+            captured = stamp
+        wayback_note = t("player.wayback", lang, date=captured)
+    duration = (manifest or {}).get("duration") if files else None
+    return PlayerView(
+        status=status_badge(manifest, lang),
+        video_url=url(web) if web else None,
+        video_mime=web.mime if web else None,
+        poster_url=url(poster) if poster else None,
+        tracks=tracks,
+        duration=format_duration(int(round(duration))) if duration else None,
+        downloads=tuple(downloads),
+        original_url=fields.source_url,
+        origin_note=origin_note,
+        wayback_url=wayback_url,
+        wayback_note=wayback_note,
+        platform_title=(manifest or {}).get("platform_title") if files else None,
+    )
+
+
+def publish_media(media_dir: Path, target_dir: Path, manifests: dict[str, dict[str, Any] | None]) -> int:
+    """Put the published files of every mirrored recording (and its manifest) under target_dir/<id>/.
+
+    Hard links when the filesystem allows (recordings are large), else copies; files already
+    there with the same size and modification time are left alone. Returns files placed.
+    """
+    placed = 0
+    for recording_id, manifest in manifests.items():
+        files = media_files(manifest, "", media_dir)
+        if not files:
+            continue
+        for name in [*(f.name for f in files), MANIFEST_NAME]:
+            source = media_dir / recording_id / name
+            target = target_dir / recording_id / name
+            stat = source.stat()
+            if target.exists():
+                existing = target.stat()
+                if existing.st_size == stat.st_size and existing.st_mtime_ns == stat.st_mtime_ns:
+                    continue
+                target.unlink()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+            placed += 1
+    return placed

@@ -1,0 +1,360 @@
+"""`memoria mirror`, `verify`, `linkcheck`, `bag` and the site's player, against real media on 127.0.0.1.
+
+The real yt-dlp mirrors real ffmpeg-made video from a local server (tests/mediaserver.py);
+each run is the real `memoria` command in a subprocess, asserted on files, hashes,
+manifests, exit codes and server hits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import bagit
+import pytest
+from conftest import run_build, write_project
+from mediaserver import CAPTURE_TIMESTAMP, HOSTILE_TITLE, MediaServer, GeneratedMedia, make_media
+
+from memoria.manifest import RecordingStatus, load_manifest, recording_status, validate_id
+
+MEMORIA = [sys.executable, "-m", "memoria.cli"]
+
+#: recording id → path on the media server (alternates after the first)
+RECORDINGS: dict[str, list[str]] = {
+    "plain": ["/plain/video.mp4"],
+    "page": ["/page/watch.html"],
+    "hls": ["/hls/index.m3u8"],
+    "hls-missing": ["/hls-missing/index.m3u8"],
+    "gone": ["/status/410.mp4"],
+    "missing-then-alt": ["/status/404.mp4", "/alt/video.mp4"],
+    "forbidden": ["/status/403.mp4"],
+    "flaky": ["/flaky/video.mp4"],
+    "drop": ["/drop/video.mp4"],
+    "norange": ["/norange/video.mp4"],
+}
+RESCUED = ["plain", "page", "hls", "gone", "missing-then-alt", "flaky", "drop", "norange"]
+
+
+@pytest.fixture(scope="session")
+def test_media(tmp_path_factory: pytest.TempPathFactory) -> GeneratedMedia:
+    return make_media(tmp_path_factory.mktemp("media-source"))
+
+
+@pytest.fixture(scope="module")
+def server(test_media: GeneratedMedia) -> Iterator[MediaServer]:
+    running = MediaServer(test_media).start()
+    yield running
+    running.stop()
+
+
+def recording_doc(recording_id: str, urls: list[str], extra: str = "") -> str:
+    alternates = "".join(f"\n  - {u}" for u in urls[1:])
+    return (
+        f"---\nid: {recording_id}\ntitle: \"Recording {recording_id}\"\nlanguage: es\nrecorded: 2014-08-15\n"
+        f"source_url: {urls[0]}\n" + (f"alternate_urls:{alternates}\n" if alternates else "") + extra
+        + "---\n\nA recording.\n"
+    )
+
+
+def make_project(root: Path, server: MediaServer, recordings: dict[str, list[str]]) -> Path:
+    docs = {f"recordings/{rid}.en.md": recording_doc(rid, [server.url(p) for p in paths]) for rid, paths in recordings.items()}
+    return write_project(root, docs)
+
+
+def memoria(project: Path, *args: str, server: MediaServer | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    extra: list[str] = []
+    if server is not None and args and args[0] == "mirror":
+        extra = ["--backoff", "0.05", "--timeout", "5", "--cdx-endpoint", server.url("/cdx"), "--wayback-prefix", server.url("/web/")]
+    return subprocess.run([*MEMORIA, *args, *extra], cwd=project, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def mirrored(tmp_path_factory: pytest.TempPathFactory, server: MediaServer) -> dict[str, Any]:
+    """One mirror run over every kind of source, two at a time."""
+    project = make_project(tmp_path_factory.mktemp("mirror") / "project", server, RECORDINGS)
+    result = memoria(project, "mirror", "--json", "--jobs", "2", server=server)
+    report = json.loads(result.stdout)
+    return {"project": project, "result": result, "report": {r["id"]: r for r in report["recordings"]}}
+
+
+def manifest_of(project: Path, recording_id: str) -> dict[str, Any]:
+    manifest = load_manifest(project / "media", recording_id)
+    assert manifest is not None, f"no manifest for {recording_id}"
+    return manifest
+
+
+def test_mirror_outcomes_and_exit_status(mirrored: dict[str, Any]) -> None:
+    outcomes = {rid: r["outcome"] for rid, r in mirrored["report"].items()}
+    assert outcomes == {
+        **dict.fromkeys(RESCUED, "rescued"), "hls-missing": "lost", "forbidden": "failed",
+    }, mirrored["result"].stderr
+    assert mirrored["result"].returncode == 1  # a failure anywhere is a non-zero exit
+
+
+def test_plain_mp4_is_byte_identical_and_fully_recorded(mirrored: dict[str, Any], test_media: GeneratedMedia) -> None:
+    project = mirrored["project"]
+    for rid in ("plain", "drop", "norange", "flaky", "gone", "missing-then-alt"):
+        manifest = manifest_of(project, rid)
+        original = project / "media" / rid / manifest["original"]
+        assert original.read_bytes() == test_media.mp4, rid  # the dropped connection resumed byte-identically
+        entry = next(f for f in manifest["files"] if f["name"] == manifest["original"])
+        assert entry["sha256"] == test_media.mp4_sha256 and entry["size"] == len(test_media.mp4)
+        assert manifest["web_copy"] == manifest["original"]  # H.264/AAC MP4 plays as is: no remux
+        assert manifest["transformations"] == []
+        assert 3.9 <= manifest["duration"] <= 4.2
+        assert manifest["extractor"] == "Generic" and manifest["yt_dlp_version"]
+    manifest = manifest_of(project, "plain")
+    assert manifest["outcome"] == "mirrored" and manifest["final_url"].endswith("/plain/video.mp4")
+    assert manifest["origin"]["status"] == "alive"
+    assert manifest["attempts"][0]["started_at"].endswith("Z")
+    assert not list((project / "media").glob(".work/plain"))  # work folder cleaned up
+
+
+def test_drop_was_resumed_with_a_range_request(mirrored: dict[str, Any], server: MediaServer) -> None:
+    assert any(path == "/drop/video.mp4" and not rng.startswith("bytes=0-") for path, rng in server.ranges)
+
+
+def test_transient_503_is_retried_with_attempts_recorded(mirrored: dict[str, Any]) -> None:
+    attempts = manifest_of(mirrored["project"], "flaky")["attempts"]
+    assert [a["error_class"] for a in attempts] == ["transient", "transient", None]
+    assert [a["http_status"] for a in attempts[:2]] == [503, 503]
+
+
+def test_permanent_failure_moves_to_the_alternate_url(mirrored: dict[str, Any]) -> None:
+    manifest = manifest_of(mirrored["project"], "missing-then-alt")
+    assert manifest["via"] == "alternate" and manifest["final_url"].endswith("/alt/video.mp4")
+    first = manifest["attempts"][0]
+    assert (first["error_class"], first["http_status"], first["kind"]) == ("permanent", 404, "source")
+    assert manifest["origin"]["status"] == "dead"
+    assert recording_status(manifest) is RecordingStatus.RESCUED
+
+
+def test_hls_keeps_the_transport_stream_and_logs_the_remux(mirrored: dict[str, Any]) -> None:
+    project = mirrored["project"]
+    manifest = manifest_of(project, "hls")
+    assert manifest["original"] == "hls.ts" and manifest["web_copy"] == "hls.web.mp4"
+    steps = [t["step"] for t in manifest["transformations"]]
+    assert steps == ["rename", "remux"]
+    remux = manifest["transformations"][1]
+    folder = project / "media" / "hls"
+    assert remux["input"]["sha256"] == hashlib.sha256((folder / "hls.ts").read_bytes()).hexdigest()
+    assert remux["output"]["sha256"] == hashlib.sha256((folder / "hls.web.mp4").read_bytes()).hexdigest()
+    assert "-c" in remux["arguments"] and "copy" in remux["arguments"]
+    assert (folder / "hls.ts").read_bytes()[0] == 0x47  # MPEG-TS sync byte: the original bytes
+
+
+def test_missing_fragment_is_a_failure_not_a_shorter_video(mirrored: dict[str, Any]) -> None:
+    project = mirrored["project"]
+    manifest = manifest_of(project, "hls-missing")
+    assert manifest["outcome"] == "failed" and manifest["files"] == []
+    assert sorted(p.name for p in (project / "media" / "hls-missing").iterdir()) == ["manifest.json"]
+    source_attempts = [a for a in manifest["attempts"] if a["kind"] == "source"]
+    assert source_attempts[0]["error_class"] == "permanent"
+    assert recording_status(manifest) is RecordingStatus.LOST
+
+
+def test_blocked_is_told_apart(mirrored: dict[str, Any]) -> None:
+    manifest = manifest_of(mirrored["project"], "forbidden")
+    assert manifest["attempts"][0]["error_class"] == "blocked"
+    assert manifest["origin"] == {**manifest["origin"], "status": "blocked", "http_status": 403}
+    assert recording_status(manifest) is RecordingStatus.ENDANGERED
+
+
+def test_page_gives_captions_thumbnail_and_escaped_nothing(mirrored: dict[str, Any], test_media: GeneratedMedia) -> None:
+    manifest = manifest_of(mirrored["project"], "page")
+    roles = {f["name"]: (f["role"], f.get("language")) for f in manifest["files"]}
+    assert roles["page.es.vtt"] == ("captions", "es")
+    assert roles["page.jpg"] == ("thumbnail", None)
+    assert (mirrored["project"] / "media" / "page" / "page.es.vtt").read_text().startswith("WEBVTT")
+    assert manifest["platform_title"].startswith(HOSTILE_TITLE)  # kept as data; escaped where shown
+
+
+def test_wayback_capture_rescues_a_gone_recording(mirrored: dict[str, Any]) -> None:
+    manifest = manifest_of(mirrored["project"], "gone")
+    assert manifest["via"] == "wayback"
+    wayback = manifest["wayback"]
+    assert wayback["timestamp"] == CAPTURE_TIMESTAMP and wayback["digest_matches"] is True
+    assert wayback["capture_url"].endswith(f"/web/{CAPTURE_TIMESTAMP}id_/{manifest['source_url']}")
+    assert manifest["origin"]["status"] == "dead" and manifest["origin"]["http_status"] == 410
+
+
+def test_second_run_makes_no_request(mirrored: dict[str, Any], server: MediaServer) -> None:
+    project = mirrored["project"]
+    before = server.total_hits()
+    result = memoria(project, "mirror", *RESCUED, server=server)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert server.total_hits() == before
+    assert "already there" in result.stdout and f"{len(RESCUED)} already there" in result.stdout
+
+
+def test_dry_run_fetches_and_writes_nothing(tmp_path: Path, server: MediaServer) -> None:
+    project = make_project(tmp_path / "project", server, {"plain": RECORDINGS["plain"]})
+    before = server.total_hits()
+    result = memoria(project, "mirror", "--dry-run", "--json", server=server)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["recordings"][0]["outcome"] == "planned"
+    assert server.total_hits() == before and not (project / "media" / "plain").exists()
+
+
+def test_verify_catches_a_same_size_edit_missing_and_unexpected_files(tmp_path: Path, mirrored: dict[str, Any]) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(mirrored["project"], project)
+    assert memoria(project, "verify").returncode == 0
+    video = project / "media" / "plain" / "plain.mp4"
+    data = bytearray(video.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    video.write_bytes(bytes(data))  # same size, different bytes
+    (project / "media" / "page" / "page.jpg").unlink()
+    (project / "media" / "hls" / "notes.txt").write_text("?")
+    result = memoria(project, "verify")
+    assert result.returncode == 1
+    assert f"{Path('media/plain/plain.mp4')}: altered: sha256" in result.stdout.replace(str(project) + os.sep, "")
+    assert "page.jpg: missing" in result.stdout and "notes.txt: unexpected" in result.stdout
+    # a copy that does not verify is never skipped silently, nor replaced without --refresh
+    again = memoria(project, "mirror", "plain", "--json")
+    assert json.loads(again.stdout)["recordings"][0]["outcome"] == "failed" and again.returncode == 1
+
+
+def test_refresh_failure_keeps_the_old_copy(tmp_path: Path, mirrored: dict[str, Any], server: MediaServer) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(mirrored["project"], project)
+    folder = project / "media" / "plain"
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    doc = project / "docs" / "recordings" / "plain.en.md"
+    doc.write_text(doc.read_text().replace("/plain/video.mp4", "/status/404.mp4"))
+    result = memoria(project, "mirror", "plain", "--refresh", "--no-wayback", "--json", server=server)
+    assert result.returncode == 1
+    report = json.loads(result.stdout)["recordings"][0]
+    assert report["outcome"] == "lost" and "previous copy is kept" in report["detail"]
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_refresh_replaces_only_with_a_verified_copy(tmp_path: Path, mirrored: dict[str, Any], server: MediaServer) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(mirrored["project"], project)
+    old = manifest_of(project, "norange")
+    result = memoria(project, "mirror", "norange", "--refresh", "--json", server=server)
+    assert result.returncode == 0, result.stderr
+    new = manifest_of(project, "norange")
+    original = [f for f in old["files"] if f["role"] == "original"]
+    assert new["retrieved_at"] >= old["retrieved_at"] and [f for f in new["files"] if f["role"] == "original"] == original
+    assert not (project / "media" / ".work" / "norange").exists()
+
+
+def test_resume_after_kill_9(tmp_path: Path, server: MediaServer, test_media: GeneratedMedia) -> None:
+    project = make_project(tmp_path / "project", server, {"slow": ["/slow/video.mp4"]})
+    command = [*MEMORIA, "mirror", "--json", "--timeout", "5"]
+    process = subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    part: list[Path] = []
+    while time.monotonic() < deadline:
+        part = [p for p in (project / "media").glob(".work/slow/*/slow.mp4.part") if p.stat().st_size > 8192]
+        if part:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert part, "the download never started"
+    kept = part[0].stat().st_size
+    assert 0 < kept < len(test_media.mp4)
+    assert not (project / "media" / "slow" / "manifest.json").exists()
+    server.slow_chunk_delay = 0.0
+    try:
+        result = memoria(project, "mirror", "--json", server=server)
+    finally:
+        server.slow_chunk_delay = 0.05
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (project / "media" / "slow" / "slow.mp4").read_bytes() == test_media.mp4
+    starts = [int(r.split("=")[1].split("-")[0]) for p, r in server.ranges if p == "/slow/video.mp4"]
+    assert any(start >= kept - 1 for start in starts if start > 0), starts  # resumed, not restarted
+
+
+def test_linkcheck_records_origin_and_status(tmp_path: Path, server: MediaServer) -> None:
+    project = make_project(
+        tmp_path / "project", server,
+        {"alive": ["/plain/video.mp4"], "dead": ["/status/410.mp4"], "refused": ["/status/403.mp4"]},
+    )
+    result = memoria(project, "linkcheck", "--json", "--backoff", "0")
+    assert result.returncode == 1  # not every original is alive
+    report = {r["id"]: r for r in json.loads(result.stdout)["recordings"]}
+    assert {rid: (r["origin"]["status"], r["origin"]["http_status"], r["status"]) for rid, r in report.items()} == {
+        "alive": ("alive", 200, "endangered"),
+        "dead": ("dead", 410, "lost"),
+        "refused": ("blocked", 403, "endangered"),
+    }
+    manifest = manifest_of(project, "dead")
+    assert manifest["origin"]["checked_at"].endswith("Z") and manifest["outcome"] == "unmirrored"
+
+
+def test_bag_exports_a_valid_bagit_bag(tmp_path: Path, mirrored: dict[str, Any]) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(mirrored["project"], project)
+    result = memoria(project, "bag", "hls", "--output", "out")
+    assert result.returncode == 0, result.stderr
+    bag = bagit.Bag(str(project / "out" / "hls"))
+    assert bag.is_valid()
+    manifest = manifest_of(project, "hls")
+    for item in manifest["files"]:
+        assert bag.entries[f"data/{item['name']}"]["sha256"] == item["sha256"]
+    assert memoria(project, "bag", "forbidden").returncode == 1  # nothing verified to bag
+
+
+def test_bad_arguments_and_hostile_ids(tmp_path: Path, server: MediaServer) -> None:
+    project = make_project(tmp_path / "project", server, {"plain": RECORDINGS["plain"]})
+    for args in (["mirror", "--jobs", "0"], ["mirror", "--cdx-endpoint", "file:///etc/passwd"], ["bag", "../etc"]):
+        result = memoria(project, *args)
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
+    unknown = memoria(project, "mirror", "nope")
+    assert unknown.returncode == 2 and "unknown recording id 'nope'" in unknown.stderr
+    with pytest.raises(ValueError):
+        validate_id("../../etc")
+    help_text = memoria(project, "mirror", "--help").stdout
+    assert "example:" in help_text and "--refresh" in help_text
+
+
+def test_recording_page_plays_the_archive_copy(tmp_path: Path, mirrored: dict[str, Any]) -> None:
+    shown = ("page", "hls", "gone", "hls-missing", "forbidden")
+    docs = {f"recordings/{rid}.en.md": (mirrored["project"] / "docs" / "recordings" / f"{rid}.en.md").read_text() for rid in shown}
+    project = write_project(tmp_path / "site-project", docs)
+    for rid in shown:
+        shutil.copytree(mirrored["project"] / "media" / rid, project / "media" / rid)
+    built = run_build(project)
+    assert built.returncode == 0, built.output
+    for prefix, media_prefix in (("", "../../media/"), ("es/", "../../../media/")):
+        page = built.page(f"{prefix}recordings/page/")
+        video = page.xpath("//video[@controls][@preload='metadata']")[0]
+        assert video.get("poster") == f"{media_prefix}page/page.jpg"
+        assert video.xpath("./source/@src") == [f"{media_prefix}page/page.mp4"]
+        track = page.xpath("//track[@kind='captions']")[0]  # libxml2 does not nest <track> in <video>
+        assert (track.get("src"), track.get("srclang")) == (f"{media_prefix}page/page.es.vtt", "es")
+        sha = manifest_of(project, "page")["files"]
+        digest = next(f["sha256"] for f in sha if f["name"] == "page.mp4")
+        assert digest in page.text_content()
+        assert page.xpath("//dd[@class='memoria-platform-title']")[0].text_content().startswith(HOSTILE_TITLE)
+        assert not page.xpath("//script[contains(., 'alert')]")
+    hls = built.page("recordings/hls/")
+    assert hls.xpath("//video/source/@src") == ["../../media/hls/hls.web.mp4"]
+    downloads = hls.xpath("//div[contains(@class,'memoria-download')]//a/@href")
+    assert downloads == ["../../media/hls/hls.web.mp4", "../../media/hls/hls.ts"]
+    gone = built.page("recordings/gone/")
+    assert f"{CAPTURE_TIMESTAMP}id_" in gone.xpath("//div[contains(@class,'memoria-wayback')]//a/@href")[0]
+    lost = built.page("es/recordings/hls-missing/")
+    assert not lost.xpath("//video") and "Perdida" in lost.xpath("//span[contains(@class,'memoria-badge')]")[0].text_content()
+    index = built.page("recordings/")
+    counts = {b.get("class").split("--")[1]: b.xpath(".//span[@class='memoria-status-count']")[0].text for b in index.xpath("//p[@class='memoria-status-counts']/span")}
+    assert counts == {"online": "2", "rescued": "1", "endangered": "1", "lost": "1"}
+    badges = index.xpath("//li[contains(@class,'memoria-item--recordings')]//span[contains(@class,'memoria-badge')]")
+    assert len(badges) == len(shown)
+    published = built.site / "media" / "hls" / "hls.web.mp4"
+    assert published.read_bytes() == (project / "media" / "hls" / "hls.web.mp4").read_bytes()
+    assert not (built.site / "es" / "media").exists() and not (built.site / "media" / ".work").exists()
+    assert not (built.site / "media" / "hls-missing").exists()

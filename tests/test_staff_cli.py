@@ -333,7 +333,7 @@ def test_check_stale_translation_from_git(project: Path) -> None:
     result = memoria(project, "check")
     assert result.returncode == 0
     assert (
-        f"{STALE} (roundtable-whrd-mexico-2014.en.md changed 2024-03-05 12:00 UTC, this file 2024-01-01 10:00 UTC) — "
+        f"{STALE} (roundtable-whrd-mexico-2014.en.md changed 2024-03-05 12:00:00 UTC, this file 2024-01-01 10:00:00 UTC) — "
         "bring the translation up to date with the English changes, then save it"
     ) in result.stdout
     # editing the translation (uncommitted) uses its file date, which is newer

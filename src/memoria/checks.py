@@ -285,7 +285,7 @@ def stale_translation_problems(entries: Iterable[Entry], change_times: dict[Path
 
 
 def _day(timestamp: float) -> str:
-    return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def file_change_times(paths: list[Path]) -> dict[Path, float]:

@@ -418,3 +418,45 @@ def test_every_command_has_help_with_an_example(project: Path, command: str) -> 
     result = memoria(project, command, "--help")
     assert result.returncode == 0
     assert re.search(r"^examples?:\n  memoria " + command, result.stdout, re.MULTILINE), result.stdout
+
+
+# --- the guide ---------------------------------------------------------------------------
+
+GUIDE = Path(__file__).resolve().parent.parent / "docs" / "guide"
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_guide_example_output_is_what_check_prints(project: Path, lang: str) -> None:
+    """The guide's three-mistake example shows the real output, so the guide cannot drift from the code."""
+    text = (GUIDE / f"errors.{lang}.md").read_text(encoding="utf-8")
+    example = re.search(r"```markdown\n(.*?)```", text, re.DOTALL)
+    shown = re.search(r"```text\n(.*?)```", text, re.DOTALL)
+    assert example and shown
+    (project / "docs/press/2024").mkdir(parents=True)
+    (project / "docs/press/2024/honduras.en.md").write_text(example.group(1), encoding="utf-8")
+    result = memoria(project, "check")
+    assert result.returncode == 1
+    printed = [line for line in result.stdout.splitlines() if "honduras" in line or line.startswith("Errors")]
+    assert printed == shown.group(1).splitlines()[:-1]
+    count = re.sub(r"\(\d+\.\d\d s\)", "", result.stdout.splitlines()[-1])
+    assert count == re.sub(r"\(\d+\.\d\d s\)", "", shown.group(1).splitlines()[-1])
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_guide_covers_every_staff_command(lang: str) -> None:
+    text = "\n".join(path.read_text(encoding="utf-8") for path in GUIDE.glob(f"*.{lang}.md"))
+    for command in ("memoria new press", "memoria new event", "memoria new recording", "memoria translate",
+                    "memoria check", "memoria check --strict", "memoria check --json", "memoria status",
+                    "memoria status --json", "make serve", "--lang es"):
+        assert command in text, f"docs/guide/*.{lang}.md: does not mention '{command}'"
+    assert len(list(GUIDE.glob("*.en.md"))) == len(list(GUIDE.glob("*.es.md")))
+
+
+def test_guide_is_a_section_of_the_site_in_both_languages(demo_site) -> None:  # type: ignore[no-untyped-def]
+    for lang_prefix, tab, title in (("", "Guide", "Common errors and their fix"), ("es/", "Guía", "Errores frecuentes y cómo corregirlos")):
+        home = demo_site.page(lang_prefix)
+        tabs = [" ".join(a.text_content().split()) for a in home.xpath("//a[contains(@class, 'md-tabs__link')]")]
+        assert tab in tabs, tabs
+        errors = demo_site.page(f"{lang_prefix}guide/errors/")
+        assert errors.xpath("string(//h1)").strip() == title
+        assert errors.xpath("string(//html/@lang)") == (lang_prefix.rstrip("/") or "en")

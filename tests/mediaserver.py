@@ -17,6 +17,7 @@ Routes (all counted in `MediaServer.hits`, Range headers kept in `MediaServer.ra
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import shutil
@@ -93,7 +94,7 @@ def make_media(folder: Path) -> GeneratedMedia:
 
 
 def cdx_digest(payload: bytes) -> str:
-    return base64.b32encode(hashlib.sha1(payload).digest()).decode("ascii")  # noqa: S324
+    return base64.b32encode(hashlib.sha1(payload).digest()).decode("ascii")
 
 
 @dataclass
@@ -136,10 +137,8 @@ class MediaServer:
                     count = state.hits[path]
                     if self.headers.get("Range"):
                         state.ranges.append((path, self.headers["Range"]))
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     state.route(self, path, count)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

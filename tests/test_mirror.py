@@ -21,9 +21,9 @@ from typing import Any
 
 import bagit
 import pytest
-from conftest import run_build, write_project
-from mediaserver import CAPTURE_TIMESTAMP, HOSTILE_TITLE, MediaServer, GeneratedMedia, make_media
 
+from conftest import run_build, write_project
+from mediaserver import CAPTURE_TIMESTAMP, HOSTILE_TITLE, GeneratedMedia, MediaServer, make_media
 from memoria.manifest import RecordingStatus, load_manifest, recording_status, validate_id
 
 MEMORIA = [sys.executable, "-m", "memoria.cli"]
@@ -42,6 +42,45 @@ RECORDINGS: dict[str, list[str]] = {
     "norange": ["/norange/video.mp4"],
 }
 RESCUED = ["plain", "page", "hls", "gone", "missing-then-alt", "flaky", "drop", "norange"]
+
+
+SITE_CONFIG = """\
+site_name: Recordings
+site_url: https://archive.example.org/
+docs_dir: docs
+use_directory_urls: true
+theme:
+  name: material
+  custom_dir: overrides
+  font: false
+extra_css:
+  - assets/stylesheets/memoria.css
+plugins:
+  - memoria{memoria_options}
+  - i18n:
+      docs_structure: suffix
+      fallback_to_default: true
+      reconfigure_material: true
+      languages:
+        - locale: en
+          name: English
+          default: true
+          build: true
+        - locale: es
+          name: Español
+          build: true
+"""
+
+
+def site_project(root: Path, mirrored: dict[str, Any], shown: tuple[str, ...], media_url: str | None = None) -> Path:
+    """A small site of mirrored recordings with its own mkdocs.yml (independent of the demo's nav)."""
+    docs = {f"recordings/{rid}.en.md": (mirrored["project"] / "docs" / "recordings" / f"{rid}.en.md").read_text() for rid in shown}
+    project = write_project(root, docs)
+    options = f":\n      media_url: {media_url}" if media_url else ""
+    (project / "mkdocs.yml").write_text(SITE_CONFIG.format(memoria_options=options))
+    for rid in shown:
+        shutil.copytree(mirrored["project"] / "media" / rid, project / "media" / rid)
+    return project
 
 
 @pytest.fixture(scope="session")
@@ -323,10 +362,7 @@ def test_bad_arguments_and_hostile_ids(tmp_path: Path, server: MediaServer) -> N
 
 def test_recording_page_plays_the_archive_copy(tmp_path: Path, mirrored: dict[str, Any]) -> None:
     shown = ("page", "hls", "gone", "hls-missing", "forbidden")
-    docs = {f"recordings/{rid}.en.md": (mirrored["project"] / "docs" / "recordings" / f"{rid}.en.md").read_text() for rid in shown}
-    project = write_project(tmp_path / "site-project", docs)
-    for rid in shown:
-        shutil.copytree(mirrored["project"] / "media" / rid, project / "media" / rid)
+    project = site_project(tmp_path / "site-project", mirrored, shown)
     built = run_build(project)
     assert built.returncode == 0, built.output
     for prefix, media_prefix in (("", "../../media/"), ("es/", "../../../media/")):
@@ -358,3 +394,11 @@ def test_recording_page_plays_the_archive_copy(tmp_path: Path, mirrored: dict[st
     assert published.read_bytes() == (project / "media" / "hls" / "hls.web.mp4").read_bytes()
     assert not (built.site / "es" / "media").exists() and not (built.site / "media" / ".work").exists()
     assert not (built.site / "media" / "hls-missing").exists()
+
+
+def test_media_url_publishes_nothing_locally(tmp_path: Path, mirrored: dict[str, Any]) -> None:
+    project = site_project(tmp_path / "cdn-project", mirrored, ("hls",), "https://media.example.org/archive/")
+    built = run_build(project)
+    assert built.returncode == 0, built.output
+    assert built.page("es/recordings/hls/").xpath("//video/source/@src") == ["https://media.example.org/archive/hls/hls.web.mp4"]
+    assert not (built.site / "media").exists()

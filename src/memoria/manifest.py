@@ -13,7 +13,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -52,7 +52,7 @@ class ManifestError(Exception):
     """A manifest that cannot be read; the message names the file and what to do."""
 
 
-class RecordingStatus(str, Enum):
+class RecordingStatus(StrEnum):
     """What the site tells readers about a recording."""
 
     ONLINE = "online"  # original alive, and we hold a verified mirror
@@ -62,7 +62,7 @@ class RecordingStatus(str, Enum):
     UNKNOWN = "unknown"  # never checked
 
 
-class OriginStatus(str, Enum):
+class OriginStatus(StrEnum):
     """The original URL as last checked (by `memoria linkcheck` or a mirror run)."""
 
     ALIVE = "alive"

@@ -124,7 +124,7 @@ def player_view(
         for f in files
         if f.role == "captions" and f.name.endswith(".vtt")
     )
-    downloads = []
+    downloads: list[Download] = []
     for file, key in ((web, "player.download_web"), (original, "player.download_original")):
         if file is not None and not any(d.name == file.name for d in downloads):
             downloads.append(Download(url(file), file.name, _size(file.size, lang), file.sha256, t(key, lang)))
@@ -155,7 +155,7 @@ def player_view(
         video_mime=web.mime if web else None,
         poster_url=url(poster) if poster else None,
         tracks=tracks,
-        duration=format_duration(int(round(duration))) if duration else None,
+        duration=format_duration(round(duration)) if duration else None,
         downloads=tuple(downloads),
         original_url=fields.source_url,
         origin_note=origin_note,

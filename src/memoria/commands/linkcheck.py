@@ -11,7 +11,12 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from memoria.commands._project_args import add_project_arguments, non_negative_float, positive_int, project_from
+from memoria.commands._project_args import (
+    add_project_arguments,
+    non_negative_float,
+    positive_int,
+    project_from,
+)
 from memoria.content import ContentErrors
 from memoria.manifest import ManifestError
 from memoria.mirror.linkcheck import linkcheck

@@ -8,10 +8,10 @@ try the next URL, report it. transient: timeouts, 5xx, 429, resets — retry wit
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 
 
-class FailureClass(str, Enum):
+class FailureClass(StrEnum):
     PERMANENT = "permanent"
     BLOCKED = "blocked"
     TRANSIENT = "transient"

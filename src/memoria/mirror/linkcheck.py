@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from memoria.manifest import MANIFEST_VERSION, OriginStatus, load_manifest, recording_status, utc_now, write_manifest
+from memoria.manifest import (
+    MANIFEST_VERSION,
+    OriginStatus,
+    load_manifest,
+    recording_status,
+    utc_now,
+    write_manifest,
+)
 from memoria.mirror import ytdlp
 from memoria.mirror.failures import FailureClass, FetchError
 from memoria.mirror.plan import Target, is_web_url

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -39,13 +39,19 @@ from memoria.mirror import media, ytdlp
 from memoria.mirror.failures import FailureClass, FetchError
 from memoria.mirror.plan import Target, is_web_url
 from memoria.mirror.verify import verify_folder
-from memoria.mirror.wayback import DEFAULT_CDX_ENDPOINT, DEFAULT_WAYBACK_PREFIX, Memento, cdx_digest, find_captures
+from memoria.mirror.wayback import (
+    DEFAULT_CDX_ENDPOINT,
+    DEFAULT_WAYBACK_PREFIX,
+    Memento,
+    cdx_digest,
+    find_captures,
+)
 
 WORK_DIR = ".work"
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 
 
-class MirrorOutcome(str, Enum):
+class MirrorOutcome(StrEnum):
     RESCUED = "rescued"  # copied and verified in this run
     PRESENT = "present"  # already mirrored and verified: nothing fetched
     FAILED = "failed"  # not mirrored now (blocked, transient, or a refresh that failed): try again

@@ -58,7 +58,7 @@ def find_captures(
     )
     request_url = _http_only(cdx_endpoint) + ("&" if "?" in cdx_endpoint else "?") + query
     try:
-        with urllib.request.urlopen(request_url, timeout=timeout) as response:  # noqa: S310 (http/https checked)
+        with urllib.request.urlopen(request_url, timeout=timeout) as response:
             rows = json.loads(response.read().decode("utf-8") or "[]")
     except urllib.error.HTTPError as error:
         raise FetchError(classify_status(error.code), f"CDX {cdx_endpoint}: HTTP Error {error.code}", error.code) from None
@@ -93,7 +93,7 @@ def find_captures(
 
 def cdx_digest(path: Path) -> str:
     """The CDX form of a payload digest: base32 of its SHA-1."""
-    digest = hashlib.sha1()  # noqa: S324 (the CDX format is SHA-1; our own integrity uses SHA-256)
+    digest = hashlib.sha1()
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)

@@ -13,6 +13,7 @@ from slugify import slugify
 
 from memoria.catalog import Catalog, Listing
 from memoria.content import Entry, EventFields, PressFields, RecordingFields
+from memoria.feeds import FORMAT_LABELS, MEDIA_TYPES, Feed
 from memoria.i18n import (
     country_name,
     format_date,
@@ -222,3 +223,74 @@ def entry_view(catalog: Catalog, entry: Entry, lang: str, url_of: UrlOf) -> Entr
     if entry.section != "recordings":
         related("related.recordings", catalog.recordings_of(entry))
     return view
+
+
+# --- feeds: discovery links in every page's head, and the feeds page ----------------------
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """A feed as a page's head announces it (`<link rel="alternate">`)."""
+
+    title: str
+    url: str
+    type: str
+    hreflang: str
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    """One feed on the feeds page: its name, its two addresses and how many entries it holds."""
+
+    label: str
+    links: tuple[Link, ...]
+    count: str
+
+
+@dataclass(frozen=True)
+class FeedGroup:
+    heading: str
+    rows: tuple[FeedRow, ...]
+
+
+def page_feed_names(entry: Entry | None, listing: Listing | None) -> list[str]:
+    """The feeds a page advertises: the language's `all`, plus the feed of what the page shows."""
+    names = ["all"]
+    if entry is not None:
+        names.append(entry.section)
+    elif listing is not None and listing.kind in ("section", "year") and listing.section:
+        names.append(listing.section)
+    elif listing is not None and listing.kind in ("topic", "country"):
+        names.append(f"{listing.kind}/{listing.uri.split('/')[1]}")
+    return names
+
+
+def feed_links(feeds: dict[str, Feed], names: list[str], base_url: str) -> list[FeedLink]:
+    """Discovery links, Atom and RSS, titled in the feed's language, with absolute URLs."""
+    links = []
+    for name in names:
+        feed = feeds.get(name)
+        if feed is None:  # not written (see `feeds:` in mkdocs.yml)
+            continue
+        for fmt in ("atom", "rss"):
+            title = t("feeds.link_title", feed.lang, name=feed.title, format=FORMAT_LABELS[fmt])
+            links.append(FeedLink(title, base_url + feed.path(fmt), MEDIA_TYPES[fmt], feed.lang))
+    return links
+
+
+def feeds_page(feeds: list[Feed], base_url: str) -> list[FeedGroup]:
+    """Every feed of a language, grouped as the site is: whole archive, sections, topics, countries."""
+    groups = []
+    for group in ("all", "sections", "topics", "countries"):
+        rows = tuple(
+            FeedRow(
+                label=feed.short_label,
+                links=tuple(Link(FORMAT_LABELS[fmt], base_url + feed.path(fmt), MEDIA_TYPES[fmt]) for fmt in ("atom", "rss")),
+                count=t("feeds.entries.one" if len(feed.entries) == 1 else "feeds.entries", feed.lang, count=len(feed.entries)),
+            )
+            for feed in feeds
+            if feed.group == group
+        )
+        if rows:
+            groups.append(FeedGroup(t(f"feeds.group.{group}", feeds[0].lang), rows))
+    return groups

@@ -174,7 +174,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
         def url_of(src_uri: str) -> str:
             assert self.files is not None
-            target = self.files.get_file_from_path(src_uri)
+            # Views pass suffixed source paths, which the dict finds directly; static-i18n's
+            # get_file_from_path builds three PurePaths per call (tens of thousands per build).
+            target = self.files.src_uris.get(src_uri) or self.files.get_file_from_path(src_uri)
             if target is None:
                 raise PluginError(f"{page.file.src_uri}: internal link to unknown page {src_uri}")
             return get_relative_url(target.url, page.url)

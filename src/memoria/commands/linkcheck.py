@@ -10,6 +10,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from memoria.commands._project_args import (
     add_project_arguments,
@@ -73,6 +74,6 @@ def run_command(args: argparse.Namespace) -> int:
         for column in ("recording", "original", "http", "site status", "url"):
             table.add_column(column, overflow="fold")
         for r in results:
-            table.add_row(r.id, r.origin["status"], str(r.origin["http_status"] or ""), r.status, r.url)
+            table.add_row(Text(r.id), r.origin["status"], str(r.origin["http_status"] or ""), r.status, Text(r.url))
         Console(width=max(120, Console().width)).print(table)
     return 0 if all(r.origin["status"] == "alive" for r in results) else 1

@@ -8,6 +8,7 @@ from collections import Counter
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TransferSpeedColumn
 from rich.table import Table
+from rich.text import Text
 
 from memoria.mirror.pipeline import MirrorOutcome, MirrorResult
 
@@ -69,7 +70,9 @@ def summary_table(results: list[MirrorResult]) -> Table:
         table.add_column(column, overflow="fold")
     for result in results:
         size = f"{result.size / 1_000_000:.1f} MB" if result.size else ""
+        # Text, not markup: error messages carry "[generic]"-style brackets rich would swallow.
         table.add_row(
-            result.id, OUTCOME_LABELS[result.outcome], result.via or "", str(result.files or ""), size, result.detail,
+            Text(result.id), OUTCOME_LABELS[result.outcome], result.via or "", str(result.files or ""), size,
+            Text(result.detail),
         )
     return table

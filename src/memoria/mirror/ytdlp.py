@@ -120,14 +120,14 @@ def _classify(error: BaseException) -> FetchError:
     while current is not None and current not in seen:
         seen.append(current)
         if isinstance(current, HTTPError):
-            return FetchError(classify_status(current.status), str(error), current.status)
+            return FetchError(classify_status(current.status), _clean(str(error)), current.status)
         if isinstance(current, UnsupportedError):
-            return FetchError(FailureClass.PERMANENT, str(error))
+            return FetchError(FailureClass.PERMANENT, _clean(str(error)))
         if isinstance(current, TransportError):
             failure, status = classify_message(str(current))
             if status is None and failure is FailureClass.PERMANENT and "not known" not in str(current):
                 failure = FailureClass.TRANSIENT
-            return FetchError(failure, str(error), status)
+            return FetchError(failure, _clean(str(error)), status)
         following: BaseException | None = None
         if isinstance(current, DownloadError) and current.exc_info:
             following = current.exc_info[1]

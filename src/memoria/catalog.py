@@ -6,6 +6,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from slugify import slugify
@@ -24,6 +25,7 @@ from memoria.content import (
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, country_name, t
 
 PAGE_SIZE = 20
+_slug = lru_cache(maxsize=None)(slugify)  # topic slugs are asked for on every page that names a topic
 HOME_LATEST = 5
 
 
@@ -99,7 +101,7 @@ class Catalog:
         return []
 
     def topic_slugs(self, entry: Entry) -> list[str]:
-        return [slugify(topic) for topic in entry.english.topics]
+        return [_slug(topic) for topic in entry.english.topics]
 
     def topic_label(self, slug: str, lang: str) -> str:
         labels = self.topic_labels.get(slug, {})

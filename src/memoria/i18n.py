@@ -210,6 +210,7 @@ def _locale(lang: str) -> Locale:
     return Locale.parse(lang)
 
 
+@lru_cache(maxsize=65536)  # the same dates recur on every listing and related-entry link
 def format_date(value: dt.date, lang: str) -> str:
     """A date as a reader of `lang` writes it: '25 August 2014', '25 de agosto de 2014'."""
     pattern = "d MMMM y"

@@ -16,6 +16,7 @@ from lxml import html as lxml_html
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DOCS = ROOT / "docs"
+ENTRY_FOLDERS = ("press", "events", "recordings")
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -56,10 +57,13 @@ def write_project(
     if copy_demo:
         shutil.copytree(DEMO_DOCS, project / "docs", dirs_exist_ok=True)
     else:
-        (project / "docs").mkdir(exist_ok=True)
-        shutil.copytree(DEMO_DOCS / "assets", project / "docs" / "assets", dirs_exist_ok=True) if (
-            DEMO_DOCS / "assets"
-        ).exists() else None
+        # Everything but the archive's entries: pages the nav names (the guide) stay valid.
+        shutil.copytree(
+            DEMO_DOCS,
+            project / "docs",
+            dirs_exist_ok=True,
+            ignore=lambda folder, names: [n for n in names if Path(folder) == DEMO_DOCS and n in ENTRY_FOLDERS],
+        )
     for rel, text in (docs or {}).items():
         path = project / "docs" / rel
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -115,12 +115,12 @@ def _body_lines(source: SourceFile) -> Iterable[tuple[int, str]]:
                 in_fence = None
             continue
         if in_fence is None:
-            yield source.front_matter.body_line + offset, _CODE_SPAN.sub("", line)
+            yield source.front_matter.body_line + offset, _CODE_SPAN.sub("", line) if "`" in line else line
 
 
 def _resolve(target: str, source: SourceFile, docs_dir: Path) -> str | None:
     """The docs-relative path a relative link points at, or None if it leaves docs/."""
-    base = PurePosixPath(source.path.resolve().relative_to(docs_dir.resolve()).as_posix()).parent
+    base = PurePosixPath(Path(os.path.relpath(source.path, docs_dir)).as_posix()).parent
     parts: list[str] = []
     for part in (base / target).parts:
         if part == "..":
@@ -160,7 +160,11 @@ def _link_problem(target: str, source: SourceFile, docs_dir: Path, generated: se
 def body_problems(source: SourceFile, docs_dir: Path, generated: set[str]) -> list[Problem]:
     """Links to Markdown pages that do not exist, and images without alt text."""
     problems: list[Problem] = []
+    if "[" not in source.body and "<img" not in source.body.lower():
+        return problems  # nothing to check: most bodies of a large archive
     for line, text in _body_lines(source):
+        if "[" not in text and "<" not in text:
+            continue
         targets: list[str] = []
         for match in _INLINE_LINK.finditer(text):
             is_image, label, target = match.group(1) == "!", match.group(2), match.group(3)
@@ -199,6 +203,8 @@ def body_problems(source: SourceFile, docs_dir: Path, generated: set[str]) -> li
 
 def unfinished_translation_problems(source: SourceFile) -> list[Problem]:
     """A file still holding the translate marker has text waiting for a translator."""
+    if TRANSLATE_MARKER not in source.body:
+        return []
     for line, text in _body_lines(source):
         if TRANSLATE_MARKER in text:
             return [
@@ -262,13 +268,13 @@ def stale_translation_problems(entries: Iterable[Entry], change_times: dict[Path
     problems = []
     for entry in entries:
         english = entry.sources[DEFAULT_LANGUAGE]
-        english_time = change_times.get(english.path.resolve())
+        english_time = change_times.get(english.path)
         if english_time is None:
             continue
         for lang, source in entry.sources.items():
             if lang == DEFAULT_LANGUAGE:
                 continue
-            time = change_times.get(source.path.resolve())
+            time = change_times.get(source.path)
             if time is None or english_time - time <= DATE_TOLERANCE_SECONDS:
                 continue
             problems.append(
@@ -290,14 +296,9 @@ def _day(timestamp: float) -> str:
 
 def file_change_times(paths: list[Path]) -> dict[Path, float]:
     """When each file last changed: its last commit in git, or its mtime if uncommitted or outside git."""
-    resolved = [path.resolve() for path in paths]
-    times = {path: path.stat().st_mtime for path in resolved if path.exists()}
-    if not resolved:
-        return times
-    committed = _git_commit_times(resolved)
-    for path, commit_time in committed.items():
-        if path in times:
-            times[path] = commit_time
+    times = {path: path.stat().st_mtime for path in paths if path.exists()}
+    if times:
+        times.update(_git_commit_times(list(times)))
     return times
 
 
@@ -318,24 +319,26 @@ def _git(args: list[str], cwd: Path) -> str | None:
 
 def _git_commit_times(paths: list[Path]) -> dict[Path, float]:
     """Last commit time of each clean, tracked file (one `git log` for all of them)."""
-    folder = Path(os.path.commonpath([p.parent for p in paths]))
+    folder = Path(os.path.commonpath([os.path.abspath(p.parent) for p in paths]))
     top = _git(["rev-parse", "--show-toplevel"], folder)
     if not top:
         return {}
-    root = Path(top.strip()).resolve()
+    root = Path(top.strip())
+    # git names files relative to the top of the repository; map those names back to ours
+    prefix = Path(os.path.relpath(os.path.realpath(folder), os.path.realpath(root)))
+    by_git_name = {(prefix / os.path.relpath(os.path.abspath(p), folder)).as_posix(): p for p in paths}
     status = _git(["status", "--porcelain", "-z", "--untracked-files=all", "--", str(folder)], root)
     log = _git(["log", "--format=%x00%ct", "--name-only", "--", str(folder)], root)
     if status is None or log is None:
         return {}
-    dirty = {(root / item[3:]).resolve() for item in status.split("\0") if len(item) > 3}
-    wanted = set(paths)
+    dirty = {item[3:] for item in status.split("\0") if len(item) > 3}
     times: dict[Path, float] = {}
     current: float | None = None
     for line in log.split("\n"):
         if line.startswith("\0"):
             current = float(line[1:])
-        elif line and current is not None:
-            path = (root / line).resolve()
-            if path in wanted and path not in times and path not in dirty:
+        elif line and current is not None and line not in dirty:
+            path = by_git_name.get(line)
+            if path is not None and path not in times:
                 times[path] = current
     return times

@@ -328,6 +328,7 @@ def test_feeds_page_lists_every_feed_in_its_language(
 
 # --- custom archives: links, escaping, stability, limits, enclosures ----------------------------
 
+# Markdown links name source files; raw HTML is relative to the page's URL (press/2020/links/).
 LINKS_PRESS_EN = """
 ---
 title: "Links and pictures"
@@ -344,7 +345,7 @@ See [the recording](../../recordings/hostile-1.md), [the details](#details) and
 
 ![A picture](../../assets/pic.png)
 
-<img src="../../assets/pic.png" srcset="../../assets/pic.png 1x, ../../assets/pic-2x.png 2x" alt="">
+<img src="../../../assets/pic.png" srcset="../../../assets/pic.png 1x, ../../../assets/pic-2x.png 2x" alt="">
 
 ## Details
 
@@ -374,6 +375,8 @@ title: "Only in English"
 date: 2021-01-01
 updated: 2021-02-03
 summary: "Never translated."
+topics:
+  - Only English
 ---
 
 Body.
@@ -408,29 +411,38 @@ def custom_docs() -> dict[str, str]:
     }
 
 
+def raw_content(site: Path, rel: str, page_url: str) -> str:
+    """The HTML content of the entry linking `page_url`, as the XML holds it (not sanitized)."""
+    root = xml(site, rel)
+    if root.tag == "rss":
+        return next(i.findtext(CONTENT) for i in root.iter("item") if i.findtext("link") == page_url)
+    return next(
+        e.findtext(f"{ATOM}content")
+        for e in root.iter(f"{ATOM}entry")
+        if e.find(f"{ATOM}link[@rel='alternate']").get("href") == page_url
+    )
+
+
 def test_content_links_and_images_are_absolute(tmp_path: Path) -> None:
     built = build(tmp_path, "links", docs=custom_docs())
-    for rel, page_url in (
-        ("feeds/press.atom.xml", SITE + "press/2020/links/"),
-        ("es/feeds/press.rss.xml", SITE + "es/press/2020/links/"),
-    ):
-        entry = next(e for e in read_feed(built.site, rel).entries if e.link == page_url)
-        body = lxml_html.fragment_fromstring(entry.content[0].value, create_parent="div")
+    for lang, fmt in (("en", "atom"), ("en", "rss"), ("es", "atom"), ("es", "rss")):
+        rel = f"{BASES[lang]}feeds/press.{fmt}.xml"
+        page_url = f"{SITE}{BASES[lang]}press/2020/links/"
+        read_feed(built.site, rel)
+        body = lxml_html.fragment_fromstring(raw_content(built.site, rel, page_url), create_parent="div")
         urls = body.xpath(".//@href | .//@src") + [
             part.strip().split(" ")[0] for value in body.xpath(".//@srcset") for part in value.split(",")
         ]
-        assert urls, rel
         for url in urls:
             assert urlsplit(url).scheme in ("https", "mailto"), f"{rel}: {url}"
-        assert page_url + ("#detalles" if "/es/" in page_url else "#details") in urls
-        assert any(u.startswith(SITE) and u.endswith("assets/pic.png") for u in urls)
-        recording = next(u for u in urls if "recordings/hostile-1" in u)
-        assert (built.site / site_path(recording) / "index.html").is_file()
-    atom = read_feed(built.site, "feeds/press.atom.xml")
-    srcsets = lxml_html.fragment_fromstring(atom.entries[1].content[0].value, create_parent="div").xpath(
-        ".//@srcset"
-    )
-    assert srcsets == [f"{SITE}assets/pic.png 1x, {SITE}assets/pic-2x.png 2x"]
+            if url.startswith(SITE):  # every link of the archive leads to a file of the built site
+                target = built.site / site_path(url.split("#")[0])
+                assert target.is_file() or (target / "index.html").is_file(), f"{rel}: {url}"
+        assert page_url + ("#details" if lang == "en" else "#detalles") in urls, rel
+        assert f"{SITE}assets/pic.png" in urls and f"{SITE}{BASES[lang]}recordings/hostile-1/" in urls, rel
+        if lang == "en":
+            assert body.xpath(".//@srcset") == [f"{SITE}assets/pic.png 1x, {SITE}assets/pic-2x.png 2x"]
+            assert "mailto:press@example.org" in urls
 
 
 def test_updated_front_matter_is_the_entry_and_feed_update(tmp_path: Path) -> None:
@@ -443,9 +455,14 @@ def test_updated_front_matter_is_the_entry_and_feed_update(tmp_path: Path) -> No
     rss = xml(built.site, "feeds/press.rss.xml").find("channel")
     assert rss.findtext("lastBuildDate") == "Wed, 03 Feb 2021 00:00:00 +0000"
     spanish = xml(built.site, "es/feeds/press.atom.xml")
-    assert (
-        spanish.findtext(f"{ATOM}updated") == "2020-03-01T00:00:00+00:00"
-    )  # the English-only entry is not there
+    # the English-only entry is not in the Spanish feed, so it does not date it
+    assert spanish.findtext(f"{ATOM}updated") == "2020-03-01T00:00:00+00:00"
+    # Its topic has no Spanish entry: the Spanish feed exists, valid and empty, dated by the archive.
+    for fmt in ("rss", "atom"):
+        assert read_feed(built.site, f"es/feeds/topic/only-english.{fmt}.xml").entries == []
+    empty = xml(built.site, "es/feeds/topic/only-english.atom.xml")
+    assert empty.findtext(f"{ATOM}updated") == "2021-02-03T00:00:00+00:00"
+    assert len(read_feed(built.site, "feeds/topic/only-english.atom.xml").entries) == 1
 
 
 def test_hostile_titles_and_summaries_are_escaped_in_both_formats(tmp_path: Path) -> None:

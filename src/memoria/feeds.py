@@ -129,6 +129,21 @@ def newest_first(entries: Iterable[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda e: (e.sort_date, e.section, e.id), reverse=True)
 
 
+def _group(
+    every: Iterable[Entry], own: list[Entry], keys_of: Callable[[Entry], list[str]]
+) -> dict[str, list[Entry]]:
+    """Entries of this language by key (topic slug, country code), in `own`'s order.
+
+    Keys come from every entry, so a topic with no entry in this language still has its
+    (empty) feed and a subscriber's address never disappears.
+    """
+    grouped: dict[str, list[Entry]] = {key: [] for entry in every for key in keys_of(entry)}
+    for entry in own:
+        for key in dict.fromkeys(keys_of(entry)):
+            grouped[key].append(entry)
+    return grouped
+
+
 def plan_feeds(catalog: Catalog, lang: str, site_name: str, options: FeedOptions) -> list[Feed]:
     """Every feed of `lang` that the options ask for; entries only from files written in `lang`."""
     own = newest_first(e for e in catalog.entries if e.is_translated(lang))
@@ -163,36 +178,30 @@ def plan_feeds(catalog: Catalog, lang: str, site_name: str, options: FeedOptions
                 entries,
             )
     if "topics" in options.kinds:
-        slugs = sorted(
-            {slug for entry in catalog.entries for slug in catalog.topic_slugs(entry)},
-            key=lambda slug: (catalog.topic_label(slug, lang).casefold(), slug),
-        )
-        for slug in slugs:
+        by_topic = _group(catalog.entries, own, catalog.topic_slugs)
+        for slug in sorted(by_topic, key=lambda slug: (catalog.topic_label(slug, lang).casefold(), slug)):
             name = catalog.topic_label(slug, lang)
-            entries = [e for e in own if slug in catalog.topic_slugs(e)]
+            label = t("listing.topic", lang, name=name)
             add(
                 f"topic/{slug}",
-                t("listing.topic", lang, name=name),
+                label,
                 "feeds.description.topic",
                 f"topics/{slug}/index.md",
-                entries,
-                name=name,
+                by_topic[slug],
+                name,
             )
     if "countries" in options.kinds:
-        codes = sorted(
-            {code.lower() for entry in catalog.entries for code in catalog.countries_of(entry)},
-            key=lambda code: (country_name(code, lang).casefold(), code),
-        )
-        for code in codes:
+        by_country = _group(catalog.entries, own, lambda e: [c.lower() for c in catalog.countries_of(e)])
+        for code in sorted(by_country, key=lambda code: (country_name(code, lang).casefold(), code)):
             name = country_name(code, lang)
-            entries = [e for e in own if code.upper() in catalog.countries_of(e)]
+            label = t("listing.country", lang, name=name)
             add(
                 f"country/{code}",
-                t("listing.country", lang, name=name),
+                label,
                 "feeds.description.country",
                 f"countries/{code}/index.md",
-                entries,
-                name=name,
+                by_country[code],
+                name,
             )
     return feeds
 
@@ -340,7 +349,12 @@ def _feed_entry(
 
 
 def render_feed(
-    feed: Feed, catalog: Catalog, site: FeedSite, options: FeedOptions, site_url: str
+    feed: Feed,
+    catalog: Catalog,
+    site: FeedSite,
+    options: FeedOptions,
+    site_url: str,
+    cache: dict[tuple[str, str], FeedEntry] | None = None,
 ) -> dict[str, bytes]:
     """The RSS 2.0 and Atom 1.0 documents of one feed, as bytes (UTF-8, pretty-printed)."""
     fg = FeedGenerator()
@@ -353,8 +367,12 @@ def render_feed(
     if site.copyright:
         fg.rights(site.copyright)
     fg.updated(feed_updated(feed, catalog))  # also lastBuildDate; feedgen would stamp now()
+    cache = {} if cache is None else cache  # an entry is in several feeds: render it once
     for entry in feed.entries:
-        fg.add_entry(_feed_entry(catalog, entry, site, options, site_url), order="append")
+        key = (entry.section, entry.id)
+        if key not in cache:
+            cache[key] = _feed_entry(catalog, entry, site, options, site_url)
+        fg.add_entry(cache[key], order="append")  # feedgen prepends by default
 
     page = site.page_url(_with_language(feed.listing_uri, feed.lang))
     out: dict[str, bytes] = {}
@@ -382,8 +400,9 @@ def write_feeds(
 ) -> list[Path]:
     """Write every feed of the language below `root` (the language's folder of the built site)."""
     written: list[Path] = []
+    cache: dict[tuple[str, str], FeedEntry] = {}
     for feed in feeds:
-        for fmt, document in render_feed(feed, catalog, site, options, site_url).items():
+        for fmt, document in render_feed(feed, catalog, site, options, site_url, cache).items():
             path = root / feed.path(fmt)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(document)

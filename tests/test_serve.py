@@ -73,19 +73,37 @@ def test_serve_shows_an_edit_in_both_languages(served: tuple[Path, str]) -> None
     project, base = served
     untranslated = project / "docs/press/2015/fictional-early-warning-networks.en.md"
     text = untranslated.read_text(encoding="utf-8")
-    untranslated.write_text(text.replace("Early warning networks for land defenders", "Alarm networks for land defenders"), encoding="utf-8")
+    untranslated.write_text(
+        text.replace("Early warning networks for land defenders", "Alarm networks for land defenders"),
+        encoding="utf-8",
+    )
     new_title = "Alarm networks for land defenders"
     # An untranslated entry is shown in English on the Spanish site but is in English feeds only.
-    pages = [f"{base}/", f"{base}/press/", f"{base}/es/", f"{base}/es/press/", f"{base}/es/press/2015/fictional-early-warning-networks/",
-             f"{base}/feeds/all.rss.xml", f"{base}/feeds/press.atom.xml"]
+    pages = [
+        f"{base}/",
+        f"{base}/press/",
+        f"{base}/es/",
+        f"{base}/es/press/",
+        f"{base}/es/press/2015/fictional-early-warning-networks/",
+        f"{base}/feeds/all.rss.xml",
+        f"{base}/feeds/press.atom.xml",
+    ]
     seconds = _wait_until(lambda: all(new_title in _get(url) for url in pages), CHANGE_DEADLINE_SECONDS)
     print(f"English edit seen on {len(pages)} pages after {seconds:.1f} s")
 
     translated = project / "docs/press/2014/protect-women-defenders-mesoamerica.es.md"
     text = translated.read_text(encoding="utf-8")
-    translated.write_text(text.replace("fortalecer la protección", "reforzar la protección"), encoding="utf-8")
-    spanish_pages = [f"{base}/es/", f"{base}/es/press/", f"{base}/es/press/2014/protect-women-defenders-mesoamerica/",
-                     f"{base}/es/feeds/press.rss.xml"]
-    seconds = _wait_until(lambda: all("reforzar la protección" in _get(url) for url in spanish_pages), CHANGE_DEADLINE_SECONDS)
+    translated.write_text(
+        text.replace("fortalecer la protección", "reforzar la protección"), encoding="utf-8"
+    )
+    spanish_pages = [
+        f"{base}/es/",
+        f"{base}/es/press/",
+        f"{base}/es/press/2014/protect-women-defenders-mesoamerica/",
+        f"{base}/es/feeds/press.rss.xml",
+    ]
+    seconds = _wait_until(
+        lambda: all("reforzar la protección" in _get(url) for url in spanish_pages), CHANGE_DEADLINE_SECONDS
+    )
     print(f"Spanish edit seen on {len(spanish_pages)} pages after {seconds:.1f} s")
     assert "reforzar la protección" not in _get(f"{base}/press/")

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from conftest import run_build, write_project
 from memoria.content import FIELDS_BY_SECTION
 from memoria.frontmatter import parse_front_matter
@@ -40,8 +41,18 @@ def front_matter(path: Path) -> dict[str, object]:
 # --- new ---------------------------------------------------------------------------------
 
 
-NEW_PRESS = ["new", "press", "--title", "Guatemala: ¡justicia para las defensoras!", "--date", "2024-05-02",
-             "--summary", "ISHR calls on Guatemala to protect women defenders.", "--event", "roundtable-whrd-mexico-2014"]
+NEW_PRESS = [
+    "new",
+    "press",
+    "--title",
+    "Guatemala: ¡justicia para las defensoras!",
+    "--date",
+    "2024-05-02",
+    "--summary",
+    "ISHR calls on Guatemala to protect women defenders.",
+    "--event",
+    "roundtable-whrd-mexico-2014",
+]
 
 
 def test_new_entries_and_translation_pass_check_and_build(project: Path) -> None:
@@ -60,20 +71,52 @@ def test_new_entries_and_translation_pass_check_and_build(project: Path) -> None
     for optional in ("# dateline:", "# countries:", "# contacts:", "# recordings:", "# organisations:"):
         assert optional in text
 
-    event = memoria(project, "new", "event", "--title", "Conversatorio sobre defensoras", "--date", "2024-06-01", "--lang", "es")
+    event = memoria(
+        project,
+        "new",
+        "event",
+        "--title",
+        "Conversatorio sobre defensoras",
+        "--date",
+        "2024-06-01",
+        "--lang",
+        "es",
+    )
     assert event.returncode == 0, event.stderr
     event_en = project / "docs/events/2024/conversatorio-sobre-defensoras.en.md"
     event_es = project / "docs/events/2024/conversatorio-sobre-defensoras.es.md"
-    assert front_matter(event_en) == {"id": "conversatorio-sobre-defensoras", "title": "Conversatorio sobre defensoras", "date": "2024-06-01"}
+    assert front_matter(event_en) == {
+        "id": "conversatorio-sobre-defensoras",
+        "title": "Conversatorio sobre defensoras",
+        "date": "2024-06-01",
+    }
     assert front_matter(event_es) == {"title": "Conversatorio sobre defensoras"}
 
-    recording = memoria(project, "new", "recording", "--title", "Roundtable, part 3", "--date", "2014-08-15",
-                        "--source-url", "http://www.ustream.tv/recorded/1", "--speech-language", "es",
-                        "--id", "ustream-1", "--event", "roundtable-whrd-mexico-2014")
+    recording = memoria(
+        project,
+        "new",
+        "recording",
+        "--title",
+        "Roundtable, part 3",
+        "--date",
+        "2014-08-15",
+        "--source-url",
+        "http://www.ustream.tv/recorded/1",
+        "--speech-language",
+        "es",
+        "--id",
+        "ustream-1",
+        "--event",
+        "roundtable-whrd-mexico-2014",
+    )
     assert recording.returncode == 0, recording.stderr
     assert front_matter(project / "docs/recordings/ustream-1.en.md") == {
-        "id": "ustream-1", "title": "Roundtable, part 3", "language": "es", "recorded": "2014-08-15",
-        "source_url": "http://www.ustream.tv/recorded/1", "event": "roundtable-whrd-mexico-2014",
+        "id": "ustream-1",
+        "title": "Roundtable, part 3",
+        "language": "es",
+        "recorded": "2014-08-15",
+        "source_url": "http://www.ustream.tv/recorded/1",
+        "event": "roundtable-whrd-mexico-2014",
     }
 
     translated = memoria(project, "translate", str(press_file.relative_to(project)))
@@ -85,9 +128,13 @@ def test_new_entries_and_translation_pass_check_and_build(project: Path) -> None
     assert "0 errors" in check.stdout
     built = run_build(project)
     assert built.returncode == 0, built.output
-    for page in ("press/2024/guatemala-justicia-para-las-defensoras", "es/press/2024/guatemala-justicia-para-las-defensoras",
-                 "events/2024/conversatorio-sobre-defensoras", "es/events/2024/conversatorio-sobre-defensoras",
-                 "recordings/ustream-1"):
+    for page in (
+        "press/2024/guatemala-justicia-para-las-defensoras",
+        "es/press/2024/guatemala-justicia-para-las-defensoras",
+        "events/2024/conversatorio-sobre-defensoras",
+        "es/events/2024/conversatorio-sobre-defensoras",
+        "recordings/ustream-1",
+    ):
         assert (project / "site" / page / "index.html").is_file(), page
 
 
@@ -106,14 +153,34 @@ def test_new_refuses_to_overwrite(project: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "status", "expected"),
     [
-        (["--title", "A", "--date", "25/08/2024", "--summary", "S"], 1, 'date: expected YYYY-MM-DD, got "25/08/2024"'),
+        (
+            ["--title", "A", "--date", "25/08/2024", "--summary", "S"],
+            1,
+            'date: expected YYYY-MM-DD, got "25/08/2024"',
+        ),
         (["--title", "A", "--date", "2024-02-30", "--summary", "S"], 1, 'date: impossible date "2024-02-30"'),
-        (["--title", "!!!", "--date", "2024-05-02", "--summary", "S"], 1, 'title: "!!!" gives no usable file name'),
+        (
+            ["--title", "!!!", "--date", "2024-05-02", "--summary", "S"],
+            1,
+            'title: "!!!" gives no usable file name',
+        ),
         (["--title", "A", "--date", "2024-05-02"], 1, "summary: a press release needs a summary"),
-        (["--title", "A", "--date", "2024-05-02", "--summary", "S", "--event", "no-such-event"], 1, 'event: unknown event id "no-such-event"'),
-        (["--title", "A", "--date", "2024-05-02", "--summary", "S", "--id", "Bad Id"], 1, 'id: invalid id "Bad Id"'),
+        (
+            ["--title", "A", "--date", "2024-05-02", "--summary", "S", "--event", "no-such-event"],
+            1,
+            'event: unknown event id "no-such-event"',
+        ),
+        (
+            ["--title", "A", "--date", "2024-05-02", "--summary", "S", "--id", "Bad Id"],
+            1,
+            'id: invalid id "Bad Id"',
+        ),
         (["--date", "2024-05-02", "--summary", "S"], 2, "--title required when not run in a terminal"),
-        (["--title", "A", "--date", "2024-05-02", "--lang", "fr"], 2, "argument --lang: invalid choice: 'fr'"),
+        (
+            ["--title", "A", "--date", "2024-05-02", "--lang", "fr"],
+            2,
+            "argument --lang: invalid choice: 'fr'",
+        ),
         (["--title", "A", "--bogus"], 2, "unrecognized arguments: --bogus"),
     ],
 )
@@ -130,14 +197,48 @@ def test_new_press_bad_input(project: Path, args: list[str], status: int, expect
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["event", "--title", "Regional roundtable", "--date", "2020-01-01", "--id", "roundtable-whrd-mexico-2014"],
-         'id: an entry with the id "roundtable-whrd-mexico-2014" already exists in events/'),
-        (["recording", "--title", "Part 9", "--date", "2014-08-15", "--speech-language", "es"],
-         "source_url: a recording needs the address of the original video"),
-        (["recording", "--title", "Part 9", "--date", "2014-08-15", "--source-url", "https://example.org/v"],
-         "language: a recording needs the language spoken in it"),
-        (["recording", "--title", "Part 9", "--date", "2014-08-15", "--source-url", "https://example.org/v", "--speech-language", "xx"],
-         "language: a recording needs the language spoken in it"),
+        (
+            [
+                "event",
+                "--title",
+                "Regional roundtable",
+                "--date",
+                "2020-01-01",
+                "--id",
+                "roundtable-whrd-mexico-2014",
+            ],
+            'id: an entry with the id "roundtable-whrd-mexico-2014" already exists in events/',
+        ),
+        (
+            ["recording", "--title", "Part 9", "--date", "2014-08-15", "--speech-language", "es"],
+            "source_url: a recording needs the address of the original video",
+        ),
+        (
+            [
+                "recording",
+                "--title",
+                "Part 9",
+                "--date",
+                "2014-08-15",
+                "--source-url",
+                "https://example.org/v",
+            ],
+            "language: a recording needs the language spoken in it",
+        ),
+        (
+            [
+                "recording",
+                "--title",
+                "Part 9",
+                "--date",
+                "2014-08-15",
+                "--source-url",
+                "https://example.org/v",
+                "--speech-language",
+                "xx",
+            ],
+            "language: a recording needs the language spoken in it",
+        ),
         (["podcast", "--title", "A"], "argument kind: invalid choice: 'podcast'"),
     ],
 )
@@ -151,7 +252,9 @@ def test_new_event_and_recording_bad_input(project: Path, args: list[str], expec
 def test_new_asks_in_a_terminal(project: Path) -> None:
     """With a terminal on stdin, `new` prompts for every missing value and re-asks a bad answer."""
     leader, follower = pty.openpty()
-    process = subprocess.Popen([*CLI, "new", "press"], cwd=project, stdin=follower, stdout=follower, stderr=follower)
+    process = subprocess.Popen(
+        [*CLI, "new", "press"], cwd=project, stdin=follower, stdout=follower, stderr=follower
+    )
     os.close(follower)
     answers = iter(["", "Honduras: a new law", "2024-13-01", "2024-07-09", "Defenders welcome the law.", ""])
     transcript = b""
@@ -173,7 +276,11 @@ def test_new_asks_in_a_terminal(project: Path) -> None:
     assert "Title:" in text and "Summary (one or two sentences):" in text
     assert "not valid" in text  # 2024-13-01 was asked again
     path = project / "docs/press/2024/honduras-a-new-law.en.md"
-    assert front_matter(path) == {"title": "Honduras: a new law", "date": "2024-07-09", "summary": "Defenders welcome the law."}
+    assert front_matter(path) == {
+        "title": "Honduras: a new law",
+        "date": "2024-07-09",
+        "summary": "Defenders welcome the law.",
+    }
 
 
 # --- translate ---------------------------------------------------------------------------
@@ -207,7 +314,9 @@ def test_translate_copies_only_translatable_fields_and_the_text(project: Path) -
     assert press["missing"]["es"] == ["docs/press/2015/fictional-early-warning-networks.es.md"]
 
     # finished: the marker line deleted → counted as translated
-    target.write_text(text.replace(text[text.index("<!-- memoria:translate"): text.index("-->") + 4], ""), encoding="utf-8")
+    target.write_text(
+        text.replace(text[text.index("<!-- memoria:translate") : text.index("-->") + 4], ""), encoding="utf-8"
+    )
     status = json.loads(memoria(project, "status", "--json").stdout)
     assert status["translations"][0]["translated"] == {"en": 2, "es": 2}
     assert run_build(project).returncode == 0
@@ -225,7 +334,10 @@ def test_translate_spanish_entry_with_list_fields_keeps_items_aligned(project: P
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        ("docs/events/2014/roundtable-whrd-mexico-2014.en.md", "roundtable-whrd-mexico-2014.es.md: already exists — edit it instead"),
+        (
+            "docs/events/2014/roundtable-whrd-mexico-2014.en.md",
+            "roundtable-whrd-mexico-2014.es.md: already exists — edit it instead",
+        ),
         ("docs/press/2015/nothing-here.en.md", "docs/press/2015/nothing-here.en.md: no such file"),
         ("mkdocs.yml", "mkdocs.yml: not inside"),
         ("docs/press/2015/notes.md", "the name must end in .en.md or .es.md"),
@@ -301,19 +413,45 @@ def test_check_warnings_images_summary_links(project: Path) -> None:
     (project / "docs/assets/x.png").write_bytes(b"\x89PNG\r\n")
     result = memoria(project, "check", "--json")
     report = json.loads(result.stdout)
-    mine = [(p["line"], p["field"], p["severity"], p["message"]) for p in report["problems"] if p["file"].endswith("photos.en.md")]
+    mine = [
+        (p["line"], p["field"], p["severity"], p["message"])
+        for p in report["problems"]
+        if p["file"].endswith("photos.en.md")
+    ]
     assert mine == [
-        (4, "summary", "warning", f"{len(long_summary.strip())} characters, too long for a feed (at most 500) — shorten it to one or two sentences and keep the rest in the text"),
-        (7, "body", "warning", "image ../../assets/x.png has no alt text — describe it between the brackets: ![what it shows](../../assets/x.png)"),
+        (
+            4,
+            "summary",
+            "warning",
+            f"{len(long_summary.strip())} characters, too long for a feed (at most 500) — shorten it to one or two sentences and keep the rest in the text",
+        ),
+        (
+            7,
+            "body",
+            "warning",
+            "image ../../assets/x.png has no alt text — describe it between the brackets: ![what it shows](../../assets/x.png)",
+        ),
         (8, "body", "warning", 'image has no alt text — add alt="what it shows" to the <img> tag'),
-        (10, "body", "error", "link to ../2014/protect-women-defenders-mesoamerica.es.md names a language — link to ../2014/protect-women-defenders-mesoamerica.md; each reader gets their own language"),
+        (
+            10,
+            "body",
+            "error",
+            "link to ../2014/protect-women-defenders-mesoamerica.es.md names a language — link to ../2014/protect-women-defenders-mesoamerica.md; each reader gets their own language",
+        ),
     ]
     assert result.returncode == 1 and report["ok"] is False and report["errors"] == 1
 
 
 def _git(project: Path, *args: str, when: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": "t",
-           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     subprocess.run(["git", *args], cwd=project, check=True, capture_output=True, env=env)
 
 
@@ -326,7 +464,10 @@ def test_check_stale_translation_from_git(project: Path) -> None:
     _git(project, "commit", "-qm", "archive", when="2024-01-01T10:00:00Z")
     assert STALE not in memoria(project, "check").stdout
     english = project / "docs/events/2014/roundtable-whrd-mexico-2014.en.md"
-    english.write_text(english.read_text(encoding="utf-8").replace("city: Mexico City", "city: Ciudad de México"), encoding="utf-8")
+    english.write_text(
+        english.read_text(encoding="utf-8").replace("city: Mexico City", "city: Ciudad de México"),
+        encoding="utf-8",
+    )
     _git(project, "commit", "-qam", "city", when="2024-03-05T12:00:00Z")
     spanish = project / "docs/events/2014/roundtable-whrd-mexico-2014.es.md"
     os.utime(spanish)  # a newer file date does not count: the commit date does
@@ -363,7 +504,9 @@ def test_check_bad_arguments(project: Path, tmp_path: Path) -> None:
 
 def test_check_yaml_error_is_reported_not_raised(project: Path) -> None:
     path = project / "docs/press/2015/fictional-early-warning-networks.en.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("date: 2015-03-25", "date: [2015"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("date: 2015-03-25", "date: [2015"), encoding="utf-8"
+    )
     result = memoria(project, "check")
     assert result.returncode == 1
     assert "docs/press/2015/fictional-early-warning-networks.en.md:" in result.stdout
@@ -377,33 +520,61 @@ def test_status_table_for_the_demo(project: Path) -> None:
     result = memoria(project, "status")
     assert result.returncode == 0
     out = result.stdout
-    assert re.search(r"Press releases\s*│\s*2/2\s*│\s*1/2\s*│\s*es: docs/press/2015/fictional-early-warning-networks\.es\.md", out), out
+    assert re.search(
+        r"Press releases\s*│\s*2/2\s*│\s*1/2\s*│\s*es: docs/press/2015/fictional-early-warning-networks\.es\.md",
+        out,
+    ), out
     assert re.search(r"Events\s*│\s*2/2\s*│\s*2/2\s*│\s*—", out)
     assert re.search(r"Not checked\s*│\s*5\s*│\s*ustream-51400296, ustream-51403229", out)
 
 
 def test_status_both_directions_and_recordings_by_status(project: Path) -> None:
-    assert memoria(project, "new", "event", "--title", "Foro de defensoras", "--date", "2024-06-01", "--lang", "es").returncode == 0
+    assert (
+        memoria(
+            project, "new", "event", "--title", "Foro de defensoras", "--date", "2024-06-01", "--lang", "es"
+        ).returncode
+        == 0
+    )
     (project / "docs/recordings/ustream-51403229.es.md").unlink()
     media = project / "media"
-    write_manifest(media / "ustream-51400296", {"id": "ustream-51400296", "outcome": "mirrored",
-                                                 "files": [{"name": "v.mp4", "role": "original", "size": 1}],
-                                                 "origin": {"status": "dead"}})
-    write_manifest(media / "ustream-51404064", {"id": "ustream-51404064", "outcome": "failed", "files": [],
-                                                 "origin": {"status": "alive"}})
-    write_manifest(media / "ustream-51404484", {"id": "ustream-51404484", "outcome": "failed", "files": [],
-                                                 "origin": {"status": "dead"}})
+    write_manifest(
+        media / "ustream-51400296",
+        {
+            "id": "ustream-51400296",
+            "outcome": "mirrored",
+            "files": [{"name": "v.mp4", "role": "original", "size": 1}],
+            "origin": {"status": "dead"},
+        },
+    )
+    write_manifest(
+        media / "ustream-51404064",
+        {"id": "ustream-51404064", "outcome": "failed", "files": [], "origin": {"status": "alive"}},
+    )
+    write_manifest(
+        media / "ustream-51404484",
+        {"id": "ustream-51404484", "outcome": "failed", "files": [], "origin": {"status": "dead"}},
+    )
     (media / "ustream-51407558").mkdir()
     (media / "ustream-51407558/manifest.json").write_text("{broken", encoding="utf-8")
     result = memoria(project, "status", "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     events, recordings = report["translations"][1], report["translations"][2]
-    assert events == {"section": "events", "total": 3, "translated": {"en": 2, "es": 3},
-                      "missing": {"en": ["docs/events/2024/foro-de-defensoras.en.md"], "es": []}}
+    assert events == {
+        "section": "events",
+        "total": 3,
+        "translated": {"en": 2, "es": 3},
+        "missing": {"en": ["docs/events/2024/foro-de-defensoras.en.md"], "es": []},
+    }
     assert recordings["missing"] == {"en": [], "es": ["docs/recordings/ustream-51403229.es.md"]}
-    assert report["recordings"]["by_status"] == {"online": 0, "rescued": 1, "endangered": 1, "lost": 1, "unknown": 2}
-    broken = [item for item in report["recordings"]["items"] if item["id"] == "ustream-51407558"][0]
+    assert report["recordings"]["by_status"] == {
+        "online": 0,
+        "rescued": 1,
+        "endangered": 1,
+        "lost": 1,
+        "unknown": 2,
+    }
+    broken = next(item for item in report["recordings"]["items"] if item["id"] == "ustream-51407558")
     assert broken["status"] == "unknown" and "not valid JSON" in broken["problem"]
     table = memoria(project, "status").stdout
     assert re.search(r"Rescued\s*│\s*1\s*│\s*ustream-51400296", table)
@@ -445,17 +616,32 @@ def test_guide_example_output_is_what_check_prints(project: Path, lang: str) -> 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_guide_covers_every_staff_command(lang: str) -> None:
     text = "\n".join(path.read_text(encoding="utf-8") for path in GUIDE.glob(f"*.{lang}.md"))
-    for command in ("memoria new press", "memoria new event", "memoria new recording", "memoria translate",
-                    "memoria check", "memoria check --strict", "memoria check --json", "memoria status",
-                    "memoria status --json", "make serve", "--lang es"):
+    for command in (
+        "memoria new press",
+        "memoria new event",
+        "memoria new recording",
+        "memoria translate",
+        "memoria check",
+        "memoria check --strict",
+        "memoria check --json",
+        "memoria status",
+        "memoria status --json",
+        "make serve",
+        "--lang es",
+    ):
         assert command in text, f"docs/guide/*.{lang}.md: does not mention '{command}'"
     assert len(list(GUIDE.glob("*.en.md"))) == len(list(GUIDE.glob("*.es.md")))
 
 
 def test_guide_is_a_section_of_the_site_in_both_languages(demo_site) -> None:  # type: ignore[no-untyped-def]
-    for lang_prefix, tab, title in (("", "Guide", "Common errors and their fix"), ("es/", "Guía", "Errores frecuentes y cómo corregirlos")):
+    for lang_prefix, tab, title in (
+        ("", "Guide", "Common errors and their fix"),
+        ("es/", "Guía", "Errores frecuentes y cómo corregirlos"),
+    ):
         home = demo_site.page(lang_prefix)
-        tabs = [" ".join(a.text_content().split()) for a in home.xpath("//a[contains(@class, 'md-tabs__link')]")]
+        tabs = [
+            " ".join(a.text_content().split()) for a in home.xpath("//a[contains(@class, 'md-tabs__link')]")
+        ]
         assert tab in tabs, tabs
         errors = demo_site.page(f"{lang_prefix}guide/errors/")
         assert errors.xpath("string(//h1)").strip() == title

@@ -39,7 +39,9 @@ FEED_SUMMARY_LIMIT = 500
 #: file dates closer than this are the same change (a checkout writes files a moment apart)
 DATE_TOLERANCE_SECONDS = 2.0
 
-_INLINE_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^()\s<>]*(?:\([^()\s]*\))?[^()\s<>]*)>?(?:\s+[\"'(][^)]*)?\)")
+_INLINE_LINK = re.compile(
+    r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^()\s<>]*(?:\([^()\s]*\))?[^()\s<>]*)>?(?:\s+[\"'(][^)]*)?\)"
+)
 _REFERENCE_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
 _HTML_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _HTML_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
@@ -147,14 +149,18 @@ def _link_problem(target: str, source: SourceFile, docs_dir: Path, generated: se
     if relative in generated:
         return None
     stem = relative[: -len(".md")]
-    base, dot, suffix = stem.rpartition(".")
+    _base, dot, suffix = stem.rpartition(".")
     if dot and suffix in LANGUAGES:
         # static-i18n serves x.en.md and x.es.md as x.md; a link naming one language is not found
         plain = target.replace(f".{suffix}.md", ".md", 1)
         return f"link to {target} names a language — link to {plain}; each reader gets their own language"
-    if (docs_dir / relative).is_file() or any((docs_dir / f"{stem}.{lang}.md").is_file() for lang in LANGUAGES):
+    if (docs_dir / relative).is_file() or any(
+        (docs_dir / f"{stem}.{lang}.md").is_file() for lang in LANGUAGES
+    ):
         return None
-    return f"broken link to {target}: no such page — correct the path (relative to this file) or remove the link"
+    return (
+        f"broken link to {target}: no such page — correct the path (relative to this file) or remove the link"
+    )
 
 
 def body_problems(source: SourceFile, docs_dir: Path, generated: set[str]) -> list[Problem]:

@@ -289,9 +289,13 @@ def section_of(docs_dir: Path, path: Path) -> str:
     try:
         relative = path.resolve().relative_to(docs_dir.resolve())
     except ValueError:
-        raise ScaffoldError(f"{path}: not inside {docs_dir}/ — give a file below {docs_dir}/press, events or recordings") from None
+        raise ScaffoldError(
+            f"{path}: not inside {docs_dir}/ — give a file below {docs_dir}/press, events or recordings"
+        ) from None
     if not relative.parts or relative.parts[0] not in SECTIONS:
-        raise ScaffoldError(f"{path}: not an entry — give a file below {docs_dir}/press, events or recordings")
+        raise ScaffoldError(
+            f"{path}: not an entry — give a file below {docs_dir}/press, events or recordings"
+        )
     return relative.parts[0]
 
 
@@ -302,7 +306,9 @@ def counterpart_path(path: Path) -> tuple[Path, str, str]:
         if name.endswith(f".{source}.md"):
             target = next(lang for lang in LANGUAGES if lang != source)
             return path.with_name(name[: -len(f".{source}.md")] + f".{target}.md"), source, target
-    raise ScaffoldError(f"{path}: the name must end in .en.md or .es.md — rename it, e.g. to {path.stem}.en.md")
+    raise ScaffoldError(
+        f"{path}: the name must end in .en.md or .es.md — rename it, e.g. to {path.stem}.en.md"
+    )
 
 
 def _translatable_values(values: dict[str, Any], model: type[EntryFields]) -> dict[str, Any]:
@@ -310,7 +316,9 @@ def _translatable_values(values: dict[str, Any], model: type[EntryFields]) -> di
     return {key: value for key, value in values.items() if key in model.TRANSLATABLE}
 
 
-def translation_text(source_text: str, section: str, source_lang: str, target_lang: str, source_name: str) -> str:
+def translation_text(
+    source_text: str, section: str, source_lang: str, target_lang: str, source_name: str
+) -> str:
     """The counterpart file: translatable fields (or, towards English, all fields) and the body below the marker."""
     try:
         front_matter = parse_front_matter(source_text)
@@ -340,7 +348,9 @@ def translation_text(source_text: str, section: str, source_lang: str, target_la
 def write_translation(docs_dir: Path, path: Path) -> Path:
     """Create the other language's file of an entry; never overwrite one that exists."""
     if not path.is_file():
-        raise ScaffoldError(f"{path}: no such file — give the path of an existing entry, e.g. docs/press/2014/x.en.md")
+        raise ScaffoldError(
+            f"{path}: no such file — give the path of an existing entry, e.g. docs/press/2014/x.en.md"
+        )
     section = section_of(docs_dir, path)
     target, source_lang, target_lang = counterpart_path(path)
     if target.exists():

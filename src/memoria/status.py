@@ -69,8 +69,8 @@ def translation_coverage(docs_dir: Path) -> list[SectionCoverage]:
         row = coverage[section]
         row.total += 1
         for lang in LANGUAGES:
-            path = paths.get(lang)
-            if path is not None and _finished(path):
+            present = paths.get(lang)
+            if present is not None and _finished(present):
                 row.translated[lang] += 1
             else:
                 row.missing[lang].append(display_path(folder / f"{base}.{lang}.md"))

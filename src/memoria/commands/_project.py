@@ -14,7 +14,10 @@ def add_project_options(parser: argparse.ArgumentParser) -> None:
         "--config", type=Path, default=None, help="the site's mkdocs.yml (default: ./mkdocs.yml)"
     )
     parser.add_argument(
-        "--docs-dir", type=Path, default=None, help="the content folder (default: docs_dir of mkdocs.yml, or docs)"
+        "--docs-dir",
+        type=Path,
+        default=None,
+        help="the content folder (default: docs_dir of mkdocs.yml, or docs)",
     )
 
 
@@ -24,7 +27,9 @@ def project_from(args: argparse.Namespace, command: str) -> Project | None:
     config: Path | None = args.config
     try:
         if config is None and docs_dir is not None and not Path("mkdocs.yml").is_file():
-            return Project(Path("mkdocs.yml"), docs_dir, Path(getattr(args, "media_dir", None) or "media"), None)
+            return Project(
+                Path("mkdocs.yml"), docs_dir, Path(getattr(args, "media_dir", None) or "media"), None
+            )
         project = load_project(config, docs_dir, getattr(args, "media_dir", None))
     except ProjectError as error:
         print(f"memoria {command}: error: {error}", file=sys.stderr)

@@ -39,7 +39,9 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("kind", choices=sorted(KIND_SECTIONS), help="what to create")
     parser.add_argument("--title", help="the title readers see")
-    parser.add_argument("--date", help="YYYY-MM-DD: date of the release or event, or when a recording was made")
+    parser.add_argument(
+        "--date", help="YYYY-MM-DD: date of the release or event, or when a recording was made"
+    )
     parser.add_argument("--lang", choices=LANGUAGES, default=None, help="language you write in (default: en)")
     parser.add_argument("--summary", help="one or two sentences for listings and feeds (required for press)")
     parser.add_argument("--event", help="id of the event a press release or recording belongs to")

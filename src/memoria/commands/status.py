@@ -36,7 +36,12 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--media-dir", type=Path, default=None, help="mirrored recordings (default: from mkdocs.yml, or media)")
+    parser.add_argument(
+        "--media-dir",
+        type=Path,
+        default=None,
+        help="mirrored recordings (default: from mkdocs.yml, or media)",
+    )
     add_project_options(parser)
     parser.set_defaults(func=run)
 

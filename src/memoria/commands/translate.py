@@ -46,5 +46,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"memoria translate: error: {error}", file=sys.stderr)
         return 1
     print(f"created {display_path(target)}")
-    print("Next: translate the fields and the text, delete the 'memoria:translate' line, run 'memoria check'.")
+    print(
+        "Next: translate the fields and the text, delete the 'memoria:translate' line, run 'memoria check'."
+    )
     return 0

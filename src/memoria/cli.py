@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "memoria.commands.verify",
     "memoria.commands.linkcheck",
     "memoria.commands.bag",
+    "memoria.commands.build",
 )
 
 

@@ -1,0 +1,204 @@
+"""`memoria build`: the site as `mkdocs build` makes it, with the languages built side by side.
+
+static-i18n builds Spanish from inside the English build's last event, in one process, so one
+core idles. Here each language is built by its own process, into its own staging folder, with
+static-i18n configured as usual (every language still `build: true`, so the language switcher,
+hreflang alternates and `/es/` placement are computed exactly as in a sequential build); the
+process only starts at its own language and is marked as already building, which is how
+static-i18n itself stops the nested builds from starting others. The parent then assembles
+the site: the default language's tree, each other language's folder, one sitemap listing every
+language (as the last sequential build writes it), and one Pagefind index over the whole site.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import logging
+import multiprocessing
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+EXAMPLE = """\
+examples:
+  memoria build                 build ./mkdocs.yml into its site_dir, languages in parallel
+  memoria build --strict        fail on warnings, like 'mkdocs build --strict'
+  memoria build --serial        one process, exactly 'mkdocs build' (for comparison)
+"""
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "build",
+        help="build the site, one process per language",
+        description="Build the site like 'mkdocs build', with each language in its own process.",
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the site's mkdocs.yml"
+    )
+    parser.add_argument("-d", "--site-dir", type=Path, default=None, help="output folder (default: site_dir)")
+    parser.add_argument("-s", "--strict", action="store_true", help="abort on warnings")
+    parser.add_argument("--serial", action="store_true", help="build in one process, as 'mkdocs build' does")
+    parser.set_defaults(func=run)
+
+
+class BuildFailed(Exception):
+    """One language's build failed; the message says which and why."""
+
+
+def _build_language(config_file: str, lang: str, site_dir: str, strict: bool) -> None:
+    """Run MkDocs' build for `lang` only, into `site_dir` (in a worker process)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    _log_to_stderr()
+    config = load_config(config_file, site_dir=site_dir, strict=strict or None)
+    i18n = config.plugins.get("i18n")
+    if i18n is not None:
+        # static-i18n starts at current_language when set, and does not build the other
+        # languages while `building` is set (its own guard for the builds it nests).
+        i18n.current_language = lang
+        i18n.building = True
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    except MkDocsException as error:
+        raise BuildFailed(f"'{lang}' build: {error}") from None
+    finally:
+        config.plugins.on_shutdown()
+
+
+def _log_to_stderr() -> None:
+    logger = logging.getLogger("mkdocs")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+
+
+def _languages(config_file: Path) -> tuple[list[str], Path]:
+    """Languages to build (default first) and the site_dir, read without running any plugin."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(config_file))
+    site_dir = Path(config.site_dir)
+    i18n = config.plugins.get("i18n")
+    if i18n is None:
+        return [], site_dir
+    langs = [lang.locale for lang in i18n.config.languages if lang.build]
+    default = next(lang.locale for lang in i18n.config.languages if lang.default)
+    return [default, *(lang for lang in langs if lang != default)], site_dir
+
+
+def merge_sitemaps(default_xml: str, others: list[str]) -> str:
+    """One urlset with every language's <url> elements, default language first (as static-i18n's last build)."""
+    merged = default_xml.rsplit("</urlset>", 1)[0]
+    for xml in others:
+        _, _, rest = xml.partition("<urlset")
+        merged += rest.split(">", 1)[1].lstrip("\n").rsplit("</urlset>", 1)[0]
+    return merged + "</urlset>"
+
+
+def assemble(staged: dict[str, Path], default: str, site_dir: Path) -> None:
+    """Move the staged language trees into `site_dir`: default at the root, others in /<lang>/."""
+    root = staged[default]
+    sitemaps = []
+    for lang, stage in staged.items():
+        if lang == default:
+            continue
+        shutil.move(str(stage / lang), str(root / lang))
+        if (stage / "sitemap.xml").is_file():
+            sitemaps.append((stage / "sitemap.xml").read_text(encoding="utf-8"))
+    sitemap = root / "sitemap.xml"
+    if sitemap.is_file() and sitemaps:
+        text = merge_sitemaps(sitemap.read_text(encoding="utf-8"), sitemaps)
+        sitemap.write_text(text, encoding="utf-8")
+        with gzip.GzipFile(root / "sitemap.xml.gz", mode="wb", mtime=int(time.time())) as handle:
+            handle.write(text.encode("utf-8"))
+    if site_dir.exists():
+        shutil.rmtree(site_dir)
+    shutil.move(str(root), str(site_dir))
+
+
+def run(args: argparse.Namespace) -> int:
+    config_file: Path = args.config_file
+    if not config_file.is_file():
+        print(
+            f"memoria build: error: {config_file}: no such file (run in the project folder or give -f)",
+            file=sys.stderr,
+        )
+        return 2
+    started = time.perf_counter()
+    langs, site_dir = _languages(config_file)
+    if args.site_dir is not None:
+        site_dir = args.site_dir.resolve()
+    if args.serial or len(langs) < 2:
+        return _serial(config_file, site_dir, args.strict)
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".memoria-build-", dir=site_dir.parent))
+    try:
+        staged = {lang: staging / lang for lang in langs}
+        context = multiprocessing.get_context("spawn")  # a clean interpreter per language
+        with ProcessPoolExecutor(max_workers=len(langs), mp_context=context) as pool:
+            jobs = {
+                lang: pool.submit(_build_language, str(config_file), lang, str(path), args.strict)
+                for lang, path in staged.items()
+            }
+            failures = []
+            for job in jobs.values():
+                try:
+                    job.result()
+                except BuildFailed as error:
+                    failures.append(str(error))
+        if failures:
+            print("memoria build: " + "\n".join(failures), file=sys.stderr)
+            return 1
+        assemble(staged, langs[0], site_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    _index(site_dir)
+    print(
+        f"memoria build: {', '.join(langs)} built in {time.perf_counter() - started:.1f} s into {site_dir}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _index(site_dir: Path) -> None:
+    """The search index, once over every language (each worker skipped it, as nested builds do)."""
+    from memoria.search import SearchIndexError, index_site
+
+    try:
+        report = index_site(site_dir)
+    except SearchIndexError as error:
+        raise SystemExit(f"memoria build: {error}") from None
+    print(
+        f"memoria build: search indexed {report.pages} pages in {report.languages} languages", file=sys.stderr
+    )
+
+
+def _serial(config_file: Path, site_dir: Path, strict: bool) -> int:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    _log_to_stderr()
+    config = load_config(str(config_file), site_dir=str(site_dir), strict=strict or None)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    except MkDocsException as error:
+        print(f"memoria build: {error}", file=sys.stderr)
+        return 1
+    finally:
+        config.plugins.on_shutdown()
+    return 0

@@ -45,7 +45,7 @@ def _wait_until(condition: Callable[[], bool], deadline_seconds: float) -> float
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+def served(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
     project = write_project(tmp_path / "project", copy_demo=True)
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
@@ -59,7 +59,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until(lambda: "Early warning networks" in _get(f"{base}/"), START_DEADLINE_SECONDS)
-        yield project, base
+        yield project, base, tmp_path / "serve.log"
     finally:
         process.terminate()
         try:
@@ -69,8 +69,8 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
         log.close()
 
 
-def test_serve_shows_an_edit_in_both_languages(served: tuple[Path, str]) -> None:
-    project, base = served
+def test_serve_shows_an_edit_in_both_languages(served: tuple[Path, str, Path]) -> None:
+    project, base, _log = served
     untranslated = project / "docs/press/2015/fictional-early-warning-networks.en.md"
     text = untranslated.read_text(encoding="utf-8")
     untranslated.write_text(
@@ -107,3 +107,18 @@ def test_serve_shows_an_edit_in_both_languages(served: tuple[Path, str]) -> None
     )
     print(f"Spanish edit seen on {len(spanish_pages)} pages after {seconds:.1f} s")
     assert "reforzar la protección" not in _get(f"{base}/press/")
+
+
+def test_serve_reports_a_mistake_and_recovers(served: tuple[Path, str, Path]) -> None:
+    """A saved mistake is printed as `memoria check` prints it; once fixed, the preview carries on.
+
+    (While the mistake is there, mkdocs' live-reload server holds requests until a build succeeds.)
+    """
+    project, base, log = served
+    entry = project / "docs/press/2015/fictional-early-warning-networks.en.md"
+    good = entry.read_text(encoding="utf-8")
+    entry.write_text(good.replace("date: 2015-03-25", "date: 25/03/2015"), encoding="utf-8")
+    message = 'docs/press/2015/fictional-early-warning-networks.en.md:3: date: expected YYYY-MM-DD, got "25/03/2015"'
+    _wait_until(lambda: message in log.read_text(encoding="utf-8"), CHANGE_DEADLINE_SECONDS)
+    entry.write_text(good.replace("Early warning networks", "Warning networks"), encoding="utf-8")
+    _wait_until(lambda: "Warning networks for land" in _get(f"{base}/es/press/"), CHANGE_DEADLINE_SECONDS)

@@ -88,7 +88,9 @@ class Recorder:
         except PlaywrightError:  # redirects and aborted media ranges have no body to weigh
             return
         url = response.url
-        self.transfers.append(Transfer(url, response.request.resource_type, len(body), compressed_size(url, body)))
+        self.transfers.append(
+            Transfer(url, response.request.resource_type, len(body), compressed_size(url, body))
+        )
 
     def clear(self) -> None:
         self.requests.clear()

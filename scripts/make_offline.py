@@ -12,7 +12,9 @@ from memoria.offline import OfflineError, make_offline_copy
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("zip", nargs="?", default="memoria-offline.zip", type=Path, help="where to write the zip")
+    parser.add_argument(
+        "zip", nargs="?", default="memoria-offline.zip", type=Path, help="where to write the zip"
+    )
     parser.add_argument("--config", default="mkdocs.yml", type=Path, help="the site's mkdocs.yml")
     args = parser.parse_args()
     try:
@@ -20,7 +22,9 @@ def main() -> int:
     except OfflineError as error:
         print(f"make_offline: {error}", file=sys.stderr)
         return 1
-    print(f"{report.zip_path}: {report.files} files, {report.bytes / 1_000_000:.1f} MB; open memoria-offline/index.html")
+    print(
+        f"{report.zip_path}: {report.files} files, {report.bytes / 1_000_000:.1f} MB; open memoria-offline/index.html"
+    )
     return 0
 
 

@@ -12,8 +12,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from browsing import Recorder, launch, serve
 from playwright.sync_api import sync_playwright
+
+from browsing import Recorder, launch, serve
 
 PAGES = {
     "home": "",

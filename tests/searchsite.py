@@ -28,7 +28,8 @@ def build_search_demo(project: Path) -> BuiltSite:
     text = source.read_text(encoding="utf-8")
     head, separator, body = text.partition("\n---\n")
     source.write_text(
-        head + "\ncaptions:\n  - file: captions.es.vtt\n    language: es\n" + separator + body, encoding="utf-8"
+        head + "\ncaptions:\n  - file: captions.es.vtt\n    language: es\n" + separator + body,
+        encoding="utf-8",
     )
     media = project / "media" / RECORDING_ID
     media.mkdir(parents=True, exist_ok=True)

@@ -14,14 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from searchsite import RECORDING_ID, build_search_demo
 
 from conftest import ROOT, BuiltSite, write_project
+from searchsite import RECORDING_ID, build_search_demo
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from browsing import Recorder, launch, serve  # noqa: E402
-
-from memoria.offline import make_offline_copy  # noqa: E402
+from browsing import Recorder, launch, serve
+from memoria.offline import make_offline_copy
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -75,7 +74,12 @@ class Reader:
 
     def foreign_requests(self) -> list[str]:
         host = self.base_url.rstrip("/")
-        return [url for r in self.recorders for url in r.requests if not (url + "/").startswith(host + "/") and not url.startswith("data:")]
+        return [
+            url
+            for r in self.recorders
+            for url in r.requests
+            if not (url + "/").startswith(host + "/") and not url.startswith("data:")
+        ]
 
     def close(self) -> None:
         for context in self.contexts:

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from searchsite import RECORDING_ID, build_search_demo
 
 from conftest import BuiltSite
 from memoria.search import SearchIndexError, index_site
+from searchsite import RECORDING_ID, build_search_demo
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,9 @@ def test_fallback_copies_are_not_indexed(site: BuiltSite) -> None:
     assert site.page("press/2015/fictional-early-warning-networks/").xpath("//*[@data-pagefind-body]")
 
 
-@pytest.mark.parametrize("url", ["", "es/", "press/", "es/topics/", "es/countries/mx/", "404.html", "es/404.html"])
+@pytest.mark.parametrize(
+    "url", ["", "es/", "press/", "es/topics/", "es/countries/mx/", "404.html", "es/404.html"]
+)
 def test_listings_home_and_not_found_pages_are_not_indexed(site: BuiltSite, url: str) -> None:
     assert not site.page(url).xpath("//*[@data-pagefind-body]")
 
@@ -61,7 +63,10 @@ def test_every_page_has_the_search_box_and_loads_no_index_up_front(site: BuiltSi
 
 
 def test_recording_page_shows_its_captions_as_a_collapsed_transcript(site: BuiltSite) -> None:
-    for url, summary in ((f"recordings/{RECORDING_ID}/", "Transcript (Spanish)"), (f"es/recordings/{RECORDING_ID}/", "Transcripción (español)")):
+    for url, summary in (
+        (f"recordings/{RECORDING_ID}/", "Transcript (Spanish)"),
+        (f"es/recordings/{RECORDING_ID}/", "Transcripción (español)"),
+    ):
         page = site.page(url)
         [details] = page.xpath("//*[@data-pagefind-body]//details[contains(@class, 'memoria-transcript')]")
         assert details.get("open") is None, "the transcript must start collapsed"
@@ -76,7 +81,9 @@ def test_recording_page_shows_its_captions_as_a_collapsed_transcript(site: Built
 
 
 def test_recordings_without_captions_have_no_transcript(site: BuiltSite) -> None:
-    assert not site.page("recordings/ustream-51404484/").xpath("//details[contains(@class, 'memoria-transcript')]")
+    assert not site.page("recordings/ustream-51404484/").xpath(
+        "//details[contains(@class, 'memoria-transcript')]"
+    )
 
 
 def test_index_site_reports_pagefinds_failure_with_its_output(tmp_path: Path) -> None:

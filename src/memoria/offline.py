@@ -45,7 +45,9 @@ def _classic_pagefind(module_source: str) -> str:
     """Pagefind's ES module as a classic script that publishes its exports on `window`."""
     match = _EXPORTS.search(module_source)
     if match is None:
-        raise OfflineError("pagefind.js: no trailing export list found; this Pagefind version is not supported offline")
+        raise OfflineError(
+            "pagefind.js: no trailing export list found; this Pagefind version is not supported offline"
+        )
     names = [name.strip() for name in match.group(1).split(",") if name.strip()]
     body = module_source[: match.start()].replace("import.meta.url", "__memoriaPagefindUrl")
     if "import.meta" in body or re.search(r"\bimport\s*\(", body):
@@ -74,7 +76,9 @@ def make_bundle_file_loadable(bundle: Path) -> int:
         target = offline / f"{relative}.js"
         target.parent.mkdir(parents=True, exist_ok=True)
         payload = base64.b64encode(path.read_bytes()).decode("ascii")
-        target.write_text(f"__memoriaPagefindFile({json.dumps(relative)}, {json.dumps(payload)});\n", encoding="utf-8")
+        target.write_text(
+            f"__memoriaPagefindFile({json.dumps(relative)}, {json.dumps(payload)});\n", encoding="utf-8"
+        )
         count += 1
     return count
 
@@ -112,8 +116,14 @@ def zip_site(site_dir: Path, zip_path: Path, folder: str) -> OfflineReport:
     with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(Path(site_dir).rglob("*")):
             if path.is_file():
-                compress = zipfile.ZIP_STORED if path.suffix in {".mp4", ".webm", ".m4a", ".mp3"} else zipfile.ZIP_DEFLATED
-                archive.write(path, f"{folder}/{path.relative_to(site_dir).as_posix()}", compress_type=compress)
+                compress = (
+                    zipfile.ZIP_STORED
+                    if path.suffix in {".mp4", ".webm", ".m4a", ".mp3"}
+                    else zipfile.ZIP_DEFLATED
+                )
+                archive.write(
+                    path, f"{folder}/{path.relative_to(site_dir).as_posix()}", compress_type=compress
+                )
                 files += 1
     os.replace(temporary, zip_path)
     return OfflineReport(zip_path, files, zip_path.stat().st_size)

@@ -65,7 +65,7 @@ def read_transcript(path: Path, language: str | None = None, label: str | None =
         raise TranscriptError(f"{path}: not a readable WebVTT file ({error}): fix or remove it") from None
     cues: list[Cue] = []
     previous = ""
-    for caption in captions:
+    for caption in captions.captions:
         text = " ".join(caption.text.split())
         if not text or text == previous:
             continue
@@ -114,6 +114,8 @@ def transcript_views(transcripts: Iterable[Transcript], lang: str) -> list[Trans
         if not transcript.cues:
             continue
         name = transcript.label or (language_name(transcript.language, lang) if transcript.language else None)
-        summary = t("transcript.summary", lang, language=name) if name else t("transcript.summary_plain", lang)
+        summary = (
+            t("transcript.summary", lang, language=name) if name else t("transcript.summary_plain", lang)
+        )
         views.append(TranscriptView(summary, transcript.language, transcript.cues))
     return views

@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)  ## Create .venv and install Memoria with test and dev tools
 
-site: setup  ## Build the demo site into site/ (strict)
-	$(BIN)/mkdocs build --strict
+site: setup  ## Build the demo site into site/ (strict; one process per language, same output as mkdocs build)
+	$(BIN)/memoria build --strict
 
 serve: setup  ## Live preview on http://127.0.0.1:8000/
 	$(BIN)/mkdocs serve --livereload

@@ -20,6 +20,7 @@ import importlib.util
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -49,6 +50,7 @@ class Run:
 
     seconds: float
     peak_bytes: int
+    cpu_seconds: float  # user + system of the whole tree: steadier than wall time on a shared machine
 
 
 @dataclass
@@ -64,12 +66,16 @@ class Tool:
     def median_seconds(self) -> float:
         return statistics.median(r.seconds for r in self.runs)
 
+    def median_cpu(self) -> float:
+        return statistics.median(r.cpu_seconds for r in self.runs)
+
     def median_peak(self) -> int:
         return int(statistics.median(r.peak_bytes for r in self.runs))
 
 
 def measure(command: Sequence[str], cwd: Path) -> Run:
     """Run `command` to completion; wall time, and the largest summed RSS of it and its children."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(
         command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
@@ -91,7 +97,9 @@ def measure(command: Sequence[str], cwd: Path) -> Run:
         raise SystemExit(
             f"bench: {' '.join(command)} failed in {cwd} (exit {process.returncode}):\n{stderr[-3000:]}"
         )
-    return Run(seconds, peak)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return Run(seconds, peak, cpu)
 
 
 # --- what the builds produced -------------------------------------------------------------
@@ -321,8 +329,8 @@ def size_report(
     lines = [
         f"### {size:,} entries per language ({entry_pages:,} entry pages)",
         "",
-        "| build | wall s (median; runs) | ms / entry page | peak MB (tree) | HTML files | output MB | KB / HTML file | search KB for one query |",
-        "|---|---|---|---|---|---|---|---|",
+        "| build | wall s (median; runs) | CPU s | ms / entry page | peak MB (tree) | HTML files | output MB | KB / HTML file | search KB for one query |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for tool in tools:
         out = outputs[tool.name]
@@ -333,7 +341,7 @@ def size_report(
             else out.search_note
         )
         lines.append(
-            f"| {tool.name} | {tool.median_seconds():.2f} ({runs}) | {1000 * tool.median_seconds() / entry_pages:.2f} "
+            f"| {tool.name} | {tool.median_seconds():.2f} ({runs}) | {tool.median_cpu():.1f} | {1000 * tool.median_seconds() / entry_pages:.2f} "
             f"| {_mb(tool.median_peak())} | {out.html_pages:,} | {_mb(out.total_bytes)} "
             f"| {out.total_bytes / max(out.html_pages, 1) / 1024:.1f} | {search} |"
         )

@@ -285,8 +285,15 @@ def feeds_page(feeds: list[Feed], base_url: str) -> list[FeedGroup]:
         rows = tuple(
             FeedRow(
                 label=feed.short_label,
-                links=tuple(Link(FORMAT_LABELS[fmt], base_url + feed.path(fmt), MEDIA_TYPES[fmt]) for fmt in ("atom", "rss")),
-                count=t("feeds.entries.one" if len(feed.entries) == 1 else "feeds.entries", feed.lang, count=len(feed.entries)),
+                links=tuple(
+                    Link(FORMAT_LABELS[fmt], base_url + feed.path(fmt), MEDIA_TYPES[fmt])
+                    for fmt in ("atom", "rss")
+                ),
+                count=t(
+                    "feeds.entries.one" if len(feed.entries) == 1 else "feeds.entries",
+                    feed.lang,
+                    count=len(feed.entries),
+                ),
             )
             for feed in feeds
             if feed.group == group

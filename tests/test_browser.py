@@ -91,8 +91,13 @@ def reader(browser: Any, base_url: str) -> Iterator[Reader]:
     opened = Reader(browser, base_url)
     yield opened
     foreign = opened.foreign_requests()
+    sitemaps = [
+        url for r in opened.recorders for url in r.requests if url.startswith("http") and "sitemap.xml" in url
+    ]
     opened.close()
     assert not foreign, f"requests left the test server: {foreign}"
+    # Material's language selector would download the whole sitemap on every page view.
+    assert not sitemaps, f"sitemap downloaded by a page: {sitemaps}"
 
 
 def screenshot(page: Any, name: str) -> None:

@@ -24,6 +24,7 @@ from memoria.feeds import (
     absolute_html,
     check_options,
     entry_id,
+    mirrored_enclosure,
     newest_first,
 )
 
@@ -650,3 +651,41 @@ def test_mirrored_recordings_carry_an_enclosure_in_rss_and_atom(tmp_path: Path) 
             assert (enclosure.href, enclosure.type, int(enclosure.length)) == (url, "video/mp4", len(VIDEO))
             assert with_media[0].link.endswith(f"recordings/{rec}/")  # the page stays the entry's link
     assert b"<enclosure" not in (built.site / "feeds/press.rss.xml").read_bytes()
+
+
+def test_enclosure_is_read_from_the_mirror_manifest(tmp_path: Path) -> None:
+    media = tmp_path / "media"
+    cdn = "https://cdn.example.net/archive/"
+
+    def mirror(
+        rec: str, files: list[dict[str, object]], outcome: str = "mirrored", on_disk: bool = True
+    ) -> None:
+        (media / rec).mkdir(parents=True)
+        (media / rec / "manifest.json").write_bytes(manifest_for(rec, files, outcome))
+        for item in files if on_disk else []:
+            (media / rec / str(item["name"])).write_bytes(VIDEO[: int(str(item["size"]))])
+
+    def item(name: str, role: str, size: int = len(VIDEO)) -> dict[str, object]:
+        return {"name": name, "role": role, "size": size, "sha256": "0" * 64}
+
+    mirror(
+        "web-and-original", [item("a.flv", "original"), item("a.mp4", "web"), item("a.vtt", "captions", 10)]
+    )
+    mirror("audio-only", [item("talk.m4a", "original")])
+    mirror("failed", [item("b.mp4", "web")], outcome="failed")
+    mirror("elsewhere", [item("c.mp4", "web")], on_disk=False)
+
+    web = mirrored_enclosure(media, "web-and-original", SITE + "media/")
+    assert web is not None and (web.url, web.mime_type, web.length) == (
+        SITE + "media/web-and-original/a.mp4",
+        "video/mp4",
+        len(VIDEO),
+    )
+    audio = mirrored_enclosure(media, "audio-only", SITE + "media/")
+    assert audio is not None and audio.mime_type == "audio/mp4"
+    assert mirrored_enclosure(media, "failed", SITE + "media/") is None
+    assert mirrored_enclosure(media, "never-mirrored", SITE + "media/") is None
+    # published from media/ (the default), a file missing on disk gives no enclosure; from a CDN it does
+    assert mirrored_enclosure(media, "elsewhere", SITE + "media/") is None
+    cdn_copy = mirrored_enclosure(media, "elsewhere", cdn, local=False)
+    assert cdn_copy is not None and cdn_copy.url == cdn + "elsewhere/c.mp4"

@@ -293,7 +293,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
     def _enclosure_finder(self, config: MkDocsConfig) -> Callable[[Entry], Enclosure | None]:
         """Recordings with a verified mirror get their web copy as enclosure (read from manifest.json)."""
-        media_dir = Path(config.config_file_path).parent / self.config.media_dir
+        media_dir = self._media_dir(config)
         media_url = self.config.media_url or (config.site_url or "").rstrip("/") + "/media/"
 
         def enclosure(entry: Entry) -> Enclosure | None:

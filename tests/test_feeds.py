@@ -689,3 +689,14 @@ def test_enclosure_is_read_from_the_mirror_manifest(tmp_path: Path) -> None:
     assert mirrored_enclosure(media, "elsewhere", SITE + "media/") is None
     cdn_copy = mirrored_enclosure(media, "elsewhere", cdn, local=False)
     assert cdn_copy is not None and cdn_copy.url == cdn + "elsewhere/c.mp4"
+
+
+def test_every_feed_setting_is_documented_in_the_readme() -> None:
+    from memoria.plugin import MemoriaConfig
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    feeds_section = readme.split("## Feeds", 1)[1].split("\n## ", 1)[0]
+    settings = [name for name, _ in MemoriaConfig._schema if name.startswith("feed")]
+    assert sorted(settings) == ["feed_id_authority", "feed_limit", "feeds"]
+    for name in settings:
+        assert f"{name}:" in feeds_section, f"README.md, ## Feeds: document the '{name}' setting"

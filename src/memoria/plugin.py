@@ -3,7 +3,8 @@
 Order of events under mkdocs-static-i18n (one build per language, English first):
 on_config → on_files (ours at priority 50: announce generated pages; i18n at -100: localise;
 ours at -200: give the kept generated pages their Markdown) → on_nav → per page
-on_page_markdown / on_page_context → on_post_build (per language).
+on_page_markdown / on_page_content (entry HTML kept for the feeds) / on_page_context →
+on_post_build (per language: that language's feeds into site/ or site/es/).
 """
 
 from __future__ import annotations

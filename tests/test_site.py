@@ -280,3 +280,8 @@ def test_pagination_splits_sections_newest_first(build_site) -> None:  # type: i
     assert texts(spanish, "//nav[@class='memoria-pagination']/span") == ["Página 2 de 2"]
     # the year archive paginates the same way
     assert built.page("press/2013/page/2/") is not None
+
+
+def test_entries_of_the_same_day_keep_a_stable_reading_order(demo_site: BuiltSite) -> None:
+    titles = texts(demo_site.page("es/recordings/"), "//ul[@class='memoria-items']//h3")
+    assert [t[-3:] for t in titles[:2]] == ["1/2", "2/2"]

@@ -13,13 +13,13 @@ from slugify import slugify
 
 from memoria.content import (
     ID_PATTERN,
+    SECTIONS,
     ContentErrors,
     Entry,
     EventFields,
     PressFields,
     Problem,
     RecordingFields,
-    SECTIONS,
     load_archive,
 )
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, country_name, t
@@ -59,12 +59,8 @@ class Catalog:
     warnings: list[Problem] = field(default_factory=list)
 
     def section(self, name: str) -> list[Entry]:
-        """Entries of a section, newest first, ties broken by id so the order is stable."""
-        return sorted(
-            (e for e in self.entries if e.section == name),
-            key=lambda e: (e.sort_date, e.id),
-            reverse=True,
-        )
+        """Entries of a section, newest first."""
+        return newest_first(e for e in self.entries if e.section == name)
 
     def get(self, section: str, entry_id: str) -> Entry | None:
         return self.by_id.get(section, {}).get(entry_id)
@@ -170,7 +166,7 @@ class Catalog:
 
     def _entries_by(self, keys_of) -> dict[str, list[Entry]]:  # type: ignore[no-untyped-def]
         grouped: dict[str, list[Entry]] = defaultdict(list)
-        for entry in sorted(self.entries, key=lambda e: (e.sort_date, e.id), reverse=True):
+        for entry in newest_first(self.entries):
             for key in keys_of(entry):
                 grouped[key].append(entry)
         return grouped
@@ -198,6 +194,12 @@ class Catalog:
         latest = [*self.section("press")[:HOME_LATEST], *self.section("events")[:HOME_LATEST]]
         latest += self.section("recordings")[:HOME_LATEST]
         return Listing(uri="index.md", kind="home", title=_titles("home.title"), entries=tuple(latest))
+
+
+def newest_first(entries: Iterable[Entry]) -> list[Entry]:
+    """Newest first; entries of the same day in id order (part 1 before part 2), so order is stable."""
+    by_id = sorted(entries, key=lambda e: (e.section, e.id))
+    return sorted(by_id, key=lambda e: e.sort_date, reverse=True)
 
 
 def _recording_order(entry: Entry) -> tuple[object, ...]:

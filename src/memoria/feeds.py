@@ -23,7 +23,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from memoria import __version__
-from memoria.catalog import Catalog, Listing
+from memoria.catalog import Catalog, Listing, newest_first
 from memoria.content import SECTIONS, Entry
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, country_name, t
 from memoria.manifest import load_manifest, media_files
@@ -122,11 +122,6 @@ def check_options(options: FeedOptions) -> None:
             f'feed_id_authority: "{options.id_authority}" is not an RFC 4151 tag authority: write a domain '
             "you own and a year you owned it, e.g. 'archive.example.org,2014'"
         )
-
-
-def newest_first(entries: Iterable[Entry]) -> list[Entry]:
-    """Newest publication date first; ties broken by section and id so the order never varies."""
-    return sorted(entries, key=lambda e: (e.sort_date, e.section, e.id), reverse=True)
 
 
 def _group(

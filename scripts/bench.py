@@ -76,23 +76,24 @@ class Tool:
 def measure(command: Sequence[str], cwd: Path) -> Run:
     """Run `command` to completion; wall time, and the largest summed RSS of it and its children."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
-    root = psutil.Process(process.pid)
-    peak = 0
-    while process.poll() is None:
-        total = 0
-        try:
-            for member in [root, *root.children(recursive=True)]:
-                total += member.memory_info().rss
-        except psutil.Error:
-            pass  # a child ended between listing and reading: the next sample sees the rest
-        peak = max(peak, total)
-        time.sleep(SAMPLE_SECONDS)
-    seconds = time.perf_counter() - start
-    stderr = process.stderr.read() if process.stderr else ""
+    # Output to a file, not a pipe: a chatty build would block once a pipe's buffer is full.
+    with tempfile.TemporaryFile(mode="w+") as log:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=log, stderr=subprocess.STDOUT, text=True)
+        root = psutil.Process(process.pid)
+        peak = 0
+        while process.poll() is None:
+            total = 0
+            try:
+                for member in [root, *root.children(recursive=True)]:
+                    total += member.memory_info().rss
+            except psutil.Error:
+                pass  # a child ended between listing and reading: the next sample sees the rest
+            peak = max(peak, total)
+            time.sleep(SAMPLE_SECONDS)
+        seconds = time.perf_counter() - start
+        log.seek(0)
+        stderr = log.read()
     if process.returncode != 0:
         raise SystemExit(
             f"bench: {' '.join(command)} failed in {cwd} (exit {process.returncode}):\n{stderr[-3000:]}"

@@ -1,4 +1,4 @@
-"""Options every staff command shares: where the project's content and media are."""
+"""Options every command shares: where the project's mkdocs.yml, content and media are."""
 
 from __future__ import annotations
 
@@ -9,16 +9,31 @@ from pathlib import Path
 from memoria.project import Project, ProjectError, load_project
 
 
-def add_project_options(parser: argparse.ArgumentParser) -> None:
+def add_project_options(parser: argparse.ArgumentParser, media: bool = False) -> None:
+    """--config and --docs-dir, plus --media-dir for the commands that touch media/."""
     parser.add_argument(
-        "--config", type=Path, default=None, help="the site's mkdocs.yml (default: ./mkdocs.yml)"
+        "--config", type=Path, default=None, metavar="PATH", help="the site's mkdocs.yml (default: ./mkdocs.yml)"
     )
     parser.add_argument(
         "--docs-dir",
         type=Path,
         default=None,
+        metavar="DIR",
         help="the content folder (default: docs_dir of mkdocs.yml, or docs)",
     )
+    if media:
+        parser.add_argument(
+            "--media-dir",
+            type=Path,
+            default=None,
+            metavar="DIR",
+            help="mirror folder (default: the memoria plugin's media_dir, else media/)",
+        )
+
+
+def load_from(args: argparse.Namespace) -> Project:
+    """The project the arguments point at; raises ProjectError."""
+    return load_project(args.config, args.docs_dir, getattr(args, "media_dir", None))
 
 
 def project_from(args: argparse.Namespace, command: str) -> Project | None:
@@ -30,7 +45,7 @@ def project_from(args: argparse.Namespace, command: str) -> Project | None:
             return Project(
                 Path("mkdocs.yml"), docs_dir, Path(getattr(args, "media_dir", None) or "media"), None
             )
-        project = load_project(config, docs_dir, getattr(args, "media_dir", None))
+        project = load_from(args)
     except ProjectError as error:
         print(f"memoria {command}: error: {error}", file=sys.stderr)
         return None
@@ -41,3 +56,31 @@ def project_from(args: argparse.Namespace, command: str) -> Project | None:
         )
         return None
     return project
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    return value
+
+
+def non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
+def web_url(text: str) -> str:
+    from memoria.mirror.plan import is_web_url
+
+    if not is_web_url(text):
+        raise argparse.ArgumentTypeError(f"expected an http:// or https:// URL, got {text!r}")
+    return text

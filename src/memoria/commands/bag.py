@@ -10,7 +10,7 @@ from typing import Any
 
 import bagit
 
-from memoria.commands._project_args import add_project_arguments, project_from
+from memoria.commands._project import add_project_options, load_from
 from memoria.manifest import ManifestError, is_mirrored, load_manifest, validate_id
 from memoria.mirror.verify import verify_folder
 from memoria.project import ProjectError
@@ -31,14 +31,14 @@ def register(subparsers: Any) -> None:
         epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("id", metavar="ID", help="recording id")
-    add_project_arguments(parser)
+    add_project_options(parser, media=True)
     parser.add_argument("--output", type=Path, default=Path("bags"), metavar="DIR", help="folder for the bag (default: bags/)")
     parser.set_defaults(func=run_command)
 
 
 def run_command(args: argparse.Namespace) -> int:
     try:
-        project = project_from(args)
+        project = load_from(args)
         recording_id = validate_id(args.id)
     except (ProjectError, ValueError) as error:
         print(f"memoria bag: {error}", file=sys.stderr)

@@ -12,11 +12,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from memoria.commands._project_args import (
-    add_project_arguments,
+from memoria.commands._project import (
+    add_project_options,
+    load_from,
     non_negative_float,
     positive_int,
-    project_from,
 )
 from memoria.content import ContentErrors
 from memoria.manifest import ManifestError
@@ -42,7 +42,7 @@ def register(subparsers: Any) -> None:
         epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("ids", nargs="*", metavar="ID", help="recording ids (default: all)")
-    add_project_arguments(parser)
+    add_project_options(parser, media=True)
     parser.add_argument("--jobs", type=positive_int, default=4, metavar="N", help="URLs checked in parallel (default 4)")
     parser.add_argument("--attempts", type=positive_int, default=2, metavar="N", help="tries for transient failures (default 2)")
     parser.add_argument("--backoff", type=non_negative_float, default=2.0, metavar="SECONDS", help="wait between tries (default 2)")
@@ -53,7 +53,7 @@ def register(subparsers: Any) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     try:
-        project = project_from(args)
+        project = load_from(args)
         targets = plan(project.docs_dir, list(args.ids))
     except (ProjectError, PlanError, ContentErrors) as error:
         print(f"memoria linkcheck: {error}", file=sys.stderr)

@@ -9,11 +9,11 @@ from typing import Any
 
 from rich.console import Console
 
-from memoria.commands._project_args import (
-    add_project_arguments,
+from memoria.commands._project import (
+    add_project_options,
+    load_from,
     non_negative_float,
     positive_int,
-    project_from,
     web_url,
 )
 from memoria.content import ContentErrors
@@ -44,7 +44,7 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("ids", nargs="*", metavar="ID", help="recording ids (default: all)")
-    add_project_arguments(parser)
+    add_project_options(parser, media=True)
     parser.add_argument("--refresh", action="store_true",
                         help="fetch again even when a verified copy exists (it is replaced only once the new one is verified)")
     parser.add_argument("--jobs", type=positive_int, default=1, metavar="N", help="recordings mirrored in parallel (default 1)")
@@ -63,7 +63,7 @@ def register(subparsers: Any) -> None:
 
 def run_command(args: argparse.Namespace) -> int:
     try:
-        project = project_from(args)
+        project = load_from(args)
         targets = plan(project.docs_dir, list(args.ids))
     except (ProjectError, PlanError, ContentErrors) as error:
         print(f"memoria mirror: {error}", file=sys.stderr)

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from memoria.commands._project_args import add_project_arguments, project_from
+from memoria.commands._project import add_project_options, load_from
 from memoria.manifest import ManifestError, is_mirrored, load_manifest, validate_id
 from memoria.mirror.verify import FileProblem, verify_folder
 from memoria.project import ProjectError
@@ -28,14 +28,14 @@ def register(subparsers: Any) -> None:
         epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("ids", nargs="*", metavar="ID", help="recording ids (default: every mirrored recording)")
-    add_project_arguments(parser)
+    add_project_options(parser, media=True)
     parser.add_argument("--json", action="store_true", help="print a machine-readable report")
     parser.set_defaults(func=run_command)
 
 
 def run_command(args: argparse.Namespace) -> int:
     try:
-        project = project_from(args)
+        project = load_from(args)
         ids = [validate_id(i) for i in args.ids]
     except (ProjectError, ValueError) as error:
         print(f"memoria verify: {error}", file=sys.stderr)

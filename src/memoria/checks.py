@@ -21,6 +21,7 @@ from memoria.catalog import build_catalog
 from memoria.content import (
     Entry,
     Problem,
+    ProblemSplit,
     RecordingFields,
     Severity,
     SourceFile,
@@ -50,19 +51,11 @@ _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 
 @dataclass(frozen=True)
-class CheckReport:
+class CheckReport(ProblemSplit):
     """Every problem found, sorted by file and line, and how many entries were read."""
 
     problems: list[Problem]
     entries: int
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.WARNING]
 
 
 def check_archive(docs_dir: Path, change_times: dict[Path, float] | None = None) -> CheckReport:

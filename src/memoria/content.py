@@ -325,10 +325,10 @@ class Entry:
         return getattr(english, "date", None) or getattr(english, "recorded")  # type: ignore[no-any-return]
 
 
-@dataclass
-class LoadResult:
-    entries: list[Entry] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+class ProblemSplit:
+    """Errors and warnings of a `problems` list, for results that carry one."""
+
+    problems: list[Problem]
 
     @property
     def errors(self) -> list[Problem]:
@@ -337,6 +337,12 @@ class LoadResult:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.WARNING]
+
+
+@dataclass
+class LoadResult(ProblemSplit):
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 # --- loading ---------------------------------------------------------------------------

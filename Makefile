@@ -21,8 +21,8 @@ setup: $(STAMP)  ## Create .venv and install Memoria with test and dev tools
 site: setup  ## Build the demo site into site/ (strict; one process per language, same output as mkdocs build)
 	$(BIN)/memoria build --strict
 
-serve: setup  ## Live preview on http://127.0.0.1:8000/
-	$(BIN)/mkdocs serve --livereload
+serve: setup  ## Live preview on http://127.0.0.1:8000/ (re-renders only the pages an edit changes)
+	$(BIN)/mkdocs serve --dirty --no-strict --livereload
 
 system-deps:  ## Debian packages the tests need (chromium, ffmpeg); installs only what is missing
 	bash scripts/install_system_deps.sh

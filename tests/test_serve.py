@@ -1,4 +1,5 @@
-"""Live preview: `mkdocs serve` (what `make serve` runs) shows an edit in both languages, listings and feeds included."""
+"""Live preview: `mkdocs serve --dirty` (what `make serve` runs) and plain `mkdocs serve` show an edit in
+both languages, listings and feeds included; a dirty rebuild never serves a stale listing."""
 
 from __future__ import annotations
 
@@ -44,13 +45,13 @@ def _wait_until(condition: Callable[[], bool], deadline_seconds: float) -> float
     pytest.fail(f"not seen within {deadline_seconds} s")
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
+@pytest.fixture(params=[["--dirty", "--no-strict"], []], ids=["make-serve-dirty", "full-rebuild"])
+def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Path, str, Path]]:
     project = write_project(tmp_path / "project", copy_demo=True)
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
     process = subprocess.Popen(
-        [*MKDOCS, "serve", "--livereload", "-a", f"127.0.0.1:{port}"],
+        [*MKDOCS, "serve", *request.param, "--livereload", "-a", f"127.0.0.1:{port}"],
         cwd=project,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -122,3 +123,37 @@ def test_serve_reports_a_mistake_and_recovers(served: tuple[Path, str, Path]) ->
     _wait_until(lambda: message in log.read_text(encoding="utf-8"), CHANGE_DEADLINE_SECONDS)
     entry.write_text(good.replace("Early warning networks", "Warning networks"), encoding="utf-8")
     _wait_until(lambda: "Warning networks for land" in _get(f"{base}/es/press/"), CHANGE_DEADLINE_SECONDS)
+
+
+def _titles_in_order(page: str, titles: list[str]) -> list[str]:
+    """The given titles sorted by where they first appear in the page (missing ones left out)."""
+    found = [title for title in titles if title in page]
+    return sorted(found, key=page.index)
+
+
+def test_serve_moves_an_entry_whose_date_changed(served: tuple[Path, str, Path]) -> None:
+    """A new date moves the entry in every listing of both languages, and out of its old year's."""
+    project, base, _log = served
+    older = "Mexico and Mesoamerica: strengthen protection of women human rights defenders"
+    newer = "Early warning networks for land defenders"
+    older_es = "México y Mesoamérica: fortalecer la protección de las defensoras de derechos humanos"
+    assert _titles_in_order(_get(f"{base}/press/"), [older, newer]) == [newer, older]
+    entry = project / "docs/press/2014/protect-women-defenders-mesoamerica.en.md"
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace("date: 2014-08-25", "date: 2016-01-10"), encoding="utf-8")
+
+    def moved() -> bool:
+        return (
+            _titles_in_order(_get(f"{base}/press/"), [older, newer]) == [older, newer]
+            and _titles_in_order(_get(f"{base}/es/press/"), [older_es, newer]) == [older_es, newer]
+            and older in _get(f"{base}/press/2016/")
+            and older_es in _get(f"{base}/es/press/2016/")
+            and 'datetime="2016-01-10"' in _get(f"{base}/es/")
+        )
+
+    _wait_until(moved, CHANGE_DEADLINE_SECONDS)
+    # Its Spanish page inherits the date from the English file it did not change.
+    assert "10 de enero de 2016" in _get(f"{base}/es/press/2014/protect-women-defenders-mesoamerica/")
+    # The 2014 press listing had only this entry: it is gone, not served stale.
+    assert older not in _get(f"{base}/press/2014/")
+    assert older_es not in _get(f"{base}/es/press/2014/")

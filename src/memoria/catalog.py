@@ -16,6 +16,7 @@ from memoria.content import (
     SECTIONS,
     ContentErrors,
     Entry,
+    EntryCache,
     EventFields,
     PressFields,
     Problem,
@@ -286,9 +287,9 @@ def build_catalog(entries: Iterable[Entry]) -> tuple[Catalog, list[Problem]]:
     return catalog, problems
 
 
-def load_catalog(docs_dir: Path) -> Catalog:
+def load_catalog(docs_dir: Path, cache: EntryCache | None = None) -> Catalog:
     """Load, validate and index the archive, raising ContentErrors with every error found."""
-    result = load_archive(docs_dir)
+    result = load_archive(docs_dir, cache)
     catalog, problems = build_catalog(result.entries)
     errors = sorted([*result.errors, *problems])
     if errors:

@@ -519,8 +519,36 @@ def _read(path: Path, lang: str) -> tuple[SourceFile | None, Problem | None]:
     return SourceFile(path, shown, lang, front_matter), None
 
 
-def load_archive(docs_dir: Path) -> LoadResult:
-    """Read and validate every entry below `docs_dir`; every problem is collected, none raised."""
+Stamp = tuple[tuple[str, int, int], ...]  # (path, mtime_ns, size) of each of an entry's files
+CachedEntry = tuple[Stamp, Entry | None, list[Problem]]
+
+
+@dataclass
+class EntryCache:
+    """Entries already read, by their files' (path, mtime_ns, size): a preview re-reads only what changed."""
+
+    entries: dict[tuple[str, str], CachedEntry] = field(default_factory=dict)  # (section, norm uri) → entry
+
+    @staticmethod
+    def stamp(paths: dict[str, Path]) -> Stamp:
+        """What identifies one version of an entry's files: each file's path, mtime and size."""
+        stamps = []
+        for path in sorted(paths.values()):
+            stat = path.stat()
+            stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+        return tuple(stamps)
+
+    def stamp_of(self, entry: Entry) -> Stamp:
+        """The stamp of the files the entry was read from."""
+        cached = self.entries.get((entry.section, entry.norm_uri))
+        return cached[0] if cached is not None else ()
+
+
+def load_archive(docs_dir: Path, cache: EntryCache | None = None) -> LoadResult:
+    """Read and validate every entry below `docs_dir`; every problem is collected, none raised.
+
+    With a `cache` (kept by a live preview), entries whose files are unchanged are not read again.
+    """
     result = LoadResult()
     groups: dict[tuple[str, str], dict[str, Path]] = {}
     for section, path in entry_files(docs_dir):
@@ -538,54 +566,68 @@ def load_archive(docs_dir: Path) -> LoadResult:
         norm = (path.parent / f"{base}.md").relative_to(docs_dir).as_posix()
         groups.setdefault((section, norm), {})[lang] = path
 
+    seen: dict[tuple[str, str], CachedEntry] = {}
     for (section, norm), paths in sorted(groups.items()):
-        model = FIELDS_BY_SECTION[section]
-        if DEFAULT_LANGUAGE not in paths:
-            for lang, path in paths.items():
-                english_name = path.name.replace(f".{lang}.md", f".{DEFAULT_LANGUAGE}.md")
-                result.problems.append(
-                    Problem(
-                        display_path(path),
-                        1,
-                        "",
-                        f"translation with no English original: create {english_name} beside it "
-                        "(language-neutral fields live in the English file)",
-                    )
-                )
-            continue
-        english, problem = _read(paths[DEFAULT_LANGUAGE], DEFAULT_LANGUAGE)
-        if english is None:
-            result.problems.append(problem)  # type: ignore[arg-type]
-            continue
-        sources = {DEFAULT_LANGUAGE: english}
-        result.problems.extend(_unknown_field_warnings(english, model, translation=False))
-        try:
-            english_fields = model.model_validate(english.front_matter.values)
-        except ValidationError as error:
-            result.problems.extend(_pydantic_problems(error, english))
-            continue
-        fields_by_lang: dict[str, EntryFields] = {DEFAULT_LANGUAGE: english_fields}
-        for lang, path in paths.items():
-            if lang == DEFAULT_LANGUAGE:
-                continue
-            translation, problem = _read(path, lang)
-            if translation is None:
-                result.problems.append(problem)  # type: ignore[arg-type]
-                continue
-            result.problems.extend(_unknown_field_warnings(translation, model, translation=True))
-            merged, conflicts = _merge_translation(english, translation, model)
-            result.problems.extend(conflicts)
-            try:
-                fields_by_lang[lang] = model.model_validate(merged)
-            except ValidationError as error:
-                result.problems.extend(
-                    _pydantic_problems(error, translation, only_fields=translation.front_matter.values)
-                )
-                continue
-            sources[lang] = translation
-        stem = Path(norm).stem
-        entry_id = english_fields.id or stem
-        result.entries.append(
-            Entry(section=section, id=entry_id, norm_uri=norm, fields=fields_by_lang, sources=sources)
-        )
+        stamp = EntryCache.stamp(paths) if cache is not None else ()
+        cached = cache.entries.get((section, norm)) if cache is not None else None
+        if cached is not None and cached[0] == stamp:
+            entry, problems = cached[1], cached[2]
+        else:
+            entry, problems = _load_entry(section, norm, paths)
+        seen[(section, norm)] = (stamp, entry, problems)
+        result.problems.extend(problems)
+        if entry is not None:
+            result.entries.append(entry)
+    if cache is not None:
+        cache.entries = seen  # files that are gone drop out
     return result
+
+
+def _load_entry(section: str, norm: str, paths: dict[str, Path]) -> tuple[Entry | None, list[Problem]]:
+    """One entry from its English file and translations, or None, with the problems found."""
+    problems: list[Problem] = []
+    model = FIELDS_BY_SECTION[section]
+    if DEFAULT_LANGUAGE not in paths:
+        for lang, path in paths.items():
+            english_name = path.name.replace(f".{lang}.md", f".{DEFAULT_LANGUAGE}.md")
+            problems.append(
+                Problem(
+                    display_path(path),
+                    1,
+                    "",
+                    f"translation with no English original: create {english_name} beside it "
+                    "(language-neutral fields live in the English file)",
+                )
+            )
+        return None, problems
+    english, problem = _read(paths[DEFAULT_LANGUAGE], DEFAULT_LANGUAGE)
+    if english is None:
+        return None, [problem]  # type: ignore[list-item]
+    sources = {DEFAULT_LANGUAGE: english}
+    problems.extend(_unknown_field_warnings(english, model, translation=False))
+    try:
+        english_fields = model.model_validate(english.front_matter.values)
+    except ValidationError as error:
+        problems.extend(_pydantic_problems(error, english))
+        return None, problems
+    fields_by_lang: dict[str, EntryFields] = {DEFAULT_LANGUAGE: english_fields}
+    for lang, path in paths.items():
+        if lang == DEFAULT_LANGUAGE:
+            continue
+        translation, problem = _read(path, lang)
+        if translation is None:
+            problems.append(problem)  # type: ignore[arg-type]
+            continue
+        problems.extend(_unknown_field_warnings(translation, model, translation=True))
+        merged, conflicts = _merge_translation(english, translation, model)
+        problems.extend(conflicts)
+        try:
+            fields_by_lang[lang] = model.model_validate(merged)
+        except ValidationError as error:
+            only = translation.front_matter.values
+            problems.extend(_pydantic_problems(error, translation, only_fields=only))
+            continue
+        sources[lang] = translation
+    entry_id = english_fields.id or Path(norm).stem
+    entry = Entry(section=section, id=entry_id, norm_uri=norm, fields=fields_by_lang, sources=sources)
+    return entry, problems

@@ -5,16 +5,25 @@ on_config → on_files (ours at priority 50: announce generated pages; i18n at -
 ours at -200: give the kept generated pages their Markdown) → on_nav → per page
 on_page_markdown / on_page_content (entry HTML kept for the feeds) / on_page_context →
 on_post_build (per language: that language's feeds into site/ or site/es/).
+
+Live preview: defining on_startup keeps the plugin across `mkdocs serve` rebuilds, so entries
+are read again only when their files change. Under `mkdocs serve --dirty` (`make serve`), only
+pages whose content changed are rendered again (memoria.preview decides; the adapter removes
+their previous output so MkDocs' dirty build renders them), feeds keep the other entries'
+HTML from earlier builds, and search is indexed once, at the first build.
 """
 
 from __future__ import annotations
 
 import html
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from jinja2 import Environment
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -26,7 +35,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from memoria.catalog import Catalog, Listing, load_catalog
-from memoria.content import ContentErrors, Entry, RecordingFields
+from memoria.chrome import SharedChrome
+from memoria.content import ContentErrors, Entry, EntryCache, RecordingFields
 from memoria.feeds import (
     DEFAULT_LIMIT,
     FEED_KINDS,
@@ -44,6 +54,7 @@ from memoria.feeds import (
 )
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, messages_for, t
 from memoria.manifest import ManifestError
+from memoria.preview import PreviewState, entry_fingerprint, listing_fingerprint
 from memoria.recording_view import load_manifests, player_view, publish_media, status_badge, status_counts
 from memoria.search import SearchIndexError, index_site
 from memoria.transcript import CaptionFile, TranscriptError, TranscriptView, transcript_views, transcripts_for
@@ -78,6 +89,18 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.feeds: dict[str, Feed] = {}  # feed name → feed of the language being built
         self.rendered: dict[tuple[str, str], str] = {}  # (section, id) → page HTML, this language
         self.recording_manifests: dict[str, dict[str, Any] | None] | None = None  # id → manifest, this build
+        self.entry_cache: EntryCache | None = None  # kept across `mkdocs serve` rebuilds
+        self.preview: PreviewState | None = None  # `mkdocs serve --dirty`: re-render what changed
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        if command == "serve":
+            self.entry_cache = EntryCache()
+            if dirty:
+                self.preview = PreviewState(Path(tempfile.mkdtemp(prefix="memoria-preview-")))
+
+    def on_shutdown(self) -> None:
+        if self.preview is not None:
+            shutil.rmtree(self.preview.work_dir, ignore_errors=True)
 
     # --- configuration and content ---------------------------------------------------
 
@@ -107,7 +130,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
     def _load(self, config: MkDocsConfig) -> Catalog:
         try:
-            catalog = load_catalog(Path(config.docs_dir))
+            catalog = load_catalog(Path(config.docs_dir), self.entry_cache)
         except ContentErrors as error:
             count = len(error.problems)
             raise PluginError(
@@ -127,7 +150,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             self.catalog = self._load(config)  # once per `mkdocs build`, reused by later languages
         self.entries = {entry.norm_uri: entry for entry in self.catalog.entries}
         self.listings = {}
-        self.rendered = {}
+        # In the preview, entry pages not rendered again keep their HTML from earlier builds (feeds).
+        self.rendered = {} if self.preview is None else self.preview.rendered.setdefault(self.lang, {})
         options = self._feed_options()
         self.feeds = {f.name: f for f in plan_feeds(self.catalog, self.lang, config.site_name, options)}
         for listing in [*self.catalog.listings(), FEEDS_PAGE]:
@@ -146,9 +170,38 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             listing = self.listings.get(file.src_uri)
             if listing is not None:
                 lang = getattr(file, "locale", DEFAULT_LANGUAGE)
-                file.content_string = _generated_markdown(listing, lang)
+                if self.preview is None:
+                    file.content_string = _generated_markdown(listing, lang)
+                else:
+                    # On disk, not in memory: MkDocs counts in-memory pages as always modified.
+                    markdown = _generated_markdown(listing, lang)
+                    source = self.preview.listing_source(f"{self.lang}/{file.src_uri}", markdown)
+                    file.abs_src_path = str(source)
+        if self.preview is not None:
+            self._mark_changed_pages(files)
         self.files = files
         return files
+
+    def _mark_changed_pages(self, files: Files) -> None:
+        """Remove the previous output of each page whose content changed, so a dirty build renders it."""
+        assert self.preview is not None and self.catalog is not None and self.entry_cache is not None
+        self.preview.pending[self.lang] = {}
+        for file in files.documentation_pages():
+            listing = self.listings.get(file.src_uri)
+            entry = self.entries.get(self._norm_uri(file.src_uri))
+            if listing is FEEDS_PAGE:
+                fingerprint = None  # shows every feed's count: rendered every time (one page)
+            elif listing is not None:
+                fingerprint = listing_fingerprint(self.entry_cache, listing, self.lang)
+            elif entry is not None:
+                fingerprint = entry_fingerprint(self.catalog, self.entry_cache, entry, self.lang)
+            else:
+                continue  # a hand-written page: MkDocs compares its file's and output's times
+            output = file.abs_dest_path
+            if fingerprint is None or self.preview.changed(self.lang, file.src_uri, fingerprint, output):
+                Path(output).unlink(missing_ok=True)
+        for output in self.preview.vanished(self.lang):
+            Path(output).unlink(missing_ok=True)
 
     on_files = CombinedEvent(_announce_generated_pages, _fill_generated_pages)
 
@@ -199,8 +252,19 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         memoria["feed_links"] = feed_links(self.feeds, page_feed_names(entry, listing), base_url)
         if listing is FEEDS_PAGE:
             memoria["feeds"] = feeds_page(list(self.feeds.values()), base_url)
+        memoria["chrome"] = self.chrome.for_page(self._chrome_key(page, nav, context.get("base_url")))
         context["memoria"] = memoria
         return context
+
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        self.chrome = SharedChrome()  # per language build: nav titles and links differ
+        return env
+
+    def _chrome_key(self, page: Page, nav: Navigation, base_url: str | None) -> tuple[Any, ...] | None:
+        """What Material's tabs, nav and config depend on; None on a page the nav highlights."""
+        if any(item is page or item.active for item in nav.pages):
+            return None
+        return (self.lang, base_url, tuple(get_relative_url(item.url, page.url) for item in nav.pages))
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Keep each entry page's HTML for the feeds (only pages written in this language)."""
@@ -260,11 +324,15 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         i18n = config.plugins.get("i18n")
         if i18n is not None and getattr(i18n, "building", False):
             return
+        if self.preview is not None and self.preview.indexed:
+            return  # the preview's search stays as its first build indexed it (README: Live preview)
         try:
             report = index_site(Path(config.site_dir))
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
         log.info(f"Search: indexed {report.pages} pages in {report.languages} languages (Pagefind)")
+        if self.preview is not None:
+            self.preview.indexed = True
 
     @event_priority(0)
     def _write_feeds(self, config: MkDocsConfig) -> None:
@@ -291,6 +359,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         root = Path(config.site_dir) / ("" if self.lang == DEFAULT_LANGUAGE else self.lang)
         written = write_feeds(self.feeds.values(), self.catalog, site, self._feed_options(), site_url, root)
         log.debug(f"wrote {len(written)} feed files for '{self.lang}'")
+        if self.preview is not None:
+            self.preview.commit(self.lang)  # this language's pages are written
 
     def _enclosure_finder(self, config: MkDocsConfig) -> Callable[[Entry], Enclosure | None]:
         """Recordings with a verified mirror get their web copy as enclosure (read from manifest.json)."""

@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from jinja2 import Environment
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -34,6 +35,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from memoria.catalog import Catalog, Listing, load_catalog
+from memoria.chrome import SharedChrome
 from memoria.content import ContentErrors, Entry, EntryCache, RecordingFields
 from memoria.feeds import (
     DEFAULT_LIMIT,
@@ -250,8 +252,19 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         memoria["feed_links"] = feed_links(self.feeds, page_feed_names(entry, listing), base_url)
         if listing is FEEDS_PAGE:
             memoria["feeds"] = feeds_page(list(self.feeds.values()), base_url)
+        memoria["chrome"] = self.chrome.for_page(self._chrome_key(page, nav, context.get("base_url")))
         context["memoria"] = memoria
         return context
+
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        self.chrome = SharedChrome()  # per language build: nav titles and links differ
+        return env
+
+    def _chrome_key(self, page: Page, nav: Navigation, base_url: str | None) -> tuple[Any, ...] | None:
+        """What Material's tabs, nav and config depend on; None on a page the nav highlights."""
+        if any(item is page or item.active for item in nav.pages):
+            return None
+        return (self.lang, base_url, tuple(get_relative_url(item.url, page.url) for item in nav.pages))
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Keep each entry page's HTML for the feeds (only pages written in this language)."""

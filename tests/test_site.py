@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
 from conftest import BuiltSite
-from memoria.catalog import load_catalog
+from memoria.catalog import PAGE_SIZE, load_catalog
 
 DEMO_PRESS = "press/2014/protect-women-defenders-mesoamerica/"
 DEMO_EVENT = "events/2014/roundtable-whrd-mexico-2014/"
@@ -257,21 +258,22 @@ def test_unknown_field_fails_a_strict_build(build_site) -> None:  # type: ignore
 
 
 def test_pagination_splits_sections_newest_first(build_site) -> None:  # type: ignore[no-untyped-def]
+    count = PAGE_SIZE + 5  # one full page, then five
     docs = {
         f"press/2013/item-{n:02d}.en.md": f"""
         ---
         title: Item {n:02d}
-        date: 2013-01-{n:02d}
+        date: {date(2013, 1, 1) + timedelta(days=n):%Y-%m-%d}
         summary: Number {n}.
         ---
         """
-        for n in range(1, 26)
+        for n in range(1, count + 1)
     }
     built = build_site(docs)
     assert built.returncode == 0, built.output
     first = built.page("press/")
     titles = texts(first, "//ul[@class='memoria-items']//h3")
-    assert titles == [f"Item {n:02d}" for n in range(25, 5, -1)]
+    assert titles == [f"Item {n:02d}" for n in range(count, 5, -1)]
     assert hrefs(first, "//nav[@class='memoria-pagination']/a[@rel='next']/@href") == ["page/2/"]
     second = built.page("press/page/2/")
     assert texts(second, "//ul[@class='memoria-items']//h3") == [f"Item {n:02d}" for n in range(5, 0, -1)]

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 
 from conftest import MKDOCS, write_project
 
@@ -70,6 +71,12 @@ def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Pat
         log.close()
 
 
+def _tab_labels(page: str) -> list[str]:
+    """The texts of Material's navigation tabs."""
+    links = lxml_html.fromstring(page).xpath('//a[contains(@class, "md-tabs__link")]')
+    return [" ".join(link.text_content().split()) for link in links]
+
+
 def test_serve_shows_an_edit_in_both_languages(served: tuple[Path, str, Path]) -> None:
     project, base, _log = served
     untranslated = project / "docs/press/2015/fictional-early-warning-networks.en.md"
@@ -91,6 +98,14 @@ def test_serve_shows_an_edit_in_both_languages(served: tuple[Path, str, Path]) -
     ]
     seconds = _wait_until(lambda: all(new_title in _get(url) for url in pages), CHANGE_DEADLINE_SECONDS)
     print(f"English edit seen on {len(pages)} pages after {seconds:.1f} s")
+    # Feeds written after a dirty rebuild still carry every entry's content, not only the edited one's.
+    feed = _get(f"{base}/feeds/all.rss.xml")
+    assert feed.count("<item>") > 1 and feed.count("<content:encoded>") == feed.count("<item>")
+    # A page rendered again names every tab, also those of pages a dirty rebuild did not render.
+    for lang in ("", "/es"):
+        tabs = _tab_labels(_get(f"{base}{lang}/press/2015/fictional-early-warning-networks/"))
+        assert tabs == _tab_labels(_get(f"{base}{lang}/topics/")), lang
+        assert "None" not in tabs and "" not in tabs, tabs
 
     translated = project / "docs/press/2014/protect-women-defenders-mesoamerica.es.md"
     text = translated.read_text(encoding="utf-8")

@@ -47,6 +47,7 @@ from memoria.feeds import (
     FeedOptions,
     FeedSite,
     check_options,
+    feed_updated,
     language_base_url,
     mirrored_enclosure,
     plan_feeds,
@@ -54,7 +55,7 @@ from memoria.feeds import (
 )
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, messages_for, t
 from memoria.manifest import ManifestError
-from memoria.preview import PreviewState, entry_fingerprint, listing_fingerprint
+from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
 from memoria.recording_view import load_manifests, player_view, publish_media, status_badge, status_counts
 from memoria.search import SearchIndexError, index_site
 from memoria.transcript import CaptionFile, TranscriptError, TranscriptView, transcript_views, transcripts_for
@@ -119,6 +120,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             check_options(self._feed_options())
         except FeedConfigError as error:
             raise PluginError(f"mkdocs.yml: plugins: memoria: {error}") from None
+        if self.preview is not None:
+            config.theme.static_templates.discard("sitemap.xml")  # nobody crawls the preview
         return config
 
     def _feed_options(self) -> FeedOptions:
@@ -204,6 +207,15 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             Path(output).unlink(missing_ok=True)
 
     on_files = CombinedEvent(_announce_generated_pages, _fill_generated_pages)
+
+    @event_priority(-200)
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        """In the preview, read the nav pages a dirty build skips: every page's tabs show their titles."""
+        if self.preview is not None:
+            for page in nav.pages:
+                if page.markdown is None and not page.file.is_modified():
+                    page.read_source(config)
+        return nav
 
     # --- pages ------------------------------------------------------------------------
 
@@ -357,9 +369,18 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             copyright=config.copyright,
         )
         root = Path(config.site_dir) / ("" if self.lang == DEFAULT_LANGUAGE else self.lang)
-        written = write_feeds(self.feeds.values(), self.catalog, site, self._feed_options(), site_url, root)
+        feeds = list(self.feeds.values())
+        if self.preview is not None:  # only the feeds whose entries changed since they were written
+            assert self.entry_cache is not None
+            fingerprints = {
+                f.name: feed_fingerprint(self.entry_cache, f, feed_updated(f, self.catalog)) for f in feeds
+            }
+            written_before = self.preview.feeds.get(self.lang, {})
+            feeds = [f for f in feeds if written_before.get(f.name) != fingerprints[f.name]]
+        written = write_feeds(feeds, self.catalog, site, self._feed_options(), site_url, root)
         log.debug(f"wrote {len(written)} feed files for '{self.lang}'")
         if self.preview is not None:
+            self.preview.feeds[self.lang] = fingerprints
             self.preview.commit(self.lang)  # this language's pages are written
 
     def _enclosure_finder(self, config: MkDocsConfig) -> Callable[[Entry], Enclosure | None]:

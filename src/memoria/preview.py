@@ -9,12 +9,14 @@ build's. Engine-independent: the adapter asks which pages changed and acts on th
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from memoria.catalog import Catalog, Listing
 from memoria.content import Entry, EntryCache
+from memoria.feeds import Feed
 
 
 def _digest(parts: object) -> str:
@@ -47,6 +49,12 @@ def listing_fingerprint(cache: EntryCache, listing: Listing, lang: str) -> str:
     )
 
 
+def feed_fingerprint(cache: EntryCache, feed: Feed, updated: dt.datetime) -> str:
+    """What a feed holds: its titles, its date, and its entries in order."""
+    entries = [cache.stamp_of(e) for e in feed.entries]
+    return _digest((feed.lang, feed.name, feed.title, feed.description, updated.isoformat(), entries))
+
+
 @dataclass
 class PreviewState:
     """Kept by the plugin across `mkdocs serve --dirty` rebuilds, per language."""
@@ -58,6 +66,7 @@ class PreviewState:
         default_factory=dict
     )  # this build's, kept once it succeeds
     rendered: dict[str, dict[tuple[str, str], str]] = field(default_factory=dict)  # lang → entry HTML
+    feeds: dict[str, dict[str, str]] = field(default_factory=dict)  # lang → feed name → fingerprint written
     listings: dict[str, str] = field(default_factory=dict)  # src uri → Markdown written to work_dir
     indexed: bool = False  # search indexed once, at the first build
 

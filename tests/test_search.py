@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
 import pytest
 
 from conftest import BuiltSite
-from memoria.search import SearchIndexError, index_site
+from memoria.search import SearchIndexError, distinct_words, index_site, read_page
+from memoria.stopwords import STOPWORDS
 from searchsite import RECORDING_ID, build_search_demo
 
 
@@ -23,6 +25,76 @@ def test_one_index_per_language_counting_only_pages_in_that_language(site: Built
     # release that has no translation (its Spanish page is a fallback copy).
     assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == {"en": 9, "es": 8}
     assert "Search: indexed 17 pages in 2 languages" in site.output
+
+
+def indexed(site: BuiltSite) -> dict[str, dict]:
+    """What Pagefind stored per result URL: its fragments (gzip, then a signature, then JSON)."""
+    records = {}
+    for fragment in (site.site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(fragment.read_bytes())
+        record = json.loads(raw[raw.index(b"{") :])
+        record["lang"] = fragment.name.split("_")[0]
+        records[record["url"]] = record
+    return records
+
+
+def test_indexed_text_keeps_each_word_once_and_no_function_words(site: BuiltSite) -> None:
+    records = indexed(site)
+    assert len(records) == 17
+    for url, record in records.items():
+        words = [word.casefold() for word in record["content"].split()]
+        assert len(words) == len(set(words)), f"{url}: a word indexed twice"
+        assert not set(words) & STOPWORDS[record["lang"]], f"{url}: {set(words) & STOPWORDS[record['lang']]}"
+
+
+def test_indexed_text_keeps_title_first_and_the_names_readers_search_for(site: BuiltSite) -> None:
+    records = indexed(site)
+    press = records["/es/press/2014/protect-women-defenders-mesoamerica/"]
+    assert press["meta"]["title"] == (
+        "México y Mesoamérica: fortalecer la protección de las defensoras de derechos humanos"
+    )
+    assert press["content"].startswith("México Mesoamérica fortalecer protección defensoras derechos humanos")
+    words = set(press["content"].split())
+    # Organisation, speaker, country and topic names from the metadata panel; body words.
+    assert {"JASS", "Pooja", "Patel", "Guatemala", "Mecanismos", "68/181", "conversatorio"} <= words
+    assert "Contactos" not in words, "metadata labels are not indexed"
+    # Caption text of the recording, in both languages' indexes.
+    for url in (f"/recordings/{RECORDING_ID}/", f"/es/recordings/{RECORDING_ID}/"):
+        assert "radiodifusoras" in records[url]["content"].split()
+
+
+def test_a_result_carries_the_entrys_summary_in_its_language(site: BuiltSite) -> None:
+    records = indexed(site)
+    assert records["/es/press/2014/protect-women-defenders-mesoamerica/"]["meta"]["summary"] == (
+        "ISHR y JASS Mesoamérica piden a los gobiernos de México y Mesoamérica que sus leyes y "
+        "mecanismos de protección incorporen una perspectiva de género que reconozca a las defensoras."
+    )
+    assert records["/press/2014/protect-women-defenders-mesoamerica/"]["meta"]["summary"].startswith(
+        "ISHR and JASS Mesoamerica call on governments"
+    )
+
+
+def test_an_entry_without_summary_shows_the_start_of_its_text(tmp_path: Path) -> None:
+    page = tmp_path / "index.html"
+    body = " ".join(f"palabra{n}" for n in range(60))
+    page.write_text(
+        '<html lang="es"><body><div data-pagefind-body><p data-pagefind-ignore>Grabación</p>'
+        f"<h1>Informe sin resumen</h1><p>{body}</p></div></body></html>",
+        encoding="utf-8",
+    )
+    searchable = read_page(page)
+    assert searchable is not None
+    assert searchable.summary == " ".join(f"palabra{n}" for n in range(40)) + " …"
+    assert searchable.title_words == ("Informe", "resumen")
+    assert "Grabación" not in searchable.words
+
+
+def test_distinct_words_fold_case_strip_edge_punctuation_and_skip_function_words() -> None:
+    title, body = distinct_words(
+        "es", ["Las Defensoras (47)", "las defensoras, de la Red: 68/181 defensoras."]
+    )
+    assert title == ["Defensoras", "47"]
+    assert body == ["Red", "68/181"]
 
 
 def test_lunr_is_gone(site: BuiltSite) -> None:

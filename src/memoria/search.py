@@ -1,24 +1,43 @@
-"""Per-language full-text search: run Pagefind over a built site.
+"""Per-language full-text search: a compact Pagefind index of a built site.
 
-Pagefind writes one index per `<html lang>` and splits it into small chunks, so a reader
-downloads only the language they read and only the chunks their words need (lunr, Material's
-default, ships one index for both languages, whole). Only elements marked
-`data-pagefind-body` are indexed: entry content, not listings, fallback copies or navigation.
-Engine-independent: imports no MkDocs; the adapter calls `index_site` once every language
-is built.
+Pagefind writes one index per `<html lang>` and splits it into chunks, so a reader downloads
+only the language they read and only the chunks their words need (lunr, Material's default,
+ships one index for both languages, whole). Only elements marked `data-pagefind-body` are
+indexed: entry content (title, metadata panel, body, recording transcript), not listings,
+fallback copies or navigation.
+
+Pagefind stores every position of every word, and positions are what a big archive pays for
+(at 10,000 entries per language one Spanish search fetched 632 KB, mostly positions of
+"de"). So Pagefind does not crawl the site's pages: it reads one small page per entry, written
+to a staging folder at the same path (its CLI over that folder, not its Python API, whose
+service reads one answer per 0.1 s: too slow for 20,000 pages), holding each searchable word once (title first) minus
+the language's function words (`memoria.stopwords`). Stemming, accent folding, ranking by
+title and the per-language split stay Pagefind's. The price: no excerpts around the matched
+words and no exact-phrase search; a result shows the entry's summary (Pagefind metadata
+`summary`) instead. Engine-independent: imports no MkDocs; the adapter calls `index_site`
+once every language is built.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import lxml.html
 from pagefind_bin import get_executable
+
+from memoria.stopwords import STOPWORDS
 
 BUNDLE_DIR = "pagefind"
 """Where the search bundle goes, relative to the site root (the browser script expects it there)."""
+
+SUMMARY_WORDS = 40
+"""Words of an entry's text shown as its result when the entry has no summary."""
 
 
 class SearchIndexError(Exception):
@@ -34,18 +53,107 @@ class SearchIndexReport:
     words: int
 
 
+@dataclass(frozen=True)
+class SearchablePage:
+    """What search keeps of one entry page: its title, summary and distinct words."""
+
+    lang: str
+    title: str
+    summary: str
+    title_words: tuple[str, ...]
+    words: tuple[str, ...]
+    """Every other distinct searchable word, in reading order (metadata, body, transcript)."""
+
+    def staging_html(self) -> str:
+        """The small page Pagefind indexes in place of the real one."""
+        text = html.escape
+        return (
+            f'<!DOCTYPE html><html lang="{text(self.lang)}"><head><meta charset="utf-8">'
+            f'<meta data-pagefind-meta="title[content]" content="{text(self.title)}">'
+            f'<meta data-pagefind-meta="summary[content]" content="{text(self.summary)}">'
+            f"</head><body data-pagefind-body><h1>{text(' '.join(self.title_words))}</h1>"
+            f"<p>{text(' '.join(self.words))}</p></body></html>\n"
+        )
+
+
 _SUMMARY = {
     "languages": re.compile(r"Indexed (\d+) languages?"),
     "pages": re.compile(r"Indexed (\d+) pages?"),
     "words": re.compile(r"Indexed (\d+) words?"),
 }
+_EDGE_PUNCTUATION = re.compile(r"^\W+|\W+$")
+
+
+def distinct_words(lang: str, texts: Iterable[str]) -> Iterator[list[str]]:
+    """Per text, its words not seen in an earlier text or earlier in it, function words left out.
+
+    Words compare case-folded; edge punctuation is dropped ("(47)" is "47"), inner kept ("68/181").
+    """
+    stop = STOPWORDS.get(lang, frozenset())
+    seen: set[str] = set()
+    for text in texts:
+        kept = []
+        for token in text.split():
+            word = _EDGE_PUNCTUATION.sub("", token)
+            key = word.casefold()
+            if key and key not in seen and key not in stop:
+                seen.add(key)
+                kept.append(word)
+        yield kept
+
+
+def read_page(path: Path) -> SearchablePage | None:
+    """The searchable part of a built page, or None when the page has no `data-pagefind-body`."""
+    tree = lxml.html.parse(str(path))
+    bodies = tree.xpath("//*[@data-pagefind-body]")
+    if not bodies:
+        return None
+    lang = (tree.getroot().get("lang") or "en").split("-")[0].lower()
+    for ignored in tree.xpath("//*[@data-pagefind-body]//*[@data-pagefind-ignore]"):
+        ignored.drop_tree()
+    headings = [h1 for body in bodies for h1 in body.xpath(".//h1")]
+    title = " ".join(headings[0].text_content().split()) if headings else ""
+    summary = " ".join((headings[0].get("data-memoria-summary") or "").split()) if headings else ""
+    for h1 in headings:
+        h1.drop_tree()
+    text = " ".join(" ".join(body.text_content().split()) for body in bodies)
+    if not summary:
+        words = text.split()
+        summary = " ".join(words[:SUMMARY_WORDS]) + (" …" if len(words) > SUMMARY_WORDS else "")
+    title_words, words = distinct_words(lang, [title, text])
+    return SearchablePage(lang, title, summary, tuple(title_words), tuple(words))
+
+
+def stage_site(site_dir: Path, staging_dir: Path) -> int:
+    """Write the compact page of every indexable page of `site_dir` at its path under `staging_dir`."""
+    count = 0
+    for path in sorted(Path(site_dir).rglob("*.html")):
+        relative = path.relative_to(site_dir)
+        if relative.parts[0] == BUNDLE_DIR:
+            continue
+        page = read_page(path)
+        if page is None:
+            continue
+        target = staging_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.staging_html(), encoding="utf-8")
+        count += 1
+    return count
 
 
 def index_site(site_dir: Path) -> SearchIndexReport:
-    """Index every HTML page under `site_dir` into `site_dir/pagefind/`, one index per language."""
-    site_dir = Path(site_dir)
-    command = [str(get_executable()), "--site", str(site_dir), "--output-subdir", BUNDLE_DIR]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
+    """Index every entry page under `site_dir` into `site_dir/pagefind/`, one index per language."""
+    site_dir = Path(site_dir).resolve()
+    with tempfile.TemporaryDirectory(prefix="memoria-search-") as staging:
+        stage_site(site_dir, Path(staging))
+        command = [
+            str(get_executable()),
+            "--site",
+            staging,
+            "--output-path",
+            str(site_dir / BUNDLE_DIR),
+        ]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
     output = result.stdout + result.stderr
     if result.returncode != 0:
         raise SearchIndexError(f"pagefind failed on {site_dir} (exit {result.returncode}):\n{output}")

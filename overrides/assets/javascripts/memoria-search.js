@@ -5,8 +5,10 @@
  * page. Pagefind keeps one index per <html lang>, split in chunks; this script loads it
  * only when the reader opens the box, then fetches just the chunks the query needs.
  * Keyboard: "/" or "s" opens it, Escape closes it, arrow keys move through results.
- * Results are built with textContent and only <mark> kept from excerpts: titles may come
- * from a video platform and are never trusted as markup.
+ * Results are built with textContent: titles may come from a video platform and are never
+ * trusted as markup. The index keeps each word of a page once (src/memoria/search.py), so
+ * Pagefind has no excerpt around the match: a result shows the entry's summary, its words
+ * that start like a query word marked here.
  */
 (() => {
   "use strict";
@@ -79,7 +81,7 @@
     meta.textContent = strings.loading;
     const loading = location.protocol === "file:" ? loadFromDisk() : import(new URL("pagefind.js", bundle).href);
     engine = loading.then(async (pagefind) => {
-      await pagefind.options({ baseUrl: siteRoot.pathname, excerptLength: 24 });
+      await pagefind.options({ baseUrl: siteRoot.pathname });
       await pagefind.init();
       if (!input.value.trim()) meta.textContent = strings.placeholder;
       return pagefind;
@@ -109,16 +111,33 @@
     return strings.other.replace("{count}", String(count));
   }
 
-  /* Text of a Pagefind string (entities decoded), with <mark> kept as the only element. */
-  function appendMarked(target, fragment) {
-    const parsed = new DOMParser().parseFromString(`<body>${fragment}</body>`, "text/html");
-    for (const node of parsed.body.childNodes) {
-      if (node.nodeName === "MARK") {
+  /* Lower case without accents, as Pagefind compares ("protección" is "proteccion"). */
+  function fold(text) {
+    return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+  }
+
+  /*
+   * Stems good enough to mark with: a query word of 6 letters or more less its last two
+   * ("defensora" marks "defensoras", "defensores"); words under 3 letters mark nothing.
+   */
+  function markStems(query) {
+    return fold(query)
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((word) => word.length >= 3)
+      .map((word) => (word.length >= 6 ? word.slice(0, -2) : word));
+  }
+
+  /* Append `text`, its words that start with one of `stems` in <mark>. */
+  function appendMarked(target, text, stems) {
+    for (const part of text.split(/([\p{L}\p{N}]+)/u)) {
+      if (!part) continue;
+      const folded = fold(part);
+      if (stems.some((stem) => folded.startsWith(stem))) {
         const mark = document.createElement("mark");
-        mark.textContent = node.textContent;
+        mark.textContent = part;
         target.append(mark);
       } else {
-        target.append(document.createTextNode(node.textContent));
+        target.append(document.createTextNode(part));
       }
     }
   }
@@ -127,7 +146,7 @@
     return new DOMParser().parseFromString(`<body>${fragment}</body>`, "text/html").body.textContent;
   }
 
-  function resultItem(data) {
+  function resultItem(data, stems) {
     const item = document.createElement("li");
     item.className = "md-search-result__item";
     const link = document.createElement("a");
@@ -138,7 +157,7 @@
     const title = document.createElement("h1");
     title.textContent = plain((data.meta && data.meta.title) || data.url);
     const excerpt = document.createElement("p");
-    appendMarked(excerpt, data.excerpt || "");
+    appendMarked(excerpt, plain((data.meta && data.meta.summary) || ""), stems);
     article.append(title, excerpt);
     link.append(article);
     item.append(link);
@@ -150,7 +169,8 @@
     shown += batch.length;
     const datas = await Promise.all(batch.map((result) => result.data()));
     if (current !== generation) return;
-    list.append(...datas.map(resultItem));
+    const stems = markStems(input.value);
+    list.append(...datas.map((data) => resultItem(data, stems)));
     more.hidden = shown >= results.length;
   }
 

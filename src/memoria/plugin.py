@@ -23,7 +23,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from jinja2 import Environment
+from jinja2 import BytecodeCache, Environment
+from jinja2.bccache import Bucket
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -92,12 +93,14 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.recording_manifests: dict[str, dict[str, Any] | None] | None = None  # id → manifest, this build
         self.entry_cache: EntryCache | None = None  # kept across `mkdocs serve` rebuilds
         self.preview: PreviewState | None = None  # `mkdocs serve --dirty`: re-render what changed
+        self.compiled_templates: _CompiledTemplates | None = None  # preview: templates compiled once
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
             self.entry_cache = EntryCache()
             if dirty:
                 self.preview = PreviewState(Path(tempfile.mkdtemp(prefix="memoria-preview-")))
+                self.compiled_templates = _CompiledTemplates()
 
     def on_shutdown(self) -> None:
         if self.preview is not None:
@@ -270,6 +273,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         self.chrome = SharedChrome()  # per language build: nav titles and links differ
+        if self.preview is not None:
+            env.bytecode_cache = self.compiled_templates  # each rebuild has a new environment
         return env
 
     def _chrome_key(self, page: Page, nav: Navigation, base_url: str | None) -> tuple[Any, ...] | None:
@@ -460,6 +465,20 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if default:
             out.append({"lang": "x-default", "url": default["url"]})
         return out
+
+
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in memory across preview rebuilds; Jinja recompiles a template whose source changed."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
 
 
 def _generated_markdown(listing: Listing, lang: str) -> str:

@@ -146,14 +146,20 @@ def index_site(site_dir: Path) -> SearchIndexReport:
     site_dir = Path(site_dir).resolve()
     with tempfile.TemporaryDirectory(prefix="memoria-search-") as staging:
         stage_site(site_dir, Path(staging))
-        command = [
-            str(get_executable()),
-            "--site",
-            staging,
-            "--output-path",
-            str(site_dir / BUNDLE_DIR),
-        ]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
+        return index_staged(Path(staging), site_dir)
+
+
+def index_staged(staging_dir: Path, site_dir: Path) -> SearchIndexReport:
+    """Run Pagefind over pages already staged (`stage_site`, e.g. one call per language, in parallel)."""
+    site_dir = Path(site_dir).resolve()
+    command = [
+        str(get_executable()),
+        "--site",
+        str(staging_dir),
+        "--output-path",
+        str(site_dir / BUNDLE_DIR),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
     output = result.stdout + result.stderr
     if result.returncode != 0:
         raise SearchIndexError(f"pagefind failed on {site_dir} (exit {result.returncode}):\n{output}")

@@ -8,6 +8,8 @@ process only starts at its own language and is marked as already building, which
 static-i18n itself stops the nested builds from starting others. The parent then assembles
 the site: the default language's tree, each other language's folder, one sitemap listing every
 language (as the last sequential build writes it), and one Pagefind index over the whole site.
+Each process also stages its own language's pages for search (`memoria.search.stage_site`,
+which reads every built page): done side by side, not by the parent after both.
 """
 
 from __future__ import annotations
@@ -53,11 +55,15 @@ class BuildFailed(Exception):
     """One language's build failed; the message says which and why."""
 
 
-def _build_language(config_file: str, lang: str, site_dir: str, strict: bool) -> None:
-    """Run MkDocs' build for `lang` only, into `site_dir` (in a worker process)."""
+def _build_language(
+    config_file: str, lang: str, site_dir: str, strict: bool, search_dir: str | None = None
+) -> None:
+    """Run MkDocs' build for `lang` only, into `site_dir` (in a worker process); stage its search pages."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
+
+    from memoria.search import stage_site
 
     _log_to_stderr()
     config = load_config(config_file, site_dir=site_dir, strict=strict or None)
@@ -74,6 +80,12 @@ def _build_language(config_file: str, lang: str, site_dir: str, strict: bool) ->
         raise BuildFailed(f"'{lang}' build: {error}") from None
     finally:
         config.plugins.on_shutdown()
+    if search_dir is not None:
+        # The part of this tree that assemble() keeps: all of it for the default language
+        # (the first), the /<lang>/ folder for the others.
+        default = i18n is None or next(x.locale for x in i18n.config.languages if x.default) == lang
+        part = "" if default else lang
+        stage_site(Path(site_dir) / part, Path(search_dir) / part)
 
 
 def _log_to_stderr() -> None:
@@ -147,10 +159,13 @@ def run(args: argparse.Namespace) -> int:
     staging = Path(tempfile.mkdtemp(prefix=".memoria-build-", dir=site_dir.parent))
     try:
         staged = {lang: staging / lang for lang in langs}
+        search_dir = staging / ".search"  # the pages Pagefind indexes, staged by each language's process
         context = multiprocessing.get_context("spawn")  # a clean interpreter per language
         with ProcessPoolExecutor(max_workers=len(langs), mp_context=context) as pool:
             jobs = {
-                lang: pool.submit(_build_language, str(config_file), lang, str(path), args.strict)
+                lang: pool.submit(
+                    _build_language, str(config_file), lang, str(path), args.strict, str(search_dir)
+                )
                 for lang, path in staged.items()
             }
             failures = []
@@ -163,9 +178,9 @@ def run(args: argparse.Namespace) -> int:
             print("memoria build: " + "\n".join(failures), file=sys.stderr)
             return 1
         assemble(staged, langs[0], site_dir)
+        _index(search_dir, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    _index(site_dir)
     print(
         f"memoria build: {', '.join(langs)} built in {time.perf_counter() - started:.1f} s into {site_dir}",
         file=sys.stderr,
@@ -173,12 +188,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _index(site_dir: Path) -> None:
-    """The search index, once over every language (each worker skipped it, as nested builds do)."""
-    from memoria.search import SearchIndexError, index_site
+def _index(search_dir: Path, site_dir: Path) -> None:
+    """The search index, once over every language's staged pages (each worker skipped the plugin's, as nested builds do)."""
+    from memoria.search import SearchIndexError, index_staged
 
     try:
-        report = index_site(site_dir)
+        report = index_staged(search_dir, site_dir)
     except SearchIndexError as error:
         raise SystemExit(f"memoria build: {error}") from None
     print(

@@ -84,6 +84,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def __init__(self) -> None:
         self.catalog: Catalog | None = None
         self.listings: dict[str, Listing] = {}  # generated source uri (with language) → listing
+        self.generated: list[Listing] = []  # every generated page of the catalog
         self.entries: dict[str, Entry] = {}  # norm uri (press/2014/x.md) → entry
         self.files: Files | None = None
         self.lang = DEFAULT_LANGUAGE
@@ -154,13 +155,14 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.lang = self._current_language(config)
         if self.catalog is None or self.lang == DEFAULT_LANGUAGE:
             self.catalog = self._load(config)  # once per `mkdocs build`, reused by later languages
+            self.generated = [*self.catalog.listings(), FEEDS_PAGE]  # the same pages in every language
         self.entries = {entry.norm_uri: entry for entry in self.catalog.entries}
         self.listings = {}
         # In the preview, entry pages not rendered again keep their HTML from earlier builds (feeds).
         self.rendered = {} if self.preview is None else self.preview.rendered.setdefault(self.lang, {})
         options = self._feed_options()
         self.feeds = {f.name: f for f in plan_feeds(self.catalog, self.lang, config.site_name, options)}
-        for listing in [*self.catalog.listings(), FEEDS_PAGE]:
+        for listing in self.generated:
             for lang in LANGUAGES:
                 uri = listing.source_uri(lang)
                 self.listings[uri] = listing

@@ -54,3 +54,22 @@ def test_parallel_build_reports_content_errors(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "press/2014/bad.en.md" in result.stderr and "date" in result.stderr
+
+
+def test_parallel_build_replaces_the_previous_site_and_leaves_no_staging(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "project", copy_demo=True)
+    stale = project / "site" / "stale.html"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("<html lang='en'><body>old</body></html>", encoding="utf-8")
+    result = subprocess.run(
+        [*MEMORIA, "build", "--strict"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ},
+    )
+    assert result.returncode == 0, result.stderr
+    assert not stale.exists()
+    assert (project / "site" / "index.html").is_file() and (project / "site" / "pagefind").is_dir()
+    assert not [p.name for p in project.iterdir() if p.name.startswith(".memoria-build-")]

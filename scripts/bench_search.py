@@ -31,11 +31,15 @@ def measure(site_dir: Path, lang: str, query: str) -> tuple[int, int, list[tuple
         recorder = Recorder().attach(page)
         page.goto(base + ("" if lang == "en" else f"{lang}/"), wait_until="networkidle")
         before = recorder.total()
-        assert not [t for t in recorder.transfers if "/pagefind/" in t.url], "search loaded before it was opened"
+        assert not [t for t in recorder.transfers if "/pagefind/" in t.url], (
+            "search loaded before it was opened"
+        )
         recorder.clear()
         page.locator(".md-search__input").focus()
         page.locator(".md-search__input").fill(query)
-        page.wait_for_function("document.querySelectorAll('.md-search-result__link').length > 0", timeout=60_000)
+        page.wait_for_function(
+            "document.querySelectorAll('.md-search-result__link').length > 0", timeout=60_000
+        )
         page.wait_for_load_state("networkidle")
         count = len(page.locator(".md-search-result__link").all())
         rows = [(t.url.replace(base, "/"), t.raw, t.compressed) for t in recorder.transfers]
@@ -59,7 +63,9 @@ def main() -> int:
     print(f"search for {args.query!r} on /{args.lang}/ ({count} results shown):")
     for url, raw, compressed in rows:
         print(f"  {url:<60} {raw / 1000:>8.1f} KB raw {compressed / 1000:>8.1f} KB gzip")
-    print(f"total for the search: {total / 1000:.1f} KB gzip in {len(rows)} requests (budget {BUDGET / 1000:.0f} KB)")
+    print(
+        f"total for the search: {total / 1000:.1f} KB gzip in {len(rows)} requests (budget {BUDGET / 1000:.0f} KB)"
+    )
     return 0 if total <= BUDGET else 1
 
 

@@ -62,7 +62,9 @@ def write_project(
             DEMO_DOCS,
             project / "docs",
             dirs_exist_ok=True,
-            ignore=lambda folder, names: [n for n in names if Path(folder) == DEMO_DOCS and n in ENTRY_FOLDERS],
+            ignore=lambda folder, names: [
+                n for n in names if Path(folder) == DEMO_DOCS and n in ENTRY_FOLDERS
+            ],
         )
     for rel, text in (docs or {}).items():
         path = project / "docs" / rel

@@ -65,21 +65,65 @@ def make_media(folder: Path) -> GeneratedMedia:
     folder.mkdir(parents=True, exist_ok=True)
     base = [ffmpeg, "-hide_banner", "-v", "error", "-y"]
     subprocess.run(
-        [*base, "-f", "lavfi", "-i", "testsrc=size=160x120:rate=25:duration=4",
-         "-f", "lavfi", "-i", "sine=frequency=440:duration=4",
-         "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", "25", "-c:a", "aac", "-b:a", "64k",
-         "-movflags", "+faststart", "-shortest", str(folder / "video.mp4")],
+        [
+            *base,
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=160x120:rate=25:duration=4",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:duration=4",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            "-g",
+            "25",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "64k",
+            "-movflags",
+            "+faststart",
+            "-shortest",
+            str(folder / "video.mp4"),
+        ],
         check=True,
     )
     hls = folder / "hls"
     hls.mkdir(exist_ok=True)
     subprocess.run(
-        [*base, "-i", str(folder / "video.mp4"), "-c", "copy", "-f", "hls", "-hls_time", "1",
-         "-hls_list_size", "0", "-hls_segment_filename", str(hls / "seg%d.ts"), str(hls / "index.m3u8")],
+        [
+            *base,
+            "-i",
+            str(folder / "video.mp4"),
+            "-c",
+            "copy",
+            "-f",
+            "hls",
+            "-hls_time",
+            "1",
+            "-hls_list_size",
+            "0",
+            "-hls_segment_filename",
+            str(hls / "seg%d.ts"),
+            str(hls / "index.m3u8"),
+        ],
         check=True,
     )
     subprocess.run(
-        [*base, "-f", "lavfi", "-i", "testsrc=size=160x120:duration=1", "-frames:v", "1", str(folder / "poster.jpg")],
+        [
+            *base,
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=160x120:duration=1",
+            "-frames:v",
+            "1",
+            str(folder / "poster.jpg"),
+        ],
         check=True,
     )
     return GeneratedMedia(
@@ -172,9 +216,11 @@ class MediaServer:
             return self._send(handler, 200, media.vtt.encode(), "text/vtt")
         for folder in ("/hls/", "/hls-missing/"):
             if path.startswith(folder):
-                name = path[len(folder):]
+                name = path[len(folder) :]
                 if name == "index.m3u8":
-                    return self._send(handler, 200, media.hls_playlist.encode(), "application/vnd.apple.mpegurl")
+                    return self._send(
+                        handler, 200, media.hls_playlist.encode(), "application/vnd.apple.mpegurl"
+                    )
                 if folder == "/hls-missing/" and name == "seg2.ts":
                     return self._send(handler, 404, b"gone", "text/plain")
                 if name in media.hls_segments:
@@ -209,7 +255,9 @@ class MediaServer:
             if wanted.endswith("/status/410.mp4"):
                 rows.append([CAPTURE_TIMESTAMP, wanted, "video/mp4", "200", cdx_digest(media.mp4)])
                 rows.append(["20140801000000", wanted, "text/html", "200", "XYZ"])
-            return self._send(handler, 200, json.dumps(rows if len(rows) > 1 else []).encode(), "application/json")
+            return self._send(
+                handler, 200, json.dumps(rows if len(rows) > 1 else []).encode(), "application/json"
+            )
         if path.startswith(f"/web/{CAPTURE_TIMESTAMP}id_/"):
             return self._send_file(handler, media.mp4, "video/mp4")
         return self._send(handler, 404, b"not here", "text/plain")
@@ -222,12 +270,14 @@ class MediaServer:
         if handler.command != "HEAD":
             handler.wfile.write(body)
 
-    def _send_file(self, handler: BaseHTTPRequestHandler, body: bytes, content_type: str, slow: bool = False) -> None:
+    def _send_file(
+        self, handler: BaseHTTPRequestHandler, body: bytes, content_type: str, slow: bool = False
+    ) -> None:
         start, end = 0, len(body) - 1
         requested = handler.headers.get("Range")
         status = 200
         if requested and requested.startswith("bytes="):
-            first, _, last = requested[len("bytes="):].partition("-")
+            first, _, last = requested[len("bytes=") :].partition("-")
             start = int(first or 0)
             end = min(int(last), len(body) - 1) if last else len(body) - 1
             if start >= len(body):

@@ -126,7 +126,10 @@ def test_unknown_event_id(docs: Path) -> None:
 
 
 def test_unknown_recording_id(docs: Path) -> None:
-    write(docs, {"press/2014/release.en.md": PRESS.replace("event: the-event", "recordings:\n  - rec-1\n  - rec-9")})
+    write(
+        docs,
+        {"press/2014/release.en.md": PRESS.replace("event: the-event", "recordings:\n  - rec-1\n  - rec-9")},
+    )
     [problem] = problems_of(docs)
     assert problem.startswith('docs/press/2014/release.en.md:9: recordings.1: unknown recording id "rec-9"')
 
@@ -158,7 +161,10 @@ def test_translation_repeating_an_inherited_field_unchanged_is_fine(docs: Path) 
 
 
 def test_unknown_field_is_a_warning(docs: Path) -> None:
-    write(docs, {"press/2014/release.en.md": PRESS.replace("event: the-event", "event: the-event\ncountires: [GT]")})
+    write(
+        docs,
+        {"press/2014/release.en.md": PRESS.replace("event: the-event", "event: the-event\ncountires: [GT]")},
+    )
     result = load_archive(docs)
     [warning] = result.problems
     assert warning.severity is Severity.WARNING
@@ -207,7 +213,9 @@ def test_translation_inherits_language_neutral_fields(docs: Path) -> None:
 def test_topics_translation_must_match_in_number(docs: Path) -> None:
     write(docs, {"press/2014/release.es.md": "---\ntitle: Un comunicado\ntopics: [Uno, Dos]\n---\n"})
     [problem] = problems_of(docs)
-    assert problem.startswith("docs/press/2014/release.es.md:3: topics: has 2 topics but the English file has 1")
+    assert problem.startswith(
+        "docs/press/2014/release.es.md:3: topics: has 2 topics but the English file has 1"
+    )
 
 
 def test_relations_resolve_both_ways(docs: Path) -> None:

@@ -72,9 +72,14 @@ plugins:
 """
 
 
-def site_project(root: Path, mirrored: dict[str, Any], shown: tuple[str, ...], media_url: str | None = None) -> Path:
+def site_project(
+    root: Path, mirrored: dict[str, Any], shown: tuple[str, ...], media_url: str | None = None
+) -> Path:
     """A small site of mirrored recordings with its own mkdocs.yml (independent of the demo's nav)."""
-    docs = {f"recordings/{rid}.en.md": (mirrored["project"] / "docs" / "recordings" / f"{rid}.en.md").read_text() for rid in shown}
+    docs = {
+        f"recordings/{rid}.en.md": (mirrored["project"] / "docs" / "recordings" / f"{rid}.en.md").read_text()
+        for rid in shown
+    }
     project = write_project(root, docs)
     options = f":\n      media_url: {media_url}" if media_url else ""
     (project / "mkdocs.yml").write_text(SITE_CONFIG.format(memoria_options=options))
@@ -98,22 +103,40 @@ def server(test_media: GeneratedMedia) -> Iterator[MediaServer]:
 def recording_doc(recording_id: str, urls: list[str], extra: str = "") -> str:
     alternates = "".join(f"\n  - {u}" for u in urls[1:])
     return (
-        f"---\nid: {recording_id}\ntitle: \"Recording {recording_id}\"\nlanguage: es\nrecorded: 2014-08-15\n"
-        f"source_url: {urls[0]}\n" + (f"alternate_urls:{alternates}\n" if alternates else "") + extra
+        f'---\nid: {recording_id}\ntitle: "Recording {recording_id}"\nlanguage: es\nrecorded: 2014-08-15\n'
+        f"source_url: {urls[0]}\n"
+        + (f"alternate_urls:{alternates}\n" if alternates else "")
+        + extra
         + "---\n\nA recording.\n"
     )
 
 
 def make_project(root: Path, server: MediaServer, recordings: dict[str, list[str]]) -> Path:
-    docs = {f"recordings/{rid}.en.md": recording_doc(rid, [server.url(p) for p in paths]) for rid, paths in recordings.items()}
+    docs = {
+        f"recordings/{rid}.en.md": recording_doc(rid, [server.url(p) for p in paths])
+        for rid, paths in recordings.items()
+    }
     return write_project(root, docs)
 
 
-def memoria(project: Path, *args: str, server: MediaServer | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def memoria(
+    project: Path, *args: str, server: MediaServer | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     extra: list[str] = []
     if server is not None and args and args[0] == "mirror":
-        extra = ["--backoff", "0.05", "--timeout", "5", "--cdx-endpoint", server.url("/cdx"), "--wayback-prefix", server.url("/web/")]
-    return subprocess.run([*MEMORIA, *args, *extra], cwd=project, capture_output=True, text=True, timeout=timeout)
+        extra = [
+            "--backoff",
+            "0.05",
+            "--timeout",
+            "5",
+            "--cdx-endpoint",
+            server.url("/cdx"),
+            "--wayback-prefix",
+            server.url("/web/"),
+        ]
+    return subprocess.run(
+        [*MEMORIA, *args, *extra], cwd=project, capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
@@ -134,12 +157,16 @@ def manifest_of(project: Path, recording_id: str) -> dict[str, Any]:
 def test_mirror_outcomes_and_exit_status(mirrored: dict[str, Any]) -> None:
     outcomes = {rid: r["outcome"] for rid, r in mirrored["report"].items()}
     assert outcomes == {
-        **dict.fromkeys(RESCUED, "rescued"), "hls-missing": "lost", "forbidden": "failed",
+        **dict.fromkeys(RESCUED, "rescued"),
+        "hls-missing": "lost",
+        "forbidden": "failed",
     }, mirrored["result"].stderr
     assert mirrored["result"].returncode == 1  # a failure anywhere is a non-zero exit
 
 
-def test_plain_mp4_is_byte_identical_and_fully_recorded(mirrored: dict[str, Any], test_media: GeneratedMedia) -> None:
+def test_plain_mp4_is_byte_identical_and_fully_recorded(
+    mirrored: dict[str, Any], test_media: GeneratedMedia
+) -> None:
     project = mirrored["project"]
     for rid in ("plain", "drop", "norange", "flaky", "gone", "missing-then-alt"):
         manifest = manifest_of(project, rid)
@@ -208,7 +235,9 @@ def test_blocked_is_told_apart(mirrored: dict[str, Any]) -> None:
     assert recording_status(manifest) is RecordingStatus.ENDANGERED
 
 
-def test_page_gives_captions_thumbnail_and_escaped_nothing(mirrored: dict[str, Any], test_media: GeneratedMedia) -> None:
+def test_page_gives_captions_thumbnail_and_escaped_nothing(
+    mirrored: dict[str, Any], test_media: GeneratedMedia
+) -> None:
     manifest = manifest_of(mirrored["project"], "page")
     roles = {f["name"]: (f["role"], f.get("language")) for f in manifest["files"]}
     assert roles["page.es.vtt"] == ("captions", "es")
@@ -244,7 +273,9 @@ def test_dry_run_fetches_and_writes_nothing(tmp_path: Path, server: MediaServer)
     assert server.total_hits() == before and not (project / "media" / "plain").exists()
 
 
-def test_verify_catches_a_same_size_edit_missing_and_unexpected_files(tmp_path: Path, mirrored: dict[str, Any]) -> None:
+def test_verify_catches_a_same_size_edit_missing_and_unexpected_files(
+    tmp_path: Path, mirrored: dict[str, Any]
+) -> None:
     project = tmp_path / "project"
     shutil.copytree(mirrored["project"], project)
     assert memoria(project, "verify").returncode == 0
@@ -256,14 +287,18 @@ def test_verify_catches_a_same_size_edit_missing_and_unexpected_files(tmp_path: 
     (project / "media" / "hls" / "notes.txt").write_text("?")
     result = memoria(project, "verify")
     assert result.returncode == 1
-    assert f"{Path('media/plain/plain.mp4')}: altered: sha256" in result.stdout.replace(str(project) + os.sep, "")
+    assert f"{Path('media/plain/plain.mp4')}: altered: sha256" in result.stdout.replace(
+        str(project) + os.sep, ""
+    )
     assert "page.jpg: missing" in result.stdout and "notes.txt: unexpected" in result.stdout
     # a copy that does not verify is never skipped silently, nor replaced without --refresh
     again = memoria(project, "mirror", "plain", "--json")
     assert json.loads(again.stdout)["recordings"][0]["outcome"] == "failed" and again.returncode == 1
 
 
-def test_refresh_failure_keeps_the_old_copy(tmp_path: Path, mirrored: dict[str, Any], server: MediaServer) -> None:
+def test_refresh_failure_keeps_the_old_copy(
+    tmp_path: Path, mirrored: dict[str, Any], server: MediaServer
+) -> None:
     project = tmp_path / "project"
     shutil.copytree(mirrored["project"], project)
     folder = project / "media" / "plain"
@@ -277,7 +312,9 @@ def test_refresh_failure_keeps_the_old_copy(tmp_path: Path, mirrored: dict[str, 
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
 
-def test_refresh_replaces_only_with_a_verified_copy(tmp_path: Path, mirrored: dict[str, Any], server: MediaServer) -> None:
+def test_refresh_replaces_only_with_a_verified_copy(
+    tmp_path: Path, mirrored: dict[str, Any], server: MediaServer
+) -> None:
     project = tmp_path / "project"
     shutil.copytree(mirrored["project"], project)
     old = manifest_of(project, "norange")
@@ -285,7 +322,10 @@ def test_refresh_replaces_only_with_a_verified_copy(tmp_path: Path, mirrored: di
     assert result.returncode == 0, result.stderr
     new = manifest_of(project, "norange")
     original = [f for f in old["files"] if f["role"] == "original"]
-    assert new["retrieved_at"] >= old["retrieved_at"] and [f for f in new["files"] if f["role"] == "original"] == original
+    assert (
+        new["retrieved_at"] >= old["retrieved_at"]
+        and [f for f in new["files"] if f["role"] == "original"] == original
+    )
     assert not (project / "media" / ".work" / "norange").exists()
 
 
@@ -319,13 +359,16 @@ def test_resume_after_kill_9(tmp_path: Path, server: MediaServer, test_media: Ge
 
 def test_linkcheck_records_origin_and_status(tmp_path: Path, server: MediaServer) -> None:
     project = make_project(
-        tmp_path / "project", server,
+        tmp_path / "project",
+        server,
         {"alive": ["/plain/video.mp4"], "dead": ["/status/410.mp4"], "refused": ["/status/403.mp4"]},
     )
     result = memoria(project, "linkcheck", "--json", "--backoff", "0")
     assert result.returncode == 1  # not every original is alive
     report = {r["id"]: r for r in json.loads(result.stdout)["recordings"]}
-    assert {rid: (r["origin"]["status"], r["origin"]["http_status"], r["status"]) for rid, r in report.items()} == {
+    assert {
+        rid: (r["origin"]["status"], r["origin"]["http_status"], r["status"]) for rid, r in report.items()
+    } == {
         "alive": ("alive", 200, "endangered"),
         "dead": ("dead", 410, "lost"),
         "refused": ("blocked", 403, "endangered"),
@@ -349,7 +392,11 @@ def test_bag_exports_a_valid_bagit_bag(tmp_path: Path, mirrored: dict[str, Any])
 
 def test_bad_arguments_and_hostile_ids(tmp_path: Path, server: MediaServer) -> None:
     project = make_project(tmp_path / "project", server, {"plain": RECORDINGS["plain"]})
-    for args in (["mirror", "--jobs", "0"], ["mirror", "--cdx-endpoint", "file:///etc/passwd"], ["bag", "../etc"]):
+    for args in (
+        ["mirror", "--jobs", "0"],
+        ["mirror", "--cdx-endpoint", "file:///etc/passwd"],
+        ["bag", "../etc"],
+    ):
         result = memoria(project, *args)
         assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
     unknown = memoria(project, "mirror", "nope")
@@ -384,11 +431,19 @@ def test_recording_page_plays_the_archive_copy(tmp_path: Path, mirrored: dict[st
     gone = built.page("recordings/gone/")
     assert f"{CAPTURE_TIMESTAMP}id_" in gone.xpath("//div[contains(@class,'memoria-wayback')]//a/@href")[0]
     lost = built.page("es/recordings/hls-missing/")
-    assert not lost.xpath("//video") and "Perdida" in lost.xpath("//span[contains(@class,'memoria-badge')]")[0].text_content()
+    assert (
+        not lost.xpath("//video")
+        and "Perdida" in lost.xpath("//span[contains(@class,'memoria-badge')]")[0].text_content()
+    )
     index = built.page("recordings/")
-    counts = {b.get("class").split("--")[1]: b.xpath(".//span[@class='memoria-status-count']")[0].text for b in index.xpath("//p[@class='memoria-status-counts']/span")}
+    counts = {
+        b.get("class").split("--")[1]: b.xpath(".//span[@class='memoria-status-count']")[0].text
+        for b in index.xpath("//p[@class='memoria-status-counts']/span")
+    }
     assert counts == {"online": "2", "rescued": "1", "endangered": "1", "lost": "1"}
-    badges = index.xpath("//li[contains(@class,'memoria-item--recordings')]//span[contains(@class,'memoria-badge')]")
+    badges = index.xpath(
+        "//li[contains(@class,'memoria-item--recordings')]//span[contains(@class,'memoria-badge')]"
+    )
     assert len(badges) == len(shown)
     published = built.site / "media" / "hls" / "hls.web.mp4"
     assert published.read_bytes() == (project / "media" / "hls" / "hls.web.mp4").read_bytes()
@@ -400,5 +455,7 @@ def test_media_url_publishes_nothing_locally(tmp_path: Path, mirrored: dict[str,
     project = site_project(tmp_path / "cdn-project", mirrored, ("hls",), "https://media.example.org/archive/")
     built = run_build(project)
     assert built.returncode == 0, built.output
-    assert built.page("es/recordings/hls/").xpath("//video/source/@src") == ["https://media.example.org/archive/hls/hls.web.mp4"]
+    assert built.page("es/recordings/hls/").xpath("//video/source/@src") == [
+        "https://media.example.org/archive/hls/hls.web.mp4"
+    ]
     assert not (built.site / "media").exists()

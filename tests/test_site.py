@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
@@ -57,7 +56,10 @@ def test_section_listing_is_newest_first_in_both_languages(demo_site: BuiltSite)
     english = demo_site.page("press/")
     assert texts(english, "//ul[@class='memoria-items']//time") == ["25 March 2015", "25 August 2014"]
     spanish = demo_site.page("es/press/")
-    assert texts(spanish, "//ul[@class='memoria-items']//time") == ["25 de marzo de 2015", "25 de agosto de 2014"]
+    assert texts(spanish, "//ul[@class='memoria-items']//time") == [
+        "25 de marzo de 2015",
+        "25 de agosto de 2014",
+    ]
 
 
 def test_entry_metadata_is_localised(demo_site: BuiltSite) -> None:
@@ -70,13 +72,20 @@ def test_entry_metadata_is_localised(demo_site: BuiltSite) -> None:
     assert "Pooja Patel (Responsable de programas e incidencia" in meta_es
     assert "Fecha" in meta_es and "Contactos" in meta_es
     event_es = texts(demo_site.page("es/" + DEMO_EVENT), "//dl[@class='memoria-meta']")[0]
-    assert "Ciudad de México" in event_es and "Ponentes" in event_es and "Embassy of Norway in Mexico" in event_es
+    assert (
+        "Ciudad de México" in event_es
+        and "Ponentes" in event_es
+        and "Embassy of Norway in Mexico" in event_es
+    )
 
 
 def test_relations_are_linked_both_ways(demo_site: BuiltSite) -> None:
     for prefix in ("", "es/"):
         event = demo_site.page(prefix + DEMO_EVENT)
-        related = [resolve(prefix + DEMO_EVENT, h) for h in hrefs(event, "//aside[@class='memoria-related']//a/@href")]
+        related = [
+            resolve(prefix + DEMO_EVENT, h)
+            for h in hrefs(event, "//aside[@class='memoria-related']//a/@href")
+        ]
         assert prefix + DEMO_PRESS in related
         recordings = [r for r in related if "/recordings/" in "/" + r]
         assert len(recordings) == 5
@@ -84,31 +93,62 @@ def test_relations_are_linked_both_ways(demo_site: BuiltSite) -> None:
         assert recordings[0] == prefix + DEMO_RECORDING
 
         press = demo_site.page(prefix + DEMO_PRESS)
-        related = [resolve(prefix + DEMO_PRESS, h) for h in hrefs(press, "//aside[@class='memoria-related']//a/@href")]
+        related = [
+            resolve(prefix + DEMO_PRESS, h)
+            for h in hrefs(press, "//aside[@class='memoria-related']//a/@href")
+        ]
         assert prefix + DEMO_EVENT in related and prefix + DEMO_RECORDING in related
 
         recording = demo_site.page(prefix + DEMO_RECORDING)
-        related = [resolve(prefix + DEMO_RECORDING, h) for h in hrefs(recording, "//aside[@class='memoria-related']//a/@href")]
+        related = [
+            resolve(prefix + DEMO_RECORDING, h)
+            for h in hrefs(recording, "//aside[@class='memoria-related']//a/@href")
+        ]
         assert prefix + DEMO_EVENT in related and prefix + DEMO_PRESS in related
 
 
 def test_language_switcher_goes_to_the_same_page(demo_site: BuiltSite) -> None:
     page = demo_site.page(DEMO_EVENT)
-    switch = dict(zip(hrefs(page, "//a[@class='md-select__link']/@hreflang"), hrefs(page, "//a[@class='md-select__link']/@href")))
+    switch = dict(
+        zip(
+            hrefs(page, "//a[@class='md-select__link']/@hreflang"),
+            hrefs(page, "//a[@class='md-select__link']/@href"),
+            strict=False,
+        )
+    )
     assert resolve(DEMO_EVENT, switch["es"]) == "es/" + DEMO_EVENT
     page = demo_site.page("es/" + DEMO_EVENT)
-    switch = dict(zip(hrefs(page, "//a[@class='md-select__link']/@hreflang"), hrefs(page, "//a[@class='md-select__link']/@href")))
+    switch = dict(
+        zip(
+            hrefs(page, "//a[@class='md-select__link']/@hreflang"),
+            hrefs(page, "//a[@class='md-select__link']/@href"),
+            strict=False,
+        )
+    )
     assert resolve("es/" + DEMO_EVENT, switch["en"]) == DEMO_EVENT
     # generated pages too
     page = demo_site.page("es/topics/women-human-rights-defenders/")
-    switch = dict(zip(hrefs(page, "//a[@class='md-select__link']/@hreflang"), hrefs(page, "//a[@class='md-select__link']/@href")))
-    assert resolve("es/topics/women-human-rights-defenders/", switch["en"]) == "topics/women-human-rights-defenders/"
+    switch = dict(
+        zip(
+            hrefs(page, "//a[@class='md-select__link']/@hreflang"),
+            hrefs(page, "//a[@class='md-select__link']/@href"),
+            strict=False,
+        )
+    )
+    assert (
+        resolve("es/topics/women-human-rights-defenders/", switch["en"])
+        == "topics/women-human-rights-defenders/"
+    )
 
 
 def test_hreflang_alternates_with_x_default(demo_site: BuiltSite) -> None:
     page = demo_site.page("es/" + DEMO_PRESS)
     alternates = dict(
-        zip(hrefs(page, "//link[@data-memoria-alternate]/@hreflang"), hrefs(page, "//link[@data-memoria-alternate]/@href"))
+        zip(
+            hrefs(page, "//link[@data-memoria-alternate]/@hreflang"),
+            hrefs(page, "//link[@data-memoria-alternate]/@href"),
+            strict=False,
+        )
     )
     assert alternates == {
         "en": "https://archive.example.org/" + DEMO_PRESS,
@@ -172,18 +212,32 @@ def test_no_page_makes_requests_to_other_hosts(demo_site: BuiltSite) -> None:
         urls += [
             str(link.get("href"))
             for link in page.xpath("//link")
-            if set((link.get("rel") or "").split()) & {"stylesheet", "preload", "modulepreload", "prefetch", "icon", "preconnect", "dns-prefetch", "manifest"}
+            if set((link.get("rel") or "").split())
+            & {
+                "stylesheet",
+                "preload",
+                "modulepreload",
+                "prefetch",
+                "icon",
+                "preconnect",
+                "dns-prefetch",
+                "manifest",
+            }
         ]
         urls += re.findall(r"url\(\s*['\"]?([^'\")]+)", " ".join(page.xpath("//style/text() | //@style")))
-        offenders += [f"{path}: {u}" for u in urls if urlsplit(u).scheme in ("http", "https") or u.startswith("//")]
+        offenders += [
+            f"{path}: {u}" for u in urls if urlsplit(u).scheme in ("http", "https") or u.startswith("//")
+        ]
     for css in demo_site.site.rglob("*.css"):
-        for match in re.findall(r"(?:url\(\s*['\"]?|@import\s+['\"])((?:https?:)?//[^'\")]+)", css.read_text(errors="replace")):
+        for match in re.findall(
+            r"(?:url\(\s*['\"]?|@import\s+['\"])((?:https?:)?//[^'\")]+)", css.read_text(errors="replace")
+        ):
             offenders.append(f"{css}: {match}")
     assert offenders == []
 
 
 def test_hostile_title_is_escaped_everywhere(build_site) -> None:  # type: ignore[no-untyped-def]
-    hostile = "<script>alert(1)</script> & \"quotes\" <b>bold</b>"
+    hostile = '<script>alert(1)</script> & "quotes" <b>bold</b>'
     built = build_site(
         {
             "recordings/hostile.en.md": f"""

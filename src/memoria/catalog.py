@@ -242,7 +242,12 @@ def _reference_problems(catalog: Catalog) -> list[Problem]:
             report(entry, "event", None, f'unknown event id "{event_id}": known events are {known}')
         for index, rec_id in enumerate(getattr(english, "recordings", [])):
             if catalog.get("recordings", rec_id) is None:
-                report(entry, "recordings", index, f'unknown recording id "{rec_id}": create docs/recordings/{rec_id}.en.md or fix the id')
+                report(
+                    entry,
+                    "recordings",
+                    index,
+                    f'unknown recording id "{rec_id}": create docs/recordings/{rec_id}.en.md or fix the id',
+                )
     return problems
 
 
@@ -254,13 +259,23 @@ def build_catalog(entries: Iterable[Entry]) -> tuple[Catalog, list[Problem]]:
         source = entry.sources[DEFAULT_LANGUAGE]
         if not ID_PATTERN.match(entry.id):
             problems.append(
-                Problem(source.display_path, 1, "id", f'the file name gives the id "{entry.id}", which is not URL-safe: rename the file with lowercase letters, digits and hyphens, or set id:')
+                Problem(
+                    source.display_path,
+                    1,
+                    "id",
+                    f'the file name gives the id "{entry.id}", which is not URL-safe: rename the file with lowercase letters, digits and hyphens, or set id:',
+                )
             )
         seen = catalog.by_id.setdefault(entry.section, {})
         if entry.id in seen:
             first = seen[entry.id].sources[DEFAULT_LANGUAGE].display_path
             problems.append(
-                Problem(source.display_path, source.front_matter.line_of(("id",)), "id", f'duplicate id "{entry.id}": {first} uses it already; choose another id')
+                Problem(
+                    source.display_path,
+                    source.front_matter.line_of(("id",)),
+                    "id",
+                    f'duplicate id "{entry.id}": {first} uses it already; choose another id',
+                )
             )
             continue
         seen[entry.id] = entry
@@ -282,7 +297,7 @@ def build_catalog(entries: Iterable[Entry]) -> tuple[Catalog, list[Problem]]:
                 catalog.recordings_of_event[entry.id].append(rec)
     for entry in catalog.entries:
         for lang in LANGUAGES:
-            for slug, label in zip(catalog.topic_slugs(entry), entry.in_language(lang).topics):
+            for slug, label in zip(catalog.topic_slugs(entry), entry.in_language(lang).topics, strict=False):
                 catalog.topic_labels.setdefault(slug, {}).setdefault(lang, label)
     return catalog, problems
 

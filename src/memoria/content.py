@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     BaseModel,
@@ -154,9 +154,7 @@ class Contact(_Model):
     @classmethod
     def _email(cls, value: str | None) -> str | None:
         if value is not None and not EMAIL_PATTERN.match(value):
-            raise PydanticCustomError(
-                "memoria_email", 'not an e-mail address: "{got}"', {"got": value}
-            )
+            raise PydanticCustomError("memoria_email", 'not an e-mail address: "{got}"', {"got": value})
         return value
 
 
@@ -232,9 +230,7 @@ class EventFields(EntryFields):
     recordings: list[EntryId] = []
     documents: list[Document] = []
 
-    TRANSLATABLE = frozenset(
-        {"title", "summary", "topics", "venue", "city", "speakers", "documents"}
-    )
+    TRANSLATABLE = frozenset({"title", "summary", "topics", "venue", "city", "speakers", "documents"})
     TRANSLATABLE_SUBFIELDS = {"speakers": frozenset({"role"}), "documents": frozenset({"title"})}
 
     @model_validator(mode="after")
@@ -265,9 +261,7 @@ class RecordingFields(EntryFields):
     @model_validator(mode="after")
     def _part_within_parts(self) -> RecordingFields:
         if self.part is not None and self.parts is not None and not 1 <= self.part <= self.parts:
-            raise PydanticCustomError(
-                "memoria_part", "part must be between 1 and parts"
-            )
+            raise PydanticCustomError("memoria_part", "part must be between 1 and parts")
         return self
 
 
@@ -322,7 +316,9 @@ class Entry:
     @property
     def sort_date(self) -> dt.date:
         english = self.english
-        return getattr(english, "date", None) or getattr(english, "recorded")  # type: ignore[no-any-return]
+        if isinstance(english, RecordingFields):
+            return english.recorded
+        return english.date  # type: ignore[attr-defined,no-any-return]
 
 
 class ProblemSplit:
@@ -459,12 +455,22 @@ def _merge_translation(
             conflict = _list_conflict(english_value, value, subfields)
             if conflict:
                 problems.append(
-                    Problem(translation.display_path, line, key, f"{conflict}; the English file {english.display_path} defines it")
+                    Problem(
+                        translation.display_path,
+                        line,
+                        key,
+                        f"{conflict}; the English file {english.display_path} defines it",
+                    )
                 )
                 continue
             merged[key] = value
         elif key in model.TRANSLATABLE:
-            if key == "topics" and isinstance(english_value, list) and isinstance(value, list) and len(value) != len(english_value):
+            if (
+                key == "topics"
+                and isinstance(english_value, list)
+                and isinstance(value, list)
+                and len(value) != len(english_value)
+            ):
                 problems.append(
                     Problem(
                         translation.display_path,
@@ -492,12 +498,14 @@ def _merge_translation(
 def _list_conflict(english_value: Any, value: Any, translatable: frozenset[str]) -> str | None:
     """Why a translated list of mappings cannot stand beside its English original, if it cannot."""
     if not isinstance(value, list) or not isinstance(english_value, list):
-        return None if english_value is None and not isinstance(value, list) else (
-            "must be a list matching the English one item for item"
+        return (
+            None
+            if english_value is None and not isinstance(value, list)
+            else ("must be a list matching the English one item for item")
         )
     if len(value) != len(english_value):
         return f"has {len(value)} items but the English file has {len(english_value)}: translate each item, in the same order"
-    for index, (ours, theirs) in enumerate(zip(value, english_value)):
+    for index, (ours, theirs) in enumerate(zip(value, english_value, strict=False)):
         if not isinstance(ours, dict) or not isinstance(theirs, dict):
             continue
         for sub, sub_value in ours.items():

@@ -7,7 +7,6 @@ from typing import Any
 
 import yaml
 
-
 # libyaml's parser when PyYAML has it: the pure-Python one took most of a 3,000-entry build's
 # content loading (scripts/bench.py); both keep marks, so line numbers are the same.
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -70,7 +69,7 @@ def parse_front_matter(text: str) -> FrontMatter:
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         raise FrontMatterError(1, "no front matter: the file must start with a line '---'")
-    for end, line in enumerate(lines[1:], start=1):
+    for end, line in enumerate(lines[1:], start=1):  # noqa: B007 - `end` is read after the loop
         if line.rstrip() in ("---", "..."):
             break
     else:

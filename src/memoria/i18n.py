@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
@@ -176,12 +176,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "player.sha256": {"en": "SHA-256", "es": "SHA-256"},
     "player.original": {"en": "Original address", "es": "Dirección original"},
-    "player.origin_checked": {"en": "{status}{http}, checked {date}", "es": "{status}{http}, comprobado el {date}"},
+    "player.origin_checked": {
+        "en": "{status}{http}, checked {date}",
+        "es": "{status}{http}, comprobado el {date}",
+    },
     "player.wayback": {
         "en": "Internet Archive capture of {date}",
         "es": "Captura del Internet Archive del {date}",
     },
-    "player.platform_title": {"en": "Title on the original platform", "es": "Título en la plataforma original"},
+    "player.platform_title": {
+        "en": "Title on the original platform",
+        "es": "Título en la plataforma original",
+    },
     "player.status_counts": {"en": "Recordings by status", "es": "Grabaciones por estado"},
     "origin.alive": {"en": "online", "es": "en línea"},
     "origin.dead": {"en": "gone", "es": "desaparecida"},
@@ -205,7 +211,7 @@ def messages_for(lang: str) -> dict[str, str]:
     return {key: t(key, lang) for key in MESSAGES}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _locale(lang: str) -> Locale:
     return Locale.parse(lang)
 
@@ -238,7 +244,12 @@ _NOT_COUNTRIES = frozenset({"ZZ", "QO", "EU", "EZ", "UN"})
 def is_country_code(code: str) -> bool:
     """True for an ISO 3166 alpha-2 country code Babel knows (not a region or grouping)."""
     upper = code.upper()
-    return len(code) == 2 and code.isalpha() and upper not in _NOT_COUNTRIES and upper in _locale("en").territories
+    return (
+        len(code) == 2
+        and code.isalpha()
+        and upper not in _NOT_COUNTRIES
+        and upper in _locale("en").territories
+    )
 
 
 def language_name(code: str, lang: str) -> str:

@@ -88,9 +88,7 @@ class MediaFile:
 def validate_id(recording_id: str) -> str:
     """An id is only ever used as a folder name once it passes this check."""
     if not isinstance(recording_id, str) or not ID_PATTERN.match(recording_id):
-        raise ValueError(
-            f'invalid recording id "{recording_id}": use lowercase letters, digits and hyphens'
-        )
+        raise ValueError(f'invalid recording id "{recording_id}": use lowercase letters, digits and hyphens')
     return recording_id
 
 
@@ -214,8 +212,11 @@ def media_files(
 
 def origin_status(manifest: dict[str, Any] | None) -> OriginStatus | None:
     origin = (manifest or {}).get("origin") or {}
+    status = origin.get("status")
+    if not isinstance(status, str):
+        return None
     try:
-        return OriginStatus(origin.get("status"))
+        return OriginStatus(status)
     except ValueError:
         return None
 
@@ -229,8 +230,10 @@ def recording_status(manifest: dict[str, Any] | None) -> RecordingStatus:
     mirrored = is_mirrored(manifest)
     origin = origin_status(manifest)
     if origin in (OriginStatus.ALIVE, OriginStatus.BLOCKED):
-        return RecordingStatus.ONLINE if mirrored and origin is OriginStatus.ALIVE else (
-            RecordingStatus.RESCUED if mirrored else RecordingStatus.ENDANGERED
+        return (
+            RecordingStatus.ONLINE
+            if mirrored and origin is OriginStatus.ALIVE
+            else (RecordingStatus.RESCUED if mirrored else RecordingStatus.ENDANGERED)
         )
     if origin is OriginStatus.DEAD:
         return RecordingStatus.RESCUED if mirrored else RecordingStatus.LOST

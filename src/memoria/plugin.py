@@ -239,7 +239,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             return entry.sources.get(self.lang, entry.sources[DEFAULT_LANGUAGE]).body
         return markdown
 
-    def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
+    def on_page_context(  # type: ignore[override]
+        self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> dict[str, Any]:
         assert self.catalog is not None
         lang = self.lang
 
@@ -306,11 +308,15 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
     # --- the 404 page, once per language ------------------------------------------------
 
-    def on_template_context(self, context: dict[str, Any], template_name: str, config: MkDocsConfig) -> dict[str, Any]:
+    def on_template_context(  # type: ignore[override]
+        self, context: dict[str, Any], template_name: str, config: MkDocsConfig
+    ) -> dict[str, Any]:
         if template_name == "404.html":
             base_path = urlsplit(config.site_url or "/").path or "/"
             home = base_path if self.lang == DEFAULT_LANGUAGE else f"{base_path}{self.lang}/"
-            context.setdefault("memoria", {"lang": self.lang, "t": messages_for(self.lang)})  # header search box
+            context.setdefault(
+                "memoria", {"lang": self.lang, "t": messages_for(self.lang)}
+            )  # header search box
             base_url = language_base_url(config.site_url or "", self.lang)
             context["memoria"].setdefault("feed_links", feed_links(self.feeds, ["all"], base_url))
             context["memoria_404"] = {
@@ -417,8 +423,15 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         except ManifestError as error:
             raise PluginError(str(error)) from None
 
-    def _recording_context(self, memoria: dict[str, Any], entry: Entry | None, listing: Listing | None,
-                           page: Page, config: MkDocsConfig, url_of: Callable[[str], str]) -> None:
+    def _recording_context(
+        self,
+        memoria: dict[str, Any],
+        entry: Entry | None,
+        listing: Listing | None,
+        page: Page,
+        config: MkDocsConfig,
+        url_of: Callable[[str], str],
+    ) -> None:
         """The player on a recording's page; a status badge per recording and counts on listings."""
         assert self.catalog is not None
         if self.recording_manifests is None:
@@ -433,11 +446,14 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if entry is not None and isinstance(entry.in_language(lang), RecordingFields):
             fields = entry.in_language(lang)
             assert isinstance(fields, RecordingFields)
-            memoria["recording"] = player_view(fields, manifests.get(entry.id), lang, media_url_of, self._media_dir(config))
+            memoria["recording"] = player_view(
+                fields, manifests.get(entry.id), lang, media_url_of, self._media_dir(config)
+            )
         elif listing is not None:
             memoria["recording_status"] = {
                 url_of(e.source_uri(lang)): status_badge(manifests.get(e.id), lang)
-                for e in listing.entries if e.section == "recordings"
+                for e in listing.entries
+                if e.section == "recordings"
             }
             if listing.section == "recordings" and listing.kind == "section":
                 memoria["status_counts"] = status_counts(manifests, lang)
@@ -448,7 +464,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.recording_manifests = None
         if self.lang != DEFAULT_LANGUAGE or self.config.media_url:
             return
-        placed = publish_media(self._media_dir(config), Path(config.site_dir) / "media", self._manifests(config))
+        placed = publish_media(
+            self._media_dir(config), Path(config.site_dir) / "media", self._manifests(config)
+        )
         log.debug(f"published {placed} media files into {config.site_dir}/media")
 
     on_post_build = CombinedEvent(_place_not_found_pages, _write_feeds, _publish_media, _index_for_search)

@@ -106,7 +106,11 @@ def _date(stamp: str | None, lang: str) -> str | None:
 
 
 def player_view(
-    fields: RecordingFields, manifest: dict[str, Any] | None, lang: str, media_url_of: MediaUrlOf, media_dir: Path
+    fields: RecordingFields,
+    manifest: dict[str, Any] | None,
+    lang: str,
+    media_url_of: MediaUrlOf,
+    media_dir: Path,
 ) -> PlayerView:
     """The player, the download links and the provenance of one recording in `lang`."""
     files = media_files(manifest, "", media_dir)
@@ -120,14 +124,18 @@ def player_view(
     poster = next((f for f in files if f.role == "thumbnail"), None)
     labels = {c.file: c.label for c in fields.captions if c.label}
     tracks = tuple(
-        Track(url(f), f.language or "und", labels.get(f.name) or language_name(f.language or "", lang) or f.name)
+        Track(
+            url(f), f.language or "und", labels.get(f.name) or language_name(f.language or "", lang) or f.name
+        )
         for f in files
         if f.role == "captions" and f.name.endswith(".vtt")
     )
     downloads: list[Download] = []
     for file, key in ((web, "player.download_web"), (original, "player.download_original")):
         if file is not None and not any(d.name == file.name for d in downloads):
-            downloads.append(Download(url(file), file.name, _size(file.size, lang), file.sha256, t(key, lang)))
+            downloads.append(
+                Download(url(file), file.name, _size(file.size, lang), file.sha256, t(key, lang))
+            )
     origin = (manifest or {}).get("origin") or {}
     origin_note = None
     if origin.get("status"):

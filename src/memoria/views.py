@@ -87,9 +87,12 @@ def item_for(entry: Entry, lang: str, url_of: UrlOf) -> Item:
         date = format_date(fields.date, lang)
         iso = fields.date.isoformat()
     elif isinstance(fields, EventFields):
-        place = ", ".join(
-            x for x in (fields.city, country_name(fields.country, lang) if fields.country else None) if x
-        ) or None
+        place = (
+            ", ".join(
+                x for x in (fields.city, country_name(fields.country, lang) if fields.country else None) if x
+            )
+            or None
+        )
         date = format_date_range(fields.date, fields.end_date, lang)
         iso = fields.date.isoformat()
     else:
@@ -144,9 +147,15 @@ def listing_view(catalog: Catalog, listing: Listing, lang: str, url_of: UrlOf) -
         page_label=t("listing.page", lang, page=listing.page, pages=listing.pages),
     )
     if listing.kind == "home":
-        for section, key in (("press", "home.latest_press"), ("events", "home.latest_events"), ("recordings", "home.recordings")):
+        for section, key in (
+            ("press", "home.latest_press"),
+            ("events", "home.latest_events"),
+            ("recordings", "home.recordings"),
+        ):
             section_items = [i for i in items if i.section == section]
-            view.home_sections.append((t(key, lang), url_of(_listing_uri(f"{section}/index.md", lang)), section_items))
+            view.home_sections.append(
+                (t(key, lang), url_of(_listing_uri(f"{section}/index.md", lang)), section_items)
+            )
     return view
 
 
@@ -173,27 +182,48 @@ def entry_view(catalog: Catalog, entry: Entry, lang: str, url_of: UrlOf) -> Entr
     if isinstance(fields, PressFields):
         add("field.date", [Link(format_date(fields.date, lang))])
         add("field.dateline", [Link(fields.dateline)] if fields.dateline else [])
-        add("field.organisations", [listing_link("organisations", slugify(o), o) for o in fields.organisations])
-        add("field.countries", [listing_link("countries", c.lower(), country_name(c, lang)) for c in fields.countries])
+        add(
+            "field.organisations",
+            [listing_link("organisations", slugify(o), o) for o in fields.organisations],
+        )
+        add(
+            "field.countries",
+            [listing_link("countries", c.lower(), country_name(c, lang)) for c in fields.countries],
+        )
         add(
             "field.contacts",
             [Link(c.name, f"mailto:{c.email}" if c.email else None, c.role) for c in fields.contacts],
         )
     elif isinstance(fields, EventFields):
-        add("field.dates" if fields.end_date else "field.date", [Link(format_date_range(fields.date, fields.end_date, lang))])
+        add(
+            "field.dates" if fields.end_date else "field.date",
+            [Link(format_date_range(fields.date, fields.end_date, lang))],
+        )
         add("field.venue", [Link(fields.venue)] if fields.venue else [])
         place = [x for x in (fields.city,) if x]
         if fields.country:
-            add("field.location", [*(Link(p) for p in place), listing_link("countries", fields.country.lower(), country_name(fields.country, lang))])
+            add(
+                "field.location",
+                [
+                    *(Link(p) for p in place),
+                    listing_link("countries", fields.country.lower(), country_name(fields.country, lang)),
+                ],
+            )
         add("field.organisers", [listing_link("organisations", slugify(o), o) for o in fields.organisers])
         add("field.sponsors", [listing_link("organisations", slugify(o), o) for o in fields.sponsors])
         add(
             "field.speakers",
-            [Link(s.name, None, ", ".join(x for x in (s.role, s.organisation) if x) or None) for s in fields.speakers],
+            [
+                Link(s.name, None, ", ".join(x for x in (s.role, s.organisation) if x) or None)
+                for s in fields.speakers
+            ],
         )
         add(
             "field.participant_countries",
-            [listing_link("countries", c.lower(), country_name(c, lang)) for c in fields.participant_countries],
+            [
+                listing_link("countries", c.lower(), country_name(c, lang))
+                for c in fields.participant_countries
+            ],
         )
         add("field.documents", [Link(d.title, d.url) for d in fields.documents])
     else:
@@ -206,7 +236,10 @@ def entry_view(catalog: Catalog, entry: Entry, lang: str, url_of: UrlOf) -> Entr
         add("field.platform", [Link(fields.platform)] if fields.platform else [])
     add(
         "field.topics",
-        [listing_link("topics", slug, catalog.topic_label(slug, lang)) for slug in catalog.topic_slugs(entry)],
+        [
+            listing_link("topics", slug, catalog.topic_label(slug, lang))
+            for slug in catalog.topic_slugs(entry)
+        ],
     )
 
     def related(label_key: str, entries: list[Entry]) -> None:

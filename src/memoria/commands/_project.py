@@ -12,7 +12,11 @@ from memoria.project import Project, ProjectError, load_project
 def add_project_options(parser: argparse.ArgumentParser, media: bool = False) -> None:
     """--config and --docs-dir, plus --media-dir for the commands that touch media/."""
     parser.add_argument(
-        "--config", type=Path, default=None, metavar="PATH", help="the site's mkdocs.yml (default: ./mkdocs.yml)"
+        "--config",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="the site's mkdocs.yml (default: ./mkdocs.yml)",
     )
     parser.add_argument(
         "--docs-dir",

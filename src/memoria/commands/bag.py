@@ -26,13 +26,17 @@ SHA-512 manifests; it is made only from a copy that verifies against its manifes
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "bag", help="export a mirrored recording as a BagIt bag",
+        "bag",
+        help="export a mirrored recording as a BagIt bag",
         description="Copy media/<id>/ into a new BagIt bag (payload, checksums, bag-info) after verifying it.",
-        epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("id", metavar="ID", help="recording id")
     add_project_options(parser, media=True)
-    parser.add_argument("--output", type=Path, default=Path("bags"), metavar="DIR", help="folder for the bag (default: bags/)")
+    parser.add_argument(
+        "--output", type=Path, default=Path("bags"), metavar="DIR", help="folder for the bag (default: bags/)"
+    )
     parser.set_defaults(func=run_command)
 
 
@@ -50,14 +54,19 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"memoria bag: {error}", file=sys.stderr)
         return 1
     if not is_mirrored(manifest):
-        print(f"memoria bag: {folder}: no verified mirror: run 'memoria mirror {recording_id}' first", file=sys.stderr)
+        print(
+            f"memoria bag: {folder}: no verified mirror: run 'memoria mirror {recording_id}' first",
+            file=sys.stderr,
+        )
         return 1
     assert manifest is not None
     problems = verify_folder(folder, manifest)
     if problems:
         for problem in problems:
             print(f"{folder / problem.name}: {problem.kind}: {problem.detail}", file=sys.stderr)
-        print(f"memoria bag: {recording_id}: the copy does not match its manifest; not bagged", file=sys.stderr)
+        print(
+            f"memoria bag: {recording_id}: the copy does not match its manifest; not bagged", file=sys.stderr
+        )
         return 1
     target = args.output / recording_id
     if target.exists():

@@ -36,17 +36,39 @@ exit status: 0 when every original is alive, 1 otherwise, 2 for bad arguments.""
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "linkcheck", help="check every recording's original URL and record the answer",
+        "linkcheck",
+        help="check every recording's original URL and record the answer",
         description="Ask each recording's source_url for its media (yt-dlp extraction, no download) "
         "and record origin: {checked_at, status, http_status} in media/<id>/manifest.json.",
-        epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("ids", nargs="*", metavar="ID", help="recording ids (default: all)")
     add_project_options(parser, media=True)
-    parser.add_argument("--jobs", type=positive_int, default=4, metavar="N", help="URLs checked in parallel (default 4)")
-    parser.add_argument("--attempts", type=positive_int, default=2, metavar="N", help="tries for transient failures (default 2)")
-    parser.add_argument("--backoff", type=non_negative_float, default=2.0, metavar="SECONDS", help="wait between tries (default 2)")
-    parser.add_argument("--timeout", type=non_negative_float, default=20.0, metavar="SECONDS", help="network timeout (default 20)")
+    parser.add_argument(
+        "--jobs", type=positive_int, default=4, metavar="N", help="URLs checked in parallel (default 4)"
+    )
+    parser.add_argument(
+        "--attempts",
+        type=positive_int,
+        default=2,
+        metavar="N",
+        help="tries for transient failures (default 2)",
+    )
+    parser.add_argument(
+        "--backoff",
+        type=non_negative_float,
+        default=2.0,
+        metavar="SECONDS",
+        help="wait between tries (default 2)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=non_negative_float,
+        default=20.0,
+        metavar="SECONDS",
+        help="network timeout (default 20)",
+    )
     parser.add_argument("--json", action="store_true", help="print a machine-readable report")
     parser.set_defaults(func=run_command)
 
@@ -60,9 +82,14 @@ def run_command(args: argparse.Namespace) -> int:
         return 2
     try:
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            results = list(pool.map(
-                lambda target: linkcheck(target, project.media_dir, args.attempts, args.backoff, args.timeout), targets
-            ))
+            results = list(
+                pool.map(
+                    lambda target: linkcheck(
+                        target, project.media_dir, args.attempts, args.backoff, args.timeout
+                    ),
+                    targets,
+                )
+            )
     except ManifestError as error:
         print(f"memoria linkcheck: {error}", file=sys.stderr)
         return 1
@@ -74,6 +101,8 @@ def run_command(args: argparse.Namespace) -> int:
         for column in ("recording", "original", "http", "site status", "url"):
             table.add_column(column, overflow="fold")
         for r in results:
-            table.add_row(Text(r.id), r.origin["status"], str(r.origin["http_status"] or ""), r.status, Text(r.url))
+            table.add_row(
+                Text(r.id), r.origin["status"], str(r.origin["http_status"] or ""), r.status, Text(r.url)
+            )
         Console(width=max(120, Console().width)).print(table)
     return 0 if all(r.origin["status"] == "alive" for r in results) else 1

@@ -45,19 +45,70 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("ids", nargs="*", metavar="ID", help="recording ids (default: all)")
     add_project_options(parser, media=True)
-    parser.add_argument("--refresh", action="store_true",
-                        help="fetch again even when a verified copy exists (it is replaced only once the new one is verified)")
-    parser.add_argument("--jobs", type=positive_int, default=1, metavar="N", help="recordings mirrored in parallel (default 1)")
-    parser.add_argument("--dry-run", action="store_true", help="show what would be fetched; no request, no write")
-    parser.add_argument("--json", action="store_true", help="print a machine-readable report instead of the table")
-    parser.add_argument("--retries", type=positive_int, default=5, metavar="N", help="yt-dlp retries per request and fragment (default 5)")
-    parser.add_argument("--attempts", type=positive_int, default=3, metavar="N", help="tries per URL for transient failures (default 3)")
-    parser.add_argument("--backoff", type=non_negative_float, default=2.0, metavar="SECONDS", help="wait before the second try, doubled each time (default 2)")
-    parser.add_argument("--timeout", type=non_negative_float, default=20.0, metavar="SECONDS", help="network timeout (default 20)")
-    parser.add_argument("--no-web-copy", action="store_true", help="keep only the original bytes (no ffmpeg remux)")
+    parser.add_argument(
+        "--refresh",
+        action="store_true",
+        help="fetch again even when a verified copy exists (it is replaced only once the new one is verified)",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="recordings mirrored in parallel (default 1)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="show what would be fetched; no request, no write"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print a machine-readable report instead of the table"
+    )
+    parser.add_argument(
+        "--retries",
+        type=positive_int,
+        default=5,
+        metavar="N",
+        help="yt-dlp retries per request and fragment (default 5)",
+    )
+    parser.add_argument(
+        "--attempts",
+        type=positive_int,
+        default=3,
+        metavar="N",
+        help="tries per URL for transient failures (default 3)",
+    )
+    parser.add_argument(
+        "--backoff",
+        type=non_negative_float,
+        default=2.0,
+        metavar="SECONDS",
+        help="wait before the second try, doubled each time (default 2)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=non_negative_float,
+        default=20.0,
+        metavar="SECONDS",
+        help="network timeout (default 20)",
+    )
+    parser.add_argument(
+        "--no-web-copy", action="store_true", help="keep only the original bytes (no ffmpeg remux)"
+    )
     parser.add_argument("--no-wayback", action="store_true", help="do not look for Wayback Machine captures")
-    parser.add_argument("--cdx-endpoint", type=web_url, default=DEFAULT_CDX_ENDPOINT, metavar="URL", help=f"Wayback CDX API (default {DEFAULT_CDX_ENDPOINT})")
-    parser.add_argument("--wayback-prefix", type=web_url, default=DEFAULT_WAYBACK_PREFIX, metavar="URL", help=f"where captures are fetched (default {DEFAULT_WAYBACK_PREFIX})")
+    parser.add_argument(
+        "--cdx-endpoint",
+        type=web_url,
+        default=DEFAULT_CDX_ENDPOINT,
+        metavar="URL",
+        help=f"Wayback CDX API (default {DEFAULT_CDX_ENDPOINT})",
+    )
+    parser.add_argument(
+        "--wayback-prefix",
+        type=web_url,
+        default=DEFAULT_WAYBACK_PREFIX,
+        metavar="URL",
+        help=f"where captures are fetched (default {DEFAULT_WAYBACK_PREFIX})",
+    )
     parser.set_defaults(func=run_command)
 
 
@@ -90,8 +141,16 @@ def run_command(args: argparse.Namespace) -> int:
         with RichProgress(stderr, len(targets)) as progress:
             results = run(targets, settings, args.jobs, progress)
     if args.json:
-        json.dump({"media_dir": str(project.media_dir), "dry_run": args.dry_run,
-                   "recordings": [r.as_json() for r in results]}, sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(
+            {
+                "media_dir": str(project.media_dir),
+                "dry_run": args.dry_run,
+                "recordings": [r.as_json() for r in results],
+            },
+            sys.stdout,
+            indent=2,
+            ensure_ascii=False,
+        )
         sys.stdout.write("\n")
     else:
         Console(width=max(120, Console().width)).print(summary_table(results))

@@ -23,11 +23,15 @@ exit status: 0 when every file matches its SHA-256, 1 on any problem, 2 for bad 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "verify", help="re-hash mirrored files against their manifests (full SHA-256)",
+        "verify",
+        help="re-hash mirrored files against their manifests (full SHA-256)",
         description="Re-hash every file of media/<id>/ and report missing, altered and unexpected files.",
-        epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("ids", nargs="*", metavar="ID", help="recording ids (default: every mirrored recording)")
+    parser.add_argument(
+        "ids", nargs="*", metavar="ID", help="recording ids (default: every mirrored recording)"
+    )
     add_project_options(parser, media=True)
     parser.add_argument("--json", action="store_true", help="print a machine-readable report")
     parser.set_defaults(func=run_command)
@@ -42,7 +46,11 @@ def run_command(args: argparse.Namespace) -> int:
         return 2
     media_dir = project.media_dir
     if not ids and media_dir.is_dir():
-        ids = sorted(p.name for p in media_dir.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file())
+        ids = sorted(
+            p.name
+            for p in media_dir.iterdir()
+            if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file()
+        )
     report: dict[str, list[FileProblem]] = {}
     checked = 0
     for recording_id in ids:
@@ -52,7 +60,11 @@ def run_command(args: argparse.Namespace) -> int:
             report[recording_id] = [FileProblem("altered", "manifest.json", str(error))]
             continue
         if manifest is None:
-            report[recording_id] = [FileProblem("missing", "manifest.json", "no manifest: run 'memoria mirror " + recording_id + "'")]
+            report[recording_id] = [
+                FileProblem(
+                    "missing", "manifest.json", "no manifest: run 'memoria mirror " + recording_id + "'"
+                )
+            ]
             continue
         if not is_mirrored(manifest):
             continue
@@ -60,8 +72,11 @@ def run_command(args: argparse.Namespace) -> int:
         report[recording_id] = verify_folder(media_dir / recording_id, manifest)
     problems = [(rid, p) for rid, found in report.items() for p in found]
     if args.json:
-        json.dump({"files_checked": checked, "problems": [{"id": rid, **p.as_json()} for rid, p in problems]},
-                  sys.stdout, indent=2)
+        json.dump(
+            {"files_checked": checked, "problems": [{"id": rid, **p.as_json()} for rid, p in problems]},
+            sys.stdout,
+            indent=2,
+        )
         sys.stdout.write("\n")
     else:
         for rid, problem in problems:

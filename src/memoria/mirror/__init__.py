@@ -8,4 +8,14 @@ from __future__ import annotations
 from memoria.mirror.pipeline import MirrorOutcome, MirrorResult, Settings, dry_run, mirror_recording, run
 from memoria.mirror.plan import PlanError, Target, plan
 
-__all__ = ["MirrorOutcome", "MirrorResult", "PlanError", "Settings", "Target", "dry_run", "mirror_recording", "plan", "run"]
+__all__ = [
+    "MirrorOutcome",
+    "MirrorResult",
+    "PlanError",
+    "Settings",
+    "Target",
+    "dry_run",
+    "mirror_recording",
+    "plan",
+    "run",
+]

@@ -30,9 +30,11 @@ class Probe:
 
     @property
     def codecs_playable(self) -> bool:
-        return bool(self.video_codecs or self.audio_codecs) and all(
-            c in BROWSER_VIDEO for c in self.video_codecs
-        ) and all(c in BROWSER_AUDIO for c in self.audio_codecs)
+        return (
+            bool(self.video_codecs or self.audio_codecs)
+            and all(c in BROWSER_VIDEO for c in self.video_codecs)
+            and all(c in BROWSER_AUDIO for c in self.audio_codecs)
+        )
 
     @property
     def browser_playable(self) -> bool:
@@ -99,28 +101,64 @@ def probe(ffmpeg: str, path: Path) -> Probe:
 def check_demuxes(ffmpeg: str, path: Path) -> None:
     """Read every packet of the file (no decoding): a truncated container fails here."""
     result = subprocess.run(
-        [ffmpeg, "-hide_banner", "-nostdin", "-v", "error", "-i", str(path), "-map", "0", "-c", "copy", "-f", "null", "-"],
+        [
+            ffmpeg,
+            "-hide_banner",
+            "-nostdin",
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-map",
+            "0",
+            "-c",
+            "copy",
+            "-f",
+            "null",
+            "-",
+        ],
         capture_output=True,
         text=True,
         timeout=3600,
         check=False,
     )
     if result.returncode != 0:
-        detail = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else f"exit status {result.returncode}"
+        detail = (
+            result.stderr.strip().splitlines()[-1]
+            if result.stderr.strip()
+            else f"exit status {result.returncode}"
+        )
         raise MediaError(f"{path.name}: the file does not read to its end ({detail})")
 
 
 def remux_to_mp4(ffmpeg: str, source: Path, target: Path) -> list[str]:
     """Copy the streams, unchanged, into an MP4 browsers play; returns the arguments used (for the log)."""
     arguments = [
-        "-hide_banner", "-nostdin", "-v", "error", "-y",
-        "-i", source.name, "-map", "0:v?", "-map", "0:a?", "-c", "copy",
-        "-movflags", "+faststart", target.name,
+        "-hide_banner",
+        "-nostdin",
+        "-v",
+        "error",
+        "-y",
+        "-i",
+        source.name,
+        "-map",
+        "0:v?",
+        "-map",
+        "0:a?",
+        "-c",
+        "copy",
+        "-movflags",
+        "+faststart",
+        target.name,
     ]
     result = subprocess.run(
         [ffmpeg, *arguments], cwd=source.parent, capture_output=True, text=True, timeout=3600, check=False
     )
     if result.returncode != 0 or not target.is_file():
-        detail = result.stderr.strip().splitlines()[-1] if result.stderr.strip() else f"exit status {result.returncode}"
+        detail = (
+            result.stderr.strip().splitlines()[-1]
+            if result.stderr.strip()
+            else f"exit status {result.returncode}"
+        )
         raise MediaError(f"{source.name}: remux to MP4 failed ({detail})")
     return ["ffmpeg", *arguments]

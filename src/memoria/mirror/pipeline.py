@@ -149,7 +149,9 @@ def _recover(folder: Path, work: Path) -> None:
             fsync_dir(folder.parent)
 
 
-def _already_verified(target: Target, settings: Settings) -> tuple[MirrorResult | None, dict[str, Any] | None]:
+def _already_verified(
+    target: Target, settings: Settings
+) -> tuple[MirrorResult | None, dict[str, Any] | None]:
     folder = settings.media_dir / target.id
     existing = load_manifest(settings.media_dir, target.id)
     if not is_mirrored(existing) or settings.refresh:
@@ -165,8 +167,13 @@ def _already_verified(target: Target, settings: Settings) -> tuple[MirrorResult 
         ), existing
     size = sum(int(f.get("size", 0)) for f in existing.get("files", []))
     return MirrorResult(
-        target.id, MirrorOutcome.PRESENT, "verified (sha256)", existing.get("final_url"), existing.get("via"),
-        len(existing.get("files", [])), size,
+        target.id,
+        MirrorOutcome.PRESENT,
+        "verified (sha256)",
+        existing.get("final_url"),
+        existing.get("via"),
+        len(existing.get("files", [])),
+        size,
     ), existing
 
 
@@ -178,7 +185,12 @@ def _url_folder(work: Path, url: str) -> Path:
 
 
 def _fetch_with_retries(
-    target: Target, url: str, kind: str, settings: Settings, attempts: list[dict[str, Any]], progress: Progress
+    target: Target,
+    url: str,
+    kind: str,
+    settings: Settings,
+    attempts: list[dict[str, Any]],
+    progress: Progress,
 ) -> tuple[_Download | None, FetchError | None]:
     """Outer retry: transient failures are retried with exponential backoff, others end this URL."""
     work = settings.media_dir / WORK_DIR / target.id
@@ -192,19 +204,31 @@ def _fetch_with_retries(
             if not is_web_url(url):
                 raise FetchError(FailureClass.PERMANENT, f"{url}: only http and https URLs are fetched")
             fetched = ytdlp.fetch(
-                url, folder, target.id, settings.retries, settings.timeout, settings.ffmpeg,
+                url,
+                folder,
+                target.id,
+                settings.retries,
+                settings.timeout,
+                settings.ffmpeg,
                 lambda done, total: progress.advanced(target.id, done, total),
             )
         except FetchError as error:
-            record.update(finished_at=utc_now(), outcome="failed", error_class=error.failure.value,
-                          error=error.message, http_status=error.http_status)
+            record.update(
+                finished_at=utc_now(),
+                outcome="failed",
+                error_class=error.failure.value,
+                error=error.message,
+                http_status=error.http_status,
+            )
             last = error
             if error.failure is not FailureClass.TRANSIENT:
                 return None, error
             if number < settings.attempts:
                 time.sleep(settings.backoff * 2 ** (number - 1))
             continue
-        record.update(finished_at=utc_now(), outcome="downloaded", error_class=None, error=None, http_status=None)
+        record.update(
+            finished_at=utc_now(), outcome="downloaded", error_class=None, error=None, http_status=None
+        )
         return _Download(fetched, folder, kind), None
     return None, last
 
@@ -248,8 +272,13 @@ def _role_of(path: Path, recording_id: str, media_name: str) -> tuple[str, str |
     return "other", None
 
 
-def _stage(target: Target, download: _Download, settings: Settings, attempts: list[dict[str, Any]],
-           origin: dict[str, Any] | None) -> Path:
+def _stage(
+    target: Target,
+    download: _Download,
+    settings: Settings,
+    attempts: list[dict[str, Any]],
+    origin: dict[str, Any] | None,
+) -> Path:
     """Move the download into a stage folder, verify it, add the web copy, write the manifest."""
     work = settings.media_dir / WORK_DIR / target.id
     stage = work / "stage"
@@ -273,13 +302,20 @@ def _stage(target: Target, download: _Download, settings: Settings, attempts: li
         if probed.suffix and media_path.suffix != probed.suffix:
             renamed = media_path.with_suffix(probed.suffix)
             os.rename(media_path, renamed)
-            transformations.append({
-                "step": "rename", "at": utc_now(), "from": media_path.name, "to": renamed.name,
-                "note": f"the bytes are {probed.container}; name changed, bytes unchanged",
-            })
+            transformations.append(
+                {
+                    "step": "rename",
+                    "at": utc_now(),
+                    "from": media_path.name,
+                    "to": renamed.name,
+                    "note": f"the bytes are {probed.container}; name changed, bytes unchanged",
+                }
+            )
             media_path = renamed
-        for announced, source in ((download.fetched.announced_duration, "the platform"),
-                                  (target.announced_duration, target.source_file)):
+        for announced, source in (
+            (download.fetched.announced_duration, "the platform"),
+            (target.announced_duration, target.source_file),
+        ):
             if announced and probed.duration is not None and not _within(probed.duration, float(announced)):
                 raise _Rejected(
                     f"duration {probed.duration:.1f}s but {source} announces {float(announced):.1f}s: "
@@ -296,16 +332,24 @@ def _stage(target: Target, download: _Download, settings: Settings, attempts: li
         except media.MediaError as error:
             raise _Rejected(str(error)) from None
         web_copy = web_path.name
-        transformations.append({
-            "step": "remux", "at": utc_now(), "tool": "ffmpeg", "tool_version": media.ffmpeg_version(ffmpeg),
-            "arguments": arguments,
-            "input": {"name": media_path.name, "sha256": sha256_of(media_path)},
-            "output": {"name": web_path.name, "sha256": sha256_of(web_path)},
-            "note": "audio and video streams copied unchanged into MP4 (no re-encoding)",
-        })
+        transformations.append(
+            {
+                "step": "remux",
+                "at": utc_now(),
+                "tool": "ffmpeg",
+                "tool_version": media.ffmpeg_version(ffmpeg),
+                "arguments": arguments,
+                "input": {"name": media_path.name, "sha256": sha256_of(media_path)},
+                "output": {"name": web_path.name, "sha256": sha256_of(web_path)},
+                "note": "audio and video streams copied unchanged into MP4 (no re-encoding)",
+            }
+        )
     else:
         web_note = "no web copy: " + (
-            "ffmpeg not found" if not ffmpeg else "disabled (--no-web-copy)" if not settings.web_copy
+            "ffmpeg not found"
+            if not ffmpeg
+            else "disabled (--no-web-copy)"
+            if not settings.web_copy
             else "codecs not playable in browsers"
         )
     files = []
@@ -313,8 +357,13 @@ def _stage(target: Target, download: _Download, settings: Settings, attempts: li
         role, language = _role_of(path, target.id, media_path.name)
         if path.name == web_copy and role != "original":
             role = "web"
-        entry: dict[str, Any] = {"name": path.name, "role": role, "size": path.stat().st_size,
-                                 "sha256": sha256_of(path), "mime": mime_of(path.name)}
+        entry: dict[str, Any] = {
+            "name": path.name,
+            "role": role,
+            "size": path.stat().st_size,
+            "sha256": sha256_of(path),
+            "mime": mime_of(path.name),
+        }
         if language:
             entry["language"] = language
         files.append(entry)
@@ -339,8 +388,18 @@ def _stage(target: Target, download: _Download, settings: Settings, attempts: li
         "platform_title": fetched.platform_title,
         "duration": round(probed.duration, 3) if probed and probed.duration is not None else None,
         "announced_duration": fetched.announced_duration or target.announced_duration,
-        "format": {**fetched.format, **({"container": probed.container, "video_codecs": list(probed.video_codecs),
-                                         "audio_codecs": list(probed.audio_codecs)} if probed else {})},
+        "format": {
+            **fetched.format,
+            **(
+                {
+                    "container": probed.container,
+                    "video_codecs": list(probed.video_codecs),
+                    "audio_codecs": list(probed.audio_codecs),
+                }
+                if probed
+                else {}
+            ),
+        },
         "original": media_path.name,
         "web_copy": web_copy,
         "web_copy_note": web_note,
@@ -404,15 +463,22 @@ def mirror_recording(target: Target, settings: Settings, progress: Progress | No
             try:
                 stage = _stage(target, download, settings, attempts, origin)
             except _Rejected as rejected:
-                attempts[-1].update(outcome="rejected", error_class=FailureClass.PERMANENT.value, error=str(rejected))
+                attempts[-1].update(
+                    outcome="rejected", error_class=FailureClass.PERMANENT.value, error=str(rejected)
+                )
                 errors.append(FetchError(FailureClass.PERMANENT, str(rejected)))
                 shutil.rmtree(download.folder, ignore_errors=True)
                 continue
             _swap_in(stage, folder, work)
             manifest = load_manifest(settings.media_dir, target.id) or {}
             return MirrorResult(
-                target.id, MirrorOutcome.RESCUED, "verified" + (f" (Wayback {memento.timestamp})" if memento else ""),
-                url, kind, len(manifest.get("files", [])), sum(int(f["size"]) for f in manifest.get("files", [])),
+                target.id,
+                MirrorOutcome.RESCUED,
+                "verified" + (f" (Wayback {memento.timestamp})" if memento else ""),
+                url,
+                kind,
+                len(manifest.get("files", [])),
+                sum(int(f["size"]) for f in manifest.get("files", [])),
                 attempts,
             )
         return None
@@ -421,19 +487,33 @@ def mirror_recording(target: Target, settings: Settings, progress: Progress | No
     if result is None and settings.wayback:
         mementos: list[Memento] = []
         for number in range(1, max(1, settings.attempts) + 1):
-            record: dict[str, Any] = {"url": settings.cdx_endpoint, "kind": "wayback-cdx", "try": number, "started_at": utc_now()}
+            record: dict[str, Any] = {
+                "url": settings.cdx_endpoint,
+                "kind": "wayback-cdx",
+                "try": number,
+                "started_at": utc_now(),
+            }
             attempts.append(record)
             try:
-                mementos = find_captures(target.source_url, settings.cdx_endpoint, settings.wayback_prefix, settings.timeout)
+                mementos = find_captures(
+                    target.source_url, settings.cdx_endpoint, settings.wayback_prefix, settings.timeout
+                )
             except FetchError as error:
-                record.update(finished_at=utc_now(), outcome="failed", error_class=error.failure.value,
-                              error=error.message, http_status=error.http_status)
+                record.update(
+                    finished_at=utc_now(),
+                    outcome="failed",
+                    error_class=error.failure.value,
+                    error=error.message,
+                    http_status=error.http_status,
+                )
                 if error.failure is FailureClass.TRANSIENT and number < settings.attempts:
                     time.sleep(settings.backoff * 2 ** (number - 1))
                     continue
                 errors.append(error)
                 break
-            record.update(finished_at=utc_now(), outcome=f"{len(mementos)} captures", error_class=None, error=None)
+            record.update(
+                finished_at=utc_now(), outcome=f"{len(mementos)} captures", error_class=None, error=None
+            )
             break
         result = try_candidates([(m.capture_url, "wayback", m) for m in mementos[:3]])
     if result is not None:
@@ -450,23 +530,31 @@ def mirror_recording(target: Target, settings: Settings, progress: Progress | No
     return MirrorResult(target.id, outcome, detail, attempts=attempts)
 
 
-def _record_failure(target: Target, settings: Settings, existing: dict[str, Any] | None,
-                    attempts: list[dict[str, Any]], origin: dict[str, Any] | None) -> None:
+def _record_failure(
+    target: Target,
+    settings: Settings,
+    existing: dict[str, Any] | None,
+    attempts: list[dict[str, Any]],
+    origin: dict[str, Any] | None,
+) -> None:
     """No good copy exists: keep a manifest of what was tried, so the site can say 'lost'."""
     previous_attempts = list((existing or {}).get("attempts", []))
-    write_manifest(settings.media_dir / target.id, {
-        "memoria_manifest": MANIFEST_VERSION,
-        "id": target.id,
-        "outcome": "failed",
-        "updated_at": utc_now(),
-        "source_url": target.source_url,
-        "alternate_urls": list(target.alternate_urls),
-        "yt_dlp_version": ytdlp.version(),
-        "memoria_version": MEMORIA_VERSION,
-        "files": [],
-        "attempts": [*previous_attempts, *attempts][-50:],
-        "origin": origin or (existing or {}).get("origin"),
-    })
+    write_manifest(
+        settings.media_dir / target.id,
+        {
+            "memoria_manifest": MANIFEST_VERSION,
+            "id": target.id,
+            "outcome": "failed",
+            "updated_at": utc_now(),
+            "source_url": target.source_url,
+            "alternate_urls": list(target.alternate_urls),
+            "yt_dlp_version": ytdlp.version(),
+            "memoria_version": MEMORIA_VERSION,
+            "files": [],
+            "attempts": [*previous_attempts, *attempts][-50:],
+            "origin": origin or (existing or {}).get("origin"),
+        },
+    )
 
 
 # --- the run ---------------------------------------------------------------------------
@@ -481,14 +569,26 @@ def dry_run(targets: list[Target], settings: Settings) -> list[MirrorResult]:
         except ManifestError as error:
             results.append(MirrorResult(target.id, MirrorOutcome.FAILED, str(error)))
             continue
-        results.append(skipped or MirrorResult(
-            target.id, MirrorOutcome.PLANNED, "would try " + ", ".join(target.urls), target.source_url, "source",
-        ))
+        results.append(
+            skipped
+            or MirrorResult(
+                target.id,
+                MirrorOutcome.PLANNED,
+                "would try " + ", ".join(target.urls),
+                target.source_url,
+                "source",
+            )
+        )
     return results
 
 
-def run(targets: list[Target], settings: Settings, jobs: int = 1,
-        progress: Progress | None = None, on_result: Callable[[MirrorResult], None] | None = None) -> list[MirrorResult]:
+def run(
+    targets: list[Target],
+    settings: Settings,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    on_result: Callable[[MirrorResult], None] | None = None,
+) -> list[MirrorResult]:
     """Mirror every target, `jobs` at a time; results in the order of `targets`."""
     progress = progress or NoProgress()
     settings.media_dir.mkdir(parents=True, exist_ok=True)

@@ -26,8 +26,12 @@ class RichProgress:
 
     def __init__(self, console: Console, total: int) -> None:
         self.progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-            console=console, transient=False,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            console=console,
+            transient=False,
         )
         self.overall = self.progress.add_task("all recordings", total=total)
         self.tasks: dict[str, TaskID] = {}
@@ -60,19 +64,29 @@ class RichProgress:
 
 def summary_counts(results: list[MirrorResult]) -> str:
     counts = Counter(r.outcome for r in results)
-    return ", ".join(f"{counts[o]} {OUTCOME_LABELS[o]}" for o in OUTCOME_LABELS if counts[o] or o is not MirrorOutcome.PLANNED)
+    return ", ".join(
+        f"{counts[o]} {OUTCOME_LABELS[o]}"
+        for o in OUTCOME_LABELS
+        if counts[o] or o is not MirrorOutcome.PLANNED
+    )
 
 
 def summary_table(results: list[MirrorResult]) -> Table:
     """One row per recording: outcome, where it came from, files and size, what went wrong."""
-    table = Table(title="memoria mirror", title_justify="left", caption=summary_counts(results), caption_justify="left")
+    table = Table(
+        title="memoria mirror", title_justify="left", caption=summary_counts(results), caption_justify="left"
+    )
     for column in ("recording", "outcome", "via", "files", "size", "detail"):
         table.add_column(column, overflow="fold")
     for result in results:
         size = f"{result.size / 1_000_000:.1f} MB" if result.size else ""
         # Text, not markup: error messages carry "[generic]"-style brackets rich would swallow.
         table.add_row(
-            Text(result.id), OUTCOME_LABELS[result.outcome], result.via or "", str(result.files or ""), size,
+            Text(result.id),
+            OUTCOME_LABELS[result.outcome],
+            result.via or "",
+            str(result.files or ""),
+            size,
             Text(result.detail),
         )
     return table

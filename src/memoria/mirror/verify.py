@@ -33,15 +33,21 @@ def verify_folder(folder: Path, manifest: dict[str, Any]) -> list[FileProblem]:
             continue
         path = folder / name
         if not path.is_file():
-            problems.append(FileProblem("missing", name, f"listed with {item.get('size')} bytes, not on disk"))
+            problems.append(
+                FileProblem("missing", name, f"listed with {item.get('size')} bytes, not on disk")
+            )
             continue
         size = path.stat().st_size
         if size != item.get("size"):
-            problems.append(FileProblem("altered", name, f"size {size} bytes, the manifest says {item.get('size')}"))
+            problems.append(
+                FileProblem("altered", name, f"size {size} bytes, the manifest says {item.get('size')}")
+            )
             continue
         digest = sha256_of(path)
         if digest != item.get("sha256"):
-            problems.append(FileProblem("altered", name, f"sha256 {digest}, the manifest says {item.get('sha256')}"))
+            problems.append(
+                FileProblem("altered", name, f"sha256 {digest}, the manifest says {item.get('sha256')}")
+            )
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         if path.name == MANIFEST_NAME or path.name in listed:
             continue

@@ -44,7 +44,10 @@ def _http_only(url: str) -> str:
 
 
 def find_captures(
-    source_url: str, cdx_endpoint: str = DEFAULT_CDX_ENDPOINT, wayback_prefix: str = DEFAULT_WAYBACK_PREFIX, timeout: float = 20.0
+    source_url: str,
+    cdx_endpoint: str = DEFAULT_CDX_ENDPOINT,
+    wayback_prefix: str = DEFAULT_WAYBACK_PREFIX,
+    timeout: float = 20.0,
 ) -> list[Memento]:
     """Video captures with status 200 of `source_url`, newest first; raises FetchError."""
     query = urllib.parse.urlencode(
@@ -61,7 +64,9 @@ def find_captures(
         with urllib.request.urlopen(request_url, timeout=timeout) as response:
             rows = json.loads(response.read().decode("utf-8") or "[]")
     except urllib.error.HTTPError as error:
-        raise FetchError(classify_status(error.code), f"CDX {cdx_endpoint}: HTTP Error {error.code}", error.code) from None
+        raise FetchError(
+            classify_status(error.code), f"CDX {cdx_endpoint}: HTTP Error {error.code}", error.code
+        ) from None
     except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
         raise FetchError(FailureClass.TRANSIENT, f"CDX {cdx_endpoint}: {error}") from None
     except json.JSONDecodeError:

@@ -186,7 +186,9 @@ def fetch(
         raise FetchError(FailureClass.PERMANENT, f"{url}: no media found on the page")
     media_path = Path(downloads[0]["filepath"])
     if not media_path.is_file():
-        raise FetchError(FailureClass.TRANSIENT, f"{url}: yt-dlp reported {media_path.name} but it is not there")
+        raise FetchError(
+            FailureClass.TRANSIENT, f"{url}: yt-dlp reported {media_path.name} but it is not there"
+        )
     selected = downloads[0]
     return Fetched(
         final_url=str(selected.get("url") or info.get("url") or url),
@@ -205,4 +207,3 @@ def fetch(
 def version() -> str:
     """yt-dlp's version, for manifests and `--version` style reports."""
     return str(YTDLP_VERSION)
-

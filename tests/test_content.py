@@ -227,3 +227,17 @@ def test_relations_resolve_both_ways(docs: Path) -> None:
     assert catalog.press_of(event) == [press]
     assert catalog.recordings_of(event) == [recording]
     assert catalog.event_of(recording) is event
+
+
+def test_a_broken_english_file_does_not_hide_its_translations_problems(docs: Path) -> None:
+    write(
+        docs,
+        {
+            "press/2014/release.en.md": PRESS.replace("title: A press release", "title: [a, list]"),
+            "press/2014/release.es.md": "---\ntitle: Un comunicado\ndate: 2014-08-26\n---\n",
+        },
+    )
+    problems = problems_of(docs)
+    assert problems[0] == "docs/press/2014/release.en.md:2: title: expected text, got a list"
+    assert problems[1].startswith("docs/press/2014/release.es.md:3: date: conflicts with the English file")
+    assert len(problems) == 2

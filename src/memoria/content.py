@@ -608,17 +608,19 @@ def _load_entry(section: str, norm: str, paths: dict[str, Path]) -> tuple[Entry 
                 )
             )
         return None, problems
+    # A broken English file does not hide its translations' own problems: all are reported.
     english, problem = _read(paths[DEFAULT_LANGUAGE], DEFAULT_LANGUAGE)
+    english_fields: EntryFields | None = None
     if english is None:
-        return None, [problem]  # type: ignore[list-item]
-    sources = {DEFAULT_LANGUAGE: english}
-    problems.extend(_unknown_field_warnings(english, model, translation=False))
-    try:
-        english_fields = model.model_validate(english.front_matter.values)
-    except ValidationError as error:
-        problems.extend(_pydantic_problems(error, english))
-        return None, problems
-    fields_by_lang: dict[str, EntryFields] = {DEFAULT_LANGUAGE: english_fields}
+        problems.append(problem)  # type: ignore[arg-type]
+    else:
+        problems.extend(_unknown_field_warnings(english, model, translation=False))
+        try:
+            english_fields = model.model_validate(english.front_matter.values)
+        except ValidationError as error:
+            problems.extend(_pydantic_problems(error, english))
+    sources: dict[str, SourceFile] = {}
+    fields_by_lang: dict[str, EntryFields] = {}
     for lang, path in paths.items():
         if lang == DEFAULT_LANGUAGE:
             continue
@@ -627,8 +629,12 @@ def _load_entry(section: str, norm: str, paths: dict[str, Path]) -> tuple[Entry 
             problems.append(problem)  # type: ignore[arg-type]
             continue
         problems.extend(_unknown_field_warnings(translation, model, translation=True))
+        if english is None:
+            continue
         merged, conflicts = _merge_translation(english, translation, model)
         problems.extend(conflicts)
+        if english_fields is None:
+            continue
         try:
             fields_by_lang[lang] = model.model_validate(merged)
         except ValidationError as error:
@@ -636,6 +642,10 @@ def _load_entry(section: str, norm: str, paths: dict[str, Path]) -> tuple[Entry 
             problems.extend(_pydantic_problems(error, translation, only_fields=only))
             continue
         sources[lang] = translation
+    if english is None or english_fields is None:
+        return None, problems
+    sources = {DEFAULT_LANGUAGE: english, **sources}
+    fields_by_lang = {DEFAULT_LANGUAGE: english_fields, **fields_by_lang}
     entry_id = english_fields.id or Path(norm).stem
     entry = Entry(section=section, id=entry_id, norm_uri=norm, fields=fields_by_lang, sources=sources)
     return entry, problems

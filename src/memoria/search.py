@@ -82,6 +82,9 @@ _SUMMARY = {
     "words": re.compile(r"Indexed (\d+) words?"),
 }
 _EDGE_PUNCTUATION = re.compile(r"^\W+|\W+$")
+_BODY_ATTRIBUTE = "data-pagefind-body"
+_BODY_TAG = re.compile(r"<[a-zA-Z][^<>]*\sdata-pagefind-body[\s=/>]")
+_HTML_LANG = re.compile(r"<html\b[^>]*?\slang=[\"']?([^\"'\s>]*)")
 
 
 def distinct_words(lang: str, texts: Iterable[str]) -> Iterator[list[str]]:
@@ -91,10 +94,18 @@ def distinct_words(lang: str, texts: Iterable[str]) -> Iterator[list[str]]:
     """
     stop = STOPWORDS.get(lang, frozenset())
     seen: set[str] = set()
+    tokens_seen: set[str] = set()  # a token met before can only be dropped again: skip its work
     for text in texts:
         kept = []
         for token in text.split():
-            word = _EDGE_PUNCTUATION.sub("", token)
+            if token in tokens_seen:
+                continue
+            tokens_seen.add(token)
+            word = (
+                token
+                if _is_word_char(token[0]) and _is_word_char(token[-1])
+                else _EDGE_PUNCTUATION.sub("", token)
+            )
             key = word.casefold()
             if key and key not in seen and key not in stop:
                 seen.add(key)
@@ -102,13 +113,36 @@ def distinct_words(lang: str, texts: Iterable[str]) -> Iterator[list[str]]:
         yield kept
 
 
+def _is_word_char(char: str) -> bool:
+    """What `\\w` matches (the regex's own test), without the regex: most tokens need no stripping."""
+    return char.isalnum() or char == "_"
+
+
+def _first_body_tag(page: str) -> int | None:
+    """Where the first tag carrying `data-pagefind-body` starts (a tag, not words in a text), or None."""
+    found = page.find(_BODY_ATTRIBUTE)
+    while found >= 0:
+        tag = page.rfind("<", 0, found)
+        if tag >= 0 and _BODY_TAG.fullmatch(page, tag, found + len(_BODY_ATTRIBUTE) + 1):
+            return tag
+        found = page.find(_BODY_ATTRIBUTE, found + 1)
+    return None
+
+
 def read_page(path: Path) -> SearchablePage | None:
     """The searchable part of a built page, or None when the page has no `data-pagefind-body`."""
-    tree = lxml.html.parse(str(path))
+    page = path.read_text(encoding="utf-8")
+    # Parse from the first indexed element on, not the whole page: the head, header and
+    # navigation before it are most of a page and most of the parsing time.
+    start = _first_body_tag(page)
+    if start is None:
+        return None
+    tree = lxml.html.document_fromstring(page[start:])
     bodies = tree.xpath("//*[@data-pagefind-body]")
     if not bodies:
         return None
-    lang = (tree.getroot().get("lang") or "en").split("-")[0].lower()
+    html_lang = _HTML_LANG.search(page, 0, page.find(">", start) + 1)  # <html> may be the body itself
+    lang = ((html_lang.group(1) if html_lang else "") or "en").split("-")[0].lower()
     for ignored in tree.xpath("//*[@data-pagefind-body]//*[@data-pagefind-ignore]"):
         ignored.drop_tree()
     headings = [h1 for body in bodies for h1 in body.xpath(".//h1")]

@@ -88,3 +88,24 @@ def web_url(text: str) -> str:
     if not is_web_url(text):
         raise argparse.ArgumentTypeError(f"expected an http:// or https:// URL, got {text!r}")
     return text
+
+
+def add_retry_options(parser: argparse.ArgumentParser, attempts: int, backoff_help: str) -> None:
+    """--attempts, --backoff and --timeout, shared by the commands that reach the network."""
+    parser.add_argument(
+        "--attempts",
+        type=positive_int,
+        default=attempts,
+        metavar="N",
+        help=f"tries per URL for transient failures (default {attempts})",
+    )
+    parser.add_argument(
+        "--backoff", type=non_negative_float, default=2.0, metavar="SECONDS", help=backoff_help
+    )
+    parser.add_argument(
+        "--timeout",
+        type=non_negative_float,
+        default=20.0,
+        metavar="SECONDS",
+        help="network timeout (default 20)",
+    )

@@ -14,8 +14,8 @@ from rich.text import Text
 
 from memoria.commands._project import (
     add_project_options,
+    add_retry_options,
     load_from,
-    non_negative_float,
     positive_int,
 )
 from memoria.content import ContentErrors
@@ -48,27 +48,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--jobs", type=positive_int, default=4, metavar="N", help="URLs checked in parallel (default 4)"
     )
-    parser.add_argument(
-        "--attempts",
-        type=positive_int,
-        default=2,
-        metavar="N",
-        help="tries for transient failures (default 2)",
-    )
-    parser.add_argument(
-        "--backoff",
-        type=non_negative_float,
-        default=2.0,
-        metavar="SECONDS",
-        help="wait between tries (default 2)",
-    )
-    parser.add_argument(
-        "--timeout",
-        type=non_negative_float,
-        default=20.0,
-        metavar="SECONDS",
-        help="network timeout (default 20)",
-    )
+    add_retry_options(parser, attempts=2, backoff_help="wait between tries (default 2)")
     parser.add_argument("--json", action="store_true", help="print a machine-readable report")
     parser.set_defaults(func=run_command)
 

@@ -11,8 +11,8 @@ from rich.console import Console
 
 from memoria.commands._project import (
     add_project_options,
+    add_retry_options,
     load_from,
-    non_negative_float,
     positive_int,
     web_url,
 )
@@ -70,26 +70,8 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="yt-dlp retries per request and fragment (default 5)",
     )
-    parser.add_argument(
-        "--attempts",
-        type=positive_int,
-        default=3,
-        metavar="N",
-        help="tries per URL for transient failures (default 3)",
-    )
-    parser.add_argument(
-        "--backoff",
-        type=non_negative_float,
-        default=2.0,
-        metavar="SECONDS",
-        help="wait before the second try, doubled each time (default 2)",
-    )
-    parser.add_argument(
-        "--timeout",
-        type=non_negative_float,
-        default=20.0,
-        metavar="SECONDS",
-        help="network timeout (default 20)",
+    add_retry_options(
+        parser, attempts=3, backoff_help="wait before the second try, doubled each time (default 2)"
     )
     parser.add_argument(
         "--no-web-copy", action="store_true", help="keep only the original bytes (no ffmpeg remux)"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -36,13 +35,7 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument(
-        "--media-dir",
-        type=Path,
-        default=None,
-        help="mirrored recordings (default: from mkdocs.yml, or media)",
-    )
-    add_project_options(parser)
+    add_project_options(parser, media=True)
     parser.set_defaults(func=run)
 
 

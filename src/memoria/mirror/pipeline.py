@@ -138,6 +138,17 @@ class _Download:
 # --- stage: skip if verified -----------------------------------------------------------
 
 
+def _close_failed_attempt(record: dict[str, Any], error: FetchError) -> None:
+    """Close an attempt's manifest record with the failure's class, message and HTTP status."""
+    record.update(
+        finished_at=utc_now(),
+        outcome="failed",
+        error_class=error.failure.value,
+        error=error.message,
+        http_status=error.http_status,
+    )
+
+
 def _recover(folder: Path, work: Path) -> None:
     """Finish a swap that a kill interrupted: the previous copy comes back, or goes once replaced."""
     previous = work / "previous"
@@ -213,13 +224,7 @@ def _fetch_with_retries(
                 lambda done, total: progress.advanced(target.id, done, total),
             )
         except FetchError as error:
-            record.update(
-                finished_at=utc_now(),
-                outcome="failed",
-                error_class=error.failure.value,
-                error=error.message,
-                http_status=error.http_status,
-            )
+            _close_failed_attempt(record, error)
             last = error
             if error.failure is not FailureClass.TRANSIENT:
                 return None, error
@@ -499,13 +504,7 @@ def mirror_recording(target: Target, settings: Settings, progress: Progress | No
                     target.source_url, settings.cdx_endpoint, settings.wayback_prefix, settings.timeout
                 )
             except FetchError as error:
-                record.update(
-                    finished_at=utc_now(),
-                    outcome="failed",
-                    error_class=error.failure.value,
-                    error=error.message,
-                    http_status=error.http_status,
-                )
+                _close_failed_attempt(record, error)
                 if error.failure is FailureClass.TRANSIENT and number < settings.attempts:
                     time.sleep(settings.backoff * 2 ** (number - 1))
                     continue

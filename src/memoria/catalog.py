@@ -57,6 +57,7 @@ class Catalog:
     recordings_of_event: dict[str, list[Entry]] = field(default_factory=lambda: defaultdict(list))
     press_of_recording: dict[str, list[Entry]] = field(default_factory=lambda: defaultdict(list))
     topic_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    organisation_names: dict[str, str] = field(default_factory=dict)  # slug → name as first written
     warnings: list[Problem] = field(default_factory=list)
 
     def section(self, name: str) -> list[Entry]:
@@ -148,16 +149,12 @@ class Catalog:
                 lambda code: {lang: country_name(code, lang) for lang in LANGUAGES},
             )
         )
-        organisation_names: dict[str, str] = {}
-        for entry in self.entries:
-            for name in self.organisations_of(entry):
-                organisation_names.setdefault(slugify(name), name)
         pages.extend(
             self._grouped(
                 "organisations",
                 "organisation",
                 self._entries_by(lambda e: [slugify(n) for n in self.organisations_of(e)]),
-                lambda slug: {lang: organisation_names[slug] for lang in LANGUAGES},
+                lambda slug: {lang: self.organisation_names[slug] for lang in LANGUAGES},
             )
         )
         return pages
@@ -299,6 +296,8 @@ def build_catalog(entries: Iterable[Entry]) -> tuple[Catalog, list[Problem]]:
         for lang in LANGUAGES:
             for slug, label in zip(catalog.topic_slugs(entry), entry.in_language(lang).topics, strict=False):
                 catalog.topic_labels.setdefault(slug, {}).setdefault(lang, label)
+        for name in catalog.organisations_of(entry):
+            catalog.organisation_names.setdefault(slugify(name), name)
     return catalog, problems
 
 

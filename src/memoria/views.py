@@ -134,7 +134,7 @@ def listing_view(catalog: Catalog, listing: Listing, lang: str, url_of: UrlOf) -
             elif folder == "countries":
                 label = country_name(key.upper(), lang)
             else:
-                label = _organisation_name(catalog, key)
+                label = catalog.organisation_names.get(key, key)
             groups.append(Link(label, url_of(_listing_uri(uri, lang)), t("listing.count", lang, count=count)))
     view = ListingView(
         kind=listing.kind,
@@ -157,14 +157,6 @@ def listing_view(catalog: Catalog, listing: Listing, lang: str, url_of: UrlOf) -
                 (t(key, lang), url_of(_listing_uri(f"{section}/index.md", lang)), section_items)
             )
     return view
-
-
-def _organisation_name(catalog: Catalog, slug: str) -> str:
-    for entry in catalog.entries:
-        for name in catalog.organisations_of(entry):
-            if slugify(name) == slug:
-                return name
-    return slug
 
 
 def entry_view(catalog: Catalog, entry: Entry, lang: str, url_of: UrlOf) -> EntryView:

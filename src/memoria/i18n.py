@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import cache, lru_cache
+from types import MappingProxyType
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
@@ -206,9 +208,10 @@ def t(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def messages_for(lang: str) -> dict[str, str]:
-    """The whole table in one language, for templates."""
-    return {key: t(key, lang) for key in MESSAGES}
+@cache
+def messages_for(lang: str) -> Mapping[str, str]:
+    """The whole table in one language, for templates (built once per language, read-only)."""
+    return MappingProxyType({key: t(key, lang) for key in MESSAGES})
 
 
 @cache

@@ -299,10 +299,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         fields = entry.in_language(lang)
         if not isinstance(fields, RecordingFields):
             return []
-        media_dir = Path(config.config_file_path).parent / self.config.media_dir
         declared = [CaptionFile(c.file, c.language, c.label) for c in fields.captions]
         try:
-            return transcript_views(transcripts_for(fields.id, declared, media_dir), lang)
+            return transcript_views(transcripts_for(fields.id, declared, self._media_dir(config)), lang)
         except (TranscriptError, ManifestError) as error:
             raise PluginError(str(error)) from None
 

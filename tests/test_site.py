@@ -341,3 +341,14 @@ def test_pagination_splits_sections_newest_first(build_site) -> None:  # type: i
 def test_entries_of_the_same_day_keep_a_stable_reading_order(demo_site: BuiltSite) -> None:
     titles = texts(demo_site.page("es/recordings/"), "//ul[@class='memoria-items']//h3")
     assert [t[-3:] for t in titles[:2]] == ["1/2", "2/2"]
+
+
+def test_group_counts_agree_in_number(demo_site: BuiltSite) -> None:
+    counts = texts(
+        demo_site.page("es/organisations/"), "//ul[@class='memoria-groups']//span[@class='memoria-count']"
+    )
+    assert "1 entrada" in counts and "2 entradas" in counts and "1 entradas" not in counts
+    counts = texts(
+        demo_site.page("organisations/"), "//ul[@class='memoria-groups']//span[@class='memoria-count']"
+    )
+    assert "1 entry" in counts and "2 entries" in counts

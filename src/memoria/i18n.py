@@ -39,6 +39,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "listing.year": {"en": "{section}, {year}", "es": "{section}, {year}"},
     "listing.empty": {"en": "Nothing here yet.", "es": "Todavía no hay nada aquí."},
     "listing.count": {"en": "{count} entries", "es": "{count} entradas"},
+    "listing.count_one": {"en": "{count} entry", "es": "{count} entrada"},
     "listing.page": {"en": "Page {page} of {pages}", "es": "Página {page} de {pages}"},
     "listing.newer": {"en": "Newer", "es": "Más recientes"},
     "listing.older": {"en": "Older", "es": "Más antiguos"},

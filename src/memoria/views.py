@@ -135,7 +135,13 @@ def listing_view(catalog: Catalog, listing: Listing, lang: str, url_of: UrlOf) -
                 label = country_name(key.upper(), lang)
             else:
                 label = catalog.organisation_names.get(key, key)
-            groups.append(Link(label, url_of(_listing_uri(uri, lang)), t("listing.count", lang, count=count)))
+            groups.append(
+                Link(
+                    label,
+                    url_of(_listing_uri(uri, lang)),
+                    t("listing.count_one" if count == 1 else "listing.count", lang, count=count),
+                )
+            )
     view = ListingView(
         kind=listing.kind,
         items=items,

@@ -172,3 +172,73 @@ def test_serve_moves_an_entry_whose_date_changed(served: tuple[Path, str, Path])
     # The 2014 press listing had only this entry: it is gone, not served stale.
     assert older not in _get(f"{base}/press/2014/")
     assert older_es not in _get(f"{base}/es/press/2014/")
+
+
+def test_serve_links_a_translation_added_while_running(served: tuple[Path, str, Path]) -> None:
+    """A new Spanish file replaces the English fallback, and both pages' switchers and hreflang find it."""
+    project, base, _log = served
+    spanish_url = f"{base}/es/press/2015/fictional-early-warning-networks/"
+    assert "Early warning networks" in _get(spanish_url)  # the English fallback
+    (project / "docs/press/2015/fictional-early-warning-networks.es.md").write_text(
+        '---\ntitle: "Redes de alerta temprana para defensoras de la tierra"\n'
+        "summary: Un comunicado ficticio.\n---\n\nTexto en español.\n",
+        encoding="utf-8",
+    )
+    _wait_until(lambda: "Redes de alerta temprana" in _get(spanish_url), CHANGE_DEADLINE_SECONDS)
+    english = lxml_html.fromstring(_get(f"{base}/press/2015/fictional-early-warning-networks/"))
+    spanish = lxml_html.fromstring(_get(spanish_url))
+    spanish_path = "/es/press/2015/fictional-early-warning-networks/"
+    assert all(href.endswith(spanish_path) for href in english.xpath('//link[@hreflang="es"]/@href'))
+    # No longer a fallback: nothing on the page is marked as English, and Spanish feeds now carry it.
+    assert spanish.xpath("//html/@lang") == ["es"] and not spanish.xpath('//article//*[@lang="en"]')
+    assert "Redes de alerta temprana" in _get(f"{base}/es/feeds/press.rss.xml")
+    assert "Redes de alerta temprana" in _get(f"{base}/es/press/")
+
+
+def _builds(log: Path) -> int:
+    return log.read_text(encoding="utf-8").count("Building documentation")
+
+
+def test_serve_rebuilds_once_per_save_and_not_when_idle(served: tuple[Path, str, Path]) -> None:
+    """File events, not polling (memoria.watch): a build reading every entry must not trigger another."""
+    project, base, log = served
+    time.sleep(3)
+    assert _builds(log) == 1, log.read_text(encoding="utf-8")
+    entry = project / "docs/press/2015/fictional-early-warning-networks.en.md"
+    entry.write_text(
+        entry.read_text(encoding="utf-8").replace("land defenders", "land keepers"), encoding="utf-8"
+    )
+    _wait_until(lambda: "land keepers" in _get(f"{base}/press/"), CHANGE_DEADLINE_SECONDS)
+    time.sleep(3)
+    assert _builds(log) == 2, log.read_text(encoding="utf-8")
+
+
+def test_serve_polls_when_asked(tmp_path: Path) -> None:
+    """`preview_polling: true` keeps MkDocs' own polling (Docker, network mounts), and edits still show."""
+    project = write_project(tmp_path / "project", copy_demo=True)
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - memoria:\n", "  - memoria:\n      preview_polling: true\n"
+        ),
+        encoding="utf-8",
+    )
+    port = _free_port()
+    with (tmp_path / "serve.log").open("w") as log:
+        process = subprocess.Popen(
+            [*MKDOCS, "serve", "--dirty", "--no-strict", "--livereload", "-a", f"127.0.0.1:{port}"],
+            cwd=project,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_until(lambda: "Early warning networks" in _get(f"{base}/"), START_DEADLINE_SECONDS)
+            entry = project / "docs/press/2015/fictional-early-warning-networks.en.md"
+            text = entry.read_text(encoding="utf-8")
+            entry.write_text(text.replace("Early warning networks", "Polled networks"), encoding="utf-8")
+            _wait_until(lambda: "Polled networks" in _get(f"{base}/press/"), CHANGE_DEADLINE_SECONDS)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)

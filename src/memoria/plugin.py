@@ -10,7 +10,9 @@ Live preview: defining on_startup keeps the plugin across `mkdocs serve` rebuild
 are read again only when their files change. Under `mkdocs serve --dirty` (`make serve`), only
 pages whose content changed are rendered again (memoria.preview decides; the adapter removes
 their previous output so MkDocs' dirty build renders them), feeds keep the other entries'
-HTML from earlier builds, and search is indexed once, at the first build.
+HTML from earlier builds, and search is indexed once, at the first build. Under any
+`mkdocs serve`, edits are seen through file events, not polling (memoria.watch), and
+static-i18n's localised files are made once (memoria.localised_files).
 """
 
 from __future__ import annotations
@@ -55,12 +57,14 @@ from memoria.feeds import (
     write_feeds,
 )
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, messages_for, t
+from memoria.localised_files import LocalisedFiles
 from memoria.manifest import ManifestError
 from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
 from memoria.recording_view import load_manifests, player_view, publish_media, status_badge, status_counts
 from memoria.search import SearchIndexError, index_site
 from memoria.transcript import CaptionFile, TranscriptError, TranscriptView, transcript_views, transcripts_for
 from memoria.views import entry_view, feed_links, feeds_page, listing_view, page_feed_names
+from memoria.watch import use_file_events
 
 log = get_plugin_logger(__name__)
 
@@ -76,6 +80,8 @@ class MemoriaConfig(base.Config):
     """Which feeds to write per language: all, press, events, recordings, topics, countries."""
     feed_id_authority = c.Optional(c.Type(str))
     """RFC 4151 tag authority for feed and entry ids, e.g. 'archive.example.org,2014' (default: UUIDs from site_url's host)."""
+    preview_polling = c.Type(bool, default=False)
+    """Live preview: poll for edits as plain `mkdocs serve` does (for Docker or network mounts), not file events."""
 
 
 class MemoriaPlugin(BasePlugin[MemoriaConfig]):
@@ -95,15 +101,24 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.entry_cache: EntryCache | None = None  # kept across `mkdocs serve` rebuilds
         self.preview: PreviewState | None = None  # `mkdocs serve --dirty`: re-render what changed
         self.compiled_templates: _CompiledTemplates | None = None  # preview: templates compiled once
+        self.localised_files = LocalisedFiles()  # preview: static-i18n's Files made once, not per rebuild
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
             self.entry_cache = EntryCache()
+            self.localised_files.install()
             if dirty:
                 self.preview = PreviewState(Path(tempfile.mkdtemp(prefix="memoria-preview-")))
                 self.compiled_templates = _CompiledTemplates()
 
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Callable[..., Any]) -> Any:
+        """Watch with the system's file events: polling thousands of entries slows every rebuild (memoria.watch)."""
+        if not self.config.preview_polling:
+            use_file_events(server)
+        return server
+
     def on_shutdown(self) -> None:
+        self.localised_files.uninstall()
         if self.preview is not None:
             shutil.rmtree(self.preview.work_dir, ignore_errors=True)
 

@@ -39,7 +39,7 @@ from mkdocs.utils import get_relative_url
 
 from memoria.catalog import Catalog, Listing, load_catalog
 from memoria.chrome import SharedChrome
-from memoria.content import ContentErrors, Entry, EntryCache, RecordingFields
+from memoria.content import ContentErrors, Entry, EntryCache, RecordingFields, SourceFile
 from memoria.feeds import (
     DEFAULT_LIMIT,
     FEED_KINDS,
@@ -244,14 +244,29 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         stem, _, suffix = path.stem.rpartition(".")
         return str(path.with_name(f"{stem}.md")) if suffix in LANGUAGES else src_uri
 
+    def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
+        """An entry's body as the catalog already read it: no second read and YAML parse per page."""
+        entry = self.entries.get(self._norm_uri(page.file.src_uri))
+        if entry is None:
+            return None
+        # An empty front matter block, so that MkDocs takes no body line ("Note: …") for metadata.
+        return "---\n{}\n---\n" + self._source(entry).body
+
+    def _source(self, entry: Entry) -> SourceFile:
+        """The file this language's page of `entry` shows: its own, or the English one it falls back to."""
+        return entry.sources.get(self.lang, entry.sources[DEFAULT_LANGUAGE])
+
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         entry = self.entries.get(self._norm_uri(page.file.src_uri))
         if entry is not None:
-            # Titles are text (they may come from a video platform): Material prints
-            # page.meta.title unescaped into <title>, the header and the navigation.
-            page.meta["title"] = html.escape(entry.in_language(self.lang).title, quote=False)
-            page.meta["description"] = html.escape(entry.in_language(self.lang).summary or "", quote=True)
-            return entry.sources.get(self.lang, entry.sources[DEFAULT_LANGUAGE]).body
+            fields = entry.in_language(self.lang)
+            page.meta = {
+                **self._source(entry).front_matter.values,
+                # Titles are text (they may come from a video platform): Material prints
+                # page.meta.title unescaped into <title>, the header and the navigation.
+                "title": html.escape(fields.title, quote=False),
+                "description": html.escape(fields.summary or "", quote=True),
+            }
         return markdown
 
     def on_page_context(  # type: ignore[override]

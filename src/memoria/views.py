@@ -242,10 +242,8 @@ def entry_view(catalog: Catalog, entry: Entry, lang: str, url_of: UrlOf) -> Entr
 
     def related(label_key: str, entries: list[Entry]) -> None:
         if entries:
-            links = tuple(
-                Link(e.in_language(lang).title, url_of(e.source_uri(lang)), item_for(e, lang, url_of).date)
-                for e in entries
-            )
+            items = [item_for(e, lang, url_of) for e in entries]
+            links = tuple(Link(item.title, item.url, item.date) for item in items)
             view.related.append(Row(t(label_key, lang), links))
 
     event = catalog.event_of(entry)

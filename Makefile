@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup site serve test check bench system-deps clean offline
+.PHONY: help setup site serve test check bench profile system-deps clean offline
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -40,6 +40,11 @@ test: setup system-deps node_modules/.installed  ## Install what the tests need 
 bench: setup  ## Time Memoria against Material+static-i18n+RSS and Hugo (BENCH_FULL=1 adds 10,000 entries)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python scripts/bench.py
+
+profile: setup  ## Where a build's CPU goes, by component (py-spy over a 3,000-entry corpus in /tmp/memoria-profile)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python scripts/make_corpus.py 3000 /tmp/memoria-profile
+	$(BIN)/python scripts/profile_build.py /tmp/memoria-profile
 
 check: setup  ## Lint, format check and type check
 	$(BIN)/ruff check src tests scripts

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
@@ -15,6 +18,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     ValidationError,
     field_validator,
     model_validator,
@@ -194,7 +198,8 @@ class EntryFields(_Model):
     id: EntryId | None = None
     title: str
     summary: str | None = None
-    topics: list[str] = []
+    # lists here and below default through a factory: pydantic deep-copies a `[]` for each entry
+    topics: list[str] = Field(default_factory=list)
     updated: IsoDate | None = None
 
     #: fields a translation may carry; every other field is inherited from English
@@ -207,11 +212,11 @@ class PressFields(EntryFields):
     date: IsoDate
     summary: str
     dateline: str | None = None
-    organisations: list[str] = []
-    countries: list[CountryCode] = []
-    contacts: list[Contact] = []
+    organisations: list[str] = Field(default_factory=list)
+    countries: list[CountryCode] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list)
     event: EntryId | None = None
-    recordings: list[EntryId] = []
+    recordings: list[EntryId] = Field(default_factory=list)
 
     TRANSLATABLE = frozenset({"title", "summary", "topics", "dateline", "contacts"})
     TRANSLATABLE_SUBFIELDS = {"contacts": frozenset({"role"})}
@@ -223,12 +228,12 @@ class EventFields(EntryFields):
     venue: str | None = None
     city: str | None = None
     country: CountryCode | None = None
-    organisers: list[str] = []
-    sponsors: list[str] = []
-    speakers: list[Speaker] = []
-    participant_countries: list[CountryCode] = []
-    recordings: list[EntryId] = []
-    documents: list[Document] = []
+    organisers: list[str] = Field(default_factory=list)
+    sponsors: list[str] = Field(default_factory=list)
+    speakers: list[Speaker] = Field(default_factory=list)
+    participant_countries: list[CountryCode] = Field(default_factory=list)
+    recordings: list[EntryId] = Field(default_factory=list)
+    documents: list[Document] = Field(default_factory=list)
 
     TRANSLATABLE = frozenset({"title", "summary", "topics", "venue", "city", "speakers", "documents"})
     TRANSLATABLE_SUBFIELDS = {"speakers": frozenset({"role"}), "documents": frozenset({"title"})}
@@ -250,10 +255,10 @@ class RecordingFields(EntryFields):
     parts: int | None = None
     recorded: IsoDate
     source_url: WebUrl
-    alternate_urls: list[WebUrl] = []
+    alternate_urls: list[WebUrl] = Field(default_factory=list)
     platform: str | None = None
     duration: Duration | None = None
-    captions: list[Caption] = []
+    captions: list[Caption] = Field(default_factory=list)
 
     TRANSLATABLE = frozenset({"title", "summary", "topics", "captions"})
     TRANSLATABLE_SUBFIELDS = {"captions": frozenset({"label"})}
@@ -269,6 +274,10 @@ FIELDS_BY_SECTION: dict[str, type[EntryFields]] = {
     "press": PressFields,
     "events": EventFields,
     "recordings": RecordingFields,
+}
+#: each kind's field names, looked up for every key of every file
+FIELD_NAMES: dict[type[EntryFields], frozenset[str]] = {
+    model: frozenset(model.model_fields) for model in FIELDS_BY_SECTION.values()
 }
 
 
@@ -346,11 +355,21 @@ class LoadResult(ProblemSplit):
 
 def display_path(path: Path) -> str:
     """A path as people type it: relative to the working directory when inside it."""
+    folder, name = os.path.split(path)
     try:
-        relative = os.path.relpath(path)
+        if name in ("", os.curdir, os.pardir):
+            relative = os.path.relpath(path)
+        else:  # relpath of the folder, then the name: the same, and folders are few
+            relative_folder = _relative_folder(os.getcwd(), folder or os.curdir)
+            relative = name if relative_folder == os.curdir else os.path.join(relative_folder, name)
     except ValueError:
         return str(path)
     return str(path) if relative.startswith("..") else relative
+
+
+@lru_cache(maxsize=256)
+def _relative_folder(cwd: str, folder: str) -> str:
+    return os.path.relpath(folder, cwd)
 
 
 def _split_language(name: str) -> tuple[str, str | None]:
@@ -421,7 +440,7 @@ def _describe(value: Any) -> str:
 
 
 def _unknown_field_warnings(source: SourceFile, model: type[EntryFields], translation: bool) -> list[Problem]:
-    known = set(model.model_fields)
+    known = FIELD_NAMES[model]
     problems = []
     for key in source.front_matter.values:
         if key not in known:
@@ -446,7 +465,7 @@ def _merge_translation(
     merged = dict(english.front_matter.values)
     problems: list[Problem] = []
     for key, value in translation.front_matter.values.items():
-        if key not in model.model_fields:
+        if key not in FIELD_NAMES[model]:
             continue
         line = translation.front_matter.line_of((key,))
         english_value = english.front_matter.values.get(key)
@@ -516,10 +535,13 @@ def _list_conflict(english_value: Any, value: Any, translatable: frozenset[str])
 
 def _read(path: Path, lang: str) -> tuple[SourceFile | None, Problem | None]:
     shown = display_path(path)
+    data = path.read_bytes()  # decoded at once: cheaper than reading through a text-mode file
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None, Problem(shown, 1, "", "not UTF-8 text: save the file as UTF-8")
+    if "\r" in text:  # the line ends a text-mode file reads as "\n"
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         front_matter = parse_front_matter(text)
     except FrontMatterError as error:
@@ -557,8 +579,27 @@ def load_archive(docs_dir: Path, cache: EntryCache | None = None) -> LoadResult:
 
     With a `cache` (kept by a live preview), entries whose files are unchanged are not read again.
     """
+    with _cycle_collection_paused():
+        return _load_archive(docs_dir, cache)
+
+
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Loading makes ~40 container objects per file and no reference cycles, yet Python's cycle
+    collector walked them all again and again as they piled up: a tenth of loading 3,000 entries."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_archive(docs_dir: Path, cache: EntryCache | None) -> LoadResult:
     result = LoadResult()
     groups: dict[tuple[str, str], dict[str, Path]] = {}
+    depth = len(docs_dir.parts)
     for section, path in entry_files(docs_dir):
         base, lang = _split_language(path.name)
         if lang not in LANGUAGES:
@@ -571,7 +612,7 @@ def load_archive(docs_dir: Path, cache: EntryCache | None = None) -> LoadResult:
                 )
             )
             continue
-        norm = (path.parent / f"{base}.md").relative_to(docs_dir).as_posix()
+        norm = "/".join((*path.parts[depth:-1], f"{base}.md"))  # the path below docs_dir, from its parts
         groups.setdefault((section, norm), {})[lang] = path
 
     seen: dict[tuple[str, str], CachedEntry] = {}

@@ -6,9 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-import yaml
 
-from memoria import frontmatter
 from memoria.catalog import build_catalog, load_catalog
 from memoria.content import ContentErrors, Severity, load_archive
 
@@ -250,60 +248,3 @@ def test_windows_line_endings_read_as_unix_ones(docs: Path) -> None:
     [press] = load_catalog(docs).section("press")
     assert press.sources["en"].body == "\nBody.\n"
     assert press.sources["en"].front_matter.line_of(("event",)) == 7
-
-
-# Front matter in the usual shapes is read line by line, without libyaml; it must come out exactly
-# as libyaml reads it (values, types, lines), and anything else must go to libyaml, errors and all.
-USUAL_FRONT_MATTER = [
-    "title: A title\ndate: 2014-08-25\nupdated: 2014-02-30\npart: 2\nduration: 1:02:03\nsummary:",
-    "draft: yes\nscore: 1.5\nnothing: null\ntilde: ~\nhex: 0x1F\nurl: http://example.org/a?b=c",
-    "title: 'It''s: quoted'\nvenue: \"Hall: B\"\ncountries: [MX, GT, no]\nsponsors: []",
-    "summary: a plain line\n  folded onto the next\n   and the next\ntopics:\n- One\n- Two",
-    "summary: >-\n  folded block\n  text: with # signs\nnote: |-\n  literal\n  text",
-    "speakers:\n  - name: Ana\n    role: Speaker\n      of the day\n  - name: Luis\n    role:",
-    "contacts:\n- name: Ana\n  email: a@example.org\nrecordings:\n  - rec-1\n  - rec-2",
-]
-OTHER_FRONT_MATTER = [
-    "",
-    "title: a # comment",
-    "title: A\n\nsummary: a blank line before",
-    "title: x\n\tsummary: a tab",
-    "title: x\nsummary: y: z",
-    "title: x\ntitle: y",
-    "yes: a key YAML reads as true",
-    "title: &a x\nsummary: *a",
-    "title: !!str 1",
-    "summary: >\n  clipped",
-    "summary: |-\n    more\n  less indented",
-    "title: 'unclosed",
-    'title: "an \\"escape\\""',
-    "topics: [a, [b]]",
-    "topics:\n- a\n  - b",
-    "speakers:\n- name: Ana\n  - role: x",
-    "speakers:\n- name:\n  - x",
-    "- a list",
-    "just text",
-    "title: control \x7f character",
-    "title: \u2028line separator",
-]
-
-
-def _read_as(source: str, reader: str) -> str:
-    text = f"---\n{source}\n---\nBody.\n"
-    try:
-        if reader == "libyaml":
-            values, lines = frontmatter._read_yaml(source, 2)
-        else:
-            front_matter = frontmatter.parse_front_matter(text)
-            values, lines = front_matter.values, front_matter.lines
-            assert front_matter.body == "Body.\n"
-    except (frontmatter.FrontMatterError, yaml.YAMLError) as error:
-        return f"{type(error).__name__}: {error}"
-    return repr((values, list(lines.items())))
-
-
-@pytest.mark.parametrize("source", USUAL_FRONT_MATTER + OTHER_FRONT_MATTER)
-def test_front_matter_reads_as_libyaml_reads_it(source: str) -> None:
-    assert _read_as(source, "memoria") == _read_as(source, "libyaml")
-    read_line_by_line = frontmatter._read_simple(source.split("\n"), 2) is not None
-    assert read_line_by_line == (source in USUAL_FRONT_MATTER)

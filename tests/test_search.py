@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BuiltSite
-from memoria.search import SearchIndexError, distinct_words, index_site, read_page
+from memoria.search import SearchIndexError, distinct_words, index_site, read_page, stage_site
 from memoria.stopwords import STOPWORDS
 from searchsite import RECORDING_ID, build_search_demo
 
@@ -95,6 +95,63 @@ def test_distinct_words_fold_case_strip_edge_punctuation_and_skip_function_words
     )
     assert title == ["Defensoras", "47"]
     assert body == ["Red", "68/181"]
+
+
+def test_distinct_words_keep_underscores_and_drop_tokens_of_only_punctuation() -> None:
+    [words] = distinct_words("en", ["_id_ — (47) ... 47 «Río»"])
+    assert words == ["_id_", "47", "Río"]
+
+
+def test_an_entry_of_exactly_the_summary_length_shows_all_of_it_without_ellipsis(tmp_path: Path) -> None:
+    page = tmp_path / "index.html"
+    body = " ".join(f"palabra{n}" for n in range(40))
+    page.write_text(
+        f'<html lang="es"><body><div data-pagefind-body><h1>Informe</h1><p>{body}</p>\n\n</div></body></html>',
+        encoding="utf-8",
+    )
+    searchable = read_page(page)
+    assert searchable is not None
+    assert searchable.summary == body
+
+
+def test_entities_and_no_break_spaces_are_read_as_the_reader_sees_them(tmp_path: Path) -> None:
+    page = tmp_path / "index.html"
+    page.write_text(
+        '<html lang="es"><body><div data-pagefind-body>'
+        "<h1>Defensoras &amp; periodistas</h1><p>Protecci&oacute;n&nbsp;integral en&#160;Guatemala</p>"
+        "</div></body></html>",
+        encoding="utf-8",
+    )
+    searchable = read_page(page)
+    assert searchable is not None
+    assert searchable.title == "Defensoras & periodistas"
+    assert searchable.words == ("Protección", "integral", "Guatemala")
+
+
+def test_staging_skips_pages_without_indexed_elements_whatever_their_encoding(tmp_path: Path) -> None:
+    site, staging = tmp_path / "site", tmp_path / "staging"
+    (site / "press" / "a").mkdir(parents=True)
+    (site / "press" / "a" / "index.html").write_text(
+        '<html lang="es"><body><div data-pagefind-body><h1>Comunicado</h1><p>Texto</p></div></body></html>',
+        encoding="utf-8",
+    )
+    # A static page copied as is from docs/, in Latin-1: not UTF-8, and nothing to index.
+    (site / "legacy.html").write_bytes("<html><body><p>Página antigua</p></body></html>".encode("latin-1"))
+    assert stage_site(site, staging) == 1
+    assert [p.relative_to(staging).as_posix() for p in staging.rglob("*.html")] == ["press/a/index.html"]
+
+
+def test_indexed_elements_nested_in_one_another_are_read_once(tmp_path: Path) -> None:
+    page = tmp_path / "index.html"
+    page.write_text(
+        '<html lang="en"><body><div data-pagefind-body><p data-pagefind-ignore>Recording</p><h1>Title</h1>'
+        "<section data-pagefind-body><dt data-pagefind-ignore>Label</dt><h1>Part</h1>Body text</section>"
+        "</div></body></html>",
+        encoding="utf-8",
+    )
+    searchable = read_page(page)
+    assert searchable is not None
+    assert (searchable.title, searchable.words) == ("Title", ("Body", "text"))
 
 
 def test_lunr_is_gone(site: BuiltSite) -> None:

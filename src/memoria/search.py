@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import lxml.html
+from lxml import etree
 from pagefind_bin import get_executable
 
 from memoria.stopwords import STOPWORDS
@@ -82,9 +82,11 @@ _SUMMARY = {
     "words": re.compile(r"Indexed (\d+) words?"),
 }
 _EDGE_PUNCTUATION = re.compile(r"^\W+|\W+$")
-_BODY_ATTRIBUTE = "data-pagefind-body"
-_BODY_TAG = re.compile(r"<[a-zA-Z][^<>]*\sdata-pagefind-body[\s=/>]")
-_HTML_LANG = re.compile(r"<html\b[^>]*?\slang=[\"']?([^\"'\s>]*)")
+_BODY_ATTRIBUTE = b"data-pagefind-body"
+_BODY_TAG = re.compile(rb"<[a-zA-Z][^<>]*\sdata-pagefind-body[\s=/>]")
+_HTML_LANG = re.compile(rb"<html\b[^>]*?\slang=[\"']?([^\"'\s>]*)")
+_BODIES = etree.XPath("descendant-or-self::*[@data-pagefind-body]")
+_IGNORED = etree.XPath("descendant::*[@data-pagefind-ignore]")
 
 
 def distinct_words(lang: str, texts: Iterable[str]) -> Iterator[list[str]]:
@@ -92,67 +94,74 @@ def distinct_words(lang: str, texts: Iterable[str]) -> Iterator[list[str]]:
 
     Words compare case-folded; edge punctuation is dropped ("(47)" is "47"), inner kept ("68/181").
     """
-    stop = STOPWORDS.get(lang, frozenset())
-    seen: set[str] = set()
-    tokens_seen: set[str] = set()  # a token met before can only be dropped again: skip its work
+    seen = {"", *STOPWORDS.get(lang, ())}  # function words and words of only punctuation: never kept
     for text in texts:
         kept = []
-        for token in text.split():
-            if token in tokens_seen:
-                continue
-            tokens_seen.add(token)
-            word = (
-                token
-                if _is_word_char(token[0]) and _is_word_char(token[-1])
-                else _EDGE_PUNCTUATION.sub("", token)
-            )
+        for token in dict.fromkeys(text.split()):  # each token once: a repeat could only be dropped
+            # Most tokens start and end with a letter or digit: no regex for them.
+            word = token if (token[0] + token[-1]).isalnum() else _EDGE_PUNCTUATION.sub("", token)
             key = word.casefold()
-            if key and key not in seen and key not in stop:
+            if key not in seen:
                 seen.add(key)
                 kept.append(word)
         yield kept
 
 
-def _is_word_char(char: str) -> bool:
-    """What `\\w` matches (the regex's own test), without the regex: most tokens need no stripping."""
-    return char.isalnum() or char == "_"
-
-
-def _first_body_tag(page: str) -> int | None:
+def _first_body_tag(page: bytes) -> int | None:
     """Where the first tag carrying `data-pagefind-body` starts (a tag, not words in a text), or None."""
     found = page.find(_BODY_ATTRIBUTE)
     while found >= 0:
-        tag = page.rfind("<", 0, found)
+        tag = page.rfind(b"<", 0, found)
         if tag >= 0 and _BODY_TAG.fullmatch(page, tag, found + len(_BODY_ATTRIBUTE) + 1):
             return tag
         found = page.find(_BODY_ATTRIBUTE, found + 1)
     return None
 
 
+def _text(element: etree._Element) -> str:
+    """All the text inside `element`, as lxml.html's `text_content()` gives it (C, not Python)."""
+    return etree.tostring(element, method="text", encoding=str, with_tail=False)
+
+
+def _drop(element: etree._Element) -> None:
+    """Remove `element` and what it holds but keep the text after it, as lxml.html's `drop_tree()`."""
+    parent = element.getparent()
+    if parent is None:  # dropped already: met twice, in indexed elements nested in one another
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + element.tail
+        else:
+            previous.tail = (previous.tail or "") + element.tail
+    parent.remove(element)
+
+
 def read_page(path: Path) -> SearchablePage | None:
     """The searchable part of a built page, or None when the page has no `data-pagefind-body`."""
-    page = path.read_text(encoding="utf-8")
-    # Parse from the first indexed element on, not the whole page: the head, header and
+    # Bytes, not text: libxml2 reads UTF-8 itself, and decoding the whole page first costs
+    # time. Parse from the first indexed element on, not the whole page: the head, header and
     # navigation before it are most of a page and most of the parsing time.
+    page = path.read_bytes()
     start = _first_body_tag(page)
     if start is None:
         return None
-    tree = lxml.html.document_fromstring(page[start:])
-    bodies = tree.xpath("//*[@data-pagefind-body]")
+    root = etree.fromstring(page[start:], etree.HTMLParser(encoding="utf-8"))
+    bodies = _BODIES(root) if root is not None else []
     if not bodies:
         return None
-    html_lang = _HTML_LANG.search(page, 0, page.find(">", start) + 1)  # <html> may be the body itself
-    lang = ((html_lang.group(1) if html_lang else "") or "en").split("-")[0].lower()
-    for ignored in tree.xpath("//*[@data-pagefind-body]//*[@data-pagefind-ignore]"):
-        ignored.drop_tree()
-    headings = [h1 for body in bodies for h1 in body.xpath(".//h1")]
-    title = " ".join(headings[0].text_content().split()) if headings else ""
+    html_lang = _HTML_LANG.search(page, 0, page.find(b">", start) + 1)  # <html> may be the body itself
+    lang = ((html_lang.group(1).decode() if html_lang else "") or "en").split("-")[0].lower()
+    for ignored in [element for body in bodies for element in _IGNORED(body)]:
+        _drop(ignored)
+    headings = [h1 for body in bodies for h1 in body.iterdescendants("h1")]
+    title = " ".join(_text(headings[0]).split()) if headings else ""
     summary = " ".join((headings[0].get("data-memoria-summary") or "").split()) if headings else ""
     for h1 in headings:
-        h1.drop_tree()
-    text = " ".join(" ".join(body.text_content().split()) for body in bodies)
+        _drop(h1)
+    text = " ".join(_text(body) for body in bodies)
     if not summary:
-        words = text.split()
+        words = text.split(maxsplit=SUMMARY_WORDS)  # the first words, then the rest in one piece
         summary = " ".join(words[:SUMMARY_WORDS]) + (" …" if len(words) > SUMMARY_WORDS else "")
     title_words, words = distinct_words(lang, [title, text])
     return SearchablePage(lang, title, summary, tuple(title_words), tuple(words))

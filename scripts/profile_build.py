@@ -102,8 +102,10 @@ def main() -> int:
     for name, count in by_component.most_common():
         print(f"| {name} | {count / args.rate:.1f} | {100 * count / total:.0f}% |")
     print(f"\nTop {args.top} functions by inclusive CPU s (all processes):")
-    plumbing = re.compile(r"^(<module>|spawn_main|_main|BaseProcess|_process_worker|Thread|main \(|run \()")
-    shown = [(f, n) for f, n in inclusive.most_common() if not plumbing.match(f)][: args.top]
+    plumbing = re.compile(
+        r"^(<module>|spawn_main|_main|Thread|main \(|run[ .])|\((concurrent|multiprocessing|threading)/|memoria/(cli|commands/build)\.py"
+    )
+    shown = [(f, n) for f, n in inclusive.most_common() if not plumbing.search(f)][: args.top]
     for frame, count in shown:
         print(f"  {count / args.rate:6.1f}  {frame[:110]}")
     return 0

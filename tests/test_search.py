@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BuiltSite
-from memoria.search import SearchIndexError, distinct_words, index_site, read_page, stage_site
+from memoria.search import SearchablePage, SearchIndexError, distinct_words, index_site, read_page, stage_site
 from memoria.stopwords import STOPWORDS
 from searchsite import RECORDING_ID, build_search_demo
 
@@ -74,16 +74,22 @@ def test_a_result_carries_the_entrys_summary_in_its_language(site: BuiltSite) ->
     )
 
 
+def _read(tmp_path: Path, page: str) -> SearchablePage:
+    """What search keeps of a built page with this HTML."""
+    path = tmp_path / "index.html"
+    path.write_text(page, encoding="utf-8")
+    searchable = read_page(path)
+    assert searchable is not None
+    return searchable
+
+
 def test_an_entry_without_summary_shows_the_start_of_its_text(tmp_path: Path) -> None:
-    page = tmp_path / "index.html"
     body = " ".join(f"palabra{n}" for n in range(60))
-    page.write_text(
+    searchable = _read(
+        tmp_path,
         '<html lang="es"><body><div data-pagefind-body><p data-pagefind-ignore>Grabación</p>'
         f"<h1>Informe sin resumen</h1><p>{body}</p></div></body></html>",
-        encoding="utf-8",
     )
-    searchable = read_page(page)
-    assert searchable is not None
     assert searchable.summary == " ".join(f"palabra{n}" for n in range(40)) + " …"
     assert searchable.title_words == ("Informe", "resumen")
     assert "Grabación" not in searchable.words
@@ -103,27 +109,21 @@ def test_distinct_words_keep_underscores_and_drop_tokens_of_only_punctuation() -
 
 
 def test_an_entry_of_exactly_the_summary_length_shows_all_of_it_without_ellipsis(tmp_path: Path) -> None:
-    page = tmp_path / "index.html"
     body = " ".join(f"palabra{n}" for n in range(40))
-    page.write_text(
+    searchable = _read(
+        tmp_path,
         f'<html lang="es"><body><div data-pagefind-body><h1>Informe</h1><p>{body}</p>\n\n</div></body></html>',
-        encoding="utf-8",
     )
-    searchable = read_page(page)
-    assert searchable is not None
     assert searchable.summary == body
 
 
 def test_entities_and_no_break_spaces_are_read_as_the_reader_sees_them(tmp_path: Path) -> None:
-    page = tmp_path / "index.html"
-    page.write_text(
+    searchable = _read(
+        tmp_path,
         '<html lang="es"><body><div data-pagefind-body>'
         "<h1>Defensoras &amp; periodistas</h1><p>Protecci&oacute;n&nbsp;integral en&#160;Guatemala</p>"
         "</div></body></html>",
-        encoding="utf-8",
     )
-    searchable = read_page(page)
-    assert searchable is not None
     assert searchable.title == "Defensoras & periodistas"
     assert searchable.words == ("Protección", "integral", "Guatemala")
 
@@ -142,15 +142,12 @@ def test_staging_skips_pages_without_indexed_elements_whatever_their_encoding(tm
 
 
 def test_indexed_elements_nested_in_one_another_are_read_once(tmp_path: Path) -> None:
-    page = tmp_path / "index.html"
-    page.write_text(
+    searchable = _read(
+        tmp_path,
         '<html lang="en"><body><div data-pagefind-body><p data-pagefind-ignore>Recording</p><h1>Title</h1>'
         "<section data-pagefind-body><dt data-pagefind-ignore>Label</dt><h1>Part</h1>Body text</section>"
         "</div></body></html>",
-        encoding="utf-8",
     )
-    searchable = read_page(page)
-    assert searchable is not None
     assert (searchable.title, searchable.words) == ("Title", ("Body", "text"))
 
 

@@ -83,6 +83,17 @@ def test_date_in_wrong_format_names_file_line_and_field(docs: Path) -> None:
     ]
 
 
+def test_control_character_in_front_matter_with_its_line(docs: Path) -> None:
+    write(
+        docs,
+        {"press/2014/release.en.md": PRESS.replace("summary: What happened.", "summary: What\x7f happened.")},
+    )
+    [problem] = problems_of(docs)
+    assert problem == (
+        "docs/press/2014/release.en.md:4: control character U+007F is not allowed in front matter: delete it"
+    )
+
+
 def test_impossible_date(docs: Path) -> None:
     write(docs, {"press/2014/release.en.md": PRESS.replace("2014-08-25", "2014-02-30")})
     [problem] = problems_of(docs)

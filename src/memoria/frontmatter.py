@@ -88,6 +88,12 @@ def parse_front_matter(text: str) -> FrontMatter:
         error_line: int = mark.line + offset if mark else 1
         problem = error.problem or str(error)
         raise FrontMatterError(error_line, f"YAML syntax error: {problem}") from error
+    except yaml.reader.ReaderError as error:  # a character YAML forbids, e.g. a control character
+        error_line = source.count("\n", 0, error.position) + offset
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        raise FrontMatterError(
+            error_line, f"control character U+{code:04X} is not allowed in front matter: delete it"
+        ) from error
     if values is None:
         values = {}
     if not isinstance(values, dict):

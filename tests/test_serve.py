@@ -242,3 +242,33 @@ def test_serve_polls_when_asked(tmp_path: Path) -> None:
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+def test_a_terminated_preview_leaves_no_temporary_folders(tmp_path: Path) -> None:
+    """SIGTERM (a process manager, an editor, a test) cleans up as Ctrl-C does: MkDocs' site and the preview's files."""
+    project = write_project(tmp_path / "project", copy_demo=True)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    port = _free_port()
+    with (tmp_path / "serve.log").open("w") as log:
+        process = subprocess.Popen(
+            [*MKDOCS, "serve", "--dirty", "--no-strict", "--livereload", "-a", f"127.0.0.1:{port}"],
+            cwd=project,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(temporary)},
+        )
+        try:
+            _wait_until(
+                lambda: "Early warning networks" in _get(f"http://127.0.0.1:{port}/"), START_DEADLINE_SECONDS
+            )
+            assert sorted(p.name.split("_")[0].split("-")[0] for p in temporary.iterdir()) == [
+                "memoria",
+                "mkdocs",
+            ]
+            process.terminate()
+            process.wait(timeout=20)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert list(temporary.iterdir()) == [], (tmp_path / "serve.log").read_text(encoding="utf-8")

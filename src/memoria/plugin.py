@@ -64,7 +64,7 @@ from memoria.recording_view import load_manifests, player_view, publish_media, s
 from memoria.search import SearchIndexError, index_site
 from memoria.transcript import CaptionFile, TranscriptError, TranscriptView, transcript_views, transcripts_for
 from memoria.views import entry_view, feed_links, feeds_page, listing_view, page_feed_names
-from memoria.watch import use_file_events
+from memoria.watch import StopOnSigterm, use_file_events
 
 log = get_plugin_logger(__name__)
 
@@ -102,11 +102,13 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.preview: PreviewState | None = None  # `mkdocs serve --dirty`: re-render what changed
         self.compiled_templates: _CompiledTemplates | None = None  # preview: templates compiled once
         self.localised_files = LocalisedFiles()  # preview: static-i18n's Files made once, not per rebuild
+        self.stop_on_sigterm = StopOnSigterm()  # preview: a terminated server cleans up as after Ctrl-C
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
             self.entry_cache = EntryCache()
             self.localised_files.install()
+            self.stop_on_sigterm.install()
             if dirty:
                 self.preview = PreviewState(Path(tempfile.mkdtemp(prefix="memoria-preview-")))
                 self.compiled_templates = _CompiledTemplates()
@@ -119,6 +121,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
     def on_shutdown(self) -> None:
         self.localised_files.uninstall()
+        self.stop_on_sigterm.uninstall()
         if self.preview is not None:
             shutil.rmtree(self.preview.work_dir, ignore_errors=True)
 

@@ -1,4 +1,4 @@
-"""The live preview's file watcher: the operating system's file events instead of polling.
+"""The live preview's file watcher and its end: file events instead of polling; SIGTERM as Ctrl-C.
 
 `mkdocs serve` polls every watched tree twice a second (MkDocs chose polling so that Docker
 and network mounts work, mkdocs/mkdocs#2477). At archive scale that is a walk and a `stat`
@@ -7,11 +7,18 @@ taken from the rebuild that runs in the same process, plus up to half a second b
 save is noticed. File events (inotify on Linux, FSEvents on macOS, kqueue on BSD) cost
 nothing while nothing changes and report a save at once. Only changes count: Linux also
 reports files being opened and read, and the build itself reads every entry.
+
+`mkdocs serve` deletes its temporary site (the whole built site: 230 MB at 3,000 entries per
+language) and runs the plugins' shutdown only after Ctrl-C; terminated by a process manager,
+an editor or a test, it left both behind in the temporary folder every time.
 """
 
 from __future__ import annotations
 
+import signal
+import threading
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from watchdog.events import (
@@ -78,3 +85,26 @@ def use_file_events(server: Any) -> BaseObserver:
         for _ in range(times):
             server.watch(path)
     return server.observer
+
+
+class StopOnSigterm:
+    """While installed, SIGTERM ends the process as Ctrl-C does, so `mkdocs serve` cleans up after itself."""
+
+    def __init__(self) -> None:
+        self._previous: Any = None
+
+    def install(self) -> None:
+        """Only from the main thread, and only where nobody else handles SIGTERM."""
+        if threading.current_thread() is not threading.main_thread() or self._previous is not None:
+            return
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            self._previous = signal.signal(signal.SIGTERM, _interrupt)
+
+    def uninstall(self) -> None:
+        if self._previous is not None and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self._previous)
+            self._previous = None
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt

@@ -139,6 +139,7 @@ def test_spanish_search_stems_folds_accents_stays_in_spanish_and_opens_a_result(
     assert folded and all("/es/" in url for url in folded)
     assert "protección" in " ".join(page.locator(".md-search-result__list mark").all_inner_texts()).lower()
     fetched = pagefind_requests(recorder)
+    assert fetched and all("/es/pagefind/" in url for url in fetched), "only the Spanish bundle loads"
     assert any("pagefind.es_" in url for url in fetched) and not any("pagefind.en_" in url for url in fetched)
 
     # The fallback copy of the untranslated English press release is not a Spanish result.
@@ -153,13 +154,15 @@ def test_spanish_search_stems_folds_accents_stays_in_spanish_and_opens_a_result(
 
 
 def test_english_search_by_keyboard_finds_english_entries_only(reader: Reader) -> None:
-    page, _ = reader.open("")
+    page, recorder = reader.open("")
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
     page.keyboard.type("defenders")
     page.wait_for_function("document.querySelectorAll('.md-search-result__link').length > 0")
     urls = [link.get_attribute("href") for link in page.locator(".md-search-result__link").all()]
     assert urls and not any("/es/" in url for url in urls)
+    fetched = pagefind_requests(recorder)
+    assert fetched and not any("/es/pagefind/" in url for url in fetched), "only the English bundle loads"
     # Metadata is searchable: an organisation named only in the metadata panel.
     assert any(PRESS in url for url in search(page, "JASS"))
     page.keyboard.press("ArrowDown")
@@ -308,5 +311,10 @@ def test_offline_copy_works_from_disk_search_included(tmp_path: Path, browser: A
     assert page.url.startswith("file://")
     assert page.locator("html").get_attribute("lang") == "es"
     screenshot(page, "offline-result-1280")
+    # The English bundle was made loadable from disk too.
+    page.goto((root / "index.html").as_uri())
+    page.locator(".md-search__input").focus()
+    urls = search(page, "protection")
+    assert urls and all(url.endswith(".html") and "/es/" not in url for url in urls)
     context.close()
     assert all(url.startswith(("file://", "data:")) for url in recorder.requests), recorder.requests

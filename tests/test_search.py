@@ -9,9 +9,19 @@ from pathlib import Path
 import pytest
 
 from conftest import BuiltSite
-from memoria.search import SearchablePage, SearchIndexError, distinct_words, index_site, read_page, stage_site
+from memoria.search import (
+    SearchablePage,
+    SearchIndexError,
+    bundle_dirs,
+    distinct_words,
+    index_site,
+    read_page,
+    stage_site,
+)
 from memoria.stopwords import STOPWORDS
 from searchsite import RECORDING_ID, build_search_demo
+
+PRESS = "press/2014/protect-women-defenders-mesoamerica/"
 
 
 @pytest.fixture(scope="module")
@@ -19,18 +29,39 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     return build_search_demo(tmp_path_factory.mktemp("search") / "project")
 
 
-def test_one_index_per_language_counting_only_pages_in_that_language(site: BuiltSite) -> None:
-    entry = json.loads((site.site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+def page_counts(bundle: Path) -> dict[str, int]:
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return {lang: info["page_count"] for lang, info in entry["languages"].items()}
+
+
+def test_one_bundle_per_language_counting_only_pages_in_that_language(site: BuiltSite) -> None:
+    # The default language's bundle at the root, every other language's in its folder.
     # English: 2 press releases, 2 events, 5 recordings. Spanish: the same less the press
     # release that has no translation (its Spanish page is a fallback copy).
-    assert {lang: info["page_count"] for lang, info in entry["languages"].items()} == {"en": 9, "es": 8}
+    assert page_counts(site.site / "pagefind") == {"en": 9}
+    assert page_counts(site.site / "es" / "pagefind") == {"es": 8}
+    assert bundle_dirs(site.site) == [site.site / "pagefind", site.site / "es" / "pagefind"]
     assert "Search: indexed 17 pages in 2 languages" in site.output
 
 
+def test_each_page_links_the_bundle_of_its_language(site: BuiltSite) -> None:
+    [english] = site.page(PRESS).xpath("//*[@data-memoria-search]")
+    [spanish] = site.page("es/" + PRESS).xpath("//*[@data-memoria-search]")
+    assert (english.get("data-memoria-bundle"), english.get("data-memoria-site")) == (
+        "../../../pagefind/",
+        "../../../",
+    )
+    # From /es/press/2014/…/: /es/pagefind/, and the site root where result URLs (/es/…) start.
+    assert (spanish.get("data-memoria-bundle"), spanish.get("data-memoria-site")) == (
+        "../../../pagefind/",
+        "../../../../",
+    )
+
+
 def indexed(site: BuiltSite) -> dict[str, dict]:
-    """What Pagefind stored per result URL: its fragments (gzip, then a signature, then JSON)."""
+    """What Pagefind stored per result URL, both bundles: its fragments (gzip, then a signature, then JSON)."""
     records = {}
-    for fragment in (site.site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for fragment in sorted(site.site.glob("**/pagefind/fragment/*.pf_fragment")):
         raw = gzip.decompress(fragment.read_bytes())
         record = json.loads(raw[raw.index(b"{") :])
         record["lang"] = fragment.name.split("_")[0]
@@ -215,6 +246,19 @@ def test_recordings_without_captions_have_no_transcript(site: BuiltSite) -> None
 def test_index_site_reports_pagefinds_failure_with_its_output(tmp_path: Path) -> None:
     with pytest.raises(SearchIndexError, match="not able to build an index"):
         index_site(tmp_path)
+
+
+def test_a_language_with_no_entry_page_gets_no_bundle_and_the_others_still_do(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "es").mkdir(parents=True)
+    (site / "press.html").write_text(
+        '<html lang="en"><body><div data-pagefind-body><h1>Report</h1><p>Defenders</p></div></body></html>',
+        encoding="utf-8",
+    )
+    (site / "es" / "index.html").write_text('<html lang="es"><body>Inicio</body></html>', encoding="utf-8")
+    report = index_site(site, ["es"])
+    assert (report.languages, report.pages) == (1, 1)
+    assert bundle_dirs(site) == [site / "pagefind"]
 
 
 def test_a_broken_caption_file_fails_the_build_naming_it(tmp_path: Path) -> None:

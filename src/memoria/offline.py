@@ -3,9 +3,10 @@
 Two things break a static site opened from disk. Directory URLs (`press/x/`) open a folder
 listing, so the copy is built with `use_directory_urls: false`. And browsers refuse ES modules,
 workers and fetch() on file:// pages, which is how Pagefind loads; classic <script> tags
-still work, so every file of the search bundle is also written as a small script that hands
-its bytes to memoria-search.js, which serves them to Pagefind in place of fetch(). The search
-engine and its per-language index stay exactly those of the hosted site.
+still work, so every file of each language's search bundle (`site/pagefind/`,
+`site/es/pagefind/`) is also written as a small script that hands its bytes to
+memoria-search.js, which serves them to Pagefind in place of fetch(). The search engine and
+its per-language bundles stay exactly those of the hosted site.
 Engine-independent: MkDocs runs as a command, not imported.
 """
 
@@ -22,7 +23,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from memoria.search import BUNDLE_DIR
+from memoria.search import BUNDLE_DIR, bundle_dirs
 
 OFFLINE_DIR = "offline"
 """Inside the search bundle: the classic-script copies only the file:// copy needs."""
@@ -134,8 +135,11 @@ def make_offline_copy(config_file: Path, zip_path: Path, folder: str = "memoria-
     with tempfile.TemporaryDirectory(prefix="memoria-offline-") as work:
         site_dir = Path(work) / "site"
         build_offline_site(config_file, site_dir)
-        bundle = site_dir / BUNDLE_DIR
-        if not (bundle / "pagefind.js").is_file():
-            raise OfflineError(f"{bundle}: no search bundle after the build (is the memoria plugin enabled?)")
-        make_bundle_file_loadable(bundle)
+        bundles = bundle_dirs(site_dir)
+        if site_dir / BUNDLE_DIR not in bundles:
+            raise OfflineError(
+                f"{site_dir / BUNDLE_DIR}: no search bundle after the build (is the memoria plugin enabled?)"
+            )
+        for bundle in bundles:  # one per language
+            make_bundle_file_loadable(bundle)
         return zip_site(site_dir, zip_path, folder)

@@ -61,7 +61,7 @@ from memoria.localised_files import LocalisedFiles
 from memoria.manifest import ManifestError
 from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
 from memoria.recording_view import load_manifests, player_view, publish_media, status_badge, status_counts
-from memoria.search import SearchIndexError, index_site
+from memoria.search import BUNDLE_DIR, SearchIndexError, index_site
 from memoria.transcript import CaptionFile, TranscriptError, TranscriptView, transcript_views, transcripts_for
 from memoria.views import entry_view, feed_links, feeds_page, listing_view, page_feed_names
 from memoria.watch import StopOnSigterm, use_file_events
@@ -287,7 +287,11 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 raise PluginError(f"{page.file.src_uri}: internal link to unknown page {src_uri}")
             return get_relative_url(target.url, page.url)
 
-        memoria: dict[str, Any] = {"lang": lang, "t": messages_for(lang)}
+        memoria: dict[str, Any] = {
+            "lang": lang,
+            "t": messages_for(lang),
+            "search_bundle": _search_bundle(lang),
+        }
         file_locale = getattr(page.file, "locale", lang)
         memoria["fallback"] = file_locale != lang
         memoria["content_lang"] = file_locale
@@ -347,7 +351,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             base_path = urlsplit(config.site_url or "/").path or "/"
             home = base_path if self.lang == DEFAULT_LANGUAGE else f"{base_path}{self.lang}/"
             context.setdefault(
-                "memoria", {"lang": self.lang, "t": messages_for(self.lang)}
+                "memoria",
+                {"lang": self.lang, "t": messages_for(self.lang), "search_bundle": _search_bundle(self.lang)},
             )  # header search box
             base_url = language_base_url(config.site_url or "", self.lang)
             context["memoria"].setdefault("feed_links", feed_links(self.feeds, ["all"], base_url))
@@ -377,14 +382,20 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     @event_priority(-150)
     def _index_for_search(self, config: MkDocsConfig) -> None:
         # After static-i18n's on_post_build (-100), which builds the other languages from
-        # inside the first build's: index once, when it is no longer building.
+        # inside the first build's: index once, when it is no longer building, one bundle
+        # per language (the other languages' folders are theirs, not the default's).
         i18n = config.plugins.get("i18n")
         if i18n is not None and getattr(i18n, "building", False):
             return
         if self.preview is not None and self.preview.indexed:
             return  # the preview's search stays as its first build indexed it (README: Live preview)
+        folders = [
+            lang.locale
+            for lang in (i18n.config.languages if i18n is not None else [])
+            if lang.build and lang.locale != DEFAULT_LANGUAGE
+        ]
         try:
-            report = index_site(Path(config.site_dir))
+            report = index_site(Path(config.site_dir), folders)
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
         log.info(f"Search: indexed {report.pages} pages in {report.languages} languages (Pagefind)")
@@ -539,3 +550,8 @@ def _generated_markdown(listing: Listing, lang: str) -> str:
     hide = "\n  - toc" if listing.kind != "home" else "\n  - toc\n  - navigation"
     intro = f"\n{t('home.intro', lang)}\n" if listing.kind == "home" else ""
     return f'---\ntitle: "{html.escape(title, quote=False)}"\nhide:{hide}\nsearch:\n  exclude: true\n---\n{intro}'
+
+
+def _search_bundle(lang: str) -> str:
+    """The language's search bundle, from the site root: Pagefind writes one per language (memoria.search)."""
+    return f"{BUNDLE_DIR}/" if lang == DEFAULT_LANGUAGE else f"{lang}/{BUNDLE_DIR}/"

@@ -14,8 +14,15 @@ service reads one answer per 0.1 s: too slow for 20,000 pages), holding each sea
 the language's function words (`memoria.stopwords`). Stemming, accent folding, ranking by
 title and the per-language split stay Pagefind's. The price: no excerpts around the matched
 words and no exact-phrase search; a result shows the entry's summary (Pagefind metadata
-`summary`) instead. Engine-independent: imports no MkDocs; the adapter calls `index_site`
-once every language is built.
+`summary`) instead.
+
+Each language has its own standalone bundle: the default language's at `site/pagefind/`, every
+other language's at `site/<lang>/pagefind/` (`bundle_dir`), so a reader's first search never
+downloads the other language's metadata, and the languages are indexed side by side (one
+Pagefind process each). A language's pages are staged in a root of their own at their real
+paths (Spanish under `<root>/es/`), so result URLs are the pages' URLs. Engine-independent:
+imports no MkDocs; the adapter calls `index_site` once every language is built, and
+`memoria build` calls `index_language` in each language's process.
 """
 
 from __future__ import annotations
@@ -24,9 +31,10 @@ import html
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from lxml import etree
 from pagefind_bin import get_executable
@@ -34,7 +42,7 @@ from pagefind_bin import get_executable
 from memoria.stopwords import STOPWORDS
 
 BUNDLE_DIR = "pagefind"
-"""Where the search bundle goes, relative to the site root (the browser script expects it there)."""
+"""The search bundle's folder, in a language's folder of the site (`bundle_dir`)."""
 
 SUMMARY_WORDS = 40
 """Words of an entry's text shown as its result when the entry has no summary."""
@@ -51,6 +59,16 @@ class SearchIndexReport:
     languages: int
     pages: int
     words: int
+
+    def __add__(self, other: SearchIndexReport) -> SearchIndexReport:
+        """Two bundles' reports as one (a site's languages are indexed one bundle each)."""
+        return SearchIndexReport(
+            self.languages + other.languages, self.pages + other.pages, self.words + other.words
+        )
+
+
+NOTHING_INDEXED = SearchIndexReport(0, 0, 0)
+"""The report of a language with no page to index (no bundle written)."""
 
 
 @dataclass(frozen=True)
@@ -167,12 +185,29 @@ def read_page(path: Path) -> SearchablePage | None:
     return SearchablePage(lang, title, summary, tuple(title_words), tuple(words))
 
 
-def stage_site(site_dir: Path, staging_dir: Path) -> int:
-    """Write the compact page of every indexable page of `site_dir` at its path under `staging_dir`."""
+def bundle_dir(site_dir: Path, folder: str = "") -> Path:
+    """Where a language's search bundle is: `site/pagefind/` (default language, `folder` ""), `site/es/pagefind/`."""
+    return Path(site_dir) / folder / BUNDLE_DIR
+
+
+def bundle_dirs(site_dir: Path) -> list[Path]:
+    """Every language's search bundle under a built site, the default language's first."""
+    site_dir = Path(site_dir)
+    found = [site_dir / BUNDLE_DIR] if (site_dir / BUNDLE_DIR / "pagefind.js").is_file() else []
+    return found + sorted(path.parent for path in site_dir.glob(f"*/{BUNDLE_DIR}/pagefind.js"))
+
+
+def stage_site(site_dir: Path, staging_dir: Path, skip: Collection[str] = ()) -> int:
+    """Write the compact page of every indexable page of `site_dir` at its path under `staging_dir`.
+
+    Top-level folders named in `skip` (the other languages' folders, under the default
+    language's root) and the search bundle are not read.
+    """
     count = 0
+    skipped = {BUNDLE_DIR, *skip}
     for path in sorted(Path(site_dir).rglob("*.html")):
         relative = path.relative_to(site_dir)
-        if relative.parts[0] == BUNDLE_DIR:
+        if relative.parts[0] in skipped:
             continue
         page = read_page(path)
         if page is None:
@@ -184,28 +219,81 @@ def stage_site(site_dir: Path, staging_dir: Path) -> int:
     return count
 
 
-def index_site(site_dir: Path) -> SearchIndexReport:
-    """Index every entry page under `site_dir` into `site_dir/pagefind/`, one index per language."""
-    site_dir = Path(site_dir).resolve()
+def index_language(site_dir: Path, folder: str = "", skip: Collection[str] = ()) -> SearchIndexReport:
+    """Index one language's pages, `site_dir/folder/`, into its own bundle (`bundle_dir`).
+
+    A language with no page to index gets no bundle (Pagefind refuses an empty site).
+    """
     with tempfile.TemporaryDirectory(prefix="memoria-search-") as staging:
-        stage_site(site_dir, Path(staging))
-        return index_staged(Path(staging), site_dir)
+        if stage_site(Path(site_dir) / folder, Path(staging) / folder, skip) == 0:
+            return NOTHING_INDEXED
+        return _finish(_start_pagefind(Path(staging), site_dir, folder))
 
 
-def index_staged(staging_dir: Path, site_dir: Path) -> SearchIndexReport:
-    """Run Pagefind over pages already staged (`stage_site`, e.g. one call per language, in parallel)."""
+def index_site(site_dir: Path, folders: Sequence[str] = ()) -> SearchIndexReport:
+    """Index a built site, one bundle per language, the Pagefind processes running side by side.
+
+    The default language's pages are the site's root less the other languages' `folders`
+    ("es"); each of those folders is a language of its own. If no language has a page to
+    index, Pagefind runs on the default language anyway, so its own error says why.
+    """
     site_dir = Path(site_dir).resolve()
-    command = [
-        str(get_executable()),
-        "--site",
-        str(staging_dir),
-        "--output-path",
-        str(site_dir / BUNDLE_DIR),
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
-    output = result.stdout + result.stderr
-    if result.returncode != 0:
-        raise SearchIndexError(f"pagefind failed on {site_dir} (exit {result.returncode}):\n{output}")
+    languages = [("", tuple(folders)), *((folder, ()) for folder in folders)]
+    with tempfile.TemporaryDirectory(prefix="memoria-search-") as staging:
+        roots = {folder: Path(staging) / (folder or "default") for folder, _ in languages}
+        staged = {}
+        for folder, skip in languages:
+            roots[folder].mkdir()
+            staged[folder] = stage_site(site_dir / folder, roots[folder] / folder, skip)
+        to_index = [folder for folder, count in staged.items() if count] or [""]
+        # Start every language's Pagefind, then wait for each: they run at the same time.
+        running = [_start_pagefind(roots[folder], site_dir, folder) for folder in to_index]
+        report, failures = NOTHING_INDEXED, []
+        for pagefind in running:
+            try:
+                report += _finish(pagefind)
+            except SearchIndexError as error:  # still wait for the others before failing
+                failures.append(str(error))
+        if failures:
+            raise SearchIndexError("\n".join(failures))
+        return report
+
+
+@dataclass
+class _Pagefind:
+    """A running Pagefind process, its output going to a file (a pipe could fill and stall it)."""
+
+    process: subprocess.Popen[bytes]
+    output: IO[bytes]
+    bundle: Path
+
+
+def _start_pagefind(staging_root: Path, site_dir: Path, folder: str) -> _Pagefind:
+    """Start Pagefind over `staging_root` (a language's pages at their real paths) into its bundle."""
+    bundle = bundle_dir(Path(site_dir).resolve(), folder)
+    command = [str(get_executable()), "--site", str(staging_root), "--output-path", str(bundle)]
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _finish)
+    try:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+    except OSError:
+        output.close()
+        raise
+    return _Pagefind(process, output, bundle)
+
+
+def _finish(pagefind: _Pagefind) -> SearchIndexReport:
+    """Wait for Pagefind and read what it indexed from its summary; its output if it failed."""
+    with pagefind.output:
+        try:
+            returncode = pagefind.process.wait(timeout=1800)
+        except subprocess.TimeoutExpired:
+            pagefind.process.kill()
+            pagefind.process.wait()
+            returncode = -1
+        pagefind.output.seek(0)
+        output = pagefind.output.read().decode("utf-8", errors="replace")
+    if returncode != 0:
+        raise SearchIndexError(f"pagefind failed on {pagefind.bundle} (exit {returncode}):\n{output}")
     counts = {}
     for name, pattern in _SUMMARY.items():
         match = pattern.search(output)

@@ -2,8 +2,9 @@
  * Memoria search: Pagefind behind Material's header search box.
  *
  * Why this file: Material's search loads a whole lunr index for both languages on every
- * page. Pagefind keeps one index per <html lang>, split in chunks; this script loads it
- * only when the reader opens the box, then fetches just the chunks the query needs.
+ * page. Memoria builds one Pagefind bundle per language (pagefind/, es/pagefind/), split in
+ * chunks; this script loads the page's language's bundle only when the reader opens the
+ * box, then fetches just the chunks the query needs.
  * Keyboard: "/" or "s" opens it, Escape closes it, arrow keys move through results.
  * Results are built with textContent: titles may come from a video platform and are never
  * trusted as markup. The index keeps each word of a page once (src/memoria/search.py), so
@@ -25,7 +26,7 @@
   const opener = document.querySelector("[data-memoria-search-open]");
   const strings = JSON.parse(root.dataset.memoriaStrings);
   const bundle = new URL(root.dataset.memoriaBundle, document.baseURI);
-  const siteRoot = new URL("../", bundle);
+  const siteRoot = new URL(root.dataset.memoriaSite, document.baseURI); // result URLs start here
   const PAGE = 10;
 
   let engine = null; // Promise of the Pagefind module, created on first open
@@ -53,7 +54,7 @@
   /*
    * From disk (the offline copy), browsers refuse ES modules, workers and fetch(): load
    * Pagefind as a classic script and answer its fetch() calls for bundle files from the
-   * scripts `make offline` wrote in pagefind/offline/ (one per file, loaded when asked for).
+   * scripts `make offline` wrote in the bundle's offline/ (one per file, loaded when asked for).
    */
   function loadFromDisk() {
     const waiting = new Map();
@@ -75,7 +76,7 @@
     return loadScript(new URL("offline/pagefind.js", bundle).href).then(() => window.__memoriaPagefind);
   }
 
-  /* Load Pagefind once; the language index follows <html lang>. */
+  /* Load Pagefind once, from the bundle of the page's language. */
   function load() {
     if (engine) return engine;
     meta.textContent = strings.loading;

@@ -6,10 +6,11 @@ static-i18n configured as usual (every language still `build: true`, so the lang
 hreflang alternates and `/es/` placement are computed exactly as in a sequential build); the
 process only starts at its own language and is marked as already building, which is how
 static-i18n itself stops the nested builds from starting others. The parent then assembles
-the site: the default language's tree, each other language's folder, one sitemap listing every
-language (as the last sequential build writes it), and one Pagefind index over the whole site.
-Each process also stages its own language's pages for search (`memoria.search.stage_site`,
-which reads every built page): done side by side, not by the parent after both.
+the site: the default language's tree, each other language's folder, and one sitemap listing
+every language (as the last sequential build writes it). Search is indexed by each language's
+process too, right after its build: it stages its pages (`memoria.search.stage_site`, which
+reads every built page) and runs Pagefind into its own bundle (`site/pagefind/`,
+`site/es/pagefind/`), so the languages are indexed side by side, not by the parent after both.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ import multiprocessing
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from memoria.search import SearchIndexReport
 
 EXAMPLE = """\
 examples:
@@ -56,15 +59,13 @@ class BuildFailed(Exception):
     """One language's build failed; the message says which and why."""
 
 
-def _build_language(
-    config_file: str, lang: str, site_dir: str, strict: bool, search_dir: str | None = None
-) -> None:
-    """Run MkDocs' build for `lang` only, into `site_dir` (in a worker process); stage its search pages."""
+def _build_language(config_file: str, lang: str, site_dir: str, strict: bool) -> SearchIndexReport:
+    """Run MkDocs' build for `lang` only, into `site_dir` (in a worker process); index its search bundle."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from memoria.search import stage_site
+    from memoria.search import SearchIndexError, index_language
 
     _log_to_stderr()
     config = load_config(config_file, site_dir=site_dir, strict=strict or None)
@@ -81,12 +82,13 @@ def _build_language(
         raise BuildFailed(f"'{lang}' build: {error}") from None
     finally:
         config.plugins.on_shutdown()
-    if search_dir is not None:
-        # The part of this tree that assemble() keeps: all of it for the default language
-        # (the first), the /<lang>/ folder for the others.
-        default = i18n is None or next(x.locale for x in i18n.config.languages if x.default) == lang
-        part = "" if default else lang
-        stage_site(Path(site_dir) / part, Path(search_dir) / part)
+    # The part of this tree that assemble() keeps: all of it for the default language
+    # (the first), the /<lang>/ folder for the others; its bundle goes inside that part.
+    default = i18n is None or next(x.locale for x in i18n.config.languages if x.default) == lang
+    try:
+        return index_language(Path(site_dir), "" if default else lang)
+    except SearchIndexError as error:
+        raise BuildFailed(f"'{lang}' search: {error}") from None
 
 
 def _log_to_stderr() -> None:
@@ -166,36 +168,27 @@ def run(args: argparse.Namespace) -> int:
     staging = Path(tempfile.mkdtemp(prefix=".memoria-build-", dir=site_dir.parent))
     try:
         staged = {lang: staging / lang for lang in langs}
-        search_dir = staging / ".search"  # the pages Pagefind indexes, staged by each language's process
         # On Linux each language's process is forked from this one, which has already imported
         # MkDocs, Material and the plugins (reading mkdocs.yml) and runs no thread yet: about
         # a second of start-up less per process. Elsewhere fork is unsafe: a fresh interpreter.
         context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
         with ProcessPoolExecutor(max_workers=len(langs), mp_context=context) as pool:
             jobs = {
-                lang: pool.submit(
-                    _build_language, str(config_file), lang, str(path), args.strict, str(search_dir)
-                )
+                lang: pool.submit(_build_language, str(config_file), lang, str(path), args.strict)
                 for lang, path in staged.items()
             }
             failures = []
+            reports = []
             for job in jobs.values():
                 try:
-                    job.result()
+                    reports.append(job.result())
                 except BuildFailed as error:
                     failures.append(str(error))
         if failures:
             print("memoria build: " + "\n".join(failures), file=sys.stderr)
             return 1
-        previous = staging / ".previous"
-        assemble(staged, langs[0], site_dir, previous)
-        # Deleting the previous site (2 s at 3,000 entries per language) overlaps Pagefind.
-        remover = threading.Thread(target=shutil.rmtree, args=(previous,), kwargs={"ignore_errors": True})
-        remover.start()
-        try:
-            _index(search_dir, site_dir)
-        finally:
-            remover.join()
+        _report_search(reports)
+        assemble(staged, langs[0], site_dir, staging / ".previous")  # deleted with the staging folder
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     print(
@@ -205,17 +198,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _index(search_dir: Path, site_dir: Path) -> None:
-    """The search index, once over every language's staged pages (each worker skipped the plugin's, as nested builds do)."""
-    from memoria.search import SearchIndexError, index_staged
-
-    try:
-        report = index_staged(search_dir, site_dir)
-    except SearchIndexError as error:
-        raise SystemExit(f"memoria build: {error}") from None
-    print(
-        f"memoria build: search indexed {report.pages} pages in {report.languages} languages", file=sys.stderr
-    )
+def _report_search(reports: list[SearchIndexReport]) -> None:
+    """One line for all the languages' search bundles (each worker indexed its own, as nested builds skip the plugin's)."""
+    pages = sum(report.pages for report in reports)
+    languages = sum(report.languages for report in reports)
+    print(f"memoria build: search indexed {pages} pages in {languages} languages", file=sys.stderr)
 
 
 def _serial(config_file: Path, site_dir: Path, strict: bool) -> int:

@@ -121,33 +121,37 @@ def inspect_output(site: Path) -> Output:
     return Output(len(html), total, search, note)
 
 
-def search_bytes_for_one_query(site: Path) -> tuple[int | None, str]:
-    """Bytes a reader downloads to run one query, as served compressed.
+def search_bytes_for_one_query(site: Path, lang: str = "en") -> tuple[int | None, str]:
+    """Bytes a reader downloads to run one query in `lang`, as served compressed.
 
     lunr (Material's search): the whole search_index.json, gzipped, before the first result.
-    Pagefind: its loader, the English wasm and metadata, one index chunk and the five result
-    fragments of a first page (median-sized chunk and fragments; Pagefind's files are already
+    Pagefind: from the queried language's bundle (Memoria's `site/<lang>/pagefind/`, or the
+    one at `site/pagefind/`: the default language's, or every language's for a single bundle),
+    its loader, the language's wasm and metadata, one index chunk and the five result fragments
+    of a first page (median-sized chunk and fragments; Pagefind's files are already
     compressed, so their sizes are what travels).
     """
     lunr = site / "search" / "search_index.json"
     if lunr.is_file():
         return len(gzip.compress(lunr.read_bytes(), 6)), "lunr index (gzip)"
-    bundle = site / "pagefind"
+    bundle = site / lang / "pagefind" if (site / lang / "pagefind").is_dir() else site / "pagefind"
     if bundle.is_dir():
         fixed = [bundle / "pagefind.js", bundle / "pagefind-entry.json"]
-        fixed += sorted(bundle.glob("wasm.en.pagefind"))[:1] or sorted(bundle.glob("wasm.*.pagefind"))[:1]
-        fixed += sorted(bundle.glob("pagefind.en*.pf_meta"))[:1]
+        fixed += (
+            sorted(bundle.glob(f"wasm.{lang}.pagefind"))[:1] or sorted(bundle.glob("wasm.*.pagefind"))[:1]
+        )
+        fixed += sorted(bundle.glob(f"pagefind.{lang}*.pf_meta"))[:1]
         size = sum(
             len(gzip.compress(p.read_bytes(), 6)) if p.suffix in (".js", ".json") else p.stat().st_size
             for p in fixed
             if p.is_file()
         )
-        chunks = sorted(p.stat().st_size for p in (bundle / "index").glob("en*.pf_index")) or sorted(
+        chunks = sorted(p.stat().st_size for p in (bundle / "index").glob(f"{lang}*.pf_index")) or sorted(
             p.stat().st_size for p in (bundle / "index").glob("*.pf_index")
         )
-        fragments = sorted(p.stat().st_size for p in (bundle / "fragment").glob("en*.pf_fragment")) or sorted(
-            p.stat().st_size for p in (bundle / "fragment").glob("*.pf_fragment")
-        )
+        fragments = sorted(
+            p.stat().st_size for p in (bundle / "fragment").glob(f"{lang}*.pf_fragment")
+        ) or sorted(p.stat().st_size for p in (bundle / "fragment").glob("*.pf_fragment"))
         if chunks:
             size += int(statistics.median(chunks))
         if fragments:

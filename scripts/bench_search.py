@@ -18,6 +18,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from browsing import Recorder, launch, serve
+from memoria.search import bundle_dirs
 
 BUDGET = 300_000
 
@@ -55,8 +56,10 @@ def main() -> int:
     parser.add_argument("--lang", default="es")
     parser.add_argument("--query", default="defensoras")
     args = parser.parse_args()
-    entry = json.loads((args.site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    pages = {lang: info["page_count"] for lang, info in entry["languages"].items()}
+    pages = {}
+    for bundle in bundle_dirs(args.site):  # one per language: site/pagefind/, site/es/pagefind/
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        pages |= {lang: info["page_count"] for lang, info in entry["languages"].items()}
     before, total, rows, count = measure(args.site, args.lang, args.query)
     print(f"indexed pages per language: {pages}")
     print(f"page before opening search: {before / 1000:.1f} KB gzip, no search files")

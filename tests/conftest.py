@@ -19,6 +19,13 @@ DEMO_DOCS = ROOT / "docs"
 ENTRY_FOLDERS = ("press", "events", "recordings")
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+# Builds run in subprocesses whose working folder is a project in tmp_path: a relative
+# PYTHONPATH (`PYTHONPATH=src pytest`, from a worktree) would no longer point at this
+# checkout's src/, and they would import whichever memoria is installed instead.
+if os.environ.get("PYTHONPATH"):
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        str(Path(entry).resolve()) for entry in os.environ["PYTHONPATH"].split(os.pathsep) if entry
+    )
 
 
 @dataclass

@@ -22,7 +22,7 @@ downloads the other language's metadata, and the languages are indexed side by s
 Pagefind process each). A language's pages are staged in a root of their own at their real
 paths (Spanish under `<root>/es/`), so result URLs are the pages' URLs. Engine-independent:
 imports no MkDocs; the adapter calls `index_site` once every language is built, and
-`memoria build` calls `index_language` in each language's process.
+`memoria build` calls `stage_site` and `run_pagefind` in each language's process.
 """
 
 from __future__ import annotations
@@ -219,15 +219,9 @@ def stage_site(site_dir: Path, staging_dir: Path, skip: Collection[str] = ()) ->
     return count
 
 
-def index_language(site_dir: Path, folder: str = "", skip: Collection[str] = ()) -> SearchIndexReport:
-    """Index one language's pages, `site_dir/folder/`, into its own bundle (`bundle_dir`).
-
-    A language with no page to index gets no bundle (Pagefind refuses an empty site).
-    """
-    with tempfile.TemporaryDirectory(prefix="memoria-search-") as staging:
-        if stage_site(Path(site_dir) / folder, Path(staging) / folder, skip) == 0:
-            return NOTHING_INDEXED
-        return _finish(_start_pagefind(Path(staging), site_dir, folder))
+def run_pagefind(staging_root: Path, bundle: Path) -> SearchIndexReport:
+    """Run Pagefind over one language's staged pages (`stage_site`, at their real paths) into `bundle`."""
+    return _finish(_start_pagefind(staging_root, bundle))
 
 
 def index_site(site_dir: Path, folders: Sequence[str] = ()) -> SearchIndexReport:
@@ -247,7 +241,7 @@ def index_site(site_dir: Path, folders: Sequence[str] = ()) -> SearchIndexReport
             staged[folder] = stage_site(site_dir / folder, roots[folder] / folder, skip)
         to_index = [folder for folder, count in staged.items() if count] or [""]
         # Start every language's Pagefind, then wait for each: they run at the same time.
-        running = [_start_pagefind(roots[folder], site_dir, folder) for folder in to_index]
+        running = [_start_pagefind(roots[folder], bundle_dir(site_dir, folder)) for folder in to_index]
         report, failures = NOTHING_INDEXED, []
         for pagefind in running:
             try:
@@ -268,9 +262,8 @@ class _Pagefind:
     bundle: Path
 
 
-def _start_pagefind(staging_root: Path, site_dir: Path, folder: str) -> _Pagefind:
-    """Start Pagefind over `staging_root` (a language's pages at their real paths) into its bundle."""
-    bundle = bundle_dir(Path(site_dir).resolve(), folder)
+def _start_pagefind(staging_root: Path, bundle: Path) -> _Pagefind:
+    """Start Pagefind over `staging_root` (a language's pages at their real paths), writing `bundle`."""
     command = [str(get_executable()), "--site", str(staging_root), "--output-path", str(bundle)]
     output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _finish)
     try:

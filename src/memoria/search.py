@@ -22,7 +22,8 @@ downloads the other language's metadata, and the languages are indexed side by s
 Pagefind process each). A language's pages are staged in a root of their own at their real
 paths (Spanish under `<root>/es/`), so result URLs are the pages' URLs. Engine-independent:
 imports no MkDocs; the adapter calls `index_site` once every language is built, and
-`memoria build` calls `stage_site` and `run_pagefind` in each language's process.
+`memoria build` calls `stage_site` in each language's process, then `index_staged` once they
+have ended (so the build's memory is not held while Pagefind runs).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import html
 import re
 import subprocess
 import tempfile
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -219,11 +220,6 @@ def stage_site(site_dir: Path, staging_dir: Path, skip: Collection[str] = ()) ->
     return count
 
 
-def run_pagefind(staging_root: Path, bundle: Path) -> SearchIndexReport:
-    """Run Pagefind over one language's staged pages (`stage_site`, at their real paths) into `bundle`."""
-    return _finish(_start_pagefind(staging_root, bundle))
-
-
 def index_site(site_dir: Path, folders: Sequence[str] = ()) -> SearchIndexReport:
     """Index a built site, one bundle per language, the Pagefind processes running side by side.
 
@@ -239,18 +235,28 @@ def index_site(site_dir: Path, folders: Sequence[str] = ()) -> SearchIndexReport
         for folder, skip in languages:
             roots[folder].mkdir()
             staged[folder] = stage_site(site_dir / folder, roots[folder] / folder, skip)
-        to_index = [folder for folder, count in staged.items() if count] or [""]
-        # Start every language's Pagefind, then wait for each: they run at the same time.
-        running = [_start_pagefind(roots[folder], bundle_dir(site_dir, folder)) for folder in to_index]
-        report, failures = NOTHING_INDEXED, []
-        for pagefind in running:
-            try:
-                report += _finish(pagefind)
-            except SearchIndexError as error:  # still wait for the others before failing
-                failures.append(str(error))
-        if failures:
-            raise SearchIndexError("\n".join(failures))
-        return report
+        to_index = {folder: roots[folder] for folder, count in staged.items() if count}
+        return index_staged(to_index or {"": roots[""]}, site_dir)
+
+
+def index_staged(staging_roots: Mapping[str, Path], site_dir: Path) -> SearchIndexReport:
+    """Run one Pagefind per language folder ("" for the default) over its staged pages, side by side.
+
+    Each staging root holds that language's pages at their real paths (`stage_site`); the
+    bundle goes to `bundle_dir(site_dir, folder)`.
+    """
+    site_dir = Path(site_dir).resolve()
+    # Start every language's Pagefind, then wait for each: they run at the same time.
+    running = [_start_pagefind(root, bundle_dir(site_dir, folder)) for folder, root in staging_roots.items()]
+    report, failures = NOTHING_INDEXED, []
+    for pagefind in running:
+        try:
+            report += _finish(pagefind)
+        except SearchIndexError as error:  # still wait for the others before failing
+            failures.append(str(error))
+    if failures:
+        raise SearchIndexError("\n".join(failures))
+    return report
 
 
 @dataclass

@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 from lxml import html as lxml_html
@@ -46,18 +47,25 @@ def _wait_until(condition: Callable[[], bool], deadline_seconds: float) -> float
     pytest.fail(f"not seen within {deadline_seconds} s")
 
 
+def _start_serve(
+    project: Path, port: int, log: IO[str], options: list[str], **env: str
+) -> subprocess.Popen[bytes]:
+    """`mkdocs serve OPTIONS --livereload` of `project` on 127.0.0.1:`port`, its output to `log`."""
+    return subprocess.Popen(
+        [*MKDOCS, "serve", *options, "--livereload", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+    )
+
+
 @pytest.fixture(params=[["--dirty", "--no-strict"], []], ids=["make-serve-dirty", "full-rebuild"])
 def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[Path, str, Path]]:
     project = write_project(tmp_path / "project", copy_demo=True)
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")
-    process = subprocess.Popen(
-        [*MKDOCS, "serve", *request.param, "--livereload", "-a", f"127.0.0.1:{port}"],
-        cwd=project,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    process = _start_serve(project, port, log, request.param)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until(lambda: "Early warning networks" in _get(f"{base}/"), START_DEADLINE_SECONDS)
@@ -225,13 +233,7 @@ def test_serve_polls_when_asked(tmp_path: Path) -> None:
     )
     port = _free_port()
     with (tmp_path / "serve.log").open("w") as log:
-        process = subprocess.Popen(
-            [*MKDOCS, "serve", "--dirty", "--no-strict", "--livereload", "-a", f"127.0.0.1:{port}"],
-            cwd=project,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        )
+        process = _start_serve(project, port, log, ["--dirty", "--no-strict"])
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_until(lambda: "Early warning networks" in _get(f"{base}/"), START_DEADLINE_SECONDS)
@@ -251,13 +253,7 @@ def test_a_terminated_preview_leaves_no_temporary_folders(tmp_path: Path) -> Non
     temporary.mkdir()
     port = _free_port()
     with (tmp_path / "serve.log").open("w") as log:
-        process = subprocess.Popen(
-            [*MKDOCS, "serve", "--dirty", "--no-strict", "--livereload", "-a", f"127.0.0.1:{port}"],
-            cwd=project,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(temporary)},
-        )
+        process = _start_serve(project, port, log, ["--dirty", "--no-strict"], TMPDIR=str(temporary))
         try:
             _wait_until(
                 lambda: "Early warning networks" in _get(f"http://127.0.0.1:{port}/"), START_DEADLINE_SECONDS

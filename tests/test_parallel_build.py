@@ -17,18 +17,22 @@ def _files(site: Path) -> set[str]:
     return {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
 
 
-def test_parallel_build_matches_mkdocs_build(tmp_path: Path) -> None:
-    project = write_project(tmp_path / "project", copy_demo=True)
-    serial = run_build(project)
-    assert serial.returncode == 0, serial.output
-    result = subprocess.run(
-        [*MEMORIA, "build", "--strict", "-d", "site-parallel"],
+def _memoria_build(project: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*MEMORIA, "build", *options],
         cwd=project,
         capture_output=True,
         text=True,
         timeout=600,
         env={**os.environ},
     )
+
+
+def test_parallel_build_matches_mkdocs_build(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "project", copy_demo=True)
+    serial = run_build(project)
+    assert serial.returncode == 0, serial.output
+    result = _memoria_build(project, "--strict", "-d", "site-parallel")
     assert result.returncode == 0, result.stderr
     parallel = project / "site-parallel"
     assert _files(parallel) == _files(serial.site)
@@ -49,9 +53,7 @@ def test_parallel_build_reports_content_errors(tmp_path: Path) -> None:
         tmp_path / "project",
         docs={"press/2014/bad.en.md": "---\ntitle: Bad\ndate: 2014-02-30\nsummary: x\n---\n\nBody.\n"},
     )
-    result = subprocess.run(
-        [*MEMORIA, "build"], cwd=project, capture_output=True, text=True, timeout=600, env={**os.environ}
-    )
+    result = _memoria_build(project)
     assert result.returncode == 1
     assert "press/2014/bad.en.md" in result.stderr and "date" in result.stderr
 
@@ -61,14 +63,7 @@ def test_parallel_build_replaces_the_previous_site_and_leaves_no_staging(tmp_pat
     stale = project / "site" / "stale.html"
     stale.parent.mkdir(parents=True)
     stale.write_text("<html lang='en'><body>old</body></html>", encoding="utf-8")
-    result = subprocess.run(
-        [*MEMORIA, "build", "--strict"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ},
-    )
+    result = _memoria_build(project, "--strict")
     assert result.returncode == 0, result.stderr
     assert not stale.exists()
     assert (project / "site" / "index.html").is_file()

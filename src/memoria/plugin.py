@@ -61,7 +61,7 @@ from memoria.localised_files import LocalisedFiles
 from memoria.manifest import ManifestError
 from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
 from memoria.recording_view import load_manifests, player_view, publish_media, status_badge, status_counts
-from memoria.search import BUNDLE_DIR, SearchIndexError, index_site
+from memoria.search import SearchIndexError, bundle_path, index_site
 from memoria.transcript import CaptionFile, TranscriptError, TranscriptView, transcript_views, transcripts_for
 from memoria.views import entry_view, feed_links, feeds_page, listing_view, page_feed_names
 from memoria.watch import StopOnSigterm, use_file_events
@@ -554,4 +554,4 @@ def _generated_markdown(listing: Listing, lang: str) -> str:
 
 def _search_bundle(lang: str) -> str:
     """The language's search bundle, from the site root: Pagefind writes one per language (memoria.search)."""
-    return f"{BUNDLE_DIR}/" if lang == DEFAULT_LANGUAGE else f"{lang}/{BUNDLE_DIR}/"
+    return bundle_path("" if lang == DEFAULT_LANGUAGE else lang)

@@ -186,9 +186,14 @@ def read_page(path: Path) -> SearchablePage | None:
     return SearchablePage(lang, title, summary, tuple(title_words), tuple(words))
 
 
+def bundle_path(folder: str = "") -> str:
+    """A language's search bundle from the site root: `pagefind/` (default language, `folder` ""), `es/pagefind/`."""
+    return f"{folder}/{BUNDLE_DIR}/" if folder else f"{BUNDLE_DIR}/"
+
+
 def bundle_dir(site_dir: Path, folder: str = "") -> Path:
-    """Where a language's search bundle is: `site/pagefind/` (default language, `folder` ""), `site/es/pagefind/`."""
-    return Path(site_dir) / folder / BUNDLE_DIR
+    """Where a language's search bundle is written under `site_dir` (see `bundle_path`)."""
+    return Path(site_dir) / bundle_path(folder)
 
 
 def bundle_dirs(site_dir: Path) -> list[Path]:

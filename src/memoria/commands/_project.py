@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from memoria.project import Project, ProjectError, load_project
+
+if TYPE_CHECKING:
+    from memoria.mirror.plan import Target
 
 
 def add_project_options(parser: argparse.ArgumentParser, media: bool = False) -> None:
@@ -38,6 +42,19 @@ def add_project_options(parser: argparse.ArgumentParser, media: bool = False) ->
 def load_from(args: argparse.Namespace) -> Project:
     """The project the arguments point at; raises ProjectError."""
     return load_project(args.config, args.docs_dir, getattr(args, "media_dir", None))
+
+
+def recordings_from(args: argparse.Namespace, command: str) -> tuple[Project, list[Target]] | None:
+    """The project and the recordings `args.ids` names (all by default), or None after printing why."""
+    from memoria.content import ContentErrors
+    from memoria.mirror.plan import PlanError, plan  # the mirror package loads yt-dlp: only when needed
+
+    try:
+        project = load_from(args)
+        return project, plan(project.docs_dir, list(args.ids))
+    except (ProjectError, PlanError, ContentErrors) as error:
+        print(f"memoria {command}: {error}", file=sys.stderr)
+        return None
 
 
 def project_from(args: argparse.Namespace, command: str) -> Project | None:

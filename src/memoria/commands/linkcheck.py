@@ -15,14 +15,11 @@ from rich.text import Text
 from memoria.commands._project import (
     add_project_options,
     add_retry_options,
-    load_from,
     positive_int,
+    recordings_from,
 )
-from memoria.content import ContentErrors
 from memoria.manifest import ManifestError
 from memoria.mirror.linkcheck import linkcheck
-from memoria.mirror.plan import PlanError, plan
-from memoria.project import ProjectError
 
 EXAMPLE = """\
 example:
@@ -54,12 +51,10 @@ def register(subparsers: Any) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    try:
-        project = load_from(args)
-        targets = plan(project.docs_dir, list(args.ids))
-    except (ProjectError, PlanError, ContentErrors) as error:
-        print(f"memoria linkcheck: {error}", file=sys.stderr)
+    loaded = recordings_from(args, "linkcheck")
+    if loaded is None:
         return 2
+    project, targets = loaded
     try:
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
             results = list(

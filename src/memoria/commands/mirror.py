@@ -12,16 +12,14 @@ from rich.console import Console
 from memoria.commands._project import (
     add_project_options,
     add_retry_options,
-    load_from,
     positive_int,
+    recordings_from,
     web_url,
 )
-from memoria.content import ContentErrors
-from memoria.mirror import MirrorOutcome, PlanError, Settings, dry_run, plan, run
+from memoria.mirror import MirrorOutcome, Settings, dry_run, run
 from memoria.mirror.media import find_ffmpeg
 from memoria.mirror.report import RichProgress, summary_table
 from memoria.mirror.wayback import DEFAULT_CDX_ENDPOINT, DEFAULT_WAYBACK_PREFIX
-from memoria.project import ProjectError
 
 EXAMPLE = """\
 example:
@@ -95,12 +93,10 @@ def register(subparsers: Any) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    try:
-        project = load_from(args)
-        targets = plan(project.docs_dir, list(args.ids))
-    except (ProjectError, PlanError, ContentErrors) as error:
-        print(f"memoria mirror: {error}", file=sys.stderr)
+    loaded = recordings_from(args, "mirror")
+    if loaded is None:
         return 2
+    project, targets = loaded
     settings = Settings(
         media_dir=project.media_dir,
         retries=args.retries,

@@ -64,6 +64,10 @@ def main() -> int:
         "--top", type=int, default=15, help="functions to list by inclusive time (default 15)"
     )
     args = parser.parse_args()
+    if not (args.project / "mkdocs.yml").is_file():
+        parser.error(
+            f"{args.project}: no mkdocs.yml there (make one with scripts/make_corpus.py 3000 {args.project})"
+        )
     py_spy = shutil.which("py-spy", path=str(BIN)) or shutil.which("py-spy")
     if py_spy is None:
         raise SystemExit("profile_build: py-spy not found: pip install -e '.[bench]'")
@@ -72,14 +76,21 @@ def main() -> int:
         command = [py_spy, "record", "--subprocesses", "-r", str(args.rate), "-f", "raw", "-o", str(raw)]
         command += ["--", str(BIN / "memoria"), "build", "--strict", "-d", str(Path(work) / "site")]
         started = time.perf_counter()
-        subprocess.run(
+        build = subprocess.run(
             command,
             cwd=args.project,
-            check=True,
+            check=False,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         )
+        # py-spy exits 0 whatever the build did: a build that wrote no home page failed.
+        if build.returncode != 0 or not (Path(work) / "site" / "index.html").is_file():
+            tail = "\n".join(build.stderr.splitlines()[-15:])
+            raise SystemExit(
+                f"profile_build: the build failed (exit {build.returncode}); its last lines:\n{tail}"
+            )
         wall = time.perf_counter() - started
         by_component: collections.Counter[str] = collections.Counter()
         inclusive: collections.Counter[str] = collections.Counter()

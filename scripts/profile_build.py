@@ -88,9 +88,7 @@ def main() -> int:
         # py-spy exits 0 whatever the build did: a build that wrote no home page failed.
         if build.returncode != 0 or not (Path(work) / "site" / "index.html").is_file():
             tail = "\n".join(build.stderr.splitlines()[-15:])
-            raise SystemExit(
-                f"profile_build: the build failed (exit {build.returncode}); its last lines:\n{tail}"
-            )
+            raise SystemExit(f"profile_build: the build failed; its last lines:\n{tail}")
         wall = time.perf_counter() - started
         by_component: collections.Counter[str] = collections.Counter()
         inclusive: collections.Counter[str] = collections.Counter()

@@ -162,6 +162,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status.endangered": {"en": "Endangered", "es": "En peligro"},
     "status.lost": {"en": "Lost", "es": "Perdida"},
     "status.unknown": {"en": "Not checked", "es": "Sin comprobar"},
+    "status.changed": {"en": "Changed at origin", "es": "Cambiada en el origen"},
+    "status.unreachable": {"en": "Unreachable", "es": "Inaccesible"},
+    "status.restricted": {"en": "Restricted", "es": "Restringida"},
     "player.heading": {"en": "The archive's copy", "es": "La copia del archivo"},
     "player.no_video": {
         "en": "Your browser cannot play this video here; download it below.",
@@ -193,9 +196,29 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "player.status_counts": {"en": "Recordings by status", "es": "Grabaciones por estado"},
     "origin.alive": {"en": "online", "es": "en línea"},
-    "origin.dead": {"en": "gone", "es": "desaparecida"},
-    "origin.blocked": {"en": "refuses access", "es": "niega el acceso"},
+    "origin.gone": {"en": "gone", "es": "desaparecida"},
+    "origin.restricted": {"en": "refuses access", "es": "niega el acceso"},
     "origin.unreachable": {"en": "not answering", "es": "no responde"},
+    "player.version": {"en": "Version shown", "es": "Versión mostrada"},
+    "player.earlier": {
+        "en": "Earlier versions the archive keeps",
+        "es": "Versiones anteriores que conserva el archivo",
+    },
+    "player.earlier_item": {
+        "en": "Version {number}, retrieved {date} ({via}), {size}",
+        "es": "Versión {number}, obtenida el {date} ({via}), {size}",
+    },
+    "player.changed": {
+        "en": "The original's bytes changed at its origin (noticed {date}); every version is kept.",
+        "es": "Los bytes del original cambiaron en su origen (detectado el {date}); se conservan todas las versiones.",
+    },
+    "player.via.source": {"en": "from the original address", "es": "de la dirección original"},
+    "player.via.alternate": {"en": "from an alternate address", "es": "de una dirección alternativa"},
+    "player.via.wayback": {"en": "from the Internet Archive", "es": "del Internet Archive"},
+    "player.via.import": {
+        "en": "given by someone who held a copy",
+        "es": "entregada por quien tenía una copia",
+    },
 }
 
 

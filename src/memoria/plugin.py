@@ -58,7 +58,7 @@ from memoria.feeds import (
 )
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, messages_for, t
 from memoria.localised_files import LocalisedFiles
-from memoria.manifest import ManifestError
+from memoria.manifest import Manifest, ManifestError
 from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
 from memoria.recording_view import load_manifests, player_view, publish_media, status_badge, status_counts
 from memoria.search import SearchIndexError, bundle_path, index_site
@@ -97,7 +97,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.not_found_pages: dict[str, str] = {}  # language → rendered 404.html
         self.feeds: dict[str, Feed] = {}  # feed name → feed of the language being built
         self.rendered: dict[tuple[str, str], str] = {}  # (section, id) → page HTML, this language
-        self.recording_manifests: dict[str, dict[str, Any] | None] | None = None  # id → manifest, this build
+        self.recording_manifests: dict[str, Manifest | None] | None = None  # id → manifest, this build
         self.entry_cache: EntryCache | None = None  # kept across `mkdocs serve` rebuilds
         self.preview: PreviewState | None = None  # `mkdocs serve --dirty`: re-render what changed
         self.compiled_templates: _CompiledTemplates | None = None  # preview: templates compiled once
@@ -459,7 +459,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def _media_dir(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path).parent / self.config.media_dir
 
-    def _manifests(self, config: MkDocsConfig) -> dict[str, dict[str, Any] | None]:
+    def _manifests(self, config: MkDocsConfig) -> dict[str, Manifest | None]:
         assert self.catalog is not None
         try:
             return load_manifests(self._media_dir(config), [e.id for e in self.catalog.section("recordings")])

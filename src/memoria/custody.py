@@ -185,8 +185,10 @@ def disagreements(manifest: Manifest, events: list[CustodyEvent]) -> list[str]:
         if not arrivals:
             found.append(f"version {version.number}: no capture or ingestion event in the custody log")
             continue
-        if not any(e.sha256_after == expected for e in arrivals):
-            found.append(
-                f"version {version.number}: the custody log records other SHA-256 values than the manifest"
-            )
+        for event in arrivals:
+            if event.sha256_after != expected:
+                found.append(
+                    f"version {version.number}: event {event.event_id} ({event.time}) records other SHA-256 "
+                    "values than the manifest"
+                )
     return found

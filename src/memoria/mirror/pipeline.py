@@ -693,23 +693,31 @@ def _keep(
     """Keep a verified stage as a new version, or drop it when the held copy has the same bytes."""
     root = settings.media_dir / manifest.id
     current = manifest.current_version
-    if current is not None and current.content_key() == staged.version.content_key():
+    key = staged.version.content_key()
+    same = next((v for v in manifest.versions if v.content_key() == key), None)
+    if same is not None:  # these bytes are held already: store nothing, say so
         _remove_tree(staged.folder)
         custody.append(
             settings.media_dir,
             [
                 arrival.model_copy(
                     update={
-                        "version": current.number,
-                        "detail": f"{arrival.detail}; the same bytes as version {current.number}: nothing stored",
-                        "sha256_after": _hashes(current),
+                        "version": same.number,
+                        "detail": f"{arrival.detail}; the same bytes as version {same.number}: nothing stored",
+                        "sha256_after": _hashes(same),
                     }
                 )
             ],
         )
-        manifest = _with(manifest, origin=origin or manifest.origin)
+        reverted = current is not None and same.number != current.number and staged.version.via != "import"
+        manifest = _with(
+            manifest,
+            origin=origin or manifest.origin,
+            current=same.number if reverted else manifest.current,
+            changed_at_origin=staged.version.retrieved_at if reverted else manifest.changed_at_origin,
+        )
         write_manifest(root, manifest)
-        return manifest, MirrorOutcome.UNCHANGED
+        return manifest, (MirrorOutcome.CHANGED if reverted else MirrorOutcome.UNCHANGED)
     _dedupe_and_seal(staged, manifest, settings)
     root.mkdir(parents=True, exist_ok=True)
     os.rename(

@@ -146,7 +146,9 @@ def test_custody_log_fetch_refresh_verify_import(
         text=True,
     )
     # the same bytes as version 1: nothing stored again, but the ingestion is on record
-    assert imported.returncode == 0 and "unchanged" in imported.stdout, imported.stdout + imported.stderr
+    assert imported.returncode == 0 and "unchanged" in imported.stdout and "version 1" in imported.stdout, (
+        imported.stdout + imported.stderr
+    )
     events = custody_of(project, "talk")
     kinds = [(e["event_type"], e["outcome"]) for e in events]
     assert kinds[:3] == [
@@ -533,3 +535,35 @@ def test_a_version_kept_before_a_kill_is_adopted_on_the_next_run(tmp_path: Path,
         == json.loads(manifest_path.read_bytes())["versions"][1]["files"]
     )
     assert memoria(project, "verify").returncode == 0
+
+
+# --- imports follow need ----------------------------------------------------------------------------
+
+
+def test_only_the_network_commands_load_yt_dlp(tmp_path: Path) -> None:
+    """check, status, new, build, verify and import read manifests and content only: no yt-dlp."""
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['memoria', *sys.argv[1:]]\n"
+        "try:\n    runpy.run_module('memoria.cli', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print('YTDLP' if 'yt_dlp' in sys.modules else 'NO-YTDLP')\n"
+    )
+    for command in (
+        ["check"],
+        ["status"],
+        ["new", "--help"],
+        ["build", "--help"],
+        ["verify"],
+        ["import", "--help"],
+    ):
+        result = subprocess.run(
+            [MEMORIA[0], "-c", probe, *command], cwd=tmp_path, capture_output=True, text=True, timeout=60
+        )
+        assert result.stdout.strip().splitlines()[-1] == "NO-YTDLP", (command, result.stdout, result.stderr)
+    plugin = subprocess.run(
+        [MEMORIA[0], "-c", "import sys, memoria.plugin; print('yt_dlp' in sys.modules)"],
+        capture_output=True,
+        text=True,
+    )
+    assert plugin.stdout.strip() == "False", plugin.stderr

@@ -1040,10 +1040,13 @@ def import_recording(
             )
             manifest, outcome = _keep(staged, manifest, settings, arrival, None)
             _remove_tree(_work(settings, target.id))
+            matched = next(
+                (v.number for v in manifest.versions if v.content_key() == staged.version.content_key()), None
+            )
             detail = (
                 "imported and verified"
                 if outcome is MirrorOutcome.IMPORTED
-                else "the same bytes as the held copy: nothing stored"
+                else f"the same bytes as version {matched}, already held: nothing stored; the ingestion is logged"
             )
             return _result_for(manifest, outcome, detail, None, "import")
     except Busy as busy:

@@ -158,7 +158,9 @@ def _classify(error: BaseException) -> FetchError:
 
 
 def _clean(message: str) -> str:
-    return message.removeprefix("ERROR: ").strip()
+    """yt-dlp's message without its prefix and the repeated '(caused by …)' tail."""
+    message = message.removeprefix("ERROR: ").strip()
+    return re.sub(r"\s*\(caused by .*\)\s*$", "", message, flags=re.DOTALL)
 
 
 def _login_wall(ydl: yt_dlp.YoutubeDL, url: str) -> bool:

@@ -567,3 +567,41 @@ def test_only_the_network_commands_load_yt_dlp(tmp_path: Path) -> None:
         text=True,
     )
     assert plugin.stdout.strip() == "False", plugin.stderr
+
+
+@pytest.mark.parametrize(
+    "point", ["version-kept", "custody-partial", "custody-written", "manifest.json-temp-written"]
+)
+def test_kill_9_during_the_writes_of_a_refresh(point: str, tmp_path: Path, server: MediaServer) -> None:
+    """The process dies (SIGKILL) at each step of keeping a new version; the next run completes it."""
+    project = make_project(tmp_path / "project", server, {"talk": ["/changing/video.mp4"]})
+    assert run_json(project, *FAST)[0] == 0
+    held = snapshot(project / "media" / "talk" / "v1")
+    manifest_before = (project / "media" / "talk" / "manifest.json").read_bytes()
+    server.changed = True
+    try:
+        killed = subprocess.run(
+            [*MEMORIA, "mirror", "--refresh", "--json", "--allow-private-addresses", *FAST],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "MEMORIA_CRASH_AT": point},
+        )
+        assert killed.returncode == -signal.SIGKILL, killed.stderr
+        assert snapshot(project / "media" / "talk" / "v1") == held
+        assert (project / "media" / "talk" / "manifest.json").read_bytes() == manifest_before  # old, whole
+        for line in (project / "media" / "talk" / "custody.jsonl").read_text().splitlines():
+            json.loads(line)
+        # the next run (no request needed: the new version is complete on disk) records it
+        code, report = run_json(project, *FAST)
+    finally:
+        server.changed = False
+    assert code == 0 and report["talk"]["outcome"] == "present", report
+    manifest = manifest_of(project, "talk")
+    assert [v.number for v in manifest.versions] == [1, 2] and manifest.current == 2
+    assert recording_status(manifest) is RecordingStatus.CHANGED
+    assert not list((project / "media" / "talk").glob(".manifest.json-*.tmp"))
+    verify = memoria(project, "verify")
+    assert verify.returncode == 0, verify.stdout
+    assert snapshot(project / "media" / "talk" / "v1") == held

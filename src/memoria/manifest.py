@@ -471,6 +471,8 @@ def write_atomically(target: Path, text: str, mode: int = 0o644) -> Path:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        if os.environ.get("MEMORIA_CRASH_AT") == f"{target.name}-temp-written":  # fault injection (tests)
+            os.kill(os.getpid(), 9)
         os.replace(temp_name, target)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

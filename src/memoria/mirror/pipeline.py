@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import stat
 import time
 from collections.abc import Callable
@@ -69,6 +70,8 @@ from memoria.mirror.wayback import (
 from memoria.mirror.worker import FetchedFile, FetchRequest, Limits, fetch_bounded
 
 WORK_DIR = ".work"
+#: names the test suite kills the process at (MEMORIA_CRASH_AT=<name>), to prove each write order safe
+CRASH_POINTS = ("version-kept", "custody-partial", "custody-written", "manifest.json-temp-written")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 GB = 1_000_000_000
 
@@ -192,6 +195,12 @@ class _Staged:
     events: list[CustodyEvent]
 
 
+def crash_point(name: str) -> None:
+    """Die here as `kill -9` would, when the environment asks (fault injection for the tests only)."""
+    if os.environ.get("MEMORIA_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _work(settings: Settings, recording_id: str) -> Path:
     return settings.media_dir / WORK_DIR / recording_id
 
@@ -235,6 +244,8 @@ def _recover(
     root = settings.media_dir / target_id
     if not root.is_dir():
         return manifest
+    for temporary in root.glob(".manifest.json-*.tmp"):  # a manifest write a kill cut short: never the record
+        temporary.unlink(missing_ok=True)
     known = {v.folder for v in manifest.versions} if manifest else set()
     for folder in sorted(root.iterdir()):
         if not folder.is_dir() or not VERSION_FOLDER_PATTERN.match(folder.name) or folder.name in known:
@@ -724,7 +735,11 @@ def _keep(
         staged.folder, root / staged.version.folder
     )  # one rename: the version exists whole or not at all
     fsync_dir(root)
-    custody.append(settings.media_dir, [arrival, *staged.events])
+    crash_point("version-kept")
+    custody.append(settings.media_dir, [arrival])
+    crash_point("custody-partial")
+    custody.append(settings.media_dir, staged.events)
+    crash_point("custody-written")
     changed = current is not None and staged.version.via != "import"
     manifest = _with(
         manifest,

@@ -361,6 +361,7 @@ def _facts(catalog: Catalog, entry: Entry, site: FeedSite, zone: str) -> list[tu
         event = catalog.event_of(entry)
         if event is not None:
             facts.append((t("related.event", lang), event.in_language(lang).title))
+        facts.append((t("field.source_url", lang), fields.source_url))
         status = site.archive_status(entry)
         if status is not None:
             facts.append((t("feeds.item.archive", lang), t(f"feeds.status.{status.value}", lang)))
@@ -417,7 +418,11 @@ def _item_parts(
     url = site.page_url(entry.source_uri(lang))
     body = site.content.get((entry.section, entry.id))
     facts = _facts_html(_facts(catalog, entry, site, options.timezone))
-    content = facts + (absolute_html(body, url) if body else "")
+    # Readers show the content, not the summary, when both are given: the summary leads it.
+    lead = (
+        lxml_html.tostring(E.P({"class": "memoria-summary"}, E.EM(fields.summary))) if fields.summary else b""
+    )
+    content = facts + lead.decode("utf-8") + (absolute_html(body, url) if body else "")
     return _ItemParts(
         id=entry_id(entry, lang, options.id_authority, site_url),
         url=url,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sys
 import time
 import zoneinfo
 from pathlib import Path
@@ -18,7 +19,7 @@ import vobject
 from lxml import etree
 from lxml import html as lxml_html
 
-from conftest import BuiltSite, run_build, write_project
+from conftest import ROOT, BuiltSite, run_build, write_project
 from memoria.content import load_archive
 from memoria.feed_stylesheet import render_stylesheet, style_hash
 from memoria.when import describe, when
@@ -31,6 +32,7 @@ UTC_PLUS_1 = dt.timezone(dt.timedelta(hours=1))
 MEXICO = zoneinfo.ZoneInfo("America/Mexico_City")
 ROUNDTABLE = "roundtable-whrd-mexico-2014"
 HEARING = "fictional-hearing-defenders-2015"
+ARTIFACTS = ROOT / "test-artifacts"
 PRESS_ID = "protect-women-defenders-mesoamerica"
 #: the Spanish `all` feed in the order a subscriber must see it: newest day first; on 15 August
 #: the event, then its recordings, numbered parts first
@@ -496,3 +498,50 @@ def test_rebuilds_give_byte_identical_feeds_calendars_and_stylesheets(tmp_path: 
     second = snapshot()
     assert len([k for k in first if k.endswith(".ics")]) == 6  # 2 calendars + 2 events × 2 languages
     assert second == first
+
+
+# --- in a real browser -------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("rel", "heading", "subscribe"),
+    [
+        ("es/feeds/all.rss.xml", "Todo el archivo", "Para suscribirse, copie esta dirección"),
+        ("feeds/events.atom.xml", "Events", "To subscribe, copy this address"),
+    ],
+)
+def test_a_browser_shows_a_feed_as_a_readable_page(
+    demo_site: BuiltSite, rel: str, heading: str, subscribe: str
+) -> None:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from browsing import Recorder, launch, serve
+
+    lang = "es" if rel.startswith("es/") else "en"
+    expected = [e.title for e in parse(demo_site.site, rel).entries]
+    with serve(demo_site.site) as base_url, playwright_api.sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            for width, height in ((1280, 900), (390, 844)):
+                context = browser.new_context(viewport={"width": width, "height": height})
+                page = context.new_page()
+                recorder = Recorder().attach(page)
+                page.goto(base_url + rel, wait_until="load")
+                assert page.locator("html").get_attribute("lang") == lang
+                assert page.locator("h1").inner_text().startswith(heading)
+                assert subscribe in page.locator(".subscribe").inner_text()
+                assert page.locator("article h2").all_inner_texts() == expected
+                # laid out as a page (the stylesheet's CSS applied), not as an XML tree
+                assert page.locator("header").evaluate("e => getComputedStyle(e).backgroundColor") == (
+                    "rgb(69, 39, 160)"
+                )
+                links = [a.get_attribute("href") for a in page.locator("article h2 a").all()]
+                assert links == [e.link for e in parse(demo_site.site, rel).entries]
+                ARTIFACTS.mkdir(exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / f"feed-{lang}-{width}.png"))
+                foreign = [u for u in recorder.requests if not u.startswith(base_url)]
+                assert not foreign, foreign
+                context.close()
+        finally:
+            browser.close()

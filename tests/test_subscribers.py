@@ -255,13 +255,11 @@ def test_items_have_authors_kind_categories_and_facts_in_the_feeds_language(demo
         "Memoria — Archivo de defensoras de derechos humanos",
         "Pooja Patel",
     ]
-    assert atom.authors[1].get("email") == "p.patel@ishr.ch"
+    assert "p.patel@ishr.ch" in facts(atom)  # the contact's address, in the item text
     rss = etree.fromstring((demo_site.site / "es/feeds/press.rss.xml").read_bytes())
     creators = rss.findall("channel/item/{http://purl.org/dc/elements/1.1/}creator")
-    assert [c.text for c in creators] == [
-        "Memoria — Archivo de defensoras de derechos humanos",
-        "Pooja Patel",
-    ]
+    # one dc:creator naming all: newsboat shows only the last of several
+    assert [c.text for c in creators] == ["Memoria — Archivo de defensoras de derechos humanos, Pooja Patel"]
     assert rss.findtext("channel/copyright").startswith("Archivo de demostración")
     english = etree.fromstring((demo_site.site / "feeds/press.rss.xml").read_bytes())
     assert english.findtext("channel/copyright").startswith("Demo archive")

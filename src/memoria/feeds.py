@@ -377,15 +377,15 @@ def _facts_html(facts: list[tuple[str, str]]) -> str:
 
 
 def _authors(entry: Entry, site: FeedSite) -> list[dict[str, str]]:
-    """The organisation publishing the archive, then the entry's contacts (with e-mail where given)."""
+    """The organisation publishing the archive, then the entry's contacts, by name.
+
+    No e-mail: feedgen would then also write RSS <author>, which readers such as newsboat
+    prefer to dc:creator, hiding the organisation. Contacts' addresses are in the item text.
+    """
     authors = [{"name": site.site_name}]
     fields = entry.in_language(site.lang)
     if isinstance(fields, PressFields):
-        for contact in fields.contacts:
-            author = {"name": contact.name}
-            if contact.email:
-                author["email"] = contact.email
-            authors.append(author)
+        authors.extend({"name": contact.name} for contact in fields.contacts)
     return authors
 
 
@@ -462,7 +462,8 @@ def _feed_entry(parts: _ItemParts, lang: str) -> FeedEntry:
     fe.published(parts.published)
     fe.updated(parts.updated)
     fe.author([dict(a) for a in parts.authors])
-    fe.dc.dc_creator([a["name"] for a in parts.authors])
+    # One dc:creator naming all: readers such as newsboat show only one (the last) of several.
+    fe.dc.dc_creator(", ".join(a["name"] for a in parts.authors))
     if parts.summary:
         # Plain text from authors or a video platform: escaped once more, because RSS
         # descriptions are HTML; Atom says so with type="html" and reads the same.

@@ -541,5 +541,18 @@ def test_a_browser_shows_a_feed_as_a_readable_page(
                 foreign = [u for u in recorder.requests if not u.startswith(base_url)]
                 assert not foreign, foreign
                 context.close()
+            # axe-core, injected past the page's CSP (which rightly forbids any script)
+            axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+            assert axe.is_file(), "axe-core missing: run 'npm ci' (make test does)"
+            context = browser.new_context(bypass_csp=True)
+            page = context.new_page()
+            page.goto(base_url + rel, wait_until="load")
+            page.add_script_tag(path=str(axe))
+            results = page.evaluate(
+                "async () => await axe.run('main, header', {resultTypes: ['violations']})"
+            )
+            serious = [v["id"] for v in results["violations"] if v["impact"] in ("serious", "critical")]
+            assert not serious, serious
+            context.close()
         finally:
             browser.close()

@@ -179,6 +179,7 @@ def test_time_and_timezone_front_matter(tmp_path: Path) -> None:
         ("timezone: Mars/Olympus", "timezone", 'unknown time zone "Mars/Olympus"'),
         ("time: '25:00'", "time", "expected a local time as HH:MM"),
         ("time: '10:00'\nend_time: '09:00'", "", "end_time is not after time"),
+        ("utc_offset: -300", "", "write the offset in the date"),
     ],
 )
 def test_bad_times_are_reported_with_file_line_and_field(

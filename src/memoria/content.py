@@ -178,6 +178,11 @@ def _split_datetime(values: Any, date_field: str) -> Any:
     """`date_field: YYYY-MM-DDTHH:MM[±HH:MM]` → the date, `time:` and `utc_offset:` (minutes)."""
     if not isinstance(values, dict):
         return values
+    if "utc_offset" in values:  # filled in from the date below, never written by hand
+        raise PydanticCustomError(
+            "memoria_time",
+            "utc_offset: not a field: write the offset in the date, e.g. 2014-08-15T10:00-05:00",
+        )
     raw = values.get(date_field)
     match = DATETIME_PATTERN.match(raw.strip()) if isinstance(raw, str) else None
     if match is None:

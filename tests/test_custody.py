@@ -605,3 +605,12 @@ def test_kill_9_during_the_writes_of_a_refresh(point: str, tmp_path: Path, serve
     verify = memoria(project, "verify")
     assert verify.returncode == 0, verify.stdout
     assert snapshot(project / "media" / "talk" / "v1") == held
+
+
+def test_every_status_is_worded_in_both_languages() -> None:
+    from memoria.i18n import LANGUAGES, t
+
+    for status in RecordingStatus:
+        for key in (f"status.{status.value}", f"feeds.status.{status.value}"):
+            for lang in LANGUAGES:
+                assert t(key, lang) and t(key, lang) != key, (key, lang)

@@ -115,10 +115,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "grabaciones en cuanto se publiquen, sin visitar el sitio y sin dar a nadie su correo electrónico.",
     },
     "feeds.how": {
-        "en": "Each feed comes in two formats with the same entries, RSS and Atom; most readers accept "
-        "either. Copy the link of the one you prefer and paste it into your reader.",
-        "es": "Cada canal existe en dos formatos con las mismas entradas, RSS y Atom; la mayoría de los "
-        "lectores aceptan ambos. Copie el enlace del que prefiera y péguelo en su lector.",
+        "en": "Each feed comes in several formats with the same entries (Atom, RSS and JSON Feed); most "
+        "readers accept any of them. Copy the link of the one you prefer and paste it into your reader. "
+        "Opened in a browser, a feed shows as a page with the same entries.",
+        "es": "Cada canal existe en varios formatos con las mismas entradas (Atom, RSS y JSON Feed); la "
+        "mayoría de los lectores aceptan cualquiera. Copie el enlace del que prefiera y péguelo en su "
+        "lector. Abierto en un navegador, un canal se muestra como una página con las mismas entradas.",
     },
     "feeds.scope_page": {
         "en": "These feeds carry the English version of every entry. The Spanish site has feeds of its own.",
@@ -135,6 +137,67 @@ MESSAGES: dict[str, dict[str, str]] = {
     "feeds.entries": {"en": "{count} entries", "es": "{count} entradas"},
     "feeds.entries.one": {"en": "1 entry", "es": "1 entrada"},
     "feeds.link_title": {"en": "{name} ({format} feed)", "es": "{name} (canal {format})"},
+    "feeds.rights": {"en": "© {site}", "es": "© {site}"},
+    "feeds.item.archive": {"en": "The archive's copy", "es": "Copia del archivo"},
+    "feeds.status.online": {
+        "en": "the archive holds a verified copy; the original is still online.",
+        "es": "el archivo conserva una copia verificada; el original sigue en línea.",
+    },
+    "feeds.status.rescued": {
+        "en": "rescued: the original is gone, the archive holds a verified copy.",
+        "es": "rescatada: el original desapareció, el archivo conserva una copia verificada.",
+    },
+    "feeds.status.endangered": {
+        "en": "endangered: the original is still online, the archive holds no copy yet.",
+        "es": "en peligro: el original sigue en línea, el archivo aún no conserva una copia.",
+    },
+    "feeds.status.lost": {
+        "en": "lost: the original is gone and the archive holds no copy.",
+        "es": "perdida: el original desapareció y el archivo no conserva una copia.",
+    },
+    "feeds.status.unknown": {
+        "en": "not checked yet: the archive holds no copy yet.",
+        "es": "sin comprobar: el archivo aún no conserva una copia.",
+    },
+    "feeds.status.changed": {
+        "en": "changed at origin: the original's bytes differ from a copy the archive held; every version is kept.",
+        "es": "cambiada en el origen: los bytes del original difieren de una copia que conservó el archivo; se conservan todas las versiones.",
+    },
+    "feeds.status.unreachable": {
+        "en": "unreachable: the original could not be reached when last checked, and the archive holds no copy yet.",
+        "es": "inaccesible: no se pudo llegar al original en la última comprobación, y el archivo aún no conserva una copia.",
+    },
+    "feeds.status.restricted": {
+        "en": "restricted: the original refuses access (a login wall), and the archive holds no copy yet.",
+        "es": "restringida: el original niega el acceso (pide iniciar sesión), y el archivo aún no conserva una copia.",
+    },
+    "feeds.xsl.this_is": {"en": "Feed", "es": "Canal de noticias"},
+    "feeds.xsl.subscribe": {
+        "en": "This is a feed, for feed readers. To subscribe, copy this address into your feed reader:",
+        "es": "Esto es un canal para lectores de feeds. Para suscribirse, copie esta dirección en su lector:",
+    },
+    "feeds.xsl.what": {
+        "en": "What is a feed? Every feed of this archive",
+        "es": "¿Qué es un canal? Todos los canales del archivo",
+    },
+    "feeds.xsl.site": {"en": "Go to the website", "es": "Ir al sitio web"},
+    "feeds.xsl.entries": {"en": "Latest entries", "es": "Últimas entradas"},
+    "feeds.xsl.read": {"en": "Read on the website", "es": "Leer en el sitio web"},
+    "feeds.calendar": {"en": "Events calendar", "es": "Calendario de eventos"},
+    "feeds.calendar.how": {
+        "en": "The events are also a calendar (iCalendar): add its address to your calendar application "
+        "to see every event, or use “Add to calendar” on an event's page for one.",
+        "es": "Los eventos también forman un calendario (iCalendar): añada su dirección a su aplicación de "
+        "calendario para ver todos los eventos, o use «Añadir al calendario» en la página de un evento.",
+    },
+    "calendar.name": {"en": "Events · {site}", "es": "Eventos · {site}"},
+    "calendar.add": {"en": "Add to calendar", "es": "Añadir al calendario"},
+    "calendar.add_title": {
+        "en": "Download this event as an iCalendar (.ics) file for your calendar application",
+        "es": "Descargar este evento como archivo iCalendar (.ics) para su aplicación de calendario",
+    },
+    "calendar.more": {"en": "More: {url}", "es": "Más información: {url}"},
+    "field.time": {"en": "Time", "es": "Hora"},
     "notfound.title": {"en": "Page not found", "es": "Página no encontrada"},
     "notfound.text": {
         "en": "The page you asked for is not in this archive. Try the search or the home page.",

@@ -37,13 +37,23 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from memoria.calendars import (
+    CALENDAR_PATH,
+    CalendarSite,
+    event_file_name,
+    write_calendar,
+    write_event_calendar,
+)
 from memoria.catalog import Catalog, Listing, load_catalog
 from memoria.chrome import SharedChrome
 from memoria.content import ContentErrors, Entry, EntryCache, RecordingFields, SourceFile
+from memoria.feed_stylesheet import render_stylesheet
 from memoria.feeds import (
     DEFAULT_LIMIT,
+    FEED_FORMATS,
     FEED_KINDS,
     FEEDS_PAGE,
+    STYLESHEET,
     Enclosure,
     Feed,
     FeedConfigError,
@@ -58,13 +68,14 @@ from memoria.feeds import (
 )
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, messages_for, t
 from memoria.localised_files import LocalisedFiles
-from memoria.manifest import Manifest, ManifestError
+from memoria.manifest import Manifest, ManifestError, RecordingStatus, load_manifest, recording_status
 from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
 from memoria.recording_view import load_manifests, player_view, publish_media, status_badge, status_counts
 from memoria.search import SearchIndexError, bundle_path, index_site
 from memoria.transcript import CaptionFile, TranscriptError, TranscriptView, transcript_views, transcripts_for
 from memoria.views import entry_view, feed_links, feeds_page, listing_view, page_feed_names
 from memoria.watch import StopOnSigterm, use_file_events
+from memoria.when import DEFAULT_TIME_ZONE
 
 log = get_plugin_logger(__name__)
 
@@ -78,8 +89,12 @@ class MemoriaConfig(base.Config):
     """Entries per feed, newest first; 0 puts every entry in every feed."""
     feeds = c.ListOfItems(c.Choice(FEED_KINDS), default=list(FEED_KINDS))
     """Which feeds to write per language: all, press, events, recordings, topics, countries."""
+    feed_formats = c.ListOfItems(c.Choice(FEED_FORMATS), default=list(FEED_FORMATS))
+    """Formats each feed is written in: rss, atom, json (JSON Feed 1.1)."""
     feed_id_authority = c.Optional(c.Type(str))
     """RFC 4151 tag authority for feed and entry ids, e.g. 'archive.example.org,2014' (default: UUIDs from site_url's host)."""
+    timezone = c.Type(str, default=DEFAULT_TIME_ZONE)
+    """The archive's IANA time zone (e.g. America/Mexico_City): a date without a time is its midnight."""
     preview_polling = c.Type(bool, default=False)
     """Live preview: poll for edits as plain `mkdocs serve` does (for Docker or network mounts), not file events."""
 
@@ -151,6 +166,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             limit=self.config.feed_limit,
             kinds=tuple(self.config.feeds),
             id_authority=self.config.feed_id_authority,
+            timezone=self.config.timezone,
+            formats=tuple(self.config.feed_formats),
         )
 
     def _load(self, config: MkDocsConfig) -> Catalog:
@@ -299,15 +316,21 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         entry = self.entries.get(self._norm_uri(page.file.src_uri))
         listing = self.listings.get(page.file.src_uri)
         if entry is not None:
-            memoria["entry"] = entry_view(self.catalog, entry, lang, url_of)
+            memoria["entry"] = entry_view(self.catalog, entry, lang, url_of, self.config.timezone)
+            if entry.section == "events":
+                # Written beside the page by _write_feeds: a relative link from the page's folder.
+                memoria["calendar"] = {"url": event_file_name(entry), "type": "text/calendar"}
             memoria["transcripts"] = self._transcripts(entry, lang, config)
         elif listing is not None:
-            memoria["listing"] = listing_view(self.catalog, listing, lang, url_of)
+            memoria["listing"] = listing_view(self.catalog, listing, lang, url_of, self.config.timezone)
         self._recording_context(memoria, entry, listing, page, config, url_of)
         base_url = language_base_url(config.site_url or "", lang)
-        memoria["feed_links"] = feed_links(self.feeds, page_feed_names(entry, listing), base_url)
+        formats = tuple(self.config.feed_formats)
+        memoria["feed_links"] = feed_links(self.feeds, page_feed_names(entry, listing), base_url, formats)
         if listing is FEEDS_PAGE:
-            memoria["feeds"] = feeds_page(list(self.feeds.values()), base_url)
+            memoria["feeds"] = feeds_page(list(self.feeds.values()), base_url, formats)
+            if "events" in self.config.feeds:
+                memoria["calendar_url"] = base_url + CALENDAR_PATH
         memoria["chrome"] = self.chrome.for_page(self._chrome_key(page, nav, context.get("base_url")))
         context["memoria"] = memoria
         return context
@@ -355,7 +378,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 {"lang": self.lang, "t": messages_for(self.lang), "search_bundle": _search_bundle(self.lang)},
             )  # header search box
             base_url = language_base_url(config.site_url or "", self.lang)
-            context["memoria"].setdefault("feed_links", feed_links(self.feeds, ["all"], base_url))
+            formats = tuple(self.config.feed_formats)
+            context["memoria"].setdefault("feed_links", feed_links(self.feeds, ["all"], base_url, formats))
             context["memoria_404"] = {
                 "title": t("notfound.title", self.lang),
                 "text": t("notfound.text", self.lang),
@@ -423,13 +447,20 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             content=self.rendered,
             enclosure=self._enclosure_finder(config),
             copyright=config.copyright,
+            archive_status=self._archive_status_finder(config),
         )
         root = Path(config.site_dir) / ("" if self.lang == DEFAULT_LANGUAGE else self.lang)
+        self._write_calendars(config, page_url, root)
+        stylesheet = root / STYLESHEET
+        stylesheet.parent.mkdir(parents=True, exist_ok=True)
+        stylesheet.write_bytes(render_stylesheet(self.lang, page_url(f"feeds/index.{self.lang}.md")))
         feeds = list(self.feeds.values())
+        zone = self.config.timezone
         if self.preview is not None:  # only the feeds whose entries changed since they were written
             assert self.entry_cache is not None
             fingerprints = {
-                f.name: feed_fingerprint(self.entry_cache, f, feed_updated(f, self.catalog)) for f in feeds
+                f.name: feed_fingerprint(self.entry_cache, f, feed_updated(f, self.catalog, zone))
+                for f in feeds
             }
             written_before = self.preview.feeds.get(self.lang, {})
             feeds = [f for f in feeds if written_before.get(f.name) != fingerprints[f.name]]
@@ -438,6 +469,38 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if self.preview is not None:
             self.preview.feeds[self.lang] = fingerprints
             self.preview.commit(self.lang)  # this language's pages are written
+
+    def _write_calendars(self, config: MkDocsConfig, page_url: Callable[[str], str], root: Path) -> None:
+        """The language's calendar of events (if `events` is among the feeds) and one .ics per event page."""
+        assert self.catalog is not None and self.files is not None
+        site = CalendarSite(
+            lang=self.lang,
+            site_name=config.site_name,
+            timezone=self.config.timezone,
+            id_authority=self.config.feed_id_authority,
+            site_url=config.site_url or "",
+            page_url=page_url,
+        )
+        if "events" in self.config.feeds:
+            write_calendar(self.catalog, site, root)
+        for entry in self.catalog.section("events"):
+            page = self.files.get_file_from_path(entry.source_uri(self.lang))
+            if page is not None:
+                write_event_calendar(entry, site, Path(page.abs_dest_path).parent)
+
+    def _archive_status_finder(self, config: MkDocsConfig) -> Callable[[Entry], RecordingStatus | None]:
+        """A recording's status for its feed item, read from media/<id>/manifest.json (memoria.manifest)."""
+        media_dir = self._media_dir(config)
+
+        def status(entry: Entry) -> RecordingStatus | None:
+            if entry.section != "recordings":
+                return None
+            try:
+                return recording_status(load_manifest(media_dir, entry.id))
+            except ManifestError as error:
+                raise PluginError(str(error)) from None
+
+        return status
 
     def _enclosure_finder(self, config: MkDocsConfig) -> Callable[[Entry], Enclosure | None]:
         """Recordings with a verified mirror get their web copy as enclosure (read from manifest.json)."""

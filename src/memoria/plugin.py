@@ -39,7 +39,8 @@ from mkdocs.utils import get_relative_url
 
 from memoria.catalog import Catalog, Listing, load_catalog
 from memoria.chrome import SharedChrome
-from memoria.content import ContentErrors, Entry, EntryCache, RecordingFields, SourceFile
+from memoria.content import ContentErrors, Entry, EntryCache, Problem, RecordingFields, SourceFile
+from memoria.content_policy import Allowance, PolicyConfigError, escaping_links, policy_problems
 from memoria.feeds import (
     DEFAULT_LIMIT,
     FEED_KINDS,
@@ -82,6 +83,8 @@ class MemoriaConfig(base.Config):
     """RFC 4151 tag authority for feed and entry ids, e.g. 'archive.example.org,2014' (default: UUIDs from site_url's host)."""
     preview_polling = c.Type(bool, default=False)
     """Live preview: poll for edits as plain `mkdocs serve` does (for Docker or network mounts), not file events."""
+    allow_embeds = c.ListOfItems(c.Type(str), default=[])
+    """Hosts whose iframes, images and media pages may load (each one is contacted by every reader: README)."""
 
 
 class MemoriaPlugin(BasePlugin[MemoriaConfig]):
@@ -103,6 +106,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.compiled_templates: _CompiledTemplates | None = None  # preview: templates compiled once
         self.localised_files = LocalisedFiles()  # preview: static-i18n's Files made once, not per rebuild
         self.stop_on_sigterm = StopOnSigterm()  # preview: a terminated server cleans up as after Ctrl-C
+        self.allowance = Allowance()  # hosts staff allow embeds from (allow_embeds:)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
@@ -142,6 +146,10 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             check_options(self._feed_options())
         except FeedConfigError as error:
             raise PluginError(f"mkdocs.yml: plugins: memoria: {error}") from None
+        try:
+            self.allowance = Allowance.from_config(self.config.allow_embeds, "mkdocs.yml: plugins: memoria")
+        except PolicyConfigError as error:
+            raise PluginError(str(error)) from None
         if self.preview is not None:
             config.theme.static_templates.discard("sitemap.xml")  # nobody crawls the preview
         return config
@@ -154,14 +162,20 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         )
 
     def _load(self, config: MkDocsConfig) -> Catalog:
+        docs_dir = Path(config.docs_dir)
+        # Nothing is read through a link that leads out of the archive (it would be published).
+        links = escaping_links(docs_dir, "docs") + escaping_links(self._media_dir(config), "media")
+        if links:
+            raise _content_error(links)
         try:
-            catalog = load_catalog(Path(config.docs_dir), self.entry_cache)
+            catalog = load_catalog(docs_dir, self.entry_cache)
         except ContentErrors as error:
-            count = len(error.problems)
-            raise PluginError(
-                f"Memoria found {count} problem{'s' if count != 1 else ''} in the content:\n"
-                + "\n".join(str(p) for p in error.problems)
-            ) from None
+            # Every problem at once: the content policy's too, read from the files themselves.
+            raise _content_error([*error.problems, *policy_problems(docs_dir, [], self.allowance)]) from None
+        sources = [source for entry in catalog.entries for source in entry.sources.values()]
+        refused = policy_problems(docs_dir, sources, self.allowance)
+        if refused:
+            raise _content_error(refused)
         for warning in catalog.warnings:
             log.warning(str(warning))
         return catalog
@@ -542,6 +556,14 @@ class _CompiledTemplates(BytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+def _content_error(problems: list[Problem]) -> PluginError:
+    count = len(problems)
+    return PluginError(
+        f"Memoria found {count} problem{'s' if count != 1 else ''} in the content:\n"
+        + "\n".join(str(p) for p in sorted(set(problems), key=lambda p: (p.path, p.line)))
+    )
 
 
 def _generated_markdown(listing: Listing, lang: str) -> str:

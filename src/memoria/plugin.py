@@ -41,6 +41,7 @@ from memoria.catalog import Catalog, Listing, load_catalog
 from memoria.chrome import SharedChrome
 from memoria.content import ContentErrors, Entry, EntryCache, Problem, RecordingFields, SourceFile
 from memoria.content_policy import Allowance, PolicyConfigError, escaping_links, policy_problems
+from memoria.csp import content_security_policy, inline_script_hashes, with_csp_meta
 from memoria.feeds import (
     DEFAULT_LIMIT,
     FEED_KINDS,
@@ -85,6 +86,8 @@ class MemoriaConfig(base.Config):
     """Live preview: poll for edits as plain `mkdocs serve` does (for Docker or network mounts), not file events."""
     allow_embeds = c.ListOfItems(c.Type(str), default=[])
     """Hosts whose iframes, images and media pages may load (each one is contacted by every reader: README)."""
+    content_policy = c.Type(bool, default=True)
+    """Refuse pages whose text holds scripts or loads from other hosts; false only to test the Content-Security-Policy."""
 
 
 class MemoriaPlugin(BasePlugin[MemoriaConfig]):
@@ -107,9 +110,11 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.localised_files = LocalisedFiles()  # preview: static-i18n's Files made once, not per rebuild
         self.stop_on_sigterm = StopOnSigterm()  # preview: a terminated server cleans up as after Ctrl-C
         self.allowance = Allowance()  # hosts staff allow embeds from (allow_embeds:)
+        self.serving = False  # `mkdocs serve`: its live reload injects an inline script the CSP would block
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
+            self.serving = True
             self.entry_cache = EntryCache()
             self.localised_files.install()
             self.stop_on_sigterm.install()
@@ -171,7 +176,13 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             catalog = load_catalog(docs_dir, self.entry_cache)
         except ContentErrors as error:
             # Every problem at once: the content policy's too, read from the files themselves.
-            raise _content_error([*error.problems, *policy_problems(docs_dir, [], self.allowance)]) from None
+            policy = policy_problems(docs_dir, [], self.allowance) if self.config.content_policy else []
+            raise _content_error([*error.problems, *policy]) from None
+        if not self.config.content_policy:
+            log.warning(
+                "content_policy: false — page texts are not checked; only the Content-Security-Policy stands"
+            )
+            return catalog
         sources = [source for entry in catalog.entries for source in entry.sources.values()]
         refused = policy_problems(docs_dir, sources, self.allowance)
         if refused:
@@ -380,8 +391,21 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "404.html":
+            output_content = self._with_csp(output_content, "")
             self.not_found_pages[self.lang] = output_content
         return output_content
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        return self._with_csp(output, page.content or "")
+
+    def _with_csp(self, output: str, text_html: str) -> str:
+        """The page with its Content-Security-Policy: the template's inline scripts by hash, none from its text."""
+        if self.serving:
+            return output  # live reload's per-request inline script; the preview is the staff's own machine
+        policy = content_security_policy(
+            inline_script_hashes(output, not_from=text_html), self.config.media_url, self.allowance.hosts
+        )
+        return with_csp_meta(output, policy)
 
     @event_priority(0)
     def _place_not_found_pages(self, config: MkDocsConfig) -> None:

@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import yaml
 from jinja2 import BytecodeCache, Environment
 from jinja2.bccache import Bucket
 from mkdocs.config import base
@@ -591,11 +592,20 @@ def _content_error(problems: list[Problem]) -> PluginError:
 
 
 def _generated_markdown(listing: Listing, lang: str) -> str:
-    """The Markdown of a generated page: front matter only; the template renders the list."""
-    title = listing.title[lang].replace('"', '\\"')
-    hide = "\n  - toc" if listing.kind != "home" else "\n  - toc\n  - navigation"
+    """The Markdown of a generated page: front matter only; the template renders the list.
+
+    The front matter is written by a YAML serialiser: a title is staff's text (a topic, an
+    organisation) and may hold quotes, backslashes or colons.
+    """
+    front_matter = {
+        # Material prints the title unescaped into <title>, the header and the navigation
+        "title": html.escape(listing.title[lang], quote=False),
+        "hide": ["toc"] if listing.kind != "home" else ["toc", "navigation"],
+        "search": {"exclude": True},
+    }
     intro = f"\n{t('home.intro', lang)}\n" if listing.kind == "home" else ""
-    return f'---\ntitle: "{html.escape(title, quote=False)}"\nhide:{hide}\nsearch:\n  exclude: true\n---\n{intro}'
+    dumped = yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False, width=10_000)
+    return f"---\n{dumped}---\n{intro}"
 
 
 def _search_bundle(lang: str) -> str:

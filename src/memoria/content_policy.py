@@ -28,7 +28,7 @@ from lxml import etree
 
 from memoria.content import Problem, SourceFile, display_path
 from memoria.frontmatter import FrontMatterError, parse_front_matter
-from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from memoria.i18n import t, terminal_language
 
 FIELD = "body"
 
@@ -106,16 +106,6 @@ class PolicyConfigError(ValueError):
 
 def _is_host(text: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z0-9.-]+(:\d+)?", text)) and "." in text
-
-
-def message_language() -> str:
-    """The language of the person at the terminal (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), English by default."""
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name, "")
-        if value and value not in ("C", "POSIX") and not value.startswith("C."):
-            code = value.split(":")[0][:2].lower()
-            return code if code in LANGUAGES else DEFAULT_LANGUAGE
-    return DEFAULT_LANGUAGE
 
 
 # --- addresses ---------------------------------------------------------------------------
@@ -311,7 +301,7 @@ def body_problems(
         if text and ("[" in text or "{" in text):
             scanner.markdown_line(first_line + offset, text, references)
     scanner.raw_html("\n".join(lines), first_line)
-    lang = lang or message_language()
+    lang = lang or terminal_language()
     seen: set[tuple[int, str]] = set()
     problems = []
     for finding in sorted(scanner.findings, key=lambda f: f.line):
@@ -338,7 +328,7 @@ def markdown_file_problems(path: Path, allowance: Allowance, lang: str | None = 
 
 def policy_problems(docs_dir: Path, sources: Iterable[SourceFile], allowance: Allowance) -> list[Problem]:
     """The policy errors of every Markdown page in `docs_dir`: entries from their parsed `sources`, other pages read here."""
-    lang = message_language()
+    lang = terminal_language()
     problems: list[Problem] = []
     seen: set[Path] = set()
     for source in sources:
@@ -359,7 +349,7 @@ def escaping_links(root: Path, folder_name: str, lang: str | None = None) -> lis
     """Symbolic links below `root` that lead outside it: what they point at would be published."""
     if not root.is_dir():
         return []
-    lang = lang or message_language()
+    lang = lang or terminal_language()
     inside = os.path.realpath(root)
     problems = []
     for folder, dirs, files in os.walk(root, followlinks=False):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from functools import cache, lru_cache
 from types import MappingProxyType
@@ -233,6 +234,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Mermaid diagram: the theme would load Mermaid's script from unpkg.com in every reader's browser — draw the diagram as an SVG or PNG file in docs/ and include it as an image",
         "es": "diagrama Mermaid: el tema cargaría el script de Mermaid desde unpkg.com en el navegador de cada lector — dibuje el diagrama como archivo SVG o PNG en docs/ e inclúyalo como imagen",
     },
+    "build.unchanged": {
+        "en": "nothing was published: the site in {site_dir} is unchanged",
+        "es": "no se publicó nada: el sitio en {site_dir} no ha cambiado",
+    },
     "policy.symlink": {
         "en": "symbolic link to {target}, outside {folder}/: whatever it points at would be published — copy the file into {folder}/ or remove the link",
         "es": "enlace simbólico a {target}, fuera de {folder}/: se publicaría lo que señala — copie el archivo dentro de {folder}/ o elimine el enlace",
@@ -248,6 +253,16 @@ def t(key: str, lang: str, **values: object) -> str:
         raise KeyError(f"no translation for message {key!r}") from error
     text = table.get(lang) or table[DEFAULT_LANGUAGE]
     return text.format(**values) if values else text
+
+
+def terminal_language() -> str:
+    """The language of the person at the terminal (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), English by default."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            code = value.split(":")[0][:2].lower()
+            return code if code in LANGUAGES else DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
 
 
 @cache

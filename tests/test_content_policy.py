@@ -221,3 +221,92 @@ def test_check_refuses_a_symbolic_link_to_etc_passwd(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "docs/press/2014/passwd.en.md:1: symbolic link to /etc/passwd, outside docs/" in done.stdout
     assert "root:" not in done.stdout
+
+
+# --- the build and the preview refuse what check reports ---------------------------------
+
+SIBLINGS = """
+[click me](javascript:alert(1))
+
+<img src="local.png" alt="x" onerror="alert(2)">
+
+<img src="a.png" srcset="https://cdn.example/b.png 2x" alt="x">
+
+<p style="background: url(https://t.example/p.gif)">x</p>
+
+<svg width="1" height="1"><script>alert(3)</script></svg>
+"""
+SIBLING_ERRORS = [
+    ("javascript:alert(1)", "a javascript: address"),
+    ("onerror", "<img onerror>: an event handler"),
+    ("srcset", "<img srcset>: loads https://cdn.example/b.png"),
+    ("url(https://t.example", "<p style>: loads https://t.example/p.gif"),
+    ("<svg", "<script>: a script would run"),
+]
+
+
+def _sibling_project(tmp_path: Path) -> tuple[Path, Path]:
+    project = write_project(tmp_path / "project", copy_demo=True)
+    page = project / "docs/press/2014/protect-women-defenders-mesoamerica.es.md"
+    with page.open("a", encoding="utf-8") as handle:
+        handle.write(SIBLINGS)
+    return project, page
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["memoria", "build", "--strict"],
+        ["memoria", "build"],
+        ["memoria", "build", "--serial"],
+        ["mkdocs", "build", "--no-strict"],
+    ],
+    ids=["memoria-strict", "memoria", "memoria-serial", "mkdocs-not-strict"],
+)
+def test_the_build_refuses_every_sibling_with_file_and_line(tmp_path: Path, command: list[str]) -> None:
+    project, page = _sibling_project(tmp_path)
+    program = CLI if command[0] == "memoria" else [sys.executable, "-m", "mkdocs"]
+    done = subprocess.run([*program, *command[1:]], cwd=project, capture_output=True, text=True, timeout=300)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output
+    shown = "docs/press/2014/protect-women-defenders-mesoamerica.es.md"
+    for marker, words in SIBLING_ERRORS:
+        assert f"{shown}:{_line_of(page, marker)}: body: " in output, marker
+        assert words in output, words
+    assert not (project / "site" / "es" / "press").exists(), "nothing published"
+
+
+@pytest.mark.parametrize(
+    "options", [["--dirty", "--no-strict"], []], ids=["make-serve-dirty", "full-rebuild"]
+)
+def test_the_preview_refuses_what_check_reports(tmp_path: Path, options: list[str]) -> None:
+    from test_serve import START_DEADLINE_SECONDS, _free_port, _get, _start_serve, _wait_until
+
+    project = write_project(tmp_path / "project", copy_demo=True)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        process = _start_serve(project, port, log, options)
+        try:
+            url = f"{base}/es/press/2014/protect-women-defenders-mesoamerica/"
+            _wait_until(lambda: "Mesoamérica" in _get(url), START_DEADLINE_SECONDS)
+            page = project / "docs/press/2014/protect-women-defenders-mesoamerica.es.md"
+            good = page.read_text(encoding="utf-8")
+            with page.open("a", encoding="utf-8") as handle:
+                handle.write(SIBLINGS)
+            shown = "docs/press/2014/protect-women-defenders-mesoamerica.es.md"
+            _wait_until(lambda: all(words in log_path.read_text() for _m, words in SIBLING_ERRORS), 30)
+            output = log_path.read_text()
+            for marker, _words in SIBLING_ERRORS:
+                assert f"{shown}:{_line_of(page, marker)}: body: " in output, marker
+            # MkDocs holds requests while a rebuild has errors ("the server will appear stuck"):
+            # the page is never served with what the policy refused
+            served = _get(url)
+            assert "alert(" not in served and "cdn.example" not in served
+            page.write_text(good, encoding="utf-8")  # fixed: the preview comes back
+            _wait_until(lambda: "Mesoamérica" in _get(url), START_DEADLINE_SECONDS)
+            assert "alert(" not in _get(url)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)

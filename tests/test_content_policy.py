@@ -310,3 +310,22 @@ def test_the_preview_refuses_what_check_reports(tmp_path: Path, options: list[st
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+def test_svg_and_html_files_in_docs_are_held_to_the_policy(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "project", copy_demo=True)
+    (project / "docs/img").mkdir()
+    (project / "docs/img/diagram.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg">\n<rect width="1" height="1"/>\n<script>alert(1)</script>\n</svg>\n'
+    )
+    (project / "docs/img/badge.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>\n'
+    )
+    (project / "docs/img/clean.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>\n')
+    (project / "docs/old.html").write_text('<html><body><img src="https://t.example/p.gif"></body></html>\n')
+    done = subprocess.run([*CLI, "check"], cwd=project, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "docs/img/diagram.svg:3: <script>: a script would run" in done.stdout
+    assert "docs/img/badge.svg:1: <svg onload>: an event handler" in done.stdout
+    assert "docs/old.html:1: <img src>: loads https://t.example/p.gif" in done.stdout
+    assert "clean.svg" not in done.stdout

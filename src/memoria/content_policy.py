@@ -301,14 +301,18 @@ def body_problems(
         if text and ("[" in text or "{" in text):
             scanner.markdown_line(first_line + offset, text, references)
     scanner.raw_html("\n".join(lines), first_line)
-    lang = lang or terminal_language()
+    return _problems(scanner, path, lang or terminal_language())
+
+
+def _problems(scanner: _Scanner, path: str, lang: str, field: str = FIELD) -> list[Problem]:
+    """The scanner's findings as problems in `lang`, by line, each once."""
     seen: set[tuple[int, str]] = set()
     problems = []
     for finding in sorted(scanner.findings, key=lambda f: f.line):
         message = t(finding.key, lang, **finding.values)
         if (finding.line, message) not in seen:
             seen.add((finding.line, message))
-            problems.append(Problem(path, finding.line, FIELD, message))
+            problems.append(Problem(path, finding.line, field, message))
     return problems
 
 
@@ -336,10 +340,28 @@ def policy_problems(docs_dir: Path, sources: Iterable[SourceFile], allowance: Al
         problems.extend(
             body_problems(source.body, source.front_matter.body_line, source.display_path, allowance, lang)
         )
-    for path in sorted(docs_dir.rglob("*.md")):
-        if path not in seen:
+    for path in sorted(docs_dir.rglob("*")):
+        if path.suffix.lower() == ".md" and path not in seen:
             problems.extend(markdown_file_problems(path, allowance, lang))
+        elif path.suffix.lower() in MARKUP_FILES:
+            problems.extend(markup_file_problems(path, allowance, lang))
     return problems
+
+
+#: files MkDocs copies as they are that a browser runs as documents when opened (an SVG's script runs
+#: under the site's address, and no <meta> policy reaches it)
+MARKUP_FILES = frozenset({".html", ".htm", ".xhtml", ".svg", ".xml", ".xsl"})
+
+
+def markup_file_problems(path: Path, allowance: Allowance, lang: str | None = None) -> list[Problem]:
+    """The policy errors of an HTML or SVG file in docs/, which MkDocs publishes as it is."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    scanner = _Scanner(allowance)
+    scanner.raw_html(text, 1)
+    return _problems(scanner, display_path(path), lang or terminal_language(), field="")
 
 
 # --- symbolic links ----------------------------------------------------------------------

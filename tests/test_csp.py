@@ -58,7 +58,10 @@ def test_allowed_embed_hosts_reach_frames_images_and_media() -> None:
 def test_the_meta_comes_right_after_the_charset() -> None:
     page = with_csp_meta(PAGE, "default-src 'self'")
     head = page[: page.index("<title>")]
-    assert head.endswith("""<meta http-equiv="Content-Security-Policy" content="default-src 'self'">""")
+    assert head.endswith(
+        """<meta charset="utf-8">\n    <meta http-equiv="Content-Security-Policy" content="default-src 'self'">"""
+        """\n    <meta name="referrer" content="no-referrer">"""
+    )
 
 
 def test_every_page_of_the_demo_carries_a_policy_hashing_its_scripts(demo_site: BuiltSite) -> None:
@@ -81,3 +84,4 @@ def test_every_page_of_the_demo_carries_a_policy_hashing_its_scripts(demo_site: 
         # before any script: the policy is in force when the first one runs
         assert html.index("Content-Security-Policy") < html.index("<script")
         assert not re.search(r"'unsafe-(inline|eval)'", metas[0])
+        assert tree.xpath('//head/meta[@name="referrer"]/@content') == ["no-referrer"], path

@@ -80,8 +80,9 @@ def content_security_policy(
 
 
 def with_csp_meta(page_html: str, policy: str) -> str:
-    """The page with `<meta http-equiv="Content-Security-Policy">` first in its head (right after the charset)."""
-    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    """The page with its policy (and `no-referrer`) first in its head, right after the charset."""
+    # no-referrer too: following a link out, a reader's browser does not say which page they came from
+    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n    <meta name="referrer" content="no-referrer">'
     anchor = _META_CHARSET.search(page_html) or _HEAD.search(page_html)
     if anchor is None:
         return page_html  # not an HTML document

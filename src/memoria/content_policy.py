@@ -278,7 +278,7 @@ def _body_text(body: str) -> Iterator[tuple[int, str, str | None]]:
 
 def _may_hold_anything(body: str) -> bool:
     """Most bodies are plain prose: skip them without reading line by line."""
-    return any(mark in body for mark in ("<", "](", "]:", "{", "mermaid", "&#"))
+    return any(mark in body for mark in ("<", "]", "{", "&", "mermaid"))  # single characters: fastest
 
 
 def body_problems(
@@ -330,21 +330,39 @@ def markdown_file_problems(path: Path, allowance: Allowance, lang: str | None = 
     return body_problems(body, first_line, display_path(path), allowance, lang)
 
 
-def policy_problems(docs_dir: Path, sources: Iterable[SourceFile], allowance: Allowance) -> list[Problem]:
-    """The policy errors of every Markdown page in `docs_dir`: entries from their parsed `sources`, other pages read here."""
+PolicyCache = dict[tuple[str, int, str], list[Problem]]
+"""Problems of bodies already read, by (file, first line, body): the live preview reads unchanged ones once."""
+
+
+def policy_problems(
+    docs_dir: Path, sources: Iterable[SourceFile], allowance: Allowance, cache: PolicyCache | None = None
+) -> list[Problem]:
+    """The policy errors of every page in `docs_dir`: entries from their parsed `sources`, other files read here."""
     lang = terminal_language()
     problems: list[Problem] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for source in sources:
-        seen.add(source.path)
-        problems.extend(
-            body_problems(source.body, source.front_matter.body_line, source.display_path, allowance, lang)
-        )
-    for path in sorted(docs_dir.rglob("*")):
-        if path.suffix.lower() == ".md" and path not in seen:
-            problems.extend(markdown_file_problems(path, allowance, lang))
-        elif path.suffix.lower() in MARKUP_FILES:
-            problems.extend(markup_file_problems(path, allowance, lang))
+        seen.add(str(source.path))
+        key = (source.display_path, source.front_matter.body_line, source.body)
+        found = cache.get(key) if cache is not None else None
+        if found is None:
+            found = body_problems(
+                source.body, source.front_matter.body_line, source.display_path, allowance, lang
+            )
+            if cache is not None:
+                cache[key] = found
+        problems.extend(found)
+    # os.walk and plain strings: pathlib's rglob and sort cost half a second at 6,000 files
+    for folder, dirs, files in os.walk(docs_dir):
+        dirs.sort()
+        for name in sorted(files):
+            suffix = os.path.splitext(name)[1].lower()
+            if suffix == ".md":
+                path = os.path.join(folder, name)
+                if path not in seen:
+                    problems.extend(markdown_file_problems(Path(path), allowance, lang))
+            elif suffix in MARKUP_FILES:
+                problems.extend(markup_file_problems(Path(os.path.join(folder, name)), allowance, lang))
     return problems
 
 

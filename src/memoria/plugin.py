@@ -41,7 +41,7 @@ from mkdocs.utils import get_relative_url
 from memoria.catalog import Catalog, Listing, load_catalog
 from memoria.chrome import SharedChrome
 from memoria.content import ContentErrors, Entry, EntryCache, Problem, RecordingFields, SourceFile
-from memoria.content_policy import Allowance, PolicyConfigError, escaping_links, policy_problems
+from memoria.content_policy import Allowance, PolicyCache, PolicyConfigError, escaping_links, policy_problems
 from memoria.csp import content_security_policy, inline_script_hashes, with_csp_meta
 from memoria.feeds import (
     DEFAULT_LIMIT,
@@ -112,10 +112,12 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.stop_on_sigterm = StopOnSigterm()  # preview: a terminated server cleans up as after Ctrl-C
         self.allowance = Allowance()  # hosts staff allow embeds from (allow_embeds:)
         self.serving = False  # `mkdocs serve`: its live reload injects an inline script the CSP would block
+        self.policy_cache: PolicyCache | None = None  # preview: unchanged bodies are checked once
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
             self.serving = True
+            self.policy_cache = {}
             self.entry_cache = EntryCache()
             self.localised_files.install()
             self.stop_on_sigterm.install()
@@ -185,7 +187,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             )
             return catalog
         sources = [source for entry in catalog.entries for source in entry.sources.values()]
-        refused = policy_problems(docs_dir, sources, self.allowance)
+        refused = policy_problems(docs_dir, sources, self.allowance, self.policy_cache)
         if refused:
             raise _content_error(refused)
         for warning in catalog.warnings:

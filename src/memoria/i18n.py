@@ -208,7 +208,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "policy.scheme": {
         "en": "{where}: a {scheme} address ({url}) runs or hides content in the reader's browser — link to a page or a file of the archive instead",
-        "es": "{where}: una dirección {scheme} ({url}) ejecuta u oculta contenido en el navegador del lector — enlace a una página o a un archivo del archivo",
+        "es": "{where}: una dirección {scheme} ({url}) ejecuta u oculta contenido en el navegador del lector — enlace a una página o a un documento del archivo",
     },
     "policy.remote": {
         "en": "{where}: loads {url} from {host}, so every reader's browser would contact that host — save the file in docs/ and use a relative path, link to it instead, or allow the host under allow_embeds: in mkdocs.yml",

@@ -65,6 +65,11 @@ HOSTILE = {
     "meta refresh": ('<meta http-equiv="refresh" content="0;url=https://t.example/">', 1, "<meta>"),
     "base": ('<base href="https://t.example/">', 1, "<base>"),
     "iframe": ('<iframe src="https://www.youtube.com/embed/x"></iframe>', 1, "<iframe>: shows another"),
+    "css image-set": (
+        "<p style=\"background: image-set('https://t.example/a.png' 1x)\">x</p>",
+        1,
+        "t.example",
+    ),
     "object": ('<object data="https://t.example/x.swf"></object>', 1, "<object>"),
     "embed": ('<embed src="x.swf">', 1, "<embed>"),
     "form": ('<form action="https://t.example/">\n<input name="q">\n</form>', 1, "<form>: forms send"),
@@ -126,6 +131,9 @@ def test_allowed_hosts_may_be_embedded_and_no_others() -> None:
     assert body_problems(embed.replace("www.youtube-nocookie.com", "evil.example"), 1, PAGE, allowance, "en")
     assert body_problems(embed.replace(">", ' onload="alert(1)">', 1), 1, PAGE, allowance, "en")
     assert body_problems('<object data="https://media.example.org/x"></object>', 1, PAGE, allowance, "en")
+    # srcdoc replaces the allowed address with a document of its own
+    srcdoc = embed.replace(">", ' srcdoc="<script>alert(1)</script>">', 1)
+    assert "<iframe>: shows another" in body_problems(srcdoc, 1, PAGE, allowance, "en")[0].message
 
 
 @pytest.mark.parametrize("value", ["youtube", ["https://www.youtube.com/"], [3]])

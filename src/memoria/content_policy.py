@@ -75,6 +75,7 @@ _ATTR_PAIR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'}]+))"
 _CSS_URL = re.compile(
     r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""", re.I
 )
+_CSS_STRING_URL = re.compile(r"""(?<!url\()["']\s*((?:[a-z][a-z0-9+.-]*:)?//[^"']*)["']""", re.I)
 _CONTROL = re.compile(r"[\x00-\x20]+")
 _ATTR_LIST_TAG = "{ }"  # attributes from a Markdown attribute list, not an HTML tag
 
@@ -175,6 +176,9 @@ class _Scanner:
             self.add(line, "policy.css_script", where=where)
         for url in _css_urls(css):
             self.url(line, where, url, loads=True)
+        # image-set("https://…" 1x) takes plain strings, no url()
+        for match in _CSS_STRING_URL.finditer(css):
+            self.url(line, where, match.group(1), loads=True)
 
     def attributes(self, line: int, tag: str, attributes: Iterable[tuple[str, str]]) -> None:
         for name, value in attributes:
@@ -215,7 +219,9 @@ class _Scanner:
             elif tag in _FRAME_TAGS:
                 source = element.get("src") or element.get("data") or ""
                 host = _host(source)
-                if tag != "iframe" or host is None or not self.allowance.allows(host):
+                # srcdoc replaces src with a document of the page's own (scripts included)
+                allowed = tag == "iframe" and host is not None and self.allowance.allows(host)
+                if not allowed or element.get("srcdoc") is not None:
                     self.add(line, "policy.frame", tag=tag)
                 # its address is part of this one error (or allowed)
                 self.attributes(line, tag, [(k, v) for k, v in element.items() if k not in ("src", "data")])

@@ -27,7 +27,7 @@ from memoria.manifest import load_manifest
 from memoria.offline import make_offline_copy
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from browsing import Recorder, launch, serve
+from browsing import Recorder, launch, serve, wait_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -110,8 +110,9 @@ def play(page: Any) -> dict[str, Any]:
         await video.play();
     }"""
     )
-    page.wait_for_function("document.querySelector('video.memoria-video').currentTime > 1", timeout=20_000)
-    page.wait_for_function(
+    wait_for(page, "document.querySelector('video.memoria-video').currentTime > 1", timeout=20_000)
+    wait_for(
+        page,
         "[...document.querySelector('video.memoria-video').textTracks].some(t => t.cues && t.cues.length > 0)",
         timeout=10_000,
     )
@@ -194,6 +195,6 @@ def test_offline_zip_carries_the_mirrored_media_and_plays_it_from_disk(
     }"""
     )
     assert player.startswith("file://") and player.endswith(f"/media/{RECORDING_ID}/v1/{RECORDING_ID}.mp4")
-    page.wait_for_function("document.querySelector('video.memoria-video').currentTime > 1", timeout=20_000)
+    wait_for(page, "document.querySelector('video.memoria-video').currentTime > 1", timeout=20_000)
     context.close()
     assert all(url.startswith(("file://", "data:", "blob:")) for url in recorder.requests), recorder.requests

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from functools import cache, lru_cache
 from types import MappingProxyType
@@ -282,6 +283,51 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "given by someone who held a copy",
         "es": "entregada por quien tenía una copia",
     },
+    # content policy (memoria.content_policy): what `memoria check`, the build and the preview report
+    "policy.script": {
+        "en": "<script>: a script would run in every reader's browser — remove it (pages carry no scripts of their own)",
+        "es": "<script>: un script se ejecutaría en el navegador de cada lector — elimínelo (las páginas no llevan scripts propios)",
+    },
+    "policy.handler": {
+        "en": "{where}: an event handler is a script that runs in the reader's browser — remove the attribute",
+        "es": "{where}: un manejador de eventos es un script que se ejecuta en el navegador del lector — elimine el atributo",
+    },
+    "policy.scheme": {
+        "en": "{where}: a {scheme} address ({url}) runs or hides content in the reader's browser — link to a page or a file of the archive instead",
+        "es": "{where}: una dirección {scheme} ({url}) ejecuta u oculta contenido en el navegador del lector — enlace a una página o a un documento del archivo",
+    },
+    "policy.remote": {
+        "en": "{where}: loads {url} from {host}, so every reader's browser would contact that host — save the file in docs/ and use a relative path, link to it instead, or allow the host under allow_embeds: in mkdocs.yml",
+        "es": "{where}: carga {url} desde {host}, así que el navegador de cada lector contactaría ese servidor — guarde el archivo en docs/ y use una ruta relativa, enlácelo en su lugar o permita el servidor en allow_embeds: de mkdocs.yml",
+    },
+    "policy.frame": {
+        "en": "<{tag}>: shows another site's page inside this one, which loads it in every reader's browser — link to it instead ([title](https://…)), or allow its host under allow_embeds: in mkdocs.yml (iframes only)",
+        "es": "<{tag}>: muestra la página de otro sitio dentro de esta, que se carga en el navegador de cada lector — enlácela en su lugar ([título](https://…)) o permita su servidor en allow_embeds: de mkdocs.yml (solo iframes)",
+    },
+    "policy.form": {
+        "en": "<{tag}>: forms send what readers type somewhere — remove it; give an e-mail address or link to a contact page instead",
+        "es": "<{tag}>: los formularios envían lo que escriben los lectores a otra parte — elimínelo; indique un correo o enlace a una página de contacto",
+    },
+    "policy.page_tag": {
+        "en": "<{tag}>: changes how the whole page loads (base address, refresh, stylesheets) — remove it; page settings belong in mkdocs.yml",
+        "es": "<{tag}>: cambia cómo se carga toda la página (dirección base, recarga, hojas de estilo) — elimínelo; la configuración va en mkdocs.yml",
+    },
+    "policy.css_script": {
+        "en": "{where}: CSS that runs code (expression, behavior, -moz-binding) — remove it",
+        "es": "{where}: CSS que ejecuta código (expression, behavior, -moz-binding) — elimínelo",
+    },
+    "policy.mermaid": {
+        "en": "Mermaid diagram: the theme would load Mermaid's script from unpkg.com in every reader's browser — draw the diagram as an SVG or PNG file in docs/ and include it as an image",
+        "es": "diagrama Mermaid: el tema cargaría el script de Mermaid desde unpkg.com en el navegador de cada lector — dibuje el diagrama como archivo SVG o PNG en docs/ e inclúyalo como imagen",
+    },
+    "build.unchanged": {
+        "en": "nothing was published: the site in {site_dir} is unchanged",
+        "es": "no se publicó nada: el sitio en {site_dir} no ha cambiado",
+    },
+    "policy.symlink": {
+        "en": "symbolic link to {target}, outside {folder}/: whatever it points at would be published — copy the file into {folder}/ or remove the link",
+        "es": "enlace simbólico a {target}, fuera de {folder}/: se publicaría lo que señala — copie el archivo dentro de {folder}/ o elimine el enlace",
+    },
 }
 
 
@@ -293,6 +339,16 @@ def t(key: str, lang: str, **values: object) -> str:
         raise KeyError(f"no translation for message {key!r}") from error
     text = table.get(lang) or table[DEFAULT_LANGUAGE]
     return text.format(**values) if values else text
+
+
+def terminal_language() -> str:
+    """The language of the person at the terminal (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), English by default."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            code = value.split(":")[0][:2].lower()
+            return code if code in LANGUAGES else DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
 
 
 @cache

@@ -25,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import yaml
 from jinja2 import BytecodeCache, Environment
 from jinja2.bccache import Bucket
 from mkdocs.config import base
@@ -46,7 +47,9 @@ from memoria.calendars import (
 )
 from memoria.catalog import Catalog, Listing, load_catalog
 from memoria.chrome import SharedChrome
-from memoria.content import ContentErrors, Entry, EntryCache, RecordingFields, SourceFile
+from memoria.content import ContentErrors, Entry, EntryCache, Problem, RecordingFields, SourceFile
+from memoria.content_policy import Allowance, PolicyCache, PolicyConfigError, escaping_links, policy_problems
+from memoria.csp import content_security_policy, inline_script_hashes, with_csp_meta
 from memoria.feed_stylesheet import render_stylesheet
 from memoria.feeds import (
     DEFAULT_LIMIT,
@@ -97,6 +100,10 @@ class MemoriaConfig(base.Config):
     """The archive's IANA time zone (e.g. America/Mexico_City): a date without a time is its midnight."""
     preview_polling = c.Type(bool, default=False)
     """Live preview: poll for edits as plain `mkdocs serve` does (for Docker or network mounts), not file events."""
+    allow_embeds = c.ListOfItems(c.Type(str), default=[])
+    """Hosts whose iframes, images and media pages may load (each one is contacted by every reader: README)."""
+    content_policy = c.Type(bool, default=True)
+    """Refuse pages whose text holds scripts or loads from other hosts; false only to test the Content-Security-Policy."""
 
 
 class MemoriaPlugin(BasePlugin[MemoriaConfig]):
@@ -118,9 +125,14 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.compiled_templates: _CompiledTemplates | None = None  # preview: templates compiled once
         self.localised_files = LocalisedFiles()  # preview: static-i18n's Files made once, not per rebuild
         self.stop_on_sigterm = StopOnSigterm()  # preview: a terminated server cleans up as after Ctrl-C
+        self.allowance = Allowance()  # hosts staff allow embeds from (allow_embeds:)
+        self.serving = False  # `mkdocs serve`: its live reload injects an inline script the CSP would block
+        self.policy_cache: PolicyCache | None = None  # preview: unchanged bodies are checked once
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
+            self.serving = True
+            self.policy_cache = {}
             self.entry_cache = EntryCache()
             self.localised_files.install()
             self.stop_on_sigterm.install()
@@ -157,6 +169,10 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             check_options(self._feed_options())
         except FeedConfigError as error:
             raise PluginError(f"mkdocs.yml: plugins: memoria: {error}") from None
+        try:
+            self.allowance = Allowance.from_config(self.config.allow_embeds, "mkdocs.yml: plugins: memoria")
+        except PolicyConfigError as error:
+            raise PluginError(str(error)) from None
         if self.preview is not None:
             config.theme.static_templates.discard("sitemap.xml")  # nobody crawls the preview
         return config
@@ -171,14 +187,26 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         )
 
     def _load(self, config: MkDocsConfig) -> Catalog:
+        docs_dir = Path(config.docs_dir)
+        # Nothing is read through a link that leads out of the archive (it would be published).
+        links = escaping_links(docs_dir, "docs") + escaping_links(self._media_dir(config), "media")
+        if links:
+            raise _content_error(links)
         try:
-            catalog = load_catalog(Path(config.docs_dir), self.entry_cache)
+            catalog = load_catalog(docs_dir, self.entry_cache)
         except ContentErrors as error:
-            count = len(error.problems)
-            raise PluginError(
-                f"Memoria found {count} problem{'s' if count != 1 else ''} in the content:\n"
-                + "\n".join(str(p) for p in error.problems)
-            ) from None
+            # Every problem at once: the content policy's too, read from the files themselves.
+            policy = policy_problems(docs_dir, [], self.allowance) if self.config.content_policy else []
+            raise _content_error([*error.problems, *policy]) from None
+        if not self.config.content_policy:
+            log.warning(
+                "content_policy: false — page texts are not checked; only the Content-Security-Policy stands"
+            )
+            return catalog
+        sources = [source for entry in catalog.entries for source in entry.sources.values()]
+        refused = policy_problems(docs_dir, sources, self.allowance, self.policy_cache)
+        if refused:
+            raise _content_error(refused)
         for warning in catalog.warnings:
             log.warning(str(warning))
         return catalog
@@ -390,8 +418,21 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "404.html":
+            output_content = self._with_csp(output_content, "")
             self.not_found_pages[self.lang] = output_content
         return output_content
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        return self._with_csp(output, page.content or "")
+
+    def _with_csp(self, output: str, text_html: str) -> str:
+        """The page with its Content-Security-Policy: the template's inline scripts by hash, none from its text."""
+        if self.serving:
+            return output  # live reload's per-request inline script; the preview is the staff's own machine
+        policy = content_security_policy(
+            inline_script_hashes(output, not_from=text_html), self.config.media_url, self.allowance.hosts
+        )
+        return with_csp_meta(output, policy)
 
     @event_priority(0)
     def _place_not_found_pages(self, config: MkDocsConfig) -> None:
@@ -607,12 +648,29 @@ class _CompiledTemplates(BytecodeCache):
         self.code[bucket.key] = bucket.bytecode_to_string()
 
 
+def _content_error(problems: list[Problem]) -> PluginError:
+    count = len(problems)
+    return PluginError(
+        f"Memoria found {count} problem{'s' if count != 1 else ''} in the content:\n"
+        + "\n".join(str(p) for p in sorted(set(problems), key=lambda p: (p.path, p.line)))
+    )
+
+
 def _generated_markdown(listing: Listing, lang: str) -> str:
-    """The Markdown of a generated page: front matter only; the template renders the list."""
-    title = listing.title[lang].replace('"', '\\"')
-    hide = "\n  - toc" if listing.kind != "home" else "\n  - toc\n  - navigation"
+    """The Markdown of a generated page: front matter only; the template renders the list.
+
+    The front matter is written by a YAML serialiser: a title is staff's text (a topic, an
+    organisation) and may hold quotes, backslashes or colons.
+    """
+    front_matter = {
+        # Material prints the title unescaped into <title>, the header and the navigation
+        "title": html.escape(listing.title[lang], quote=False),
+        "hide": ["toc"] if listing.kind != "home" else ["toc", "navigation"],
+        "search": {"exclude": True},
+    }
     intro = f"\n{t('home.intro', lang)}\n" if listing.kind == "home" else ""
-    return f'---\ntitle: "{html.escape(title, quote=False)}"\nhide:{hide}\nsearch:\n  exclude: true\n---\n{intro}'
+    dumped = yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False, width=10_000)
+    return f"---\n{dumped}---\n{intro}"
 
 
 def _search_bundle(lang: str) -> str:

@@ -58,10 +58,11 @@ from memoria.feeds import (
 )
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, messages_for, t
 from memoria.localised_files import LocalisedFiles
-from memoria.manifest import Manifest, ManifestError
+from memoria.manifest import Manifest, ManifestError, MediaFile
 from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
 from memoria.recording_view import load_manifests, player_view, publish_media, status_badge, status_counts
 from memoria.search import SearchIndexError, bundle_path, index_site
+from memoria.store import StoreError, StoreLocation, load_record, parse_media_store, store_media_files
 from memoria.transcript import CaptionFile, TranscriptError, TranscriptView, transcript_views, transcripts_for
 from memoria.views import entry_view, feed_links, feeds_page, listing_view, page_feed_names
 from memoria.watch import StopOnSigterm, use_file_events
@@ -74,6 +75,8 @@ class MemoriaConfig(base.Config):
     """Folder of mirrored recordings (media/<id>/manifest.json), relative to mkdocs.yml."""
     media_url = c.Optional(c.Type(str))
     """Base URL where media are published (a CDN or bucket); default: copied into site/media/."""
+    media_store = c.Optional(c.Type(str))
+    """Where the recordings' bytes live: s3://bucket/prefix (then media_url is the bucket's public address), default the media folder."""
     feed_limit = c.Type(int, default=DEFAULT_LIMIT)
     """Entries per feed, newest first; 0 puts every entry in every feed."""
     feeds = c.ListOfItems(c.Choice(FEED_KINDS), default=list(FEED_KINDS))
@@ -103,6 +106,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.compiled_templates: _CompiledTemplates | None = None  # preview: templates compiled once
         self.localised_files = LocalisedFiles()  # preview: static-i18n's Files made once, not per rebuild
         self.stop_on_sigterm = StopOnSigterm()  # preview: a terminated server cleans up as after Ctrl-C
+        self.store_location: StoreLocation | None = None  # media_store: s3://… (None: the media folder)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
@@ -142,6 +146,15 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             check_options(self._feed_options())
         except FeedConfigError as error:
             raise PluginError(f"mkdocs.yml: plugins: memoria: {error}") from None
+        try:
+            self.store_location = parse_media_store(self.config.media_store)
+        except StoreError as error:
+            raise PluginError(f"mkdocs.yml: plugins: memoria: {error}") from None
+        if self.store_location is not None and not self.config.media_url:
+            raise PluginError(
+                f"mkdocs.yml: plugins: memoria: media_url: required with media_store {self.store_location}: "
+                "set it to the bucket's public address (its website endpoint or a CDN in front of it)"
+            )
         if self.preview is not None:
             config.theme.static_templates.discard("sitemap.xml")  # nobody crawls the preview
         return config
@@ -443,12 +456,15 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         """Recordings with a verified mirror get their web copy as enclosure (read from manifest.json)."""
         media_dir = self._media_dir(config)
         media_url = self.config.media_url or (config.site_url or "").rstrip("/") + "/media/"
+        store_files = self._store_files(config)
 
         def enclosure(entry: Entry) -> Enclosure | None:
             if entry.section != "recordings":
                 return None
             try:
-                return mirrored_enclosure(media_dir, entry.id, media_url, local=self.config.media_url is None)
+                return mirrored_enclosure(
+                    media_dir, entry.id, media_url, local=self.config.media_url is None, files_of=store_files
+                )
             except ManifestError as error:
                 raise PluginError(str(error)) from None
 
@@ -458,6 +474,23 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
     def _media_dir(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path).parent / self.config.media_dir
+
+    def _store_files(self, config: MkDocsConfig) -> Callable[[Manifest | None], list[MediaFile]] | None:
+        """With a media store: a recording's published files as the store holds them (from
+        media/<id>/store.json, what the store reported at upload or verify: a build makes no request)."""
+        location, media_dir = self.store_location, self._media_dir(config)
+        if location is None:
+            return None
+
+        def files_of(manifest: Manifest | None) -> list[MediaFile]:
+            if manifest is None:
+                return []
+            try:
+                return store_media_files(manifest, location, load_record(media_dir, manifest.id))
+            except StoreError as error:
+                raise PluginError(str(error)) from None
+
+        return files_of
 
     def _manifests(self, config: MkDocsConfig) -> dict[str, Manifest | None]:
         assert self.catalog is not None
@@ -490,7 +523,12 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             fields = entry.in_language(lang)
             assert isinstance(fields, RecordingFields)
             memoria["recording"] = player_view(
-                fields, manifests.get(entry.id), lang, media_url_of, self._media_dir(config)
+                fields,
+                manifests.get(entry.id),
+                lang,
+                media_url_of,
+                self._media_dir(config),
+                files_of=self._store_files(config),
             )
         elif listing is not None:
             memoria["recording_status"] = {

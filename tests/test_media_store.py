@@ -1,0 +1,342 @@
+"""Recordings kept in an S3-compatible store, verified end to end, against a real SeaweedFS on 127.0.0.1.
+
+Every test runs the real `memoria` command (real ffmpeg for imports) with the store's endpoint
+and credentials in the AWS_* environment, as an archivist would, and reads what the store holds
+with boto3 directly.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import shutil
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+
+from conftest import run_build, write_project
+from mediaserver import GeneratedMedia, make_media
+from memoria.manifest import Manifest, load_manifest
+from s3server import ACCESS_KEY, BUCKET, SECRET_KEY, SeaweedS3
+from test_mirror import MEMORIA, SITE_CONFIG
+
+STORE = f"s3://{BUCKET}/memoria"
+RECORDING = """\
+---
+id: {rid}
+title: "Hearing {rid}"
+language: es
+recorded: 2014-08-15
+source_url: https://video.example.org/{rid}
+---
+
+A recording.
+"""
+
+
+@pytest.fixture(scope="session")
+def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedS3]:
+    server = SeaweedS3(tmp_path_factory.mktemp("seaweedfs")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> GeneratedMedia:
+    return make_media(tmp_path_factory.mktemp("store-media"))
+
+
+@pytest.fixture(scope="module")
+def big_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """About 18 MB of real H.264 (lossless noise, 2 s): four 5 MiB parts."""
+    path = tmp_path_factory.mktemp("big") / "big.mp4"
+    subprocess.run(
+        [
+            "ffmpeg", "-hide_banner", "-v", "error", "-y", "-f", "lavfi", "-i",
+            "nullsrc=s=640x360:r=25:d=2,geq=random(1)*255:128:128", "-c:v", "libx264",
+            "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv420p", str(path),
+        ],
+        check=True,
+    )  # fmt: skip
+    assert path.stat().st_size > 11 * 2**20
+    return path
+
+
+def project_with(root: Path, *ids: str, options: str = "") -> Path:
+    project = write_project(root, {f"recordings/{rid}.en.md": RECORDING.format(rid=rid) for rid in ids})
+    (project / "mkdocs.yml").write_text(SITE_CONFIG.format(memoria_options=options))
+    return project
+
+
+def memoria(
+    project: Path, s3: SeaweedS3, *args: str, env: dict[str, str] | None = None, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*MEMORIA, *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env or s3.env(),
+    )
+
+
+def manifest_of(project: Path, rid: str) -> Manifest:
+    manifest = load_manifest(project / "media", rid)
+    assert manifest is not None
+    return manifest
+
+
+def custody_of(project: Path, rid: str) -> list[dict[str, Any]]:
+    lines = (project / "media" / rid / "custody.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def import_clip(project: Path, s3: SeaweedS3, rid: str, clip: GeneratedMedia, *extra: str) -> None:
+    video = project.parent / f"{rid}.mp4"
+    video.write_bytes(clip.mp4)
+    vtt = project.parent / f"{rid}.es.vtt"
+    vtt.write_text(clip.vtt, encoding="utf-8")
+    result = memoria(project, s3, "import", rid, str(video), "--captions", f"es={vtt}", *extra)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_import_push_verify_remove_pull_round_trip(
+    tmp_path: Path, s3: SeaweedS3, clip: GeneratedMedia
+) -> None:
+    project = project_with(tmp_path / "project", "hearing")
+    store = f"{STORE}/round-trip"
+    import_clip(project, s3, "hearing", clip, "--media-store", store)
+    manifest = manifest_of(project, "hearing")
+    version = manifest.current_version
+    assert version is not None
+    client = s3.client()
+    for item in version.files:  # content-addressed, with the store's own SHA-256 of the bytes
+        head = client.head_object(
+            Bucket=BUCKET, Key=f"memoria/round-trip/sha256/{item.sha256}", ChecksumMode="ENABLED"
+        )
+        assert head["ContentLength"] == item.size
+        assert head["ChecksumSHA256"] == base64.b64encode(bytes.fromhex(item.sha256)).decode()
+    record = json.loads((project / "media" / "hearing" / "store.json").read_text())
+    assert set(record["stores"][store]) == {f.sha256 for f in version.files}
+    replications = [e for e in custody_of(project, "hearing") if e["event_type"] == "replication"]
+    assert len(replications) == len(version.files) and all(e["outcome"] == "success" for e in replications)
+
+    # idempotent: a second push moves nothing
+    again = memoria(project, s3, "media", "push", "--media-store", store, "--json")
+    assert again.returncode == 0, again.stderr
+    assert {f["action"] for f in json.loads(again.stdout)["files"]} == {"in store"}
+
+    # free the disk: the recording's bytes leave, captions stay (the transcript reads them)
+    freed = memoria(project, s3, "media", "push", "--media-store", store, "--remove-local")
+    assert freed.returncode == 0, freed.stderr
+    folder = project / "media" / "hearing" / version.folder
+    assert not (folder / version.original).exists()
+    assert (folder / "hearing.es.vtt").is_file()
+    assert "removed local" in freed.stdout
+
+    # verify: held in the store only is not missing; every check is in the custody log
+    checked = memoria(project, s3, "verify", "--media-store", store)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert f"(and in {store})" in checked.stdout and "0 problems" in checked.stdout
+    deep = memoria(project, s3, "verify", "--media-store", store, "--deep")
+    assert deep.returncode == 0 and "bytes read back" in deep.stdout
+    fixity = [e for e in custody_of(project, "hearing") if e["event_type"] == "fixity check"][-2:]
+    assert [e["outcome"] for e in fixity] == ["success", "success"]
+    assert "every byte read back" in fixity[-1]["detail"]
+    without = memoria(project, s3, "verify")  # the local folder alone: the bytes are elsewhere
+    assert (
+        without.returncode == 1 and f"store.json says {store} holds it: give --media-store" in without.stdout
+    )
+
+    # a mirror run of a held recording checks the store, fetches nothing
+    mirrored = memoria(project, s3, "mirror", "--media-store", store, "--json", "--no-wayback")
+    assert json.loads(mirrored.stdout)["recordings"][0]["outcome"] == "present", mirrored.stdout
+
+    # pull: a dry run lists, a real run restores the bytes, SHA-256 checked; a second run moves nothing
+    planned = memoria(project, s3, "media", "pull", "--media-store", store, "--dry-run")
+    assert planned.returncode == 0 and "would download" in planned.stdout
+    assert not (folder / version.original).exists()
+    pulled = memoria(project, s3, "media", "pull", "--media-store", store)
+    assert pulled.returncode == 0, pulled.stderr
+    assert (folder / version.original).read_bytes() == clip.mp4
+    assert "0 bytes moved" in memoria(project, s3, "media", "pull", "--media-store", store).stdout
+    assert memoria(project, s3, "verify").returncode == 0
+
+
+def test_identical_bytes_are_stored_once(tmp_path: Path, s3: SeaweedS3, clip: GeneratedMedia) -> None:
+    store = f"{STORE}/dedupe"
+    project = project_with(tmp_path / "project", "part-1", "part-2")
+    import_clip(project, s3, "part-1", clip, "--media-store", store)
+    import_clip(project, s3, "part-2", clip, "--media-store", store)
+    second = [e for e in custody_of(project, "part-2") if e["event_type"] == "replication"]
+    assert second == []  # nothing sent: the store held those bytes already
+    listed = s3.client().list_objects_v2(Bucket=BUCKET, Prefix="memoria/dedupe/")
+    version = manifest_of(project, "part-1").current_version
+    assert version is not None and listed["KeyCount"] == len({f.sha256 for f in version.files})
+    assert memoria(project, s3, "verify", "--media-store", store).returncode == 0
+
+
+def test_verify_catches_an_object_changed_in_the_store(
+    tmp_path: Path, s3: SeaweedS3, clip: GeneratedMedia
+) -> None:
+    store = f"{STORE}/altered"
+    project = project_with(tmp_path / "project", "talk")
+    import_clip(project, s3, "talk", clip, "--media-store", store, "--remove-local")
+    version = manifest_of(project, "talk").current_version
+    assert version is not None
+    original = version.file(version.original)
+    assert original is not None
+    key = f"memoria/altered/sha256/{original.sha256}"
+    tampered = bytearray(clip.mp4)
+    tampered[len(tampered) // 2] ^= 0xFF  # same size, other bytes, a valid checksum of its own
+    s3.client().put_object(
+        Bucket=BUCKET,
+        Key=key,
+        Body=bytes(tampered),
+        ChecksumSHA256=base64.b64encode(hashlib.sha256(tampered).digest()).decode(),
+        Metadata={"sha256": original.sha256},
+    )
+    fast = memoria(project, s3, "verify", "--media-store", store)
+    assert fast.returncode == 1 and "altered" in fast.stdout and key in fast.stdout
+    deep = memoria(project, s3, "verify", "--media-store", store, "--deep")
+    assert deep.returncode == 1 and "its bytes hash to" in deep.stdout
+    last = [e for e in custody_of(project, "talk") if e["event_type"] == "fixity check"][-1]
+    assert last["outcome"] == "failure" and key in last["detail"]
+    # a pull never places bytes that are not the manifest's
+    pulled = memoria(project, s3, "media", "pull", "--media-store", store)
+    assert pulled.returncode == 1 and "not placed" in pulled.stdout
+    assert not (project / "media" / "talk" / version.folder / version.original).exists()
+
+
+def test_an_interrupted_multipart_upload_resumes(tmp_path: Path, s3: SeaweedS3, big_clip: Path) -> None:
+    store = f"{STORE}/resume"
+    project = project_with(tmp_path / "project", "long")
+    imported = memoria(project, s3, "import", "long", str(big_clip), "--no-web-copy")  # local only
+    assert imported.returncode == 0, imported.stderr
+    push = ["media", "push", "--media-store", store, "--part-size", "5242880", "--json"]
+    killed = memoria(project, s3, *push, env=s3.env(MEMORIA_CRASH_AT="upload-part-2"))
+    assert killed.returncode == -signal.SIGKILL
+    pending = list((project / "media" / ".work" / "uploads").glob("*.json"))
+    assert len(pending) == 1
+    upload = json.loads(pending[0].read_text())
+    parts = s3.client().list_parts(Bucket=BUCKET, Key=upload["key"], UploadId=upload["upload_id"])["Parts"]
+    assert [p["PartNumber"] for p in parts] == [1]  # part 1 arrived before the kill
+    assert SECRET_KEY not in pending[0].read_text() and ACCESS_KEY not in pending[0].read_text()
+
+    resumed = memoria(project, s3, *push)
+    assert resumed.returncode == 0, resumed.stderr
+    actions = {f["file"]: f["action"] for f in json.loads(resumed.stdout)["files"]}
+    version = manifest_of(project, "long").current_version
+    assert version is not None and actions[f"{version.folder}/{version.original}"] == "resumed"
+    assert not pending[0].exists()
+    original = version.file(version.original)
+    assert original is not None
+    head = s3.client().head_object(Bucket=BUCKET, Key=upload["key"], ChecksumMode="ENABLED")
+    data = big_clip.read_bytes()
+    digests = b"".join(hashlib.sha256(data[i : i + 5242880]).digest() for i in range(0, len(data), 5242880))
+    composite = f"{base64.b64encode(hashlib.sha256(digests).digest()).decode()}-{len(digests) // 32}"
+    assert head["ContentLength"] == original.size and head["ChecksumSHA256"] == composite
+    deep = memoria(project, s3, "verify", "--media-store", store, "--deep")
+    assert deep.returncode == 0, deep.stdout
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("wrong-secret", "the store refused the credentials"),
+        ("missing-bucket", "bucket 'no-such-bucket' does not exist"),
+        ("unreachable", "the store cannot be reached"),
+    ],
+)
+def test_store_failures_are_one_line_and_lose_nothing(
+    case: str, expected: str, tmp_path: Path, s3: SeaweedS3, clip: GeneratedMedia
+) -> None:
+    project = project_with(tmp_path / "project", "talk")
+    import_clip(project, s3, "talk", clip)  # held locally
+    before = {p: p.read_bytes() for p in (project / "media").rglob("*") if p.is_file()}
+    store, env = f"{STORE}/failures", s3.env()
+    if case == "wrong-secret":
+        env = s3.env(AWS_SECRET_ACCESS_KEY="wrong-" + SECRET_KEY)
+    elif case == "missing-bucket":
+        store = "s3://no-such-bucket/memoria"
+    else:
+        env = s3.env(AWS_ENDPOINT_URL="http://127.0.0.1:9", AWS_MAX_ATTEMPTS="1")
+    result = memoria(project, s3, "media", "push", "--media-store", store, "--remove-local", env=env)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0], result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    for secret in (SECRET_KEY, ACCESS_KEY):
+        assert secret not in result.stderr + result.stdout
+    after = {p: p.read_bytes() for p in (project / "media").rglob("*") if p.is_file()}
+    assert after == before  # nothing held was removed or changed
+
+
+def test_the_store_rejects_bytes_that_do_not_match_their_checksum(tmp_path: Path, s3: SeaweedS3) -> None:
+    from memoria.store import S3Store, StoreError, StoreLocation
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in s3.env().items():
+            if name.startswith("AWS_"):
+                patch.setenv(name, value)
+        store = S3Store(StoreLocation(BUCKET, "memoria/corrupt"))
+        with pytest.raises(StoreError, match="rejected the bytes") as caught:
+            store._call(
+                "uploading",
+                store.client.put_object,
+                Bucket=BUCKET,
+                Key=store.location.key("0" * 64),
+                Body=b"bytes changed on the way",
+                ChecksumSHA256=base64.b64encode(
+                    hashlib.sha256(b"the bytes that were sent").digest()
+                ).decode(),
+            )
+    assert SECRET_KEY not in str(caught.value)
+    assert store.head("0" * 64) is None
+
+
+def test_the_site_serves_recordings_from_the_store(
+    tmp_path: Path, s3: SeaweedS3, clip: GeneratedMedia
+) -> None:
+    store = f"{STORE}/site"
+    media_url = f"{s3.endpoint}/{BUCKET}/"
+    options = f":\n      media_store: {store}\n      media_url: {media_url}"
+    project = project_with(tmp_path / "project", "hearing", options=options)
+    import_clip(project, s3, "hearing", clip, "--remove-local")  # the store comes from mkdocs.yml
+    version = manifest_of(project, "hearing").current_version
+    assert version is not None
+    web = version.file(version.web_copy)
+    assert web is not None
+    built = run_build(project)  # no AWS_* variables: a build never reaches the store
+    assert built.returncode == 0, built.output
+    assert not (built.site / "media").exists()  # nothing copied into the site
+    key = f"memoria/site/sha256/{web.sha256}"
+    for path in ("recordings/hearing/", "es/recordings/hearing/"):
+        page = built.page(path)
+        assert page.xpath("//video/source/@src") == [media_url + key]
+        assert page.xpath("//video/@crossorigin") == ["anonymous"]
+        assert page.xpath("//track/@src")[0].startswith(media_url + "memoria/site/sha256/")
+    feed = feedparser.parse((built.site / "feeds" / "recordings.rss.xml").read_bytes())
+    enclosure = feed.entries[0].enclosures[0]
+    assert enclosure.href == media_url + key and int(enclosure.length) == web.size
+    assert enclosure.type == "video/mp4"
+    # the address the site prints really serves the bytes, to anyone
+    import urllib.request
+
+    with urllib.request.urlopen(media_url + key) as answer:
+        assert hashlib.sha256(answer.read()).hexdigest() == web.sha256
+
+
+def test_a_store_without_media_url_is_a_clear_build_error(tmp_path: Path) -> None:
+    project = project_with(tmp_path / "project", "hearing", options=":\n      media_store: s3://archive/x")
+    built = run_build(project)
+    assert built.returncode != 0
+    assert "media_url: required with media_store s3://archive/x" in built.output
+    shutil.rmtree(project)

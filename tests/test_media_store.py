@@ -340,3 +340,42 @@ def test_a_store_without_media_url_is_a_clear_build_error(tmp_path: Path) -> Non
     assert built.returncode != 0
     assert "media_url: required with media_store s3://archive/x" in built.output
     shutil.rmtree(project)
+
+
+@pytest.mark.browser
+def test_a_reader_plays_the_recording_from_the_store_with_captions(
+    tmp_path: Path, s3: SeaweedS3, clip: GeneratedMedia
+) -> None:
+    """The site on one origin, the bytes on the store's: the video plays and the captions load (CORS)."""
+    pytest.importorskip("playwright.sync_api")
+    import sys
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from playwright.sync_api import sync_playwright
+
+    from browsing import launch, serve
+    from test_player_browser import play
+
+    store = f"{STORE}/browser"
+    media_url = f"{s3.endpoint}/{BUCKET}/"
+    options = f":\n      media_store: {store}\n      media_url: {media_url}"
+    project = project_with(tmp_path / "project", "hearing", options=options)
+    import_clip(project, s3, "hearing", clip, "--remove-local")
+    built = run_build(project)
+    assert built.returncode == 0, built.output
+    with serve(built.site) as base_url, sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(base_url + "es/recordings/hearing/", wait_until="networkidle")
+            player = play(page)
+            (ROOT / "test-artifacts").mkdir(exist_ok=True)
+            page.screenshot(path=str(ROOT / "test-artifacts" / "recording-from-store-es-1280.png"))
+        finally:
+            browser.close()
+    assert player["error"] is None and player["currentTime"] > 1
+    assert player["source"].startswith(media_url + "memoria/browser/sha256/")
+    assert [(t["kind"], t["language"]) for t in player["tracks"]] == [("captions", "es")]
+    assert player["tracks"][0]["cues"]  # fetched cross-origin from the store

@@ -8,6 +8,7 @@ with boto3 directly.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import shutil
@@ -21,7 +22,7 @@ import feedparser
 import pytest
 
 from conftest import run_build, write_project
-from mediaserver import GeneratedMedia, make_media
+from mediaserver import GeneratedMedia, MediaServer, make_media
 from memoria.manifest import Manifest, load_manifest
 from s3server import ACCESS_KEY, BUCKET, SECRET_KEY, SeaweedS3
 from test_mirror import MEMORIA, SITE_CONFIG
@@ -332,6 +333,11 @@ def test_the_site_serves_recordings_from_the_store(
 
     with urllib.request.urlopen(media_url + key) as answer:
         assert hashlib.sha256(answer.read()).hexdigest() == web.sha256
+    # no credential anywhere in the archive or the site
+    for path in project.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert SECRET_KEY.encode() not in data and ACCESS_KEY.encode() not in data, path
 
 
 def test_a_store_without_media_url_is_a_clear_build_error(tmp_path: Path) -> None:
@@ -379,3 +385,144 @@ def test_a_reader_plays_the_recording_from_the_store_with_captions(
     assert player["source"].startswith(media_url + "memoria/browser/sha256/")
     assert [(t["kind"], t["language"]) for t in player["tracks"]] == [("captions", "es")]
     assert player["tracks"][0]["cues"]  # fetched cross-origin from the store
+
+
+def test_mirror_writes_straight_to_the_store(tmp_path: Path, s3: SeaweedS3, clip: GeneratedMedia) -> None:
+    """A real mirror run (yt-dlp from a server on 127.0.0.1) keeps the version, then sends it to the store."""
+    store = f"{STORE}/mirror"
+    server = MediaServer(clip).start()
+    try:
+        project = write_project(
+            tmp_path / "project",
+            {
+                "recordings/talk.en.md": RECORDING.format(rid="talk").replace(
+                    "https://video.example.org/talk", server.url("/plain/video.mp4")
+                )
+            },
+        )
+        (project / "mkdocs.yml").write_text(SITE_CONFIG.format(memoria_options=""))
+        mirror = ["mirror", "--media-store", store, "--json", "--no-wayback", "--allow-private-addresses"]
+        first = memoria(project, s3, *mirror, "--remove-local")
+        assert first.returncode == 0, first.stdout + first.stderr
+        report = json.loads(first.stdout)
+        assert report["recordings"][0]["outcome"] == "rescued"
+        assert {m["action"] for m in report["pushed"]} >= {"uploaded", "removed local"}
+        version = manifest_of(project, "talk").current_version
+        assert version is not None
+        assert not (project / "media" / "talk" / version.folder / version.original).exists()
+        original = version.file(version.original)
+        assert original is not None and original.sha256 == hashlib.sha256(clip.mp4).hexdigest()
+        # a refresh that finds the same bytes stores nothing, here or there
+        again = memoria(project, s3, *mirror, "--refresh")
+        assert again.returncode == 0, again.stdout + again.stderr
+        report = json.loads(again.stdout)
+        assert report["recordings"][0]["outcome"] == "unchanged"
+        assert "uploaded" not in {m["action"] for m in report["pushed"]}
+        listed = s3.client().list_objects_v2(Bucket=BUCKET, Prefix="memoria/mirror/")
+        assert listed["KeyCount"] == len({f.sha256 for f in version.files})
+    finally:
+        server.stop()
+
+
+class CuttingProxy:
+    """A TCP relay to the store that cuts every connection once `limit` bytes went up (a network that
+    fails mid-upload), and refuses everything after that."""
+
+    def __init__(self, target_port: int, limit: int) -> None:
+        import socket
+        import threading
+
+        self.target_port, self.limit, self.sent = target_port, limit, 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if self.sent >= self.limit:
+                client.close()
+                continue
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            threading.Thread(target=self._pipe, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client, False), daemon=True).start()
+
+    def _pipe(self, source: Any, target: Any, counted: bool) -> None:
+        try:
+            while data := source.recv(65536):
+                if counted:
+                    with self.lock:
+                        self.sent += len(data)
+                        over = self.sent >= self.limit
+                    if over:
+                        break
+                target.sendall(data)
+        except OSError:
+            pass
+        for sock in (source, target):
+            with contextlib.suppress(OSError):
+                sock.shutdown(2)
+            sock.close()
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def test_a_network_failure_mid_upload_is_one_line_and_the_next_run_resumes(
+    tmp_path: Path, s3: SeaweedS3, big_clip: Path
+) -> None:
+    store = f"{STORE}/network"
+    project = project_with(tmp_path / "project", "long")
+    assert memoria(project, s3, "import", "long", str(big_clip), "--no-web-copy").returncode == 0
+    version = manifest_of(project, "long").current_version
+    assert version is not None
+    local = project / "media" / "long" / version.folder / version.original
+    held = local.read_bytes()
+    proxy = CuttingProxy(s3.port, limit=8 * 2**20)  # part 1 (5 MiB) arrives, part 2 is cut
+    push = ["media", "push", "--media-store", store, "--part-size", "5242880", "--remove-local"]
+    try:
+        cut = memoria(project, s3, *push, env=s3.env(AWS_ENDPOINT_URL=f"http://127.0.0.1:{proxy.port}"))
+    finally:
+        proxy.close()
+    assert cut.returncode == 1
+    lines = cut.stderr.strip().splitlines()
+    assert len(lines) == 1 and "the store cannot be reached while uploading part 2" in lines[0], cut.stderr
+    assert local.read_bytes() == held  # nothing held is lost: the local copy stays
+    failures = [e for e in custody_of(project, "long") if e["event_type"] == "replication"]
+    assert [e["outcome"] for e in failures] == ["failure"]
+    resumed = memoria(project, s3, *push, "--json")
+    assert resumed.returncode == 0, resumed.stderr
+    actions = [f["action"] for f in json.loads(resumed.stdout)["files"]]
+    assert "resumed" in actions and "removed local" in actions
+    assert memoria(project, s3, "verify", "--media-store", store, "--deep").returncode == 0
+
+
+def test_the_offline_copy_takes_the_media_pulled_from_the_store(
+    tmp_path: Path, s3: SeaweedS3, clip: GeneratedMedia
+) -> None:
+    import zipfile
+
+    from memoria.offline import OfflineError, make_offline_copy
+
+    store = f"{STORE}/offline"
+    options = f":\n      media_store: {store}\n      media_url: {s3.endpoint}/{BUCKET}/"
+    project = project_with(tmp_path / "project", "hearing", options=options)
+    import_clip(project, s3, "hearing", clip, "--remove-local")
+    with pytest.raises(OfflineError, match="run 'memoria media pull' first"):
+        make_offline_copy(project / "mkdocs.yml", tmp_path / "offline.zip")
+    pulled = memoria(project, s3, "media", "pull")
+    assert pulled.returncode == 0, pulled.stderr
+    make_offline_copy(project / "mkdocs.yml", tmp_path / "offline.zip")
+    with zipfile.ZipFile(tmp_path / "offline.zip") as archive:
+        names = archive.namelist()
+        video = next(n for n in names if n.endswith("/media/hearing/v1/hearing.mp4"))
+        assert archive.read(video) == clip.mp4
+        page = archive.read(next(n for n in names if n.endswith("es/recordings/hearing.html"))).decode()
+    assert 'src="../../media/hearing/v1/hearing.mp4"' in page and s3.endpoint not in page

@@ -18,6 +18,7 @@ static-i18n's localised files are made once (memoria.localised_files).
 from __future__ import annotations
 
 import html
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -58,7 +59,8 @@ from memoria.feeds import (
 )
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, messages_for, t
 from memoria.localised_files import LocalisedFiles
-from memoria.manifest import Manifest, ManifestError, MediaFile
+from memoria.manifest import Manifest, ManifestError, MediaFile, load_manifest, media_files
+from memoria.offline import OFFLINE_ENV
 from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
 from memoria.recording_view import load_manifests, player_view, publish_media, status_badge, status_counts
 from memoria.search import SearchIndexError, bundle_path, index_site
@@ -107,6 +109,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.localised_files = LocalisedFiles()  # preview: static-i18n's Files made once, not per rebuild
         self.stop_on_sigterm = StopOnSigterm()  # preview: a terminated server cleans up as after Ctrl-C
         self.store_location: StoreLocation | None = None  # media_store: s3://… (None: the media folder)
+        self.media_url: str | None = None  # where the pages point for media (None: site/media/)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
@@ -150,7 +153,12 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             self.store_location = parse_media_store(self.config.media_store)
         except StoreError as error:
             raise PluginError(f"mkdocs.yml: plugins: memoria: {error}") from None
-        if self.store_location is not None and not self.config.media_url:
+        self.media_url = self.config.media_url
+        if self.store_location is not None and os.environ.get(OFFLINE_ENV) == "1":
+            # the offline copy carries the media itself: from media/, after `memoria media pull`
+            self.store_location, self.media_url = None, None
+            self._require_local_media(config)
+        elif self.store_location is not None and not self.config.media_url:
             raise PluginError(
                 f"mkdocs.yml: plugins: memoria: media_url: required with media_store {self.store_location}: "
                 "set it to the bucket's public address (its website endpoint or a CDN in front of it)"
@@ -455,7 +463,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def _enclosure_finder(self, config: MkDocsConfig) -> Callable[[Entry], Enclosure | None]:
         """Recordings with a verified mirror get their web copy as enclosure (read from manifest.json)."""
         media_dir = self._media_dir(config)
-        media_url = self.config.media_url or (config.site_url or "").rstrip("/") + "/media/"
+        media_url = self.media_url or (config.site_url or "").rstrip("/") + "/media/"
         store_files = self._store_files(config)
 
         def enclosure(entry: Entry) -> Enclosure | None:
@@ -463,7 +471,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 return None
             try:
                 return mirrored_enclosure(
-                    media_dir, entry.id, media_url, local=self.config.media_url is None, files_of=store_files
+                    media_dir, entry.id, media_url, local=self.media_url is None, files_of=store_files
                 )
             except ManifestError as error:
                 raise PluginError(str(error)) from None
@@ -474,6 +482,28 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
     def _media_dir(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path).parent / self.config.media_dir
+
+    def _require_local_media(self, config: MkDocsConfig) -> None:
+        """The offline copy of an archive kept in a store: every current file must be on disk."""
+        media_dir = Path(config.config_file_path).parent / self.config.media_dir
+        missing = []
+        for folder in sorted(media_dir.iterdir()) if media_dir.is_dir() else []:
+            if folder.name.startswith(".") or not (folder / "manifest.json").is_file():
+                continue
+            try:
+                manifest = load_manifest(media_dir, folder.name)
+            except (ManifestError, ValueError):
+                continue
+            if manifest is None or manifest.current_version is None:
+                continue
+            held = {f.path for f in media_files(manifest, "", media_dir)}
+            if held != {f.path for f in media_files(manifest, "")}:
+                missing.append(folder.name)
+        if missing:
+            raise PluginError(
+                f"the offline copy needs the media on disk, and {len(missing)} recordings are held only in "
+                f"the media store ({', '.join(missing[:5])}): run 'memoria media pull' first"
+            )
 
     def _store_files(self, config: MkDocsConfig) -> Callable[[Manifest | None], list[MediaFile]] | None:
         """With a media store: a recording's published files as the store holds them (from
@@ -515,8 +545,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         manifests, lang = self.recording_manifests, self.lang
 
         def media_url_of(path: str) -> str:
-            if self.config.media_url:
-                return self.config.media_url.rstrip("/") + "/" + path
+            if self.media_url:
+                return self.media_url.rstrip("/") + "/" + path
             return get_relative_url(f"media/{path}", page.url)  # site/media/ serves every language
 
         if entry is not None and isinstance(entry.in_language(lang), RecordingFields):
@@ -543,7 +573,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def _publish_media(self, config: MkDocsConfig) -> None:
         # Once, from the default language's build (site/, not site/es/), unless a media_url serves them.
         self.recording_manifests = None
-        if self.lang != DEFAULT_LANGUAGE or self.config.media_url:
+        if self.lang != DEFAULT_LANGUAGE or self.media_url:
             return
         placed = publish_media(
             self._media_dir(config), Path(config.site_dir) / "media", self._manifests(config)

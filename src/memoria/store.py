@@ -45,6 +45,7 @@ STORE_RECORD_NAME = "store.json"
 UPLOADS_DIR = Path(".work") / "uploads"
 DEFAULT_PART_SIZE = 64 * 1024 * 1024  # S3 allows 5 MiB to 5 GiB per part, at most 10,000 parts
 MIN_PART_SIZE = 5 * 1024 * 1024
+MAX_PARTS = 10_000  # S3's limit per multipart upload
 BUCKET_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 PREFIX_PATTERN = re.compile(r"^[A-Za-z0-9._/-]{0,200}$")
 
@@ -429,6 +430,8 @@ class S3Store:
         from botocore.exceptions import ClientError
 
         key = self.location.key(sha256)
+        # a file too large for 10,000 parts of the chosen size gets larger parts (whole MiB)
+        part_size = max(self.part_size, -(-size // MAX_PARTS // 2**20) * 2**20)
         pending_path = self._pending_path(media_dir, sha256)
         done: dict[int, dict[str, Any]] = {}
         upload_id: str | None = None
@@ -436,11 +439,7 @@ class S3Store:
             pending = json.loads(pending_path.read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
             pending = None
-        if (
-            pending
-            and pending.get("store") == str(self.location)
-            and pending.get("part_size") == self.part_size
-        ):
+        if pending and pending.get("store") == str(self.location) and pending.get("part_size") == part_size:
             upload_id = str(pending["upload_id"])
             try:
                 pages = self.client.get_paginator("list_parts").paginate(
@@ -462,7 +461,7 @@ class S3Store:
                 Key=key,
                 ContentType=mime,
                 ChecksumAlgorithm="SHA256",
-                Metadata={"sha256": sha256, "part-size": str(self.part_size)},
+                Metadata={"sha256": sha256, "part-size": str(part_size)},
             )
             upload_id = str(created["UploadId"])
             write_atomically(
@@ -472,7 +471,7 @@ class S3Store:
                         "store": str(self.location),
                         "key": key,
                         "upload_id": upload_id,
-                        "part_size": self.part_size,
+                        "part_size": part_size,
                         "started_at": utc_now(),
                     }
                 )
@@ -482,7 +481,7 @@ class S3Store:
         parts = []
         with path.open("rb") as handle:
             number = 0
-            while chunk := handle.read(self.part_size):
+            while chunk := handle.read(part_size):
                 number += 1
                 whole.update(chunk)
                 checksum = checksum_of(hashlib.sha256(chunk).digest())

@@ -526,3 +526,78 @@ def test_the_offline_copy_takes_the_media_pulled_from_the_store(
         assert archive.read(video) == clip.mp4
         page = archive.read(next(n for n in names if n.endswith("es/recordings/hearing.html"))).decode()
     assert 'src="../../media/hearing/v1/hearing.mp4"' in page and s3.endpoint not in page
+
+
+class ChecksumDroppingGateway:
+    """An HTTP gateway in front of the store that drops every x-amz-checksum-* response header: what
+    a store (or a proxy before it) without SHA-256 object checksums looks like to a client."""
+
+    def __init__(self, target_port: int) -> None:
+        import http.client
+        import http.server
+        import threading
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _relay(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                upstream = http.client.HTTPConnection("127.0.0.1", target_port, timeout=30)
+                headers = {k: v for k, v in self.headers.items() if k.lower() != "expect"}
+                upstream.request(self.command, self.path, body=body, headers=headers)
+                answer = upstream.getresponse()
+                data = answer.read()
+                self.send_response(answer.status)
+                for name, value in answer.getheaders():
+                    if name.lower().startswith("x-amz-checksum") or name.lower() in (
+                        "transfer-encoding",
+                        "connection",
+                    ):
+                        continue
+                    self.send_header(name, value)
+                if answer.getheader("Content-Length") is None:
+                    self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+                upstream.close()
+
+            do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = _relay
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_store_that_keeps_no_checksum_is_refused_in_one_line(
+    tmp_path: Path, s3: SeaweedS3, clip: GeneratedMedia
+) -> None:
+    project = project_with(tmp_path / "project", "talk")
+    import_clip(project, s3, "talk", clip)  # held locally
+    before = {
+        p: p.read_bytes() for p in (project / "media").rglob("*") if p.is_file() and p.suffix != ".jsonl"
+    }
+    gateway = ChecksumDroppingGateway(s3.port)
+    env = s3.env(AWS_ENDPOINT_URL=f"http://127.0.0.1:{gateway.port}")
+    try:
+        store = f"{STORE}/no-checksums"
+        pushed = memoria(project, s3, "media", "push", "--media-store", store, "--remove-local", env=env)
+        checked = memoria(project, s3, "verify", "--media-store", store, env=env)
+    finally:
+        gateway.close()
+    assert pushed.returncode == 1
+    lines = pushed.stderr.strip().splitlines()
+    assert len(lines) == 1 and "the store keeps no SHA-256 checksums" in lines[0], pushed.stderr
+    after = {
+        p: p.read_bytes() for p in (project / "media").rglob("*") if p.is_file() and p.suffix != ".jsonl"
+    }
+    assert after == before  # the local copy stays; no store.json claims anything
+    assert checked.returncode == 1 and "keeps no SHA-256 checksum" in checked.stdout

@@ -601,3 +601,37 @@ def test_a_store_that_keeps_no_checksum_is_refused_in_one_line(
     }
     assert after == before  # the local copy stays; no store.json claims anything
     assert checked.returncode == 1 and "keeps no SHA-256 checksum" in checked.stdout
+
+
+def test_media_store_values_are_checked() -> None:
+    from memoria.store import StoreError, StoreLocation, parse_media_store
+
+    assert parse_media_store(None) is None and parse_media_store("media") is None  # a folder: local
+    assert parse_media_store("s3://our-archive/memoria/") == StoreLocation("our-archive", "memoria")
+    assert StoreLocation("our-archive", "memoria").key("ab" * 32) == f"memoria/sha256/{'ab' * 32}"
+    for bad, message in (
+        ("s3://Our_Archive/x", "not a valid bucket name"),
+        ("s3://archive/../x", "prefix"),
+        ("gs://archive/x", "not supported"),
+    ):
+        with pytest.raises(StoreError, match=message):
+            parse_media_store(bad)
+
+
+def test_a_folder_as_media_store_is_the_media_folder(
+    tmp_path: Path, s3: SeaweedS3, clip: GeneratedMedia
+) -> None:
+    from memoria.project import load_project
+
+    project = project_with(tmp_path / "project", "talk", options=":\n      media_store: archive-media")
+    loaded = load_project(project / "mkdocs.yml")
+    assert loaded.media_dir == project / "archive-media" and loaded.media_store is None
+    assert load_project(project / "mkdocs.yml", media_store="s3://archive/x").media_store == "s3://archive/x"
+    video = tmp_path / "talk.mp4"
+    video.write_bytes(clip.mp4)
+    assert memoria(project, s3, "import", "talk", str(video)).returncode == 0
+    assert (project / "archive-media" / "talk" / "v1" / "talk.mp4").read_bytes() == clip.mp4
+    built = run_build(project)
+    assert built.returncode == 0, built.output
+    assert (built.site / "media" / "talk" / "v1" / "talk.mp4").read_bytes() == clip.mp4
+    assert built.page("recordings/talk/").xpath("//video/source/@src") == ["../../media/talk/v1/talk.mp4"]

@@ -481,11 +481,13 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     # --- recordings: player, status badges, media published once ---------------------
 
     def _media_dir(self, config: MkDocsConfig) -> Path:
-        return Path(config.config_file_path).parent / self.config.media_dir
+        store = self.config.media_store
+        folder = store if store and not store.startswith("s3://") else self.config.media_dir  # a folder store
+        return Path(config.config_file_path).parent / folder
 
     def _require_local_media(self, config: MkDocsConfig) -> None:
         """The offline copy of an archive kept in a store: every current file must be on disk."""
-        media_dir = Path(config.config_file_path).parent / self.config.media_dir
+        media_dir = self._media_dir(config)
         missing = []
         for folder in sorted(media_dir.iterdir()) if media_dir.is_dir() else []:
             if folder.name.startswith(".") or not (folder / "manifest.json").is_file():

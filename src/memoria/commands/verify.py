@@ -25,7 +25,7 @@ and that the custody log is well-formed and agrees with the manifest. Each check
 to the custody log as a PREMIS "fixity check". With a media store, every object of every version
 is checked there too: present, of the manifest's size, with the SHA-256 checksum the store keeps
 (no bytes read); --deep reads every byte back. A file held only in the store is not missing.
-Prints one line per problem: media/<id>/<file>: missing|altered|unexpected|custody: detail.
+Prints one line per problem: media/<id>/<file>: missing|altered|unexpected|custody|store: detail.
 exit status: 0 when every file matches its SHA-256, 1 on any problem, 2 for bad arguments."""
 
 

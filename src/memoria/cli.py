@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "memoria.commands.mirror",
     "memoria.commands.import_",
     "memoria.commands.verify",
+    "memoria.commands.media",
     "memoria.commands.linkcheck",
     "memoria.commands.bag",
     "memoria.commands.build",

@@ -33,6 +33,8 @@ EVENT_TYPES = {
     "ingestion": "a copy brought in by a person or organisation with `memoria import`",
     "fixity check": "a re-hash of held files against the manifest (`memoria verify`, or a run that skips)",
     "metadata extraction": "an origin check: asking the original URL whether the recording is there",
+    "replication": "a copy to or from the media store (`memoria media push|pull`, or a mirror or import "
+    "with a store), verified by SHA-256",
 }
 EventType = Literal[
     "capture",
@@ -42,6 +44,7 @@ EventType = Literal[
     "ingestion",
     "fixity check",
     "metadata extraction",
+    "replication",
 ]
 
 

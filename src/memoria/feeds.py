@@ -14,7 +14,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -29,7 +29,7 @@ from memoria import __version__
 from memoria.catalog import Catalog, Listing, newest_first
 from memoria.content import SECTIONS, Entry, EventFields, PressFields, RecordingFields, check_time_zone
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, country_name, t
-from memoria.manifest import RecordingStatus, load_manifest, media_files
+from memoria.manifest import Manifest, MediaFile, RecordingStatus, load_manifest, media_files
 from memoria.when import DEFAULT_TIME_ZONE, describe, when
 
 #: what `feeds:` in mkdocs.yml may list; topics and countries mean one feed per topic/country
@@ -615,15 +615,25 @@ def language_base_url(site_url: str, lang: str) -> str:
 
 
 def mirrored_enclosure(
-    media_dir: Path, recording_id: str, media_base_url: str, local: bool = True
+    media_dir: Path,
+    recording_id: str,
+    media_base_url: str,
+    local: bool = True,
+    files_of: Callable[[Manifest | None], list[MediaFile]] | None = None,
 ) -> Enclosure | None:
     """A recording's verified mirror as an enclosure: the web copy, else an audio/video original.
 
     Reads media/<id>/manifest.json through memoria.manifest. With `local` (media published
-    from media_dir), a file missing on disk or of the wrong size gives no enclosure.
+    from media_dir), a file missing on disk or of the wrong size gives no enclosure. With
+    `files_of` (a media store), the files, types and lengths are the store's, below media_base_url.
     """
     manifest = load_manifest(media_dir, recording_id)
-    files = {f.role: f for f in media_files(manifest, media_base_url, media_dir if local else None)}
+    if files_of is not None:
+        base = media_base_url.rstrip("/")
+        stored = [replace(f, url=f"{base}/{f.path}") for f in files_of(manifest)]
+        files = {f.role: f for f in stored}
+    else:
+        files = {f.role: f for f in media_files(manifest, media_base_url, media_dir if local else None)}
     for role in ("web", "original"):
         chosen = files.get(role)
         if chosen is not None and chosen.mime.split("/")[0] in ("video", "audio") and chosen.size > 0:

@@ -86,6 +86,10 @@ def make_bundle_file_loadable(bundle: Path) -> int:
     return count
 
 
+#: set for the offline build: with a media store, media come from media/ (after `memoria media pull`)
+OFFLINE_ENV = "MEMORIA_OFFLINE_BUILD"
+
+
 def build_offline_site(config_file: Path, site_dir: Path) -> None:
     """Build the site with file-friendly URLs into `site_dir` (strict, like the hosted site)."""
     config_file = Path(config_file).resolve()
@@ -103,6 +107,7 @@ def build_offline_site(config_file: Path, site_dir: Path) -> None:
             capture_output=True,
             text=True,
             check=False,
+            env={**os.environ, OFFLINE_ENV: "1"},
         )
     finally:
         override.unlink(missing_ok=True)

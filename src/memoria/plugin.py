@@ -18,6 +18,7 @@ static-i18n's localised files are made once (memoria.localised_files).
 from __future__ import annotations
 
 import html
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -71,10 +72,20 @@ from memoria.feeds import (
 )
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, messages_for, t
 from memoria.localised_files import LocalisedFiles
-from memoria.manifest import Manifest, ManifestError, RecordingStatus, load_manifest, recording_status
+from memoria.manifest import (
+    Manifest,
+    ManifestError,
+    MediaFile,
+    RecordingStatus,
+    load_manifest,
+    media_files,
+    recording_status,
+)
+from memoria.offline import OFFLINE_ENV
 from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
 from memoria.recording_view import load_manifests, player_view, publish_media, status_badge, status_counts
 from memoria.search import SearchIndexError, bundle_path, index_site
+from memoria.store import StoreError, StoreLocation, load_record, parse_media_store, store_media_files
 from memoria.transcript import CaptionFile, TranscriptError, TranscriptView, transcript_views, transcripts_for
 from memoria.views import entry_view, feed_links, feeds_page, listing_view, page_feed_names
 from memoria.watch import StopOnSigterm, use_file_events
@@ -88,6 +99,8 @@ class MemoriaConfig(base.Config):
     """Folder of mirrored recordings (media/<id>/manifest.json), relative to mkdocs.yml."""
     media_url = c.Optional(c.Type(str))
     """Base URL where media are published (a CDN or bucket); default: copied into site/media/."""
+    media_store = c.Optional(c.Type(str))
+    """Where the recordings' bytes live: s3://bucket/prefix (then media_url is the bucket's public address), default the media folder."""
     feed_limit = c.Type(int, default=DEFAULT_LIMIT)
     """Entries per feed, newest first; 0 puts every entry in every feed."""
     feeds = c.ListOfItems(c.Choice(FEED_KINDS), default=list(FEED_KINDS))
@@ -128,6 +141,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.allowance = Allowance()  # hosts staff allow embeds from (allow_embeds:)
         self.serving = False  # `mkdocs serve`: its live reload injects an inline script the CSP would block
         self.policy_cache: PolicyCache | None = None  # preview: unchanged bodies are checked once
+        self.store_location: StoreLocation | None = None  # media_store: s3://… (None: the media folder)
+        self.media_url: str | None = None  # where the pages point for media (None: site/media/)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
@@ -173,6 +188,20 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             self.allowance = Allowance.from_config(self.config.allow_embeds, "mkdocs.yml: plugins: memoria")
         except PolicyConfigError as error:
             raise PluginError(str(error)) from None
+        try:
+            self.store_location = parse_media_store(self.config.media_store)
+        except StoreError as error:
+            raise PluginError(f"mkdocs.yml: plugins: memoria: {error}") from None
+        self.media_url = self.config.media_url
+        if self.store_location is not None and os.environ.get(OFFLINE_ENV) == "1":
+            # the offline copy carries the media itself: from media/, after `memoria media pull`
+            self.store_location, self.media_url = None, None
+            self._require_local_media(config)
+        elif self.store_location is not None and not self.config.media_url:
+            raise PluginError(
+                f"mkdocs.yml: plugins: memoria: media_url: required with media_store {self.store_location}: "
+                "set it to the bucket's public address (its website endpoint or a CDN in front of it)"
+            )
         if self.preview is not None:
             config.theme.static_templates.discard("sitemap.xml")  # nobody crawls the preview
         return config
@@ -546,13 +575,16 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def _enclosure_finder(self, config: MkDocsConfig) -> Callable[[Entry], Enclosure | None]:
         """Recordings with a verified mirror get their web copy as enclosure (read from manifest.json)."""
         media_dir = self._media_dir(config)
-        media_url = self.config.media_url or (config.site_url or "").rstrip("/") + "/media/"
+        media_url = self.media_url or (config.site_url or "").rstrip("/") + "/media/"
+        store_files = self._store_files(config)
 
         def enclosure(entry: Entry) -> Enclosure | None:
             if entry.section != "recordings":
                 return None
             try:
-                return mirrored_enclosure(media_dir, entry.id, media_url, local=self.config.media_url is None)
+                return mirrored_enclosure(
+                    media_dir, entry.id, media_url, local=self.media_url is None, files_of=store_files
+                )
             except ManifestError as error:
                 raise PluginError(str(error)) from None
 
@@ -561,7 +593,48 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     # --- recordings: player, status badges, media published once ---------------------
 
     def _media_dir(self, config: MkDocsConfig) -> Path:
-        return Path(config.config_file_path).parent / self.config.media_dir
+        store = self.config.media_store
+        folder = store if store and not store.startswith("s3://") else self.config.media_dir  # a folder store
+        return Path(config.config_file_path).parent / folder
+
+    def _require_local_media(self, config: MkDocsConfig) -> None:
+        """The offline copy of an archive kept in a store: every current file must be on disk."""
+        media_dir = self._media_dir(config)
+        missing = []
+        for folder in sorted(media_dir.iterdir()) if media_dir.is_dir() else []:
+            if folder.name.startswith(".") or not (folder / "manifest.json").is_file():
+                continue
+            try:
+                manifest = load_manifest(media_dir, folder.name)
+            except (ManifestError, ValueError):
+                continue
+            if manifest is None or manifest.current_version is None:
+                continue
+            held = {f.path for f in media_files(manifest, "", media_dir)}
+            if held != {f.path for f in media_files(manifest, "")}:
+                missing.append(folder.name)
+        if missing:
+            raise PluginError(
+                f"the offline copy needs the media on disk, and {len(missing)} recordings are held only in "
+                f"the media store ({', '.join(missing[:5])}): run 'memoria media pull' first"
+            )
+
+    def _store_files(self, config: MkDocsConfig) -> Callable[[Manifest | None], list[MediaFile]] | None:
+        """With a media store: a recording's published files as the store holds them (from
+        media/<id>/store.json, what the store reported at upload or verify: a build makes no request)."""
+        location, media_dir = self.store_location, self._media_dir(config)
+        if location is None:
+            return None
+
+        def files_of(manifest: Manifest | None) -> list[MediaFile]:
+            if manifest is None:
+                return []
+            try:
+                return store_media_files(manifest, location, load_record(media_dir, manifest.id))
+            except StoreError as error:
+                raise PluginError(str(error)) from None
+
+        return files_of
 
     def _manifests(self, config: MkDocsConfig) -> dict[str, Manifest | None]:
         assert self.catalog is not None
@@ -586,15 +659,20 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         manifests, lang = self.recording_manifests, self.lang
 
         def media_url_of(path: str) -> str:
-            if self.config.media_url:
-                return self.config.media_url.rstrip("/") + "/" + path
+            if self.media_url:
+                return self.media_url.rstrip("/") + "/" + path
             return get_relative_url(f"media/{path}", page.url)  # site/media/ serves every language
 
         if entry is not None and isinstance(entry.in_language(lang), RecordingFields):
             fields = entry.in_language(lang)
             assert isinstance(fields, RecordingFields)
             memoria["recording"] = player_view(
-                fields, manifests.get(entry.id), lang, media_url_of, self._media_dir(config)
+                fields,
+                manifests.get(entry.id),
+                lang,
+                media_url_of,
+                self._media_dir(config),
+                files_of=self._store_files(config),
             )
         elif listing is not None:
             memoria["recording_status"] = {
@@ -609,7 +687,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def _publish_media(self, config: MkDocsConfig) -> None:
         # Once, from the default language's build (site/, not site/es/), unless a media_url serves them.
         self.recording_manifests = None
-        if self.lang != DEFAULT_LANGUAGE or self.config.media_url:
+        if self.lang != DEFAULT_LANGUAGE or self.media_url:
             return
         placed = publish_media(
             self._media_dir(config), Path(config.site_dir) / "media", self._manifests(config)

@@ -37,6 +37,7 @@ class Project:
     media_dir: Path
     media_url: str | None
     allow_embeds: object = None  # the memoria plugin's allow_embeds: as written (memoria.content_policy)
+    media_store: str | None = None  # s3://bucket/prefix, or None for the bytes in media_dir
 
 
 def _memoria_options(config: dict[str, Any]) -> dict[str, Any]:
@@ -47,7 +48,10 @@ def _memoria_options(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_project(
-    config_file: Path | None = None, docs_dir: Path | None = None, media_dir: Path | None = None
+    config_file: Path | None = None,
+    docs_dir: Path | None = None,
+    media_dir: Path | None = None,
+    media_store: str | None = None,
 ) -> Project:
     """Read mkdocs.yml (default: ./mkdocs.yml); explicit paths override what it says."""
     config_path = Path(config_file or "mkdocs.yml")
@@ -66,10 +70,14 @@ def load_project(
         )
     base = config_path.resolve().parent
     options = _memoria_options(config)
+    store = media_store or options.get("media_store") or None
+    if store and not str(store).startswith("s3://") and not media_dir:
+        media_dir = base / str(store)  # a folder as the store: the bytes stay beside the manifests there
     return Project(
         config_file=config_path,
         docs_dir=Path(docs_dir) if docs_dir else base / str(config.get("docs_dir") or "docs"),
         media_dir=Path(media_dir) if media_dir else base / str(options.get("media_dir") or "media"),
         media_url=options.get("media_url"),
         allow_embeds=options.get("allow_embeds"),
+        media_store=str(store) if store and str(store).startswith("s3://") else None,
     )

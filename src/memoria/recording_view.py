@@ -87,6 +87,7 @@ class PlayerView:
     version: int | None = None
     earlier_versions: tuple[EarlierVersion, ...] = ()
     changed_note: str | None = None
+    cross_origin: bool = False  # media from a store on another host: captions need CORS there
 
 
 def status_badge(manifest: Manifest | None, lang: str) -> StatusBadge:
@@ -127,9 +128,12 @@ def player_view(
     lang: str,
     media_url_of: MediaUrlOf,
     media_dir: Path,
+    files_of: Callable[[Manifest | None], list[MediaFile]] | None = None,
 ) -> PlayerView:
-    """The player, the download links, the provenance and the earlier versions of one recording in `lang`."""
-    files = media_files(manifest, "", media_dir)
+    """The player, the download links, the provenance and the earlier versions of one recording in `lang`.
+
+    `files_of` gives the published files from elsewhere than media_dir (a media store)."""
+    files = files_of(manifest) if files_of else media_files(manifest, "", media_dir)
     by_name = {f.name: f for f in files}
     version = manifest.current_version if manifest and files else None
 
@@ -206,6 +210,7 @@ def player_view(
         version=version.number if version else None,
         earlier_versions=tuple(earlier),
         changed_note=changed_note,
+        cross_origin=files_of is not None and bool(files),
     )
 
 

@@ -13,8 +13,9 @@ if TYPE_CHECKING:
     from memoria.mirror.plan import Target
 
 
-def add_project_options(parser: argparse.ArgumentParser, media: bool = False) -> None:
-    """--config and --docs-dir, plus --media-dir for the commands that touch media/."""
+def add_project_options(parser: argparse.ArgumentParser, media: bool = False, store: bool = False) -> None:
+    """--config and --docs-dir, plus --media-dir for the commands that touch media/ (and --media-store
+    for those that move or check the bytes)."""
     parser.add_argument(
         "--config",
         type=Path,
@@ -37,11 +38,21 @@ def add_project_options(parser: argparse.ArgumentParser, media: bool = False) ->
             metavar="DIR",
             help="mirror folder (default: the memoria plugin's media_dir, else media/)",
         )
+    if store:
+        parser.add_argument(
+            "--media-store",
+            default=None,
+            metavar="STORE",
+            help="where the bytes live: s3://bucket/prefix (endpoint and credentials from the AWS_* "
+            "environment variables) or a folder (default: the plugin's media_store, else the media folder)",
+        )
 
 
 def load_from(args: argparse.Namespace) -> Project:
     """The project the arguments point at; raises ProjectError."""
-    return load_project(args.config, args.docs_dir, getattr(args, "media_dir", None))
+    return load_project(
+        args.config, args.docs_dir, getattr(args, "media_dir", None), getattr(args, "media_store", None)
+    )
 
 
 def recordings_from(args: argparse.Namespace, command: str) -> tuple[Project, list[Target]] | None:

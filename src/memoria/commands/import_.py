@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from memoria.commands._project import add_project_options, load_from, non_negative_float
+from memoria.commands.media import add_transfer_options, open_store, print_moves, push_ids
 from memoria.manifest import LANGUAGE_TAG_PATTERN
 from memoria.project import ProjectError
 
@@ -16,6 +17,7 @@ EXAMPLE = """\
 example:
   memoria import ustream-51400296 ~/usb/mesa-parte-1.mp4 --source "Ana R., organiser, USB stick, 2026-11-20"
   memoria import hearing-2015-part-1 clip.mp4 --captions es=clip.es.vtt
+  memoria import hearing-2015-part-1 big.mp4 --media-store s3://our-archive/memoria --remove-local
 
 The file is copied (never moved), probed and checked with ffmpeg (it must read to its end, and
 its duration must match the recording page's `duration` when one is given), hashed, kept as a
@@ -56,7 +58,8 @@ def register(subparsers: Any) -> None:
         "--no-web-copy", action="store_true", help="keep only the original bytes (no ffmpeg remux)"
     )
     parser.add_argument("--json", action="store_true", help="print a machine-readable report")
-    add_project_options(parser, media=True)
+    add_project_options(parser, media=True, store=True)
+    add_transfer_options(parser)
     parser.set_defaults(func=run_command)
 
 
@@ -96,14 +99,35 @@ def run_command(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"memoria import: {args.file}: no such file", file=sys.stderr)
         return 2
+    store, status = open_store(project, "import", args.part_size, args.remove_local)
+    if status:
+        return status
     settings = Settings(
-        media_dir=project.media_dir, web_copy=not args.no_web_copy, ffmpeg=find_ffmpeg(), lock_wait=args.wait
+        media_dir=project.media_dir,
+        web_copy=not args.no_web_copy,
+        ffmpeg=find_ffmpeg(),
+        lock_wait=args.wait,
+        store=store,
     )
     result = import_recording(planned.targets[0], settings, args.file, args.source, captions)
+    moved: list[Any] = []
+    failure = None
+    if store is not None and result.outcome.ok:  # the donor's file stays untouched whatever happens
+        moved, failure = push_ids(
+            project, store, [args.id], remove_local=args.remove_local, dry_run=False, quiet=args.json
+        )
     if args.json:
-        json.dump(result.as_json(), sys.stdout, indent=2, ensure_ascii=False)
+        report = result.as_json()
+        if store is not None:
+            report.update(store=str(store.location), pushed=[m.as_json() for m in moved], store_error=failure)
+        json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         where = f" as version {result.version} in {project.media_dir / args.id}" if result.version else ""
         print(f"{args.id}: {result.outcome.value}{where}: {result.detail}")
-    return 0 if result.outcome.ok else 1
+        if store is not None and result.outcome.ok:
+            print_moves(moved, project.media_dir, f"import → {store.location}")
+    if failure:
+        print(f"memoria import: {failure}", file=sys.stderr)
+    pushed = failure is None and not any(m.action == "failed" for m in moved)
+    return 0 if result.outcome.ok and pushed else 1

@@ -19,6 +19,7 @@ from memoria.commands._project import (
     size_in_bytes,
     web_url,
 )
+from memoria.commands.media import add_transfer_options, open_store, print_moves, push_ids
 from memoria.project import ProjectError
 
 EXAMPLE = """\
@@ -27,6 +28,7 @@ example:
   memoria mirror ustream-51400296 --jobs 2 --json > report.json
   memoria mirror --refresh               # fetch again: other bytes become a new version, never a replacement
   memoria mirror --dry-run               # what would be fetched, no request made
+  memoria mirror --media-store s3://our-archive/memoria --remove-local   # kept bytes go to the store
 
 Outcomes: rescued (a first verified copy), present (held and re-hashed, no request), unchanged
 (refreshed, same bytes), changed (CHANGED AT ORIGIN: other bytes, kept beside the old),
@@ -51,7 +53,7 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("ids", nargs="*", metavar="ID", help="recording ids (default: all)")
-    add_project_options(parser, media=True)
+    add_project_options(parser, media=True, store=True)
     parser.add_argument(
         "--refresh",
         action="store_true",
@@ -122,6 +124,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--wayback-prefix", type=web_url, default=None, metavar="URL", help="where captures are fetched"
     )
+    add_transfer_options(parser)
     parser.set_defaults(func=run_command)
 
 
@@ -138,6 +141,9 @@ def run_command(args: argparse.Namespace) -> int:
     except (ProjectError, PlanError) as error:
         print(f"memoria mirror: {error}", file=sys.stderr)
         return 2
+    store, status = open_store(project, "mirror", args.part_size, args.remove_local)
+    if status:
+        return status
     settings = Settings(
         media_dir=project.media_dir,
         retries=args.retries,
@@ -157,6 +163,7 @@ def run_command(args: argparse.Namespace) -> int:
         allow_private=args.allow_private_addresses,
         allowed_networks=tuple(args.allow_address),
         lock_wait=args.wait,
+        store=store,
     )
     broken = [
         MirrorResult(rid, MirrorOutcome.FAILED, "fix the entry first: " + "; ".join(problems))
@@ -172,12 +179,21 @@ def run_command(args: argparse.Namespace) -> int:
         with RichProgress(stderr, len(targets)) as progress:
             results = run(targets, settings, args.jobs, progress)
     results = [*results, *broken]
+    moved: list[Any] = []
+    failure = None
+    if store is not None and not args.dry_run:  # the store is where kept bytes belong: send them now
+        held = [r.id for r in results if r.outcome.ok and r.version is not None]
+        moved, failure = push_ids(
+            project, store, held, remove_local=args.remove_local, dry_run=False, quiet=args.json
+        )
     if args.json:
         json.dump(
             {
                 "media_dir": str(project.media_dir),
                 "dry_run": args.dry_run,
                 "recordings": [r.as_json() for r in results],
+                **({"store": str(store.location), "pushed": [m.as_json() for m in moved]} if store else {}),
+                **({"store_error": failure} if failure else {}),
             },
             sys.stdout,
             indent=2,
@@ -186,4 +202,9 @@ def run_command(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         Console(width=max(120, Console().width)).print(summary_table(results))
-    return 0 if all(r.outcome.ok for r in results) else 1
+        if store is not None and not args.dry_run:
+            print_moves(moved, project.media_dir, f"mirror → {store.location}")
+    if failure:
+        print(f"memoria mirror: {failure}", file=sys.stderr)
+    pushed = failure is None and not any(m.action == "failed" for m in moved)
+    return 0 if all(r.outcome.ok for r in results) and pushed else 1

@@ -17,11 +17,15 @@ EXAMPLE = """\
 example:
   memoria verify                         # every media/<id>/ with a manifest
   memoria verify ustream-51400296 --json
+  memoria verify --media-store s3://our-archive/memoria          # each object: presence, size, SHA-256
+  memoria verify --media-store s3://our-archive/memoria --deep   # and every byte read back
 
 Checks every version the archive holds (full SHA-256 of each file), files nobody recorded,
 and that the custody log is well-formed and agrees with the manifest. Each check is appended
-to the custody log as a PREMIS "fixity check".
-Prints one line per problem: media/<id>/<file>: missing|altered|unexpected|custody: detail.
+to the custody log as a PREMIS "fixity check". With a media store, every object of every version
+is checked there too: present, of the manifest's size, with the SHA-256 checksum the store keeps
+(no bytes read); --deep reads every byte back. A file held only in the store is not missing.
+Prints one line per problem: media/<id>/<file>: missing|altered|unexpected|custody|store: detail.
 exit status: 0 when every file matches its SHA-256, 1 on any problem, 2 for bad arguments."""
 
 
@@ -36,8 +40,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "ids", nargs="*", metavar="ID", help="recording ids (default: every mirrored recording)"
     )
-    add_project_options(parser, media=True)
+    add_project_options(parser, media=True, store=True)
     parser.add_argument("--json", action="store_true", help="print a machine-readable report")
+    parser.add_argument(
+        "--deep", action="store_true", help="with a media store: read every object's bytes back and hash them"
+    )
     parser.set_defaults(func=run_command)
 
 
@@ -49,6 +56,12 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"memoria verify: {error}", file=sys.stderr)
         return 2
     media_dir = project.media_dir
+    from memoria.commands.media import open_store
+    from memoria.store import StoreError
+
+    store, status = open_store(project, "verify", 64 * 2**20)
+    if status:
+        return status
     if not ids and media_dir.is_dir():
         ids = sorted(
             p.name
@@ -69,7 +82,11 @@ def run_command(args: argparse.Namespace) -> int:
                 FileProblem("missing", MANIFEST_NAME, f"no manifest: run 'memoria mirror {recording_id}'")
             ]
             continue
-        found, count = verify_recording(media_dir, manifest)
+        try:
+            found, count = verify_recording(media_dir, manifest, store=store, deep=args.deep)
+        except StoreError as error:
+            print(f"memoria verify: {error}", file=sys.stderr)
+            return 1
         checked += count
         versions += len(manifest.versions)
         report[recording_id] = found
@@ -84,7 +101,13 @@ def run_command(args: argparse.Namespace) -> int:
                         "failure" if found else "success",
                         "; ".join(f"{p.kind} {p.name}: {p.detail}" for p in found)
                         or f"memoria verify: {count} files in {len(manifest.versions)} versions match the "
-                        "manifest; the custody log agrees",
+                        "manifest; the custody log agrees"
+                        + (
+                            f"; {store.location} holds each object with its size and SHA-256 checksum"
+                            + (", every byte read back" if args.deep else "")
+                            if store
+                            else ""
+                        ),
                         version=current.number if current else None,
                     )
                 ],
@@ -105,7 +128,9 @@ def run_command(args: argparse.Namespace) -> int:
     else:
         for rid, problem in problems:
             print(f"{media_dir / rid / problem.name}: {problem.kind}: {problem.detail}")
+        where = f" (and in {store.location}{', bytes read back' if args.deep else ''})" if store else ""
         print(
-            f"{checked} files in {versions} versions of {len(report)} recordings checked: {len(problems)} problems"
+            f"{checked} files in {versions} versions of {len(report)} recordings checked{where}: "
+            f"{len(problems)} problems"
         )
     return 1 if problems else 0

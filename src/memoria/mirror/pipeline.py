@@ -118,6 +118,7 @@ class Settings:
     allow_private: bool = False
     allowed_networks: tuple[str, ...] = ()
     lock_wait: float = 0.0
+    store: Any = None  # memoria.store.S3Store when media_store is s3://…: held files may live there only
 
     @property
     def policy(self) -> AddressPolicy:
@@ -299,7 +300,9 @@ def _fixity(settings: Settings, manifest: Manifest) -> list[str]:
     """Re-hash the current version; log the fixity check; return the problems."""
     version = manifest.current_version
     assert version is not None
-    problems, checked = verify_recording(settings.media_dir, manifest, only_current=True)
+    problems, checked = verify_recording(
+        settings.media_dir, manifest, only_current=True, store=settings.store
+    )
     custody.append(
         settings.media_dir,
         [

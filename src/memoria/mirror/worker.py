@@ -30,6 +30,8 @@ from memoria.mirror.failures import FailureClass, FetchError
 
 #: fewer new bytes than this within `stall_timeout` is a stall (a byte every few seconds is not a download)
 STALL_BYTES = 1024
+#: how long the child may take to load yt-dlp before the stall clock starts
+STARTUP_TIMEOUT = 120.0
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ def fetch_bounded(
     selector.register(child.stdout, selectors.EVENT_READ)
     started = time.monotonic()
     last_progress, progressed_at = 0, started
+    ready = False
     answer: dict[str, Any] | None = None
     buffer = b""
     try:
@@ -108,7 +111,12 @@ def fetch_bounded(
                     FailureClass.UNREACHABLE,
                     f"{request.url}: deadline passed ({limits.deadline:.0f}s for this attempt, --deadline)",
                 )
-            if now - progressed_at > limits.stall_timeout:
+            if not ready and now - started > STARTUP_TIMEOUT:
+                raise FetchError(
+                    FailureClass.UNREACHABLE,
+                    f"{request.url}: the download process did not start within {STARTUP_TIMEOUT:.0f}s",
+                )
+            if ready and now - progressed_at > limits.stall_timeout:
                 raise FetchError(
                     FailureClass.UNREACHABLE,
                     f"{request.url}: stalled: fewer than {STALL_BYTES} bytes in {limits.stall_timeout:.0f}s "
@@ -131,7 +139,10 @@ def fetch_bounded(
                     continue  # a stray line from a library: not ours
                 if not isinstance(message, dict):
                     continue
-                if "progress" in message:
+                if "ready" in message:
+                    # the stall clock starts once the child has loaded yt-dlp: a busy machine is not a stalled server
+                    ready, progressed_at = True, time.monotonic()
+                elif "progress" in message:
                     done, total = int(message["progress"]), message.get("total")
                     if done >= last_progress + STALL_BYTES or done < last_progress:
                         last_progress, progressed_at = done, time.monotonic()
@@ -222,6 +233,7 @@ def child_main() -> int:
             last[0] = now
             _emit({"progress": done, "total": total})
 
+    _emit({"ready": True})
     try:
         with guarded(policy):
             fetched = ytdlp.fetch(

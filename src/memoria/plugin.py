@@ -459,7 +459,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if self.serving:
             return output  # live reload's per-request inline script; the preview is the staff's own machine
         policy = content_security_policy(
-            inline_script_hashes(output, not_from=text_html), self.config.media_url, self.allowance.hosts
+            inline_script_hashes(output, not_from=text_html), self.media_url, self.allowance.hosts
         )
         return with_csp_meta(output, policy)
 

@@ -60,6 +60,9 @@ class RecordingStatus(StrEnum):
     ENDANGERED = "endangered"  # original alive, no mirror yet
     LOST = "lost"  # original dead, no mirror
     UNKNOWN = "unknown"  # never checked
+    UNREACHABLE = "unreachable"  # the origin could not be reached (transient)
+    RESTRICTED = "restricted"  # a login wall, 401 or 403 stands before the original
+    CHANGED = "changed"  # the original's bytes differ from the archive's copy
 
 
 class OriginStatus(StrEnum):

@@ -17,6 +17,7 @@ static-i18n's localised files are made once (memoria.localised_files).
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import shutil
 import tempfile
@@ -57,9 +58,18 @@ from memoria.feeds import (
     write_feeds,
 )
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, messages_for, t
+from memoria.identity import Identity, IdentityError, read_identity
 from memoria.localised_files import LocalisedFiles
 from memoria.manifest import ManifestError
 from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
+from memoria.reader_pages import (
+    READER_PAGES,
+    about_view,
+    cite_view,
+    home_intro,
+    social_tags,
+    state_texts,
+)
 from memoria.recording_view import load_manifests, player_view, publish_media, status_badge, status_counts
 from memoria.search import SearchIndexError, bundle_path, index_site
 from memoria.transcript import CaptionFile, TranscriptError, TranscriptView, transcript_views, transcripts_for
@@ -82,6 +92,14 @@ class MemoriaConfig(base.Config):
     """RFC 4151 tag authority for feed and entry ids, e.g. 'archive.example.org,2014' (default: UUIDs from site_url's host)."""
     preview_polling = c.Type(bool, default=False)
     """Live preview: poll for edits as plain `mkdocs serve` does (for Docker or network mounts), not file events."""
+    organisation = c.Optional(c.Type((str, dict)))
+    """Who keeps the archive: one name, or one per language ({en: …, es: …}); on the home, About and citations."""
+    description = c.Optional(c.Type((str, dict)))
+    """What the archive is, one text or one per language; opens the home and About pages."""
+    contact = c.Optional(c.Type(str))
+    """The archive's e-mail address (or contact page URL): About page, and "do you hold a copy?" on lost recordings."""
+    organisation_names = c.Optional(c.Type(dict))
+    """Names of organisations per language, keyed by the name as written in entries ({name: {es: …}})."""
 
 
 class MemoriaPlugin(BasePlugin[MemoriaConfig]):
@@ -103,6 +121,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.compiled_templates: _CompiledTemplates | None = None  # preview: templates compiled once
         self.localised_files = LocalisedFiles()  # preview: static-i18n's Files made once, not per rebuild
         self.stop_on_sigterm = StopOnSigterm()  # preview: a terminated server cleans up as after Ctrl-C
+        self.identity = Identity()
+        self.transcript_files: dict[str, list[tuple[str, str]]] = {}  # page src uri → (file name, text)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
@@ -142,6 +162,15 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             check_options(self._feed_options())
         except FeedConfigError as error:
             raise PluginError(f"mkdocs.yml: plugins: memoria: {error}") from None
+        try:
+            self.identity = read_identity(
+                self.config.organisation,
+                self.config.description,
+                self.config.contact,
+                self.config.organisation_names,
+            )
+        except IdentityError as error:
+            raise PluginError(f"mkdocs.yml: plugins: memoria: {error}") from None
         if self.preview is not None:
             config.theme.static_templates.discard("sitemap.xml")  # nobody crawls the preview
         return config
@@ -173,7 +202,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.lang = self._current_language(config)
         if self.catalog is None or self.lang == DEFAULT_LANGUAGE:
             self.catalog = self._load(config)  # once per `mkdocs build`, reused by later languages
-            self.generated = [*self.catalog.listings(), FEEDS_PAGE]  # the same pages in every language
+            # the same pages in every language
+            self.generated = [*self.catalog.listings(), FEEDS_PAGE, *READER_PAGES]
         self.entries = {entry.norm_uri: entry for entry in self.catalog.entries}
         self.listings = {}
         # In the preview, entry pages not rendered again keep their HTML from earlier builds (feeds).
@@ -197,10 +227,10 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             if listing is not None:
                 lang = getattr(file, "locale", DEFAULT_LANGUAGE)
                 if self.preview is None:
-                    file.content_string = _generated_markdown(listing, lang)
+                    file.content_string = _generated_markdown(listing, lang, self.identity)
                 else:
                     # On disk, not in memory: MkDocs counts in-memory pages as always modified.
-                    markdown = _generated_markdown(listing, lang)
+                    markdown = _generated_markdown(listing, lang, self.identity)
                     source = self.preview.listing_source(f"{self.lang}/{file.src_uri}", markdown)
                     file.abs_src_path = str(source)
         if self.preview is not None:
@@ -291,6 +321,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             "lang": lang,
             "t": messages_for(lang),
             "search_bundle": _search_bundle(lang),
+            "states_url": url_of(f"states/index.{lang}.md"),
+            "about_url": url_of(f"about/index.{lang}.md"),
+            "search_url": url_of(f"search/index.{lang}.md"),
         }
         file_locale = getattr(page.file, "locale", lang)
         memoria["fallback"] = file_locale != lang
@@ -298,11 +331,35 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         memoria["alternates"] = self._alternates(page, config)
         entry = self.entries.get(self._norm_uri(page.file.src_uri))
         listing = self.listings.get(page.file.src_uri)
+        names = self._organisation_names(lang)
+        permalink = urljoin((config.site_url or "").rstrip("/") + "/", page.url)
         if entry is not None:
-            memoria["entry"] = entry_view(self.catalog, entry, lang, url_of)
+            memoria["entry"] = entry_view(self.catalog, entry, lang, url_of, names)
             memoria["transcripts"] = self._transcripts(entry, lang, config)
+            self.transcript_files[page.file.src_uri] = [
+                (name, text) for view in memoria["transcripts"] for name, text in view.files
+            ]
+            memoria["cite"] = cite_view(
+                entry, self.identity, config.site_name, lang, permalink, _build_date()
+            )
         elif listing is not None:
-            memoria["listing"] = listing_view(self.catalog, listing, lang, url_of)
+            memoria["listing"] = listing_view(self.catalog, listing, lang, url_of, names)
+            if listing.kind == "home":
+                memoria["home"] = home_intro(self.catalog, self.identity, lang, memoria["about_url"])
+            elif listing.kind == "about":
+                memoria["about"] = about_view(
+                    self.catalog, self.identity, lang, memoria["states_url"], url_of(f"feeds/index.{lang}.md")
+                )
+            elif listing.kind == "states":
+                memoria["states"] = state_texts(lang)
+        memoria["social"] = social_tags(
+            html.unescape(page.title or config.site_name),  # the plugin escaped titles for Material
+            html.unescape((page.meta or {}).get("description") or config.site_description or ""),
+            permalink,
+            config.site_name,
+            lang,
+            article=entry is not None,
+        )
         self._recording_context(memoria, entry, listing, page, config, url_of)
         base_url = language_base_url(config.site_url or "", lang)
         memoria["feed_links"] = feed_links(self.feeds, page_feed_names(entry, listing), base_url)
@@ -330,6 +387,19 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if entry is not None and getattr(page.file, "locale", DEFAULT_LANGUAGE) == self.lang:
             self.rendered[(entry.section, entry.id)] = html
         return html
+
+    def _organisation_names(self, lang: str) -> Callable[[str], str]:
+        identity = self.identity
+        return lambda name: identity.organisation_name(name, lang)
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """Write a recording's transcripts beside its page, as WebVTT and plain text downloads."""
+        files = self.transcript_files.pop(page.file.src_uri, None)
+        if files:
+            folder = Path(page.file.abs_dest_path).parent
+            for name, text in files:
+                (folder / name).write_text(text, encoding="utf-8")
+        return output
 
     def _transcripts(self, entry: Entry, lang: str, config: MkDocsConfig) -> list[TranscriptView]:
         """Caption text of a recording (files in media/<id>/), shown collapsed and indexed by search."""
@@ -490,7 +560,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             fields = entry.in_language(lang)
             assert isinstance(fields, RecordingFields)
             memoria["recording"] = player_view(
-                fields, manifests.get(entry.id), lang, media_url_of, self._media_dir(config)
+                fields, manifests.get(entry.id), lang, media_url_of, self._media_dir(config), self.identity
             )
         elif listing is not None:
             memoria["recording_status"] = {
@@ -544,12 +614,19 @@ class _CompiledTemplates(BytecodeCache):
         self.code[bucket.key] = bucket.bytecode_to_string()
 
 
-def _generated_markdown(listing: Listing, lang: str) -> str:
+def _generated_markdown(listing: Listing, lang: str, identity: Identity) -> str:
     """The Markdown of a generated page: front matter only; the template renders the list."""
-    title = listing.title[lang].replace('"', '\\"')
+    title = listing.title[lang]
+    if listing.kind == "organisation":
+        title = identity.organisation_name(title, lang)
+    title = title.replace('"', '\\"')
     hide = "\n  - toc" if listing.kind != "home" else "\n  - toc\n  - navigation"
-    intro = f"\n{t('home.intro', lang)}\n" if listing.kind == "home" else ""
-    return f'---\ntitle: "{html.escape(title, quote=False)}"\nhide:{hide}\nsearch:\n  exclude: true\n---\n{intro}'
+    return f'---\ntitle: "{html.escape(title, quote=False)}"\nhide:{hide}\nsearch:\n  exclude: true\n---\n'
+
+
+def _build_date() -> dt.date:
+    """Today in UTC: the 'accessed' date a citation carries until the page's script puts the reader's."""
+    return dt.datetime.now(dt.UTC).date()
 
 
 def _search_bundle(lang: str) -> str:

@@ -15,11 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from babel.numbers import format_decimal
 
 from memoria.content import RecordingFields
 from memoria.i18n import format_date, format_duration, language_name, t
+from memoria.identity import Identity
 from memoria.manifest import (
     MANIFEST_NAME,
     MediaFile,
@@ -71,6 +73,30 @@ class PlayerView:
     wayback_url: str | None
     wayback_note: str | None
     platform_title: str | None
+    status_text: str = ""
+    """What the status means, in plain words."""
+    wayback_listing_url: str = ""
+    """The Wayback Machine's list of captures of the original: a link, never requested by the page."""
+    original_dead: bool = False
+    original_link_note: str | None = None
+    """'dead link' / 'not checked', said next to the original's address."""
+    ask_copy: tuple[str, str] | None = None
+    """For a recording the archive holds no copy of: the text before and after the contact link."""
+    contact: str | None = None
+    contact_url: str | None = None
+
+
+#: states in which the archive holds no copy and cannot get one from the original now
+NO_COPY_STATES = frozenset(
+    {RecordingStatus.LOST, RecordingStatus.UNREACHABLE, RecordingStatus.RESTRICTED, RecordingStatus.UNKNOWN}
+)
+#: states in which the original's address no longer leads to the recording
+DEAD_ORIGINAL_STATES = frozenset({RecordingStatus.RESCUED, RecordingStatus.LOST})
+
+
+def wayback_listing(url: str) -> str:
+    """The Wayback Machine's page listing every capture of `url`."""
+    return f"https://web.archive.org/web/*/{url}"
 
 
 def status_badge(manifest: dict[str, Any] | None, lang: str) -> StatusBadge:
@@ -111,6 +137,7 @@ def player_view(
     lang: str,
     media_url_of: MediaUrlOf,
     media_dir: Path,
+    identity: Identity | None = None,
 ) -> PlayerView:
     """The player, the download links and the provenance of one recording in `lang`."""
     files = media_files(manifest, "", media_dir)
@@ -157,6 +184,23 @@ def player_view(
             captured = stamp
         wayback_note = t("player.wayback", lang, date=captured)
     duration = (manifest or {}).get("duration") if files else None
+    status = recording_status(manifest)
+    dead = status in DEAD_ORIGINAL_STATES or origin.get("status") == "dead"
+    link_note = None
+    if dead:
+        link_note = t("recording.dead_link", lang)
+    elif status is RecordingStatus.UNKNOWN:
+        link_note = t("recording.unchecked_link", lang)
+    contact = identity.contact if identity else None
+    ask_copy = None
+    contact_url = None
+    if status in NO_COPY_STATES and not files and contact:
+        before, _, after = t("recording.ask_copy_text", lang, contact="\0").partition("\0")
+        ask_copy = (before, after)
+        contact_url = identity.contact_url if identity else None
+        if contact_url and contact_url.startswith("mailto:"):
+            subject = t("recording.ask_copy_subject", lang, title=fields.title)
+            contact_url += "?" + urlencode({"subject": f"{subject} ({fields.source_url})"}, quote_via=quote)
     return PlayerView(
         status=status_badge(manifest, lang),
         video_url=url(web) if web else None,
@@ -170,6 +214,13 @@ def player_view(
         wayback_url=wayback_url,
         wayback_note=wayback_note,
         platform_title=(manifest or {}).get("platform_title") if files else None,
+        status_text=t(f"status.{status.value}.text", lang),
+        wayback_listing_url=wayback_listing(fields.source_url),
+        original_dead=dead,
+        original_link_note=link_note,
+        ask_copy=ask_copy,
+        contact=contact,
+        contact_url=contact_url,
     )
 
 

@@ -397,6 +397,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         files = self.transcript_files.pop(page.file.src_uri, None)
         if files:
             folder = Path(page.file.abs_dest_path).parent
+            folder.mkdir(parents=True, exist_ok=True)  # MkDocs writes the page itself after this event
             for name, text in files:
                 (folder / name).write_text(text, encoding="utf-8")
         return output
@@ -431,6 +432,11 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 "text": t("notfound.text", self.lang),
                 "home": t("notfound.home", self.lang),
                 "home_url": home,
+                # Static hosts serve /404.html for every missing page: the other languages' own
+                # 404 pages, which the English one shows for a path under their folder.
+                "languages": [f"{base_path}{lang}/" for lang in LANGUAGES if lang != DEFAULT_LANGUAGE]
+                if self.lang == DEFAULT_LANGUAGE
+                else [],
             }
         return context
 

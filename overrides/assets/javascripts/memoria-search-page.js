@@ -110,6 +110,7 @@
     meta.textContent = strings.loading;
     try {
       const pagefind = await load();
+      await pagefind.filters(); // loads the filter index: without it a search counts no filter values
       const search = await pagefind.search(query, { filters });
       showFilters(search.totalFilters || search.filters || {}, params);
       meta.textContent = countText(search.results.length);

@@ -49,7 +49,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     media = project / "media" / LOST
     media.mkdir(parents=True)
     (media / "manifest.json").write_text(
-        json.dumps({"id": LOST, "outcome": "failed", "files": [], "origin": {"status": "dead"}}), encoding="utf-8"
+        json.dumps({"id": LOST, "outcome": "failed", "files": [], "origin": {"status": "dead"}}),
+        encoding="utf-8",
     )
     built = run_build(project)
     assert built.returncode == 0, built.output
@@ -119,7 +120,9 @@ def open_search(page: Any, query: str) -> list[str]:
 
 @pytest.mark.parametrize("prefix", ["", "es/"])
 @pytest.mark.parametrize("size", ["390", "1280"])
-def test_no_page_type_overflows_sideways_even_with_search_open(reader: Reader, prefix: str, size: str) -> None:
+def test_no_page_type_overflows_sideways_even_with_search_open(
+    reader: Reader, prefix: str, size: str
+) -> None:
     viewport = PHONE if size == "390" else DESKTOP
     for name, path in PAGE_TYPES.items():
         page, _ = reader.open(prefix + path, viewport)
@@ -129,14 +132,19 @@ def test_no_page_type_overflows_sideways_even_with_search_open(reader: Reader, p
         if name in ("home", "press"):
             results = open_search(page, "defensoras")
             assert results, f"{prefix}{path}: no results"
-            assert overflow(page) <= 0, f"{prefix}{path} at {size} px with search open: {overflow(page)} px too wide"
+            assert overflow(page) <= 0, (
+                f"{prefix}{path} at {size} px with search open: {overflow(page)} px too wide"
+            )
             box = page.locator(".md-search__inner").bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 1
             if name == "home":
                 screenshot(page, f"issue13-search-{prefix.strip('/') or 'en'}-{size}")
 
 
-@pytest.mark.parametrize(("prefix", "kind", "language"), [("", "Press release", "English"), ("es/", "Comunicado de prensa", "español")])
+@pytest.mark.parametrize(
+    ("prefix", "kind", "language"),
+    [("", "Press release", "English"), ("es/", "Comunicado de prensa", "español")],
+)
 def test_results_show_kind_date_language_and_the_press_release_ranks_first(
     reader: Reader, prefix: str, kind: str, language: str
 ) -> None:
@@ -199,7 +207,7 @@ def test_a_spoken_word_leads_to_the_moment_it_was_said(reader: Reader) -> None:
     href = moment.get_attribute("href")
     assert href and href.endswith(f"/es/recordings/{RECORDING_ID}/#t1-7"), href
     moment.click()
-    page.wait_for_url(f"**#t1-7")
+    page.wait_for_url("**#t1-7")
     page.wait_for_function("document.querySelector('details.memoria-transcript').open")
     cue = page.locator("#t1-7")
     assert cue.is_visible()
@@ -219,7 +227,9 @@ def test_lost_recording_page_explains_and_links_without_loading(reader: Reader, 
 
 
 @pytest.mark.parametrize("prefix", ["", "es/"])
-def test_404_speaks_the_readers_language_from_the_one_404_page(reader: Reader, site: BuiltSite, prefix: str) -> None:
+def test_404_speaks_the_readers_language_from_the_one_404_page(
+    reader: Reader, site: BuiltSite, prefix: str
+) -> None:
     english_404 = (site.site / "404.html").read_text(encoding="utf-8")
     context = reader.browser.new_context(viewport=PHONE)
     reader.contexts.append(context)
@@ -229,15 +239,28 @@ def test_404_speaks_the_readers_language_from_the_one_404_page(reader: Reader, s
     recorder = Recorder().attach(page)
     reader.recorders.append(recorder)
     # A static host answers every missing page with /404.html, whatever the language.
-    page.route("**/no-such-page/", lambda route: route.fulfill(status=404, body=english_404, content_type="text/html"))
+    page.route(
+        "**/no-such-page/",
+        lambda route: route.fulfill(status=404, body=english_404, content_type="text/html"),
+    )
     page.goto(reader.base_url + prefix + "no-such-page/", wait_until="networkidle")
     expected = "Página no encontrada" if prefix else "Page not found"
-    page.wait_for_function("t => document.querySelector('h1') && document.querySelector('h1').textContent.includes(t)", arg=expected)
+    page.wait_for_function(
+        "t => document.querySelector('h1') && document.querySelector('h1').textContent.includes(t)",
+        arg=expected,
+    )
     assert page.evaluate("document.documentElement.lang") == ("es" if prefix else "en")
     screenshot(page, f"issue13-404-{prefix.strip('/') or 'en'}")
 
 
-ISSUE13_PAGES = ["", "states/", "about/", f"recordings/{LOST}/", f"recordings/{RECORDING_ID}/", "search/?q=defensoras"]
+ISSUE13_PAGES = [
+    "",
+    "states/",
+    "about/",
+    f"recordings/{LOST}/",
+    f"recordings/{RECORDING_ID}/",
+    "search/?q=defensoras",
+]
 
 
 @pytest.mark.parametrize("path", [*ISSUE13_PAGES, *("es/" + p for p in ISSUE13_PAGES)])
@@ -256,7 +279,9 @@ def test_new_pages_have_no_serious_accessibility_violation(reader: Reader, path:
     assert not serious, "\n".join(serious)
 
 
-@pytest.mark.parametrize("path", ["press/2014/protect-women-defenders-mesoamerica/", f"es/recordings/{RECORDING_ID}/"])
+@pytest.mark.parametrize(
+    "path", ["press/2014/protect-women-defenders-mesoamerica/", f"es/recordings/{RECORDING_ID}/"]
+)
 def test_first_visit_stays_under_150_kb(reader: Reader, path: str) -> None:
     _, recorder = reader.open(path, PHONE)
     assert recorder.total() < 150_000, [(t.url, t.compressed) for t in recorder.transfers]

@@ -112,7 +112,10 @@ def test_an_unchecked_recording_says_its_link_is_not_checked(site: BuiltSite) ->
 def test_home_opens_with_whose_archive_and_what_it_holds(site: BuiltSite, lang: str, prefix: str) -> None:
     home = site.page(prefix)
     intro = text(home.xpath("string(//*[@data-memoria-intro])"))
-    organisation = {"en": "Example Defenders Network (fictional)", "es": "Red de Defensoras de Ejemplo (ficticia)"}
+    organisation = {
+        "en": "Example Defenders Network (fictional)",
+        "es": "Red de Defensoras de Ejemplo (ficticia)",
+    }
     assert organisation[lang] in intro
     holdings = {
         "en": "It holds 2 press releases, 2 event summaries and 5 recordings, from 2014 to 2015, "
@@ -267,7 +270,9 @@ def test_search_staging_weights_titles_carries_facets_and_anchors_spoken_lines(s
     press = read_page(site.site / "es" / PRESS.rstrip("/") / "index.html")
     assert press is not None
     assert '<h1 data-pagefind-weight="10.0">' in press.staging_html()
-    assert '<h1 data-pagefind-weight="3.0">' in html  # a recording's title counts less than its press release's
+    assert (
+        '<h1 data-pagefind-weight="3.0">' in html
+    )  # a recording's title counts less than its press release's
 
 
 # --- configuration errors ----------------------------------------------------------------------------
@@ -290,7 +295,8 @@ def test_a_bad_identity_setting_fails_the_build_naming_it(tmp_path: Path) -> Non
     config = project / "mkdocs.yml"
     config.write_text(
         config.read_text(encoding="utf-8").replace(
-            "      contact: archive@example.org\n", "      contact: archive@example.org\n      description: {de: x}\n"
+            "      contact: archive@example.org\n",
+            "      contact: archive@example.org\n      description: {de: x}\n",
         ),
         encoding="utf-8",
     )

@@ -212,7 +212,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Este archivo aún no ha comprobado el original y no tiene copia. Su dirección se muestra tal "
         "como se publicó; puede que ya no funcione.",
     },
-    "states.title": {"en": "What the recording states mean", "es": "Qué significan los estados de las grabaciones"},
+    "states.title": {
+        "en": "What the recording states mean",
+        "es": "Qué significan los estados de las grabaciones",
+    },
     "states.intro": {
         "en": "Recordings of events were often published on streaming platforms that later closed or "
         "removed them. This archive checks each original and keeps its own copy where it can. Each "
@@ -242,7 +245,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Si grabó, descargó o guardó esta grabación, escriba al archivo a {contact}.",
     },
     "recording.ask_copy_subject": {"en": "A copy of “{title}”", "es": "Una copia de «{title}»"},
-    "recording.dead_link": {"en": "dead link: the original is gone", "es": "enlace muerto: el original ya no existe"},
+    "recording.dead_link": {
+        "en": "dead link: the original is gone",
+        "es": "enlace muerto: el original ya no existe",
+    },
     "recording.unchecked_link": {
         "en": "not checked: it may no longer work",
         "es": "sin comprobar: puede que ya no funcione",
@@ -326,7 +332,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "© {organisation}. Fictional entries are marked as such.",
         "es": "© {organisation}. Las entradas ficticias se señalan como tales.",
     },
-    "footer.made_with": {"en": "Made with Memoria and Material for MkDocs", "es": "Hecho con Memoria y Material for MkDocs"},
+    "footer.made_with": {
+        "en": "Made with Memoria and Material for MkDocs",
+        "es": "Hecho con Memoria y Material for MkDocs",
+    },
     "footer.small_print": {"en": "About the archive", "es": "Sobre el archivo"},
     "fallback.marker": {"en": "(in English)", "es": "(en inglés)"},
     # Cite and share.

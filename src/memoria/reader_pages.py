@@ -20,7 +20,9 @@ from memoria.identity import Identity
 from memoria.manifest import RecordingStatus
 
 #: generated pages beside the listings: the About page, the states page, the search results page
-ABOUT_PAGE = Listing(uri="about/index.md", kind="about", title={lang: t("about.title", lang) for lang in LANGUAGES})
+ABOUT_PAGE = Listing(
+    uri="about/index.md", kind="about", title={lang: t("about.title", lang) for lang in LANGUAGES}
+)
 STATES_PAGE = Listing(
     uri="states/index.md", kind="states", title={lang: t("states.title", lang) for lang in LANGUAGES}
 )
@@ -51,7 +53,10 @@ class StateText:
 
 def state_texts(lang: str) -> list[StateText]:
     """Every recording state with its plain-words meaning, for the states page."""
-    return [StateText(s.value, t(f"status.{s.value}", lang), t(f"status.{s.value}.text", lang)) for s in STATE_ORDER]
+    return [
+        StateText(s.value, t(f"status.{s.value}", lang), t(f"status.{s.value}.text", lang))
+        for s in STATE_ORDER
+    ]
 
 
 def around(key: str, lang: str, **values: object) -> tuple[str, str]:
@@ -98,7 +103,14 @@ def holdings(catalog: Catalog, lang: str) -> str | None:
     }
     languages = [language_name(code, lang) for code in sorted(written | spoken)]
     key = "home.holds" if years[0] != years[-1] else "home.holds_one_year"
-    return t(key, lang, counts=_join(counts, lang), first=years[0], last=years[-1], languages=_join(languages, lang))
+    return t(
+        key,
+        lang,
+        counts=_join(counts, lang),
+        first=years[0],
+        last=years[-1],
+        languages=_join(languages, lang),
+    )
 
 
 def home_intro(catalog: Catalog, identity: Identity, lang: str, about_url: str) -> HomeIntro:
@@ -225,7 +237,9 @@ def cite_view(
     body = quote(f"{fields.title}\n{permalink}")
     share = [
         ShareLink(t("share.email", lang), f"mailto:?subject={subject}&body={body}"),
-        ShareLink(t("share.whatsapp", lang), "https://wa.me/?" + urlencode({"text": f"{fields.title} {permalink}"})),
+        ShareLink(
+            t("share.whatsapp", lang), "https://wa.me/?" + urlencode({"text": f"{fields.title} {permalink}"})
+        ),
         ShareLink(
             t("share.telegram", lang),
             "https://t.me/share/url?" + urlencode({"url": permalink, "text": fields.title}),
@@ -262,7 +276,9 @@ class SocialTags:
 _OG_LOCALES = {"en": "en_GB", "es": "es_ES"}
 
 
-def social_tags(title: str, description: str | None, url: str, site_name: str, lang: str, article: bool) -> SocialTags:
+def social_tags(
+    title: str, description: str | None, url: str, site_name: str, lang: str, article: bool
+) -> SocialTags:
     return SocialTags(
         title=title,
         description=description or None,

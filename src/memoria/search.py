@@ -112,9 +112,13 @@ class SearchablePage:
         ]
         for name in META_FACETS:
             if facets.get(name):
-                head.append(f'<meta data-pagefind-meta="{name}[content]" content="{text(str(facets[name]))}">')
+                head.append(
+                    f'<meta data-pagefind-meta="{name}[content]" content="{text(str(facets[name]))}">'
+                )
         if facets.get("date_iso"):
-            head.append(f'<meta data-pagefind-sort="date[content]" content="{text(str(facets["date_iso"]))}">')
+            head.append(
+                f'<meta data-pagefind-sort="date[content]" content="{text(str(facets["date_iso"]))}">'
+            )
         for name, key in FILTER_FACETS.items():
             values = facets.get(key)
             for value in values if isinstance(values, list) else [values] if values else []:
@@ -246,7 +250,9 @@ def read_page(path: Path) -> SearchablePage | None:
     cues = []
     # Spoken words are kept once per transcript (at their first cue), not against the page's text:
     # a word also in the body still leads to the moment it was said.
-    for (anchor, time, _), cue_words in zip(spoken, distinct_words(lang, [c[2] for c in spoken]), strict=True):
+    for (anchor, time, _), cue_words in zip(
+        spoken, distinct_words(lang, [c[2] for c in spoken]), strict=True
+    ):
         if cue_words and anchor:
             cues.append((anchor, time, tuple(cue_words)))
     return SearchablePage(

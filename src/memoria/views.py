@@ -225,8 +225,13 @@ def entry_view(
                     listing_link("countries", fields.country.lower(), country_name(fields.country, lang)),
                 ],
             )
-        add("field.organisers", [listing_link("organisations", slugify(o), name_of(o)) for o in fields.organisers])
-        add("field.sponsors", [listing_link("organisations", slugify(o), name_of(o)) for o in fields.sponsors])
+        add(
+            "field.organisers",
+            [listing_link("organisations", slugify(o), name_of(o)) for o in fields.organisers],
+        )
+        add(
+            "field.sponsors", [listing_link("organisations", slugify(o), name_of(o)) for o in fields.sponsors]
+        )
         add(
             "field.speakers",
             [
@@ -267,7 +272,8 @@ def entry_view(
         if entries:
             items = [item_for(e, lang, url_of) for e in entries]
             links = tuple(
-                Link(item.title, item.url, " · ".join(x for x in (item.part, item.date) if x)) for item in items
+                Link(item.title, item.url, " · ".join(x for x in (item.part, item.date) if x))
+                for item in items
             )
             view.related.append(Row(t(label_key, lang), links))
 

@@ -89,7 +89,7 @@ def test_a_lost_recording_says_so_links_wayback_marks_the_dead_link_and_asks_for
     mailto = ask.xpath(".//a/@href")[0]
     assert mailto.startswith("mailto:archive@example.org?subject=")
     assert LOST_URL in unquote(mailto)
-    wayback = page.xpath("//a[@data-memoria-wayback-listing]/@href")
+    wayback = page.xpath("//a[@data-memoria-capture-list]/@href")
     assert wayback == [f"https://web.archive.org/web/*/{LOST_URL}"]
     dead = page.xpath("//a[@data-memoria-dead-link]")
     assert [a.get("href") for a in dead] == [LOST_URL]

@@ -82,7 +82,7 @@ WEIGHTS = {
     "recordings": {"title": 3.0, "summary": 2.0, "text": 0.5, "speech": 0.4},
 }
 #: Facets of an entry (views.EntryView.facets) shown with each result, and those results filter by.
-META_FACETS = ("kind", "date", "language")
+META_FACETS = ("kind", "date", "language", "section")
 FILTER_FACETS = {"kind": "kind", "year": "year", "country": "countries", "topic": "topics"}
 
 

@@ -114,8 +114,17 @@
       const search = await pagefind.search(query, { filters });
       showFilters(search.totalFilters || search.filters || {}, params);
       meta.textContent = countText(search.results.length);
-      const datas = await Promise.all(search.results.slice(0, 50).map((r) => r.data()));
-      list.replaceChildren(...datas.map(resultItem));
+      // As in the header's search (memoria-search.js): a recording counts 0.9 of its score, so a
+      // press release or event ranks above its own recordings for equal matches.
+      const head = search.results.slice(0, 50);
+      const datas = await Promise.all(head.map((r) => r.data()));
+      const order = head
+        .map((result, index) => ({
+          data: datas[index],
+          score: result.score * (datas[index].meta.section === "recordings" ? 0.9 : 1),
+        }))
+        .sort((a, b) => b.score - a.score);
+      list.replaceChildren(...order.map(({ data }) => resultItem(data)));
     } catch (error) {
       meta.textContent = strings.error;
       console.error("memoria search page:", error);

@@ -28,6 +28,7 @@
   const bundle = new URL(root.dataset.memoriaBundle, document.baseURI);
   const siteRoot = new URL(root.dataset.memoriaSite, document.baseURI); // result URLs start here
   const PAGE = 10;
+  const RERANK = 20; // results whose kind is read before showing (see reranked)
   const allResults = root.dataset.memoriaResults ? new URL(root.dataset.memoriaResults, document.baseURI) : null;
 
   let engine = null; // Promise of the Pagefind module, created on first open
@@ -218,7 +219,8 @@
     const pagefind = await load();
     const search = await pagefind.search(query);
     if (current !== generation) return;
-    results = search.results;
+    results = await reranked(search.results);
+    if (current !== generation) return;
     shown = 0;
     list.replaceChildren();
     meta.textContent = countText(results.length) + " ";
@@ -230,6 +232,27 @@
       meta.append(link);
     }
     await showMore(current);
+  }
+
+  /*
+   * Pagefind's score barely tells a title match in a press release from one in a recording
+   * (its term saturation flattens the weights set at indexing), and short recording pages
+   * match their press release's words: among the first results, a recording counts 0.9 of
+   * its score, so the press release or event ranks above its own recordings for equal matches.
+   */
+  async function reranked(found) {
+    const head = found.slice(0, RERANK);
+    const datas = await Promise.all(head.map((result) => result.data()));
+    const scored = head.map((result, index) => ({
+      result,
+      data: datas[index],
+      score: result.score * (datas[index].meta && datas[index].meta.section === "recordings" ? 0.9 : 1),
+    }));
+    scored.sort((a, b) => b.score - a.score);
+    return [
+      ...scored.map(({ result, data }) => ({ ...result, data: () => Promise.resolve(data) })),
+      ...found.slice(RERANK),
+    ];
   }
 
   function schedule() {

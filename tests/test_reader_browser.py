@@ -39,6 +39,11 @@ PAGE_TYPES = {
     "states": "states/",
     "about": "about/",
     "search": "search/?q=defensoras",
+    "topics": "topics/",
+    "countries": "countries/",
+    "organisations": "organisations/",
+    "feeds": "feeds/",
+    "guide": "guide/fields/",
 }
 
 

@@ -16,12 +16,11 @@ from memoria.content import Entry, EventFields, PressFields, RecordingFields
 from memoria.feeds import FORMAT_LABELS, MEDIA_TYPES, Feed
 from memoria.i18n import (
     country_name,
-    format_date,
-    format_date_range,
     format_duration,
     language_name,
     t,
 )
+from memoria.when import DEFAULT_TIME_ZONE, describe, when
 
 UrlOf = Callable[[str], str]  # source uri below docs/ → URL relative to the current page
 NameOf = Callable[[str], str]  # an organisation as written in entries → its name in the page's language
@@ -91,13 +90,14 @@ def _listing_uri(folder_uri: str, lang: str) -> str:
     return f"{folder_uri[: -len('.md')]}.{lang}.md"
 
 
-def item_for(entry: Entry, lang: str, url_of: UrlOf) -> Item:
+def item_for(entry: Entry, lang: str, url_of: UrlOf, zone: str = DEFAULT_TIME_ZONE) -> Item:
     fields = entry.in_language(lang)
+    moment = when(entry, zone)
+    date = describe(moment, lang)  # local time shown only where the entry gives one
+    iso = moment.start.isoformat() if moment.time else moment.day.isoformat()
     place: str | None = None
     if isinstance(fields, PressFields):
         place = fields.dateline
-        date = format_date(fields.date, lang)
-        iso = fields.date.isoformat()
     elif isinstance(fields, EventFields):
         place = (
             ", ".join(
@@ -105,12 +105,6 @@ def item_for(entry: Entry, lang: str, url_of: UrlOf) -> Item:
             )
             or None
         )
-        date = format_date_range(fields.date, fields.end_date, lang)
-        iso = fields.date.isoformat()
-    else:
-        assert isinstance(fields, RecordingFields)
-        date = format_date(fields.recorded, lang)
-        iso = fields.recorded.isoformat()
     part = None
     if isinstance(fields, RecordingFields) and fields.part and fields.parts:
         part = t("field.part_of", lang, part=fields.part, parts=fields.parts)
@@ -129,9 +123,14 @@ def item_for(entry: Entry, lang: str, url_of: UrlOf) -> Item:
 
 
 def listing_view(
-    catalog: Catalog, listing: Listing, lang: str, url_of: UrlOf, name_of: NameOf = _as_written
+    catalog: Catalog,
+    listing: Listing,
+    lang: str,
+    url_of: UrlOf,
+    zone: str = DEFAULT_TIME_ZONE,
+    name_of: NameOf = _as_written,
 ) -> ListingView:
-    items = [item_for(entry, lang, url_of) for entry in listing.entries]
+    items = [item_for(entry, lang, url_of, zone) for entry in listing.entries]
     if "/page/" in listing.uri:
         base_folder = listing.uri.split("/page/")[0]
     else:
@@ -182,9 +181,15 @@ def listing_view(
 
 
 def entry_view(
-    catalog: Catalog, entry: Entry, lang: str, url_of: UrlOf, name_of: NameOf = _as_written
+    catalog: Catalog,
+    entry: Entry,
+    lang: str,
+    url_of: UrlOf,
+    zone: str = DEFAULT_TIME_ZONE,
+    name_of: NameOf = _as_written,
 ) -> EntryView:
     fields = entry.in_language(lang)
+    date = describe(when(entry, zone), lang)  # local time shown only where the entry gives one
     view = EntryView(section=entry.section, kind_label=t(f"kind.{entry.section}", lang))
     rows = view.rows
 
@@ -196,7 +201,7 @@ def entry_view(
             rows.append(Row(t(label_key, lang), tuple(values)))
 
     if isinstance(fields, PressFields):
-        add("field.date", [Link(format_date(fields.date, lang))])
+        add("field.date", [Link(date)])
         add("field.dateline", [Link(fields.dateline)] if fields.dateline else [])
         add(
             "field.organisations",
@@ -213,7 +218,7 @@ def entry_view(
     elif isinstance(fields, EventFields):
         add(
             "field.dates" if fields.end_date else "field.date",
-            [Link(format_date_range(fields.date, fields.end_date, lang))],
+            [Link(date)],
         )
         add("field.venue", [Link(fields.venue)] if fields.venue else [])
         place = [x for x in (fields.city,) if x]
@@ -254,7 +259,7 @@ def entry_view(
         add("field.documents", [Link(d.title, d.url) for d in fields.documents])
     else:
         assert isinstance(fields, RecordingFields)
-        add("field.recorded", [Link(format_date(fields.recorded, lang))])
+        add("field.recorded", [Link(date)])
         add("field.language", [Link(language_name(fields.language, lang))])
         if fields.part and fields.parts:
             add("field.part", [Link(t("field.part_of", lang, part=fields.part, parts=fields.parts))])
@@ -270,14 +275,14 @@ def entry_view(
 
     def related(label_key: str, entries: list[Entry]) -> None:
         if entries:
-            items = [item_for(e, lang, url_of) for e in entries]
+            items = [item_for(e, lang, url_of, zone) for e in entries]
             links = tuple(
                 Link(item.title, item.url, " · ".join(x for x in (item.part, item.date) if x))
                 for item in items
             )
             view.related.append(Row(t(label_key, lang), links))
 
-    item = item_for(entry, lang, url_of)
+    item = item_for(entry, lang, url_of, zone)
     speech = fields.language if isinstance(fields, RecordingFields) else None
     view.facets = {
         "section": entry.section,
@@ -299,10 +304,10 @@ def entry_view(
         if entry in siblings:
             index = siblings.index(entry)
             if index > 0:
-                before = item_for(siblings[index - 1], lang, url_of)
+                before = item_for(siblings[index - 1], lang, url_of, zone)
                 view.previous_part = Link(before.title, before.url, before.part)
             if index + 1 < len(siblings):
-                after = item_for(siblings[index + 1], lang, url_of)
+                after = item_for(siblings[index + 1], lang, url_of, zone)
                 view.next_part = Link(after.title, after.url, after.part)
     return view
 
@@ -347,20 +352,29 @@ def page_feed_names(entry: Entry | None, listing: Listing | None) -> list[str]:
     return names
 
 
-def feed_links(feeds: dict[str, Feed], names: list[str], base_url: str) -> list[FeedLink]:
-    """Discovery links, Atom and RSS, titled in the feed's language, with absolute URLs."""
+def _in_order(formats: tuple[str, ...]) -> list[str]:
+    """The configured formats, Atom first (the richest), then RSS, then JSON Feed."""
+    return [fmt for fmt in ("atom", "rss", "json") if fmt in formats]
+
+
+def feed_links(
+    feeds: dict[str, Feed], names: list[str], base_url: str, formats: tuple[str, ...] = ("atom", "rss")
+) -> list[FeedLink]:
+    """Discovery links in each format, titled in the feed's language, with absolute URLs."""
     links = []
     for name in names:
         feed = feeds.get(name)
         if feed is None:  # not written (see `feeds:` in mkdocs.yml)
             continue
-        for fmt in ("atom", "rss"):
+        for fmt in _in_order(formats):
             title = t("feeds.link_title", feed.lang, name=feed.title, format=FORMAT_LABELS[fmt])
             links.append(FeedLink(title, base_url + feed.path(fmt), MEDIA_TYPES[fmt], feed.lang))
     return links
 
 
-def feeds_page(feeds: list[Feed], base_url: str) -> list[FeedGroup]:
+def feeds_page(
+    feeds: list[Feed], base_url: str, formats: tuple[str, ...] = ("atom", "rss")
+) -> list[FeedGroup]:
     """Every feed of a language, grouped as the site is: whole archive, sections, topics, countries."""
     groups = []
     for group in ("all", "sections", "topics", "countries"):
@@ -369,7 +383,7 @@ def feeds_page(feeds: list[Feed], base_url: str) -> list[FeedGroup]:
                 label=feed.short_label,
                 links=tuple(
                     Link(FORMAT_LABELS[fmt], base_url + feed.path(fmt), MEDIA_TYPES[fmt])
-                    for fmt in ("atom", "rss")
+                    for fmt in _in_order(formats)
                 ),
                 count=t(
                     "feeds.entries.one" if len(feed.entries) == 1 else "feeds.entries",

@@ -216,7 +216,7 @@ def test_a_cue_time_seeks_the_player_and_the_transcript_downloads(
         assert "Defensoras de derechos humanos." in cue.inner_text()
         cue.locator("[data-memoria-seek]").click()
         page.wait_for_function(
-            "document.querySelector('video.memoria-video').currentTime >= 2", timeout=10_000
+            "() => document.querySelector('video.memoria-video').currentTime >= 2", timeout=10_000
         )
         assert page.url.endswith("#t1-2")
         assert "memoria-cue--current" in (cue.get_attribute("class") or "")
@@ -231,9 +231,9 @@ def test_a_cue_time_seeks_the_player_and_the_transcript_downloads(
         ]
         # Opened at a cue's address (as a search result links), the page seeks there too.
         page.goto(base_url + RECORDING + "#t1-2", wait_until="networkidle")
-        page.wait_for_function("document.querySelector('details.memoria-transcript').open")
+        page.wait_for_function("() => document.querySelector('details.memoria-transcript').open")
         page.wait_for_function(
-            "document.querySelector('video.memoria-video').currentTime >= 2", timeout=10_000
+            "() => document.querySelector('video.memoria-video').currentTime >= 2", timeout=10_000
         )
         context.close()
     foreign = [url for url in recorder.requests if not url.startswith((base_url, "data:", "blob:"))]

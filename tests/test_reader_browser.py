@@ -16,7 +16,7 @@ import pytest
 
 from conftest import ROOT, BuiltSite, run_build
 from searchsite import RECORDING_ID, build_search_demo
-from test_browser import AXE, Reader, screenshot
+from test_browser import AXE, Reader, load_axe, screenshot
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -113,10 +113,10 @@ def open_search(page: Any, query: str) -> list[str]:
         opener.click()
     else:
         page.locator(".md-search__input").focus()
-    page.wait_for_function("document.getElementById('__search').checked")
+    page.wait_for_function("() => document.getElementById('__search').checked")
     page.locator(".md-search__input").fill(query)
     page.wait_for_function(
-        "document.querySelector('.md-search-result__meta').textContent.match(/\\d|No |Ninguna/)"
+        "() => document.querySelector('.md-search-result__meta').textContent.match(/\\d|No |Ninguna/)"
     )
     page.wait_for_timeout(400)
     links = page.locator(".md-search-result__item > .md-search-result__link:not(.memoria-search__moment)")
@@ -197,7 +197,7 @@ def test_escape_and_tab_close_the_search_overlay(reader: Reader, size: str) -> N
     page, _ = reader.open("es/", PHONE if size == "390" else DESKTOP)
     open_search(page, "defensoras")
     page.keyboard.press("Escape")
-    page.wait_for_function("!document.getElementById('__search').checked")
+    page.wait_for_function("() => !document.getElementById('__search').checked")
     open_search(page, "defensoras")
     for _ in range(60):  # through the results and out of the dialog
         page.keyboard.press("Tab")
@@ -216,7 +216,7 @@ def test_a_spoken_word_leads_to_the_moment_it_was_said(reader: Reader) -> None:
     assert href and href.endswith(f"/es/recordings/{RECORDING_ID}/#t1-7"), href
     moment.click()
     page.wait_for_url("**#t1-7")
-    page.wait_for_function("document.querySelector('details.memoria-transcript').open")
+    page.wait_for_function("() => document.querySelector('details.memoria-transcript').open")
     cue = page.locator("#t1-7")
     assert cue.is_visible()
     assert "memoria-cue--current" in (cue.get_attribute("class") or "")
@@ -277,7 +277,7 @@ def test_new_pages_have_no_serious_accessibility_violation(reader: Reader, path:
     page, _ = reader.open(path, PHONE)
     if "search" in path:
         page.wait_for_selector(".memoria-search-page__result")
-    page.add_script_tag(path=str(AXE))
+    load_axe(page)
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"

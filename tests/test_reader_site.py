@@ -156,7 +156,7 @@ def test_spanish_pages_carry_spanish_organisations_footer_and_dates(site: BuiltS
     assert "Red de Defensoras de Ejemplo (ficticia)" in panel
     assert "Example Defenders Network" not in panel
     footer = text(event.xpath("string(//footer)"))
-    assert "© Red de Defensoras de Ejemplo (ficticia)" in footer
+    assert "Archivo de demostración de la Red de Defensoras de Ejemplo (ficticia)" in footer
     assert "Hecho con Memoria" in footer and "Made with" not in footer
     organisation = site.page("es/organisations/")
     assert "Red de Defensoras de Ejemplo (ficticia)" in text(organisation.text_content())

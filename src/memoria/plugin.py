@@ -734,14 +734,14 @@ def _content_error(problems: list[Problem]) -> PluginError:
     )
 
 
-def _generated_markdown(listing: Listing, lang: str, identity: Identity) -> str:
+def _generated_markdown(listing: Listing, lang: str, identity: Identity | None = None) -> str:
     """The Markdown of a generated page: front matter only; the template renders the list.
 
     The front matter is written by a YAML serialiser: a title is staff's text (a topic, an
     organisation) and may hold quotes, backslashes or colons.
     """
     title = listing.title[lang]
-    if listing.kind == "organisation":
+    if listing.kind == "organisation" and identity is not None:
         title = identity.organisation_name(title, lang)
     front_matter = {
         # Material prints the title unescaped into <title>, the header and the navigation

@@ -191,7 +191,8 @@ def test_escape_closes_the_search_box(reader: Reader) -> None:
 def test_caption_text_is_found_on_the_recording_page(reader: Reader) -> None:
     page, _ = reader.open("es/")
     page.locator(".md-search__input").focus()
-    assert search(page, "radiodifusora") == [f"/es/{RECORDING}"]
+    # The recording, then the moment it was said (a Pagefind sub-result on the cue's anchor).
+    assert search(page, "radiodifusora") == [f"/es/{RECORDING}", f"/es/{RECORDING}#t1-7"]
 
 
 def test_phone_reader_opens_search_with_the_keyboard(reader: Reader) -> None:

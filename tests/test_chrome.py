@@ -50,8 +50,8 @@ def test_each_language_keeps_its_own_navigation_and_pages_in_it_stay_highlighted
 ) -> None:
     english = demo_site.page(DEMO_PRESS)
     spanish = demo_site.page("es/" + DEMO_PRESS)
-    assert "Guide" in texts(english, "//nav[contains(@class,'md-nav--primary')]//label")
-    assert "Guía" in texts(spanish, "//nav[contains(@class,'md-nav--primary')]//label")
+    assert "About this archive" in texts(english, "//nav[contains(@class,'md-nav--primary')]//a")
+    assert "Acerca de este archivo" in texts(spanish, "//nav[contains(@class,'md-nav--primary')]//a")
     press = demo_site.page("press/")
     active = press.xpath(
         "//nav[contains(@class,'md-tabs')]//li[contains(@class,'md-tabs__item--active')]//a/@href"
@@ -60,7 +60,7 @@ def test_each_language_keeps_its_own_navigation_and_pages_in_it_stay_highlighted
     assert press.xpath(
         "//nav[contains(@class,'md-nav--primary')]//a[contains(@class,'md-nav__link--active')]"
     )
-    guide = lxml_html.fromstring((demo_site.site / "es" / "guide" / "adding" / "index.html").read_bytes())
-    assert guide.xpath(
+    about = lxml_html.fromstring((demo_site.site / "es" / "about" / "index.html").read_bytes())
+    assert about.xpath(
         "//nav[contains(@class,'md-nav--primary')]//a[contains(@class,'md-nav__link--active')]"
     )

@@ -34,10 +34,7 @@ def test_dates_in_the_readers_language() -> None:
     day = dt.date(2014, 8, 25)
     assert format_date(day, "en") == "25 August 2014"
     assert format_date(day, "es") == "25 de agosto de 2014"
-    assert (
-        format_date_range(dt.date(2015, 3, 18), dt.date(2015, 3, 19), "es")
-        == "18 de marzo de 2015 – 19 de marzo de 2015"
-    )
+    assert format_date_range(dt.date(2015, 3, 18), dt.date(2015, 3, 19), "es") == "18–19 de marzo de 2015"
 
 
 def test_country_names_are_localised_and_codes_checked() -> None:

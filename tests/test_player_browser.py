@@ -198,3 +198,43 @@ def test_offline_zip_carries_the_mirrored_media_and_plays_it_from_disk(
     wait_for(page, "document.querySelector('video.memoria-video').currentTime > 1", timeout=20_000)
     context.close()
     assert all(url.startswith(("file://", "data:", "blob:")) for url in recorder.requests), recorder.requests
+
+
+@pytest.mark.parametrize("viewport_name", ["390", "1280"])
+def test_a_cue_time_seeks_the_player_and_the_transcript_downloads(
+    mirrored_demo: BuiltSite, browser: Any, viewport_name: str
+) -> None:
+    """Issue 13, point 8: each cue's time plays the recording from there; WebVTT and text download."""
+    with serve(mirrored_demo.site) as base_url:
+        context = browser.new_context(viewport=VIEWPORTS[viewport_name])
+        page = context.new_page()
+        recorder = Recorder().attach(page)
+        page.goto(base_url + RECORDING, wait_until="networkidle")
+        page.evaluate("document.querySelector('video.memoria-video').muted = true")
+        page.locator("details.memoria-transcript summary").click()
+        cue = page.locator("[data-memoria-cue]").nth(1)
+        assert "Defensoras de derechos humanos." in cue.inner_text()
+        cue.locator("[data-memoria-seek]").click()
+        page.wait_for_function(
+            "() => document.querySelector('video.memoria-video').currentTime >= 2", timeout=10_000
+        )
+        assert page.url.endswith("#t1-2")
+        assert "memoria-cue--current" in (cue.get_attribute("class") or "")
+        page.screenshot(path=str(ARTIFACTS / f"issue13-cue-seek-{viewport_name}.png"))
+        links = page.locator("[data-memoria-transcript-download]")
+        hrefs = [links.nth(i).evaluate("a => a.href") for i in range(links.count())]
+        vtt, txt = (page.request.get(href) for href in hrefs)
+        assert vtt.ok and vtt.text().startswith("WEBVTT")
+        assert txt.ok and txt.text().splitlines() == [
+            "[0:00] Bienvenidas al conversatorio.",
+            "[0:02] Defensoras de derechos humanos.",
+        ]
+        # Opened at a cue's address (as a search result links), the page seeks there too.
+        page.goto(base_url + RECORDING + "#t1-2", wait_until="networkidle")
+        page.wait_for_function("() => document.querySelector('details.memoria-transcript').open")
+        page.wait_for_function(
+            "() => document.querySelector('video.memoria-video').currentTime >= 2", timeout=10_000
+        )
+        context.close()
+    foreign = [url for url in recorder.requests if not url.startswith((base_url, "data:", "blob:"))]
+    assert not foreign, f"requests left the test server: {foreign}"

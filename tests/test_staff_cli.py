@@ -640,16 +640,17 @@ def test_guide_covers_every_staff_command(lang: str) -> None:
     assert len(list(GUIDE.glob("*.en.md"))) == len(list(GUIDE.glob("*.es.md")))
 
 
-def test_guide_is_a_section_of_the_site_in_both_languages(demo_site) -> None:  # type: ignore[no-untyped-def]
-    for lang_prefix, tab, title in (
-        ("", "Guide", "Common errors and their fix"),
-        ("es/", "Guía", "Errores frecuentes y cómo corregirlos"),
+def test_guide_is_built_in_both_languages_and_linked_from_the_footer_not_the_menu(demo_site) -> None:  # type: ignore[no-untyped-def]
+    for lang_prefix, link, title in (
+        ("", "Staff guide", "Common errors and their fix"),
+        ("es/", "Guía para el equipo", "Errores frecuentes y cómo corregirlos"),
     ):
         home = demo_site.page(lang_prefix)
         tabs = [
             " ".join(a.text_content().split()) for a in home.xpath("//a[contains(@class, 'md-tabs__link')]")
         ]
-        assert tab in tabs, tabs
+        assert not [tab for tab in tabs if "Gu" in tab], tabs
+        assert home.xpath("//footer//a[@data-memoria-guide]/text()") == [link]
         errors = demo_site.page(f"{lang_prefix}guide/errors/")
         assert errors.xpath("string(//h1)").strip() == title
         assert errors.xpath("string(//html/@lang)") == (lang_prefix.rstrip("/") or "en")

@@ -10,6 +10,7 @@ from types import MappingProxyType
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_interval as babel_format_interval
 
 LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"
@@ -224,11 +225,101 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status.online": {"en": "Online", "es": "En línea"},
     "status.rescued": {"en": "Rescued", "es": "Rescatada"},
     "status.endangered": {"en": "Endangered", "es": "En peligro"},
-    "status.lost": {"en": "Lost", "es": "Perdida"},
-    "status.unknown": {"en": "Not checked", "es": "Sin comprobar"},
-    "status.changed": {"en": "Changed at origin", "es": "Cambiada en el origen"},
     "status.unreachable": {"en": "Unreachable", "es": "Inaccesible"},
     "status.restricted": {"en": "Restricted", "es": "Restringida"},
+    "status.changed": {"en": "Changed at origin", "es": "Cambiada en el origen"},
+    "status.lost": {"en": "Lost", "es": "Perdida"},
+    "status.unknown": {"en": "Not checked", "es": "Sin comprobar"},
+    # What each state means, in plain words (recording pages and the states page).
+    "status.online.text": {
+        "en": "The original is still online, and this archive also keeps a verified copy of its own.",
+        "es": "El original sigue en línea y este archivo guarda además una copia propia verificada.",
+    },
+    "status.rescued.text": {
+        "en": "The original has disappeared from its platform. This archive saved a copy before it did "
+        "and checks that the copy is intact.",
+        "es": "El original desapareció de su plataforma. Este archivo guardó una copia antes de que "
+        "desapareciera y comprueba que sigue intacta.",
+    },
+    "status.endangered.text": {
+        "en": "The original is still online, but this archive holds no copy yet: if the platform removes "
+        "it, the recording may be lost.",
+        "es": "El original sigue en línea, pero este archivo aún no tiene una copia: si la plataforma lo "
+        "retira, la grabación podría perderse.",
+    },
+    "status.unreachable.text": {
+        "en": "The last time this archive tried, the original's platform did not answer. This is often "
+        "temporary; the archive will try again.",
+        "es": "La última vez que este archivo lo intentó, la plataforma del original no respondió. Suele "
+        "ser pasajero; el archivo volverá a intentarlo.",
+    },
+    "status.restricted.text": {
+        "en": "The original seems to exist, but its platform asks for a login or refuses access, so this "
+        "archive could not check or copy it.",
+        "es": "El original parece existir, pero su plataforma pide iniciar sesión o niega el acceso, así "
+        "que este archivo no pudo comprobarlo ni copiarlo.",
+    },
+    "status.changed.text": {
+        "en": "The platform now serves a file that differs from the copy this archive holds: the original "
+        "may have been edited, re-encoded or replaced. The archive keeps the copy it took.",
+        "es": "La plataforma sirve ahora un archivo distinto de la copia que guarda este archivo: el "
+        "original pudo ser editado, recodificado o sustituido. El archivo conserva la copia que tomó.",
+    },
+    "status.lost.text": {
+        "en": "The original has disappeared and this archive holds no copy. Someone may still have one.",
+        "es": "El original desapareció y este archivo no tiene ninguna copia. Puede que alguien aún "
+        "conserve una.",
+    },
+    "status.unknown.text": {
+        "en": "This archive has not checked the original yet and holds no copy of it. Its address is "
+        "shown as it was published; it may no longer work.",
+        "es": "Este archivo aún no ha comprobado el original y no tiene copia. Su dirección se muestra tal "
+        "como se publicó; puede que ya no funcione.",
+    },
+    "states.title": {
+        "en": "What the recording states mean",
+        "es": "Qué significan los estados de las grabaciones",
+    },
+    "states.intro": {
+        "en": "Recordings of events were often published on streaming platforms that later closed or "
+        "removed them. This archive checks each original and keeps its own copy where it can. Each "
+        "recording carries one of these states.",
+        "es": "Las grabaciones de los eventos se publicaron a menudo en plataformas de streaming que "
+        "después cerraron o las retiraron. Este archivo comprueba cada original y guarda su propia "
+        "copia cuando puede. Cada grabación lleva uno de estos estados.",
+    },
+    "states.wayback": {
+        "en": "For any recording, the Internet Archive's Wayback Machine may hold captures of the "
+        "original page: each recording page links to its list of captures.",
+        "es": "Para cualquier grabación, la Wayback Machine del Internet Archive puede tener capturas de "
+        "la página original: cada grabación enlaza a su lista de capturas.",
+    },
+    "states.link": {"en": "What does this mean?", "es": "¿Qué significa esto?"},
+    "recording.wayback_listing": {
+        "en": "Look for captures of the original in the Internet Archive's Wayback Machine",
+        "es": "Buscar capturas del original en la Wayback Machine del Internet Archive",
+    },
+    "recording.wayback_note": {
+        "en": "(a link to web.archive.org; nothing is requested until you follow it)",
+        "es": "(un enlace a web.archive.org; no se solicita nada hasta que lo siga)",
+    },
+    "recording.ask_copy": {"en": "Do you hold a copy?", "es": "¿Tiene usted una copia?"},
+    "recording.ask_copy_text": {
+        "en": "If you recorded, downloaded or kept this recording, please write to the archive at {contact}.",
+        "es": "Si grabó, descargó o guardó esta grabación, escriba al archivo a {contact}.",
+    },
+    "recording.ask_copy_subject": {"en": "A copy of “{title}”", "es": "Una copia de «{title}»"},
+    "recording.dead_link": {
+        "en": "dead link: the original is gone",
+        "es": "enlace muerto: el original ya no existe",
+    },
+    "recording.unchecked_link": {
+        "en": "not checked: it may no longer work",
+        "es": "sin comprobar: puede que ya no funcione",
+    },
+    "recording.parts_nav": {"en": "Parts of this event", "es": "Partes de este evento"},
+    "recording.previous": {"en": "Previous part", "es": "Parte anterior"},
+    "recording.next": {"en": "Next part", "es": "Parte siguiente"},
     "player.heading": {"en": "The archive's copy", "es": "La copia del archivo"},
     "player.no_video": {
         "en": "Your browser cannot play this video here; download it below.",
@@ -263,6 +354,93 @@ MESSAGES: dict[str, dict[str, str]] = {
     "origin.gone": {"en": "gone", "es": "desaparecida"},
     "origin.restricted": {"en": "refuses access", "es": "niega el acceso"},
     "origin.unreachable": {"en": "not answering", "es": "no responde"},
+    # Identity: home page, About page, footer small print.
+    "about.title": {"en": "About this archive", "es": "Acerca de este archivo"},
+    "about.holds": {"en": "What it holds", "es": "Qué contiene"},
+    "about.contact": {"en": "Contact", "es": "Contacto"},
+    "about.contact_text": {
+        "en": "To correct an entry, offer a copy of a recording or ask about the archive, write to {contact}.",
+        "es": "Para corregir una entrada, ofrecer la copia de una grabación o preguntar por el archivo, "
+        "escriba a {contact}.",
+    },
+    "about.privacy": {"en": "Your privacy", "es": "Su privacidad"},
+    "about.privacy_text": {
+        "en": "These pages load nothing from other sites: no fonts, scripts, trackers or embedded videos. "
+        "Recordings play from the archive's own copies, and search runs in your browser.",
+        "es": "Estas páginas no cargan nada de otros sitios: ni fuentes, ni scripts, ni rastreadores, ni "
+        "videos incrustados. Las grabaciones se reproducen desde las copias del propio archivo y la "
+        "búsqueda funciona en su navegador.",
+    },
+    "about.recordings": {"en": "Recordings and their states", "es": "Las grabaciones y sus estados"},
+    "about.feeds": {"en": "Follow the archive with feeds", "es": "Seguir el archivo con canales RSS y Atom"},
+    "home.by": {"en": "An archive of {organisation}.", "es": "Un archivo de {organisation}."},
+    "home.holds": {
+        "en": "It holds {counts}, from {first} to {last}, in {languages}.",
+        "es": "Contiene {counts}, de {first} a {last}, en {languages}.",
+    },
+    "home.holds_one_year": {
+        "en": "It holds {counts}, from {first}, in {languages}.",
+        "es": "Contiene {counts}, de {first}, en {languages}.",
+    },
+    "home.about": {"en": "About this archive", "es": "Acerca de este archivo"},
+    "count.press": {"en": "{count} press releases", "es": "{count} comunicados de prensa"},
+    "count.press.one": {"en": "1 press release", "es": "1 comunicado de prensa"},
+    "count.events": {"en": "{count} event summaries", "es": "{count} resúmenes de eventos"},
+    "count.events.one": {"en": "1 event summary", "es": "1 resumen de evento"},
+    "count.recordings": {"en": "{count} recordings", "es": "{count} grabaciones"},
+    "count.recordings.one": {"en": "1 recording", "es": "1 grabación"},
+    "footer.guide": {"en": "Staff guide", "es": "Guía para el equipo"},
+    "footer.about": {"en": "About", "es": "Acerca de"},
+    "footer.states": {"en": "Recording states", "es": "Estados de las grabaciones"},
+    "footer.copyright": {
+        "en": "© {organisation}. Fictional entries are marked as such.",
+        "es": "© {organisation}. Las entradas ficticias se señalan como tales.",
+    },
+    "footer.made_with": {
+        "en": "Made with Memoria and Material for MkDocs",
+        "es": "Hecho con Memoria y Material for MkDocs",
+    },
+    "footer.small_print": {"en": "About the archive", "es": "Sobre el archivo"},
+    "fallback.marker": {"en": "(in English)", "es": "(en inglés)"},
+    # Cite and share.
+    "cite.heading": {"en": "Cite this", "es": "Citar esta página"},
+    "cite.accessed": {"en": "accessed {date}", "es": "consultado el {date}"},
+    "cite.permalink": {"en": "Permanent link", "es": "Enlace permanente"},
+    "cite.csl": {"en": "Download CSL-JSON", "es": "Descargar CSL-JSON"},
+    "cite.bibtex": {"en": "Download BibTeX", "es": "Descargar BibTeX"},
+    "share.heading": {"en": "Share", "es": "Compartir"},
+    "share.email": {"en": "E-mail", "es": "Correo"},
+    "share.whatsapp": {"en": "WhatsApp", "es": "WhatsApp"},
+    "share.telegram": {"en": "Telegram", "es": "Telegram"},
+    "share.signal_note": {
+        "en": "These are plain links: nothing is loaded from these services until you follow one.",
+        "es": "Son enlaces simples: no se carga nada de estos servicios hasta que siga uno.",
+    },
+    # Transcripts.
+    "transcript.download_vtt": {"en": "Download captions (WebVTT)", "es": "Descargar subtítulos (WebVTT)"},
+    "transcript.download_txt": {"en": "Download transcript (text)", "es": "Descargar transcripción (texto)"},
+    "transcript.seek": {"en": "Play from {time}", "es": "Reproducir desde {time}"},
+    # The search results page and result details.
+    "search.page_title": {"en": "Search", "es": "Buscar"},
+    "search.page_intro": {
+        "en": "Search the archive's press releases, event summaries and recordings, including what was "
+        "said in them. The address of this page keeps your search and filters, so you can share it.",
+        "es": "Busque en los comunicados, los resúmenes de eventos y las grabaciones del archivo, incluido "
+        "lo que se dijo en ellas. La dirección de esta página guarda su búsqueda y sus filtros, así que "
+        "puede compartirla.",
+    },
+    "search.submit": {"en": "Search", "es": "Buscar"},
+    "search.filters": {"en": "Filter results", "es": "Filtrar resultados"},
+    "search.filter.kind": {"en": "Kind", "es": "Tipo"},
+    "search.filter.year": {"en": "Year", "es": "Año"},
+    "search.filter.country": {"en": "Country", "es": "País"},
+    "search.filter.topic": {"en": "Topic", "es": "Tema"},
+    "search.all_results": {"en": "All results and filters", "es": "Todos los resultados y filtros"},
+    "search.moment": {"en": "Said at {time}", "es": "Dicho en {time}"},
+    "search.needs_script": {
+        "en": "Search runs in your browser and needs JavaScript. Browse the listings instead.",
+        "es": "La búsqueda funciona en su navegador y necesita JavaScript. Consulte los listados.",
+    },
     "player.version": {"en": "Version shown", "es": "Versión mostrada"},
     "player.earlier": {
         "en": "Earlier versions the archive keeps",
@@ -372,9 +550,17 @@ def format_date(value: dt.date, lang: str) -> str:
 
 
 def format_date_range(start: dt.date, end: dt.date | None, lang: str) -> str:
-    """A single date, or 'start – end' when the event lasted several days."""
+    """A single date, or a range that names month and year once: '18–19 March 2015', '18–19 de marzo de 2015'."""
     if end is None or end == start:
         return format_date(start, lang)
+    locale = _locale(lang)
+    if "yMMMMd" in locale.interval_formats:  # Spanish: CLDR knows the full-month range
+        return babel_format_interval(start, end, "yMMMMd", locale=locale)
+    # English CLDR has only abbreviated month ranges ("Mar 18 – 19, 2015"): write the long form.
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{format_date(end, lang)}"
+    if start.year == end.year:
+        return f"{babel_format_date(start, format='d MMMM', locale=locale)} – {format_date(end, lang)}"
     return f"{format_date(start, lang)} – {format_date(end, lang)}"
 
 

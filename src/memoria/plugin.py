@@ -17,6 +17,7 @@ static-i18n's localised files are made once (memoria.localised_files).
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
 import shutil
@@ -71,6 +72,7 @@ from memoria.feeds import (
     write_feeds,
 )
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, messages_for, t
+from memoria.identity import Identity, IdentityError, read_identity
 from memoria.localised_files import LocalisedFiles
 from memoria.manifest import (
     Manifest,
@@ -83,6 +85,14 @@ from memoria.manifest import (
 )
 from memoria.offline import OFFLINE_ENV
 from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
+from memoria.reader_pages import (
+    READER_PAGES,
+    about_view,
+    cite_view,
+    home_intro,
+    social_tags,
+    state_texts,
+)
 from memoria.recording_view import load_manifests, player_view, publish_media, status_badge, status_counts
 from memoria.search import SearchIndexError, bundle_path, index_site
 from memoria.store import StoreError, StoreLocation, load_record, parse_media_store, store_media_files
@@ -113,6 +123,14 @@ class MemoriaConfig(base.Config):
     """The archive's IANA time zone (e.g. America/Mexico_City): a date without a time is its midnight."""
     preview_polling = c.Type(bool, default=False)
     """Live preview: poll for edits as plain `mkdocs serve` does (for Docker or network mounts), not file events."""
+    organisation = c.Optional(c.Type((str, dict)))
+    """Who keeps the archive: one name, or one per language ({en: …, es: …}); on the home, About and citations."""
+    description = c.Optional(c.Type((str, dict)))
+    """What the archive is, one text or one per language; opens the home and About pages."""
+    contact = c.Optional(c.Type(str))
+    """The archive's e-mail address (or contact page URL): About page, and "do you hold a copy?" on lost recordings."""
+    organisation_names = c.Optional(c.Type(dict))
+    """Names of organisations per language, keyed by the name as written in entries ({name: {es: …}})."""
     allow_embeds = c.ListOfItems(c.Type(str), default=[])
     """Hosts whose iframes, images and media pages may load (each one is contacted by every reader: README)."""
     content_policy = c.Type(bool, default=True)
@@ -138,6 +156,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.compiled_templates: _CompiledTemplates | None = None  # preview: templates compiled once
         self.localised_files = LocalisedFiles()  # preview: static-i18n's Files made once, not per rebuild
         self.stop_on_sigterm = StopOnSigterm()  # preview: a terminated server cleans up as after Ctrl-C
+        self.identity = Identity()
+        self.transcript_files: dict[str, list[tuple[str, str]]] = {}  # page src uri → (file name, text)
         self.allowance = Allowance()  # hosts staff allow embeds from (allow_embeds:)
         self.serving = False  # `mkdocs serve`: its live reload injects an inline script the CSP would block
         self.policy_cache: PolicyCache | None = None  # preview: unchanged bodies are checked once
@@ -183,6 +203,15 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         try:
             check_options(self._feed_options())
         except FeedConfigError as error:
+            raise PluginError(f"mkdocs.yml: plugins: memoria: {error}") from None
+        try:
+            self.identity = read_identity(
+                self.config.organisation,
+                self.config.description,
+                self.config.contact,
+                self.config.organisation_names,
+            )
+        except IdentityError as error:
             raise PluginError(f"mkdocs.yml: plugins: memoria: {error}") from None
         try:
             self.allowance = Allowance.from_config(self.config.allow_embeds, "mkdocs.yml: plugins: memoria")
@@ -247,7 +276,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.lang = self._current_language(config)
         if self.catalog is None or self.lang == DEFAULT_LANGUAGE:
             self.catalog = self._load(config)  # once per `mkdocs build`, reused by later languages
-            self.generated = [*self.catalog.listings(), FEEDS_PAGE]  # the same pages in every language
+            # the same pages in every language
+            self.generated = [*self.catalog.listings(), FEEDS_PAGE, *READER_PAGES]
         self.entries = {entry.norm_uri: entry for entry in self.catalog.entries}
         self.listings = {}
         # In the preview, entry pages not rendered again keep their HTML from earlier builds (feeds).
@@ -271,10 +301,10 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             if listing is not None:
                 lang = getattr(file, "locale", DEFAULT_LANGUAGE)
                 if self.preview is None:
-                    file.content_string = _generated_markdown(listing, lang)
+                    file.content_string = _generated_markdown(listing, lang, self.identity)
                 else:
                     # On disk, not in memory: MkDocs counts in-memory pages as always modified.
-                    markdown = _generated_markdown(listing, lang)
+                    markdown = _generated_markdown(listing, lang, self.identity)
                     source = self.preview.listing_source(f"{self.lang}/{file.src_uri}", markdown)
                     file.abs_src_path = str(source)
         if self.preview is not None:
@@ -365,6 +395,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             "lang": lang,
             "t": messages_for(lang),
             "search_bundle": _search_bundle(lang),
+            "states_url": url_of(f"states/index.{lang}.md"),
+            "about_url": url_of(f"about/index.{lang}.md"),
+            "search_url": url_of(f"search/index.{lang}.md"),
         }
         file_locale = getattr(page.file, "locale", lang)
         memoria["fallback"] = file_locale != lang
@@ -372,14 +405,40 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         memoria["alternates"] = self._alternates(page, config)
         entry = self.entries.get(self._norm_uri(page.file.src_uri))
         listing = self.listings.get(page.file.src_uri)
+        names = self._organisation_names(lang)
+        permalink = urljoin((config.site_url or "").rstrip("/") + "/", page.url)
         if entry is not None:
-            memoria["entry"] = entry_view(self.catalog, entry, lang, url_of, self.config.timezone)
+            memoria["entry"] = entry_view(self.catalog, entry, lang, url_of, self.config.timezone, names)
             if entry.section == "events":
                 # Written beside the page by _write_feeds: a relative link from the page's folder.
                 memoria["calendar"] = {"url": event_file_name(entry), "type": "text/calendar"}
             memoria["transcripts"] = self._transcripts(entry, lang, config)
+            self.transcript_files[page.file.src_uri] = [
+                (name, text) for view in memoria["transcripts"] for name, text in view.files
+            ]
+            memoria["cite"] = cite_view(
+                entry, self.identity, config.site_name, lang, permalink, _build_date()
+            )
         elif listing is not None:
-            memoria["listing"] = listing_view(self.catalog, listing, lang, url_of, self.config.timezone)
+            memoria["listing"] = listing_view(
+                self.catalog, listing, lang, url_of, self.config.timezone, names
+            )
+            if listing.kind == "home":
+                memoria["home"] = home_intro(self.catalog, self.identity, lang, memoria["about_url"])
+            elif listing.kind == "about":
+                memoria["about"] = about_view(
+                    self.catalog, self.identity, lang, memoria["states_url"], url_of(f"feeds/index.{lang}.md")
+                )
+            elif listing.kind == "states":
+                memoria["states"] = state_texts(lang)
+        memoria["social"] = social_tags(
+            html.unescape(page.title or config.site_name),  # the plugin escaped titles for Material
+            html.unescape((page.meta or {}).get("description") or config.site_description or ""),
+            permalink,
+            config.site_name,
+            lang,
+            article=entry is not None,
+        )
         self._recording_context(memoria, entry, listing, page, config, url_of)
         base_url = language_base_url(config.site_url or "", lang)
         formats = tuple(self.config.feed_formats)
@@ -410,6 +469,19 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if entry is not None and getattr(page.file, "locale", DEFAULT_LANGUAGE) == self.lang:
             self.rendered[(entry.section, entry.id)] = html
         return html
+
+    def _organisation_names(self, lang: str) -> Callable[[str], str]:
+        identity = self.identity
+        return lambda name: identity.organisation_name(name, lang)
+
+    def _write_transcript_files(self, page: Page) -> None:
+        """Write a recording's transcripts beside its page, as WebVTT and plain text downloads."""
+        files = self.transcript_files.pop(page.file.src_uri, None)
+        if files:
+            folder = Path(page.file.abs_dest_path).parent
+            folder.mkdir(parents=True, exist_ok=True)  # MkDocs writes the page itself after this event
+            for name, text in files:
+                (folder / name).write_text(text, encoding="utf-8")
 
     def _transcripts(self, entry: Entry, lang: str, config: MkDocsConfig) -> list[TranscriptView]:
         """Caption text of a recording (files in media/<id>/), shown collapsed and indexed by search."""
@@ -442,6 +514,11 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 "text": t("notfound.text", self.lang),
                 "home": t("notfound.home", self.lang),
                 "home_url": home,
+                # Static hosts serve /404.html for every missing page: the other languages' own
+                # 404 pages, which the English one shows for a path under their folder.
+                "languages": [f"{base_path}{lang}/" for lang in LANGUAGES if lang != DEFAULT_LANGUAGE]
+                if self.lang == DEFAULT_LANGUAGE
+                else [],
             }
         return context
 
@@ -452,6 +529,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         return output_content
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        self._write_transcript_files(page)
         return self._with_csp(output, page.content or "")
 
     def _with_csp(self, output: str, text_html: str) -> str:
@@ -673,6 +751,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 media_url_of,
                 self._media_dir(config),
                 files_of=self._store_files(config),
+                identity=self.identity,
             )
         elif listing is not None:
             memoria["recording_status"] = {
@@ -734,21 +813,28 @@ def _content_error(problems: list[Problem]) -> PluginError:
     )
 
 
-def _generated_markdown(listing: Listing, lang: str) -> str:
+def _generated_markdown(listing: Listing, lang: str, identity: Identity | None = None) -> str:
     """The Markdown of a generated page: front matter only; the template renders the list.
 
     The front matter is written by a YAML serialiser: a title is staff's text (a topic, an
     organisation) and may hold quotes, backslashes or colons.
     """
+    title = listing.title[lang]
+    if listing.kind == "organisation" and identity is not None:
+        title = identity.organisation_name(title, lang)
     front_matter = {
         # Material prints the title unescaped into <title>, the header and the navigation
-        "title": html.escape(listing.title[lang], quote=False),
+        "title": html.escape(title, quote=False),
         "hide": ["toc"] if listing.kind != "home" else ["toc", "navigation"],
         "search": {"exclude": True},
     }
-    intro = f"\n{t('home.intro', lang)}\n" if listing.kind == "home" else ""
     dumped = yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False, width=10_000)
-    return f"---\n{dumped}---\n{intro}"
+    return f"---\n{dumped}---\n"
+
+
+def _build_date() -> dt.date:
+    """Today in UTC: the 'accessed' date a citation carries until the page's script puts the reader's."""
+    return dt.datetime.now(dt.UTC).date()
 
 
 def _search_bundle(lang: str) -> str:

@@ -16,15 +16,18 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 from babel.numbers import format_decimal
 
 from memoria.content import RecordingFields
 from memoria.i18n import format_date, format_duration, language_name, t
+from memoria.identity import Identity
 from memoria.manifest import (
     MANIFEST_NAME,
     Manifest,
     MediaFile,
+    OriginStatus,
     RecordingStatus,
     load_manifest,
     media_files,
@@ -88,6 +91,30 @@ class PlayerView:
     earlier_versions: tuple[EarlierVersion, ...] = ()
     changed_note: str | None = None
     cross_origin: bool = False  # media from a store on another host: captions need CORS there
+    status_text: str = ""
+    """What the status means, in plain words."""
+    wayback_listing_url: str = ""
+    """The Wayback Machine's list of captures of the original: a link, never requested by the page."""
+    original_dead: bool = False
+    original_link_note: str | None = None
+    """'dead link' / 'not checked', said next to the original's address."""
+    ask_copy: tuple[str, str] | None = None
+    """For a recording the archive holds no copy of: the text before and after the contact link."""
+    contact: str | None = None
+    contact_url: str | None = None
+
+
+#: states in which the archive holds no copy and cannot get one from the original now
+NO_COPY_STATES = frozenset(
+    {RecordingStatus.LOST, RecordingStatus.UNREACHABLE, RecordingStatus.RESTRICTED, RecordingStatus.UNKNOWN}
+)
+#: states in which the original's address no longer leads to the recording
+DEAD_ORIGINAL_STATES = frozenset({RecordingStatus.RESCUED, RecordingStatus.LOST})
+
+
+def wayback_listing(url: str) -> str:
+    """The Wayback Machine's page listing every capture of `url`."""
+    return f"https://web.archive.org/web/*/{url}"
 
 
 def status_badge(manifest: Manifest | None, lang: str) -> StatusBadge:
@@ -129,6 +156,7 @@ def player_view(
     media_url_of: MediaUrlOf,
     media_dir: Path,
     files_of: Callable[[Manifest | None], list[MediaFile]] | None = None,
+    identity: Identity | None = None,
 ) -> PlayerView:
     """The player, the download links, the provenance and the earlier versions of one recording in `lang`.
 
@@ -194,6 +222,23 @@ def player_view(
     if manifest is not None and manifest.changed_at_origin:
         changed_note = t("player.changed", lang, date=_date(manifest.changed_at_origin, lang) or "?")
     duration = version.duration if version else None
+    status = recording_status(manifest)
+    dead = status in DEAD_ORIGINAL_STATES or (origin is not None and origin.status is OriginStatus.GONE)
+    link_note = None
+    if dead:
+        link_note = t("recording.dead_link", lang)
+    elif status is RecordingStatus.UNKNOWN:
+        link_note = t("recording.unchecked_link", lang)
+    contact = identity.contact if identity else None
+    ask_copy = None
+    contact_url = None
+    if status in NO_COPY_STATES and not files and contact:
+        before, _, after = t("recording.ask_copy_text", lang, contact="\0").partition("\0")
+        ask_copy = (before, after)
+        contact_url = identity.contact_url if identity else None
+        if contact_url and contact_url.startswith("mailto:"):
+            subject = t("recording.ask_copy_subject", lang, title=fields.title)
+            contact_url += "?" + urlencode({"subject": f"{subject} ({fields.source_url})"}, quote_via=quote)
     return PlayerView(
         status=status_badge(manifest, lang),
         video_url=url(web) if web else None,
@@ -211,6 +256,13 @@ def player_view(
         earlier_versions=tuple(earlier),
         changed_note=changed_note,
         cross_origin=files_of is not None and bool(files),
+        status_text=t(f"status.{status.value}.text", lang),
+        wayback_listing_url=wayback_listing(fields.source_url),
+        original_dead=dead,
+        original_link_note=link_note,
+        ask_copy=ask_copy,
+        contact=contact,
+        contact_url=contact_url,
     )
 
 

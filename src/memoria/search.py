@@ -29,6 +29,7 @@ have ended (so the build's memory is not held while Pagefind runs).
 from __future__ import annotations
 
 import html
+import json
 import re
 import subprocess
 import tempfile
@@ -72,6 +73,19 @@ NOTHING_INDEXED = SearchIndexReport(0, 0, 0)
 """The report of a language with no page to index (no bundle written)."""
 
 
+#: How much a word counts, by where it stands and what kind of entry it is in (Pagefind weights):
+#: the title above the summary above the text, and a press release or event above its own
+#: recordings for the same words.
+WEIGHTS = {
+    "press": {"title": 10.0, "summary": 6.0, "text": 1.0},
+    "events": {"title": 10.0, "summary": 6.0, "text": 1.0},
+    "recordings": {"title": 3.0, "summary": 2.0, "text": 0.5, "speech": 0.4},
+}
+#: Facets of an entry (views.EntryView.facets) shown with each result, and those results filter by.
+META_FACETS = ("kind", "date", "language", "section")
+FILTER_FACETS = {"kind": "kind", "year": "year", "country": "countries", "topic": "topics"}
+
+
 @dataclass(frozen=True)
 class SearchablePage:
     """What search keeps of one entry page: its title, summary and distinct words."""
@@ -81,17 +95,47 @@ class SearchablePage:
     summary: str
     title_words: tuple[str, ...]
     words: tuple[str, ...]
-    """Every other distinct searchable word, in reading order (metadata, body, transcript)."""
+    """Every other distinct searchable word, in reading order (metadata, body)."""
+    summary_words: tuple[str, ...] = ()
+    facets: Mapping[str, object] | None = None
+    cues: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    """Spoken lines as (anchor id, time, their words not said earlier): results link to the moment."""
 
     def staging_html(self) -> str:
         """The small page Pagefind indexes in place of the real one."""
         text = html.escape
+        facets = self.facets or {}
+        weights = WEIGHTS.get(str(facets.get("section", "")), WEIGHTS["press"])
+        head = [
+            f'<meta data-pagefind-meta="title[content]" content="{text(self.title)}">',
+            f'<meta data-pagefind-meta="summary[content]" content="{text(self.summary)}">',
+        ]
+        for name in META_FACETS:
+            if facets.get(name):
+                head.append(
+                    f'<meta data-pagefind-meta="{name}[content]" content="{text(str(facets[name]))}">'
+                )
+        if facets.get("date_iso"):
+            head.append(
+                f'<meta data-pagefind-sort="date[content]" content="{text(str(facets["date_iso"]))}">'
+            )
+        for name, key in FILTER_FACETS.items():
+            values = facets.get(key)
+            for value in values if isinstance(values, list) else [values] if values else []:
+                head.append(f'<meta data-pagefind-filter="{name}[content]" content="{text(str(value))}">')
+        body = [
+            f'<h1 data-pagefind-weight="{weights["title"]}">{text(" ".join(self.title_words))}</h1>',
+            f'<p data-pagefind-weight="{weights["summary"]}">{text(" ".join(self.summary_words))}</p>',
+            f'<p data-pagefind-weight="{weights["text"]}">{text(" ".join(self.words))}</p>',
+        ]
+        for anchor, time, words in self.cues:
+            body.append(
+                f'<h2 id="{text(anchor)}" data-pagefind-weight="0">{text(time)}</h2>'
+                f'<p data-pagefind-weight="{weights.get("speech", 0.4)}">{text(" ".join(words))}</p>'
+            )
         return (
-            f'<!DOCTYPE html><html lang="{text(self.lang)}"><head><meta charset="utf-8">'
-            f'<meta data-pagefind-meta="title[content]" content="{text(self.title)}">'
-            f'<meta data-pagefind-meta="summary[content]" content="{text(self.summary)}">'
-            f"</head><body data-pagefind-body><h1>{text(' '.join(self.title_words))}</h1>"
-            f"<p>{text(' '.join(self.words))}</p></body></html>\n"
+            f'<!DOCTYPE html><html lang="{text(self.lang)}"><head><meta charset="utf-8">{"".join(head)}'
+            f"</head><body data-pagefind-body>{''.join(body)}</body></html>\n"
         )
 
 
@@ -106,6 +150,9 @@ _BODY_TAG = re.compile(rb"<[a-zA-Z][^<>]*\sdata-pagefind-body[\s=/>]")
 _HTML_LANG = re.compile(rb"<html\b[^>]*?\slang=[\"']?([^\"'\s>]*)")
 _BODIES = etree.XPath("descendant-or-self::*[@data-pagefind-body]")
 _IGNORED = etree.XPath("descendant::*[@data-pagefind-ignore]")
+_FACETS = etree.XPath("descendant::*[@data-memoria-facets]/@data-memoria-facets")
+_CUES = etree.XPath("descendant::*[@data-memoria-cue]")
+_LEAD = etree.XPath("descendant::*[@data-memoria-lead]")
 
 
 def distinct_words(lang: str, texts: Iterable[str]) -> Iterator[list[str]]:
@@ -171,6 +218,22 @@ def read_page(path: Path) -> SearchablePage | None:
         return None
     html_lang = _HTML_LANG.search(page, 0, page.find(b">", start) + 1)  # <html> may be the body itself
     lang = ((html_lang.group(1).decode() if html_lang else "") or "en").split("-")[0].lower()
+    facets = None
+    for raw in (value for body in bodies for value in _FACETS(body)):
+        facets = json.loads(raw)
+        break
+    spoken = []
+    for cue in [element for body in bodies for element in _CUES(body)]:
+        times = cue.xpath("string(.//time)")
+        for ignored in _IGNORED(cue):
+            _drop(ignored)
+        text_of_cue = " ".join(_text(cue).split())
+        if text_of_cue.startswith(times):
+            text_of_cue = text_of_cue[len(times) :].strip()
+        spoken.append((cue.get("id") or "", times, text_of_cue))
+        _drop(cue)
+    for lead in [element for body in bodies for element in _LEAD(body)]:
+        _drop(lead)  # the summary: weighted on its own, from the title's data-memoria-summary
     for ignored in [element for body in bodies for element in _IGNORED(body)]:
         _drop(ignored)
     headings = [h1 for body in bodies for h1 in body.iterdescendants("h1")]
@@ -179,11 +242,22 @@ def read_page(path: Path) -> SearchablePage | None:
     for h1 in headings:
         _drop(h1)
     text = " ".join(_text(body) for body in bodies)
+    written_summary = summary
     if not summary:
         words = text.split(maxsplit=SUMMARY_WORDS)  # the first words, then the rest in one piece
         summary = " ".join(words[:SUMMARY_WORDS]) + (" …" if len(words) > SUMMARY_WORDS else "")
-    title_words, words = distinct_words(lang, [title, text])
-    return SearchablePage(lang, title, summary, tuple(title_words), tuple(words))
+    title_words, summary_words, words = distinct_words(lang, [title, written_summary, text])
+    cues = []
+    # Spoken words are kept once per transcript (at their first cue), not against the page's text:
+    # a word also in the body still leads to the moment it was said.
+    for (anchor, time, _), cue_words in zip(
+        spoken, distinct_words(lang, [c[2] for c in spoken]), strict=True
+    ):
+        if cue_words and anchor:
+            cues.append((anchor, time, tuple(cue_words)))
+    return SearchablePage(
+        lang, title, summary, tuple(title_words), tuple(words), tuple(summary_words), facets, tuple(cues)
+    )
 
 
 def bundle_path(folder: str = "") -> str:

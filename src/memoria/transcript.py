@@ -36,6 +36,8 @@ class Transcript:
     language: str | None
     label: str | None
     cues: tuple[Cue, ...]
+    source: str = ""
+    """The WebVTT file's text, offered for download as it is."""
 
 
 class TranscriptError(Exception):
@@ -61,6 +63,7 @@ def read_transcript(path: Path, language: str | None = None, label: str | None =
     """Parse a WebVTT file into cues; repeated lines (rolling auto-captions) are kept once."""
     try:
         captions = webvtt.read(str(path))
+        source = path.read_text(encoding="utf-8")
     except (MalformedFileError, UnicodeDecodeError) as error:
         raise TranscriptError(f"{path}: not a readable WebVTT file ({error}): fix or remove it") from None
     cues: list[Cue] = []
@@ -72,7 +75,7 @@ def read_transcript(path: Path, language: str | None = None, label: str | None =
         previous = text
         seconds = int(caption.start_in_seconds)
         cues.append(Cue(_clock(seconds), seconds, caption.voice or None, text))
-    return Transcript(path.name, language, label, tuple(cues))
+    return Transcript(path.name, language, label, tuple(cues), source)
 
 
 def _caption_paths(
@@ -113,23 +116,74 @@ def transcripts_for(recording_id: str, declared: Iterable[CaptionFile], media_di
 
 
 @dataclass(frozen=True)
+class TranscriptDownload:
+    label: str
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
 class TranscriptView:
-    """A transcript as a template shows it: a localised summary line, the speech language, the cues."""
+    """A transcript as a template shows it: a localised summary line, the speech language, the cues.
+
+    Each cue has an anchor (`anchor_prefix` + its start in seconds), which search results link
+    to; `files` are written beside the page as downloads (WebVTT as kept, and plain text).
+    """
 
     summary: str
     language: str | None
     cues: tuple[Cue, ...]
+    anchor_prefix: str = "t"
+    seek_label: str = ""
+    downloads: tuple[TranscriptDownload, ...] = ()
+    files: tuple[tuple[str, str], ...] = ()
+    anchors: tuple[str, ...] = ()
+    """One unique id per cue: 't1-7' (transcript 1, 7 s in), 't1-7-2' for a second cue in that second."""
+
+
+def cue_anchors(prefix: str, cues: Iterable[Cue]) -> tuple[str, ...]:
+    seen: dict[str, int] = {}
+    anchors = []
+    for cue in cues:
+        anchor = f"{prefix}{cue.seconds}"
+        seen[anchor] = seen.get(anchor, 0) + 1
+        anchors.append(anchor if seen[anchor] == 1 else f"{anchor}-{seen[anchor]}")
+    return tuple(anchors)
+
+
+def plain_text(transcript: Transcript) -> str:
+    """The transcript as text: one line per cue, '[0:07] Speaker: words'."""
+    lines = []
+    for cue in transcript.cues:
+        speaker = f"{cue.speaker}: " if cue.speaker else ""
+        lines.append(f"[{cue.start}] {speaker}{cue.text}")
+    return "\n".join(lines) + "\n"
 
 
 def transcript_views(transcripts: Iterable[Transcript], lang: str) -> list[TranscriptView]:
     """Summaries such as 'Transcript (Spanish)' in the reader's language, for the template."""
     views = []
-    for transcript in transcripts:
+    for number, transcript in enumerate(transcripts, start=1):
         if not transcript.cues:
             continue
         name = transcript.label or (language_name(transcript.language, lang) if transcript.language else None)
         summary = (
             t("transcript.summary", lang, language=name) if name else t("transcript.summary_plain", lang)
         )
-        views.append(TranscriptView(summary, transcript.language, transcript.cues))
+        stem = f"transcript-{number}-{transcript.language or 'und'}"
+        views.append(
+            TranscriptView(
+                summary,
+                transcript.language,
+                transcript.cues,
+                anchor_prefix=f"t{number}-",
+                seek_label=t("transcript.seek", lang, time="{time}"),
+                downloads=(
+                    TranscriptDownload(t("transcript.download_vtt", lang), f"{stem}.vtt", "text/vtt"),
+                    TranscriptDownload(t("transcript.download_txt", lang), f"{stem}.txt", "text/plain"),
+                ),
+                files=((f"{stem}.vtt", transcript.source), (f"{stem}.txt", plain_text(transcript))),
+                anchors=cue_anchors(f"t{number}-", transcript.cues),
+            )
+        )
     return views

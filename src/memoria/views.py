@@ -23,6 +23,11 @@ from memoria.i18n import (
 from memoria.when import DEFAULT_TIME_ZONE, describe, when
 
 UrlOf = Callable[[str], str]  # source uri below docs/ → URL relative to the current page
+NameOf = Callable[[str], str]  # an organisation as written in entries → its name in the page's language
+
+
+def _as_written(name: str) -> str:
+    return name
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,8 @@ class Item:
     summary: str | None
     place: str | None
     untranslated: bool
+    part: str | None = None
+    """'Part 1 of 2' for a recording in parts."""
 
 
 @dataclass
@@ -59,6 +66,11 @@ class EntryView:
     kind_label: str
     rows: list[Row] = field(default_factory=list)
     related: list[Row] = field(default_factory=list)
+    previous_part: Link | None = None
+    next_part: Link | None = None
+    """The recordings before and after this one among its event's recordings."""
+    facets: dict[str, object] = field(default_factory=dict)
+    """What search shows and filters by (memoria.search): kind, date, year, language, countries, topics."""
 
 
 @dataclass
@@ -93,10 +105,9 @@ def item_for(entry: Entry, lang: str, url_of: UrlOf, zone: str = DEFAULT_TIME_ZO
             )
             or None
         )
-    else:
-        assert isinstance(fields, RecordingFields)
-        if fields.part and fields.parts:
-            place = t("field.part_of", lang, part=fields.part, parts=fields.parts)
+    part = None
+    if isinstance(fields, RecordingFields) and fields.part and fields.parts:
+        part = t("field.part_of", lang, part=fields.part, parts=fields.parts)
     return Item(
         title=fields.title,
         url=url_of(entry.source_uri(lang)),
@@ -107,11 +118,17 @@ def item_for(entry: Entry, lang: str, url_of: UrlOf, zone: str = DEFAULT_TIME_ZO
         summary=fields.summary,
         place=place,
         untranslated=not entry.is_translated(lang),
+        part=part,
     )
 
 
 def listing_view(
-    catalog: Catalog, listing: Listing, lang: str, url_of: UrlOf, zone: str = DEFAULT_TIME_ZONE
+    catalog: Catalog,
+    listing: Listing,
+    lang: str,
+    url_of: UrlOf,
+    zone: str = DEFAULT_TIME_ZONE,
+    name_of: NameOf = _as_written,
 ) -> ListingView:
     items = [item_for(entry, lang, url_of, zone) for entry in listing.entries]
     if "/page/" in listing.uri:
@@ -132,7 +149,7 @@ def listing_view(
             elif folder == "countries":
                 label = country_name(key.upper(), lang)
             else:
-                label = catalog.organisation_names.get(key, key)
+                label = name_of(catalog.organisation_names.get(key, key))
             groups.append(
                 Link(
                     label,
@@ -164,7 +181,12 @@ def listing_view(
 
 
 def entry_view(
-    catalog: Catalog, entry: Entry, lang: str, url_of: UrlOf, zone: str = DEFAULT_TIME_ZONE
+    catalog: Catalog,
+    entry: Entry,
+    lang: str,
+    url_of: UrlOf,
+    zone: str = DEFAULT_TIME_ZONE,
+    name_of: NameOf = _as_written,
 ) -> EntryView:
     fields = entry.in_language(lang)
     date = describe(when(entry, zone), lang)  # local time shown only where the entry gives one
@@ -183,7 +205,7 @@ def entry_view(
         add("field.dateline", [Link(fields.dateline)] if fields.dateline else [])
         add(
             "field.organisations",
-            [listing_link("organisations", slugify(o), o) for o in fields.organisations],
+            [listing_link("organisations", slugify(o), name_of(o)) for o in fields.organisations],
         )
         add(
             "field.countries",
@@ -208,12 +230,22 @@ def entry_view(
                     listing_link("countries", fields.country.lower(), country_name(fields.country, lang)),
                 ],
             )
-        add("field.organisers", [listing_link("organisations", slugify(o), o) for o in fields.organisers])
-        add("field.sponsors", [listing_link("organisations", slugify(o), o) for o in fields.sponsors])
+        add(
+            "field.organisers",
+            [listing_link("organisations", slugify(o), name_of(o)) for o in fields.organisers],
+        )
+        add(
+            "field.sponsors", [listing_link("organisations", slugify(o), name_of(o)) for o in fields.sponsors]
+        )
         add(
             "field.speakers",
             [
-                Link(s.name, None, ", ".join(x for x in (s.role, s.organisation) if x) or None)
+                Link(
+                    s.name,
+                    None,
+                    ", ".join(x for x in (s.role, name_of(s.organisation) if s.organisation else None) if x)
+                    or None,
+                )
                 for s in fields.speakers
             ],
         )
@@ -244,14 +276,39 @@ def entry_view(
     def related(label_key: str, entries: list[Entry]) -> None:
         if entries:
             items = [item_for(e, lang, url_of, zone) for e in entries]
-            links = tuple(Link(item.title, item.url, item.date) for item in items)
+            links = tuple(
+                Link(item.title, item.url, " · ".join(x for x in (item.part, item.date) if x))
+                for item in items
+            )
             view.related.append(Row(t(label_key, lang), links))
 
+    item = item_for(entry, lang, url_of, zone)
+    speech = fields.language if isinstance(fields, RecordingFields) else None
+    view.facets = {
+        "section": entry.section,
+        "kind": item.kind_label,
+        "date": item.date,
+        "date_iso": item.date_iso,
+        "year": item.date_iso[:4],
+        "language": language_name(speech or lang, lang),
+        "countries": [country_name(c, lang) for c in catalog.countries_of(entry)],
+        "topics": [catalog.topic_label(slug, lang) for slug in catalog.topic_slugs(entry)],
+    }
     event = catalog.event_of(entry)
     related("related.event", [event] if event else [])
     related("related.press", catalog.press_of(entry))
     if entry.section != "recordings":
         related("related.recordings", catalog.recordings_of(entry))
+    elif event is not None:
+        siblings = catalog.recordings_of(event)
+        if entry in siblings:
+            index = siblings.index(entry)
+            if index > 0:
+                before = item_for(siblings[index - 1], lang, url_of, zone)
+                view.previous_part = Link(before.title, before.url, before.part)
+            if index + 1 < len(siblings):
+                after = item_for(siblings[index + 1], lang, url_of, zone)
+                view.next_part = Link(after.title, after.url, after.part)
     return view
 
 

@@ -28,6 +28,8 @@
   const bundle = new URL(root.dataset.memoriaBundle, document.baseURI);
   const siteRoot = new URL(root.dataset.memoriaSite, document.baseURI); // result URLs start here
   const PAGE = 10;
+  const RERANK = 20; // results whose kind is read before showing (see reranked)
+  const allResults = root.dataset.memoriaResults ? new URL(root.dataset.memoriaResults, document.baseURI) : null;
 
   let engine = null; // Promise of the Pagefind module, created on first open
   let results = [];
@@ -82,7 +84,9 @@
     meta.textContent = strings.loading;
     const loading = location.protocol === "file:" ? loadFromDisk() : import(new URL("pagefind.js", bundle).href);
     engine = loading.then(async (pagefind) => {
-      await pagefind.options({ baseUrl: siteRoot.pathname });
+      // Rank by where words stand (title, summary, text: weights in src/memoria/search.py), not by
+        // page length, which put short recording pages above the press release they belong to.
+        await pagefind.options({ baseUrl: siteRoot.pathname, ranking: { pageLength: 0 } });
       await pagefind.init();
       if (!input.value.trim()) meta.textContent = strings.placeholder;
       return pagefind;
@@ -157,12 +161,40 @@
     article.className = "md-search-result__article md-typeset";
     const title = document.createElement("h1");
     title.textContent = plain((data.meta && data.meta.title) || data.url);
+    const facts = document.createElement("p");
+    facts.className = "memoria-search__facts";
+    facts.textContent = ["kind", "date", "language"]
+      .map((name) => data.meta && data.meta[name])
+      .filter(Boolean)
+      .join(" · ");
     const excerpt = document.createElement("p");
     appendMarked(excerpt, plain((data.meta && data.meta.summary) || ""), stems);
-    article.append(title, excerpt);
+    article.append(facts, title, excerpt);
     link.append(article);
     item.append(link);
+    for (const moment of spokenMoments(data)) item.append(momentLink(moment, stems));
     return item;
+  }
+
+  /* Transcript lines that match (Pagefind sub-results on the cues' anchors), at most three. */
+  function spokenMoments(data) {
+    return (data.sub_results || []).filter((sub) => /#t\d+-\d+/.test(sub.url)).slice(0, 3);
+  }
+
+  function momentLink(moment, stems) {
+    const link = document.createElement("a");
+    link.className = "md-search-result__link memoria-search__moment";
+    link.href = moment.url;
+    const article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    const text = document.createElement("p");
+    const time = document.createElement("strong");
+    time.textContent = strings.moment.replace("{time}", plain(moment.title)) + " ";
+    text.append(time);
+    appendMarked(text, plain(moment.excerpt || ""), stems);
+    article.append(text);
+    link.append(article);
+    return link;
   }
 
   async function showMore(current) {
@@ -187,11 +219,40 @@
     const pagefind = await load();
     const search = await pagefind.search(query);
     if (current !== generation) return;
-    results = search.results;
+    results = await reranked(search.results);
+    if (current !== generation) return;
     shown = 0;
     list.replaceChildren();
-    meta.textContent = countText(results.length);
+    meta.textContent = countText(results.length) + " ";
+    if (allResults) {
+      const link = document.createElement("a");
+      link.href = `${allResults.href}?${new URLSearchParams({ q: query })}`;
+      link.textContent = strings.all;
+      link.className = "memoria-search__all";
+      meta.append(link);
+    }
     await showMore(current);
+  }
+
+  /*
+   * Pagefind's score barely tells a title match in a press release from one in a recording
+   * (its term saturation flattens the weights set at indexing), and short recording pages
+   * match their press release's words: among the first results, a recording counts 0.9 of
+   * its score, so the press release or event ranks above its own recordings for equal matches.
+   */
+  async function reranked(found) {
+    const head = found.slice(0, RERANK);
+    const datas = await Promise.all(head.map((result) => result.data()));
+    const scored = head.map((result, index) => ({
+      result,
+      data: datas[index],
+      score: result.score * (datas[index].meta && datas[index].meta.section === "recordings" ? 0.9 : 1),
+    }));
+    scored.sort((a, b) => b.score - a.score);
+    return [
+      ...scored.map(({ result, data }) => ({ ...result, data: () => Promise.resolve(data) })),
+      ...found.slice(RERANK),
+    ];
   }
 
   function schedule() {
@@ -222,13 +283,25 @@
 
   /* Leaving the box with Tab closes it, as Material's does. */
   root.addEventListener("focusout", (event) => {
+    if (!toggle.checked) return;
     if (event.relatedTarget && !root.contains(event.relatedTarget)) setOpen(false);
+    else if (!event.relatedTarget) {
+      // Focus left for nothing focusable (the end of the page, the browser's own UI): close
+      // unless it comes back into the box at once (a click on the results' padding).
+      window.setTimeout(() => {
+        if (!root.contains(document.activeElement)) setOpen(false);
+      }, 0);
+    }
   });
 
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const inSearch = root.contains(document.activeElement);
     const typing = document.activeElement && /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
+    if (toggle.checked && !inSearch && event.key === "Escape") {
+      setOpen(false);
+      return;
+    }
     if (!toggle.checked || !inSearch) {
       if (!typing && (event.key === "/" || event.key === "s" || event.key === "f")) {
         event.preventDefault();

@@ -545,7 +545,7 @@ def _read(path: Path, lang: str) -> tuple[SourceFile | None, Problem | None]:
     try:
         front_matter = parse_front_matter(text)
     except FrontMatterError as error:
-        return None, Problem(shown, error.line, "", error.message)
+        return None, Problem(shown, error.line, error.field, error.message)
     return SourceFile(path, shown, lang, front_matter), None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -21,9 +22,11 @@ from memoria.content import (
     PressFields,
     Problem,
     RecordingFields,
+    Severity,
     load_archive,
 )
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, country_name, t
+from memoria.publication import Publication, split_by_publication
 
 PAGE_SIZE = 50  # entries per listing page: ~45 KB of HTML; 20 made 12% more pages to build at 3,000 entries
 # topic and organisation slugs are asked for on every page that names one
@@ -60,6 +63,8 @@ class Catalog:
     topic_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     organisation_names: dict[str, str] = field(default_factory=dict)  # slug → name as first written
     warnings: list[Problem] = field(default_factory=list)
+    #: entries readers cannot see yet (drafts, embargoes), left out of everything above
+    held_back: list[tuple[Entry, Publication]] = field(default_factory=list)
 
     def section(self, name: str) -> list[Entry]:
         """Entries of a section, newest first."""
@@ -223,7 +228,7 @@ def _paginate(
     return out
 
 
-def _reference_problems(catalog: Catalog) -> list[Problem]:
+def _reference_problems(catalog: Catalog, held_ids: dict[str, set[str]]) -> list[Problem]:
     problems: list[Problem] = []
 
     def report(entry: Entry, field_name: str, index: int | None, message: str) -> None:
@@ -232,13 +237,20 @@ def _reference_problems(catalog: Catalog) -> list[Problem]:
         name = field_name if index is None else f"{field_name}.{index}"
         problems.append(Problem(source.display_path, source.front_matter.line_of(loc), name, message))
 
+    def held(section: str, entry_id: str) -> bool:
+        return entry_id in held_ids.get(section, set())
+
     for entry in catalog.entries:
         english = entry.english
         event_id = getattr(english, "event", None)
-        if event_id and catalog.get("events", event_id) is None:
+        if event_id and held("events", event_id):
+            pass  # a link that appears once the event is published (held-back entries are never linked)
+        elif event_id and catalog.get("events", event_id) is None:
             known = ", ".join(sorted(catalog.by_id.get("events", {}))) or "none yet"
             report(entry, "event", None, f'unknown event id "{event_id}": known events are {known}')
         for index, rec_id in enumerate(getattr(english, "recordings", [])):
+            if held("recordings", rec_id):
+                continue
             if catalog.get("recordings", rec_id) is None:
                 report(
                     entry,
@@ -249,9 +261,17 @@ def _reference_problems(catalog: Catalog) -> list[Problem]:
     return problems
 
 
-def build_catalog(entries: Iterable[Entry]) -> tuple[Catalog, list[Problem]]:
-    """Index entries, check ids and references, and fill in reverse relations."""
-    catalog = Catalog(entries=list(entries))
+def build_catalog(
+    entries: Iterable[Entry], held_back: Iterable[tuple[Entry, Publication]] = ()
+) -> tuple[Catalog, list[Problem]]:
+    """Index entries, check ids and references, and fill in reverse relations.
+
+    References to `held_back` entries (not published yet) are not errors: the links appear once they are.
+    """
+    catalog = Catalog(entries=list(entries), held_back=list(held_back))
+    held_ids: dict[str, set[str]] = defaultdict(set)
+    for entry, _ in catalog.held_back:
+        held_ids[entry.section].add(entry.id)
     problems: list[Problem] = []
     for entry in catalog.entries:
         source = entry.sources[DEFAULT_LANGUAGE]
@@ -277,7 +297,7 @@ def build_catalog(entries: Iterable[Entry]) -> tuple[Catalog, list[Problem]]:
             )
             continue
         seen[entry.id] = entry
-    problems.extend(_reference_problems(catalog))
+    problems.extend(_reference_problems(catalog, held_ids))
 
     for entry in catalog.section("press"):
         if isinstance(entry.english, PressFields):
@@ -302,12 +322,26 @@ def build_catalog(entries: Iterable[Entry]) -> tuple[Catalog, list[Problem]]:
     return catalog, problems
 
 
-def load_catalog(docs_dir: Path, cache: EntryCache | None = None) -> Catalog:
-    """Load, validate and index the archive, raising ContentErrors with every error found."""
+def load_catalog(
+    docs_dir: Path,
+    cache: EntryCache | None = None,
+    published_at: dt.datetime | None = None,
+    future_dates: str = "hold",
+) -> Catalog:
+    """Load, validate and index the archive, raising ContentErrors with every error found.
+
+    With `published_at`, only what readers may see at that moment is catalogued; drafts and
+    scheduled entries are validated all the same and kept in `held_back`.
+    """
     result = load_archive(docs_dir, cache)
-    catalog, problems = build_catalog(result.entries)
-    errors = sorted([*result.errors, *problems])
+    held: list[tuple[Entry, Publication]] = []
+    if published_at is None:
+        entries = result.entries
+    else:
+        entries, held = split_by_publication(result.entries, published_at, future_dates)
+    catalog, problems = build_catalog(entries, held)
+    errors = sorted([*result.errors, *(p for p in problems if p.severity is Severity.ERROR)])
     if errors:
         raise ContentErrors(errors)
-    catalog.warnings = sorted(result.warnings)
+    catalog.warnings = sorted([*result.warnings, *(p for p in problems if p.severity is Severity.WARNING)])
     return catalog

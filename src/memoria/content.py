@@ -137,7 +137,32 @@ def _parse_duration(value: Any) -> int:
     )
 
 
+def _parse_publish(value: Any) -> dt.datetime:
+    """`publish:` as a moment: a date and time with its UTC offset, or a date (00:00 UTC)."""
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(text, str) and DATE_PATTERN.match(text):
+        return dt.datetime.combine(_parse_date(text), dt.time(), dt.UTC)
+    try:
+        moment = dt.datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise PydanticCustomError(
+            "memoria_publish",
+            'expected a date and time such as 2026-12-10T09:00-06:00, got "{got}"',
+            {"got": value},
+        )
+    if moment.tzinfo is None:
+        raise PydanticCustomError(
+            "memoria_publish",
+            '"{got}" has no UTC offset: add it, e.g. {got}-06:00 for Mexico City or Tegucigalpa',
+            {"got": value},
+        )
+    return moment
+
+
 IsoDate = Annotated[dt.date, BeforeValidator(_parse_date)]
+PublishTime = Annotated[dt.datetime, BeforeValidator(_parse_publish)]
 EntryId = Annotated[str, BeforeValidator(_parse_id)]
 CountryCode = Annotated[str, BeforeValidator(_parse_country)]
 LanguageCode = Annotated[str, BeforeValidator(_parse_language)]
@@ -201,6 +226,10 @@ class EntryFields(_Model):
     # lists here and below default through a factory: pydantic deep-copies a `[]` for each entry
     topics: list[str] = Field(default_factory=list)
     updated: IsoDate | None = None
+    #: kept out of the built site, feeds and search; shown in the preview with a banner
+    draft: bool = False
+    #: kept out of the built site until this moment (an embargo)
+    publish: PublishTime | None = None
 
     #: fields a translation may carry; every other field is inherited from English
     TRANSLATABLE: ClassVar[frozenset[str]] = frozenset({"title", "summary", "topics"})
@@ -416,6 +445,8 @@ def _pydantic_problems(
                 message = f"expected text, got {_describe(got)}"
             elif kind in ("list_type",):
                 message = f"expected a list ('- item' lines), got {_describe(got)}"
+            elif kind in ("bool_type", "bool_parsing"):
+                message = f"expected true or false, got {_describe(got)}"
             elif kind in ("int_type", "int_parsing", "int_from_float"):
                 message = f"expected a whole number, got {_describe(got)}"
             elif kind in ("model_type", "model_attributes_type", "dict_type"):

@@ -74,6 +74,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This page has not been translated yet; it is shown in English.",
         "es": "Esta página aún no está traducida; se muestra en inglés.",
     },
+    "publication.draft": {"en": "Draft", "es": "Borrador"},
+    "publication.draft_text": {
+        "en": "Not published: this page appears only in the preview. Remove 'draft: true' to publish it.",
+        "es": "Sin publicar: esta página solo aparece en la vista previa. Quite 'draft: true' para publicarla.",
+    },
+    "publication.scheduled": {"en": "Scheduled", "es": "Programado"},
+    "publication.scheduled_text": {
+        "en": "Embargoed until {when}: the site shows it from the first build after that moment.",
+        "es": "Bajo embargo hasta el {when}: el sitio lo muestra desde la primera construcción después de ese momento.",
+    },
     "feeds.title": {"en": "Feeds", "es": "Canales RSS y Atom"},
     "feeds.all": {"en": "Whole archive", "es": "Todo el archivo"},
     "feeds.description.all": {
@@ -227,6 +237,13 @@ def format_date(value: dt.date, lang: str) -> str:
     if lang == "es":
         pattern = "d 'de' MMMM 'de' y"
     return babel_format_date(value, format=pattern, locale=_locale(lang))
+
+
+def format_moment(value: dt.datetime, lang: str) -> str:
+    """A moment in the offset it was written with: '10 December 2026, 09:00 (UTC-06:00)'."""
+    offset = value.strftime("%z")
+    shown = "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}"
+    return f"{format_date(value.date(), lang)}, {value:%H:%M} ({shown})"
 
 
 def format_date_range(start: dt.date, end: dt.date | None, lang: str) -> str:

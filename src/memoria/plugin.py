@@ -17,7 +17,9 @@ static-i18n's localised files are made once (memoria.localised_files).
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -60,10 +62,18 @@ from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, messages_for, t
 from memoria.localised_files import LocalisedFiles
 from memoria.manifest import ManifestError
 from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
+from memoria.publication import FUTURE_DATES, build_moment, publication_of
 from memoria.recording_view import load_manifests, player_view, publish_media, status_badge, status_counts
 from memoria.search import SearchIndexError, bundle_path, index_site
 from memoria.transcript import CaptionFile, TranscriptError, TranscriptView, transcript_views, transcripts_for
-from memoria.views import entry_view, feed_links, feeds_page, listing_view, page_feed_names
+from memoria.views import (
+    entry_view,
+    feed_links,
+    feeds_page,
+    listing_view,
+    page_feed_names,
+    publication_banner,
+)
 from memoria.watch import StopOnSigterm, use_file_events
 
 log = get_plugin_logger(__name__)
@@ -80,6 +90,8 @@ class MemoriaConfig(base.Config):
     """Which feeds to write per language: all, press, events, recordings, topics, countries."""
     feed_id_authority = c.Optional(c.Type(str))
     """RFC 4151 tag authority for feed and entry ids, e.g. 'archive.example.org,2014' (default: UUIDs from site_url's host)."""
+    future_dates = c.Choice(FUTURE_DATES, default="hold")
+    """An entry dated after today: 'hold' keeps it out of the site until that date (00:00 UTC), 'publish' shows it at once."""
     preview_polling = c.Type(bool, default=False)
     """Live preview: poll for edits as plain `mkdocs serve` does (for Docker or network mounts), not file events."""
 
@@ -88,6 +100,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     """Validates the archive, generates listing pages and hands ready data to the templates."""
 
     def __init__(self) -> None:
+        self.build_time: dt.datetime | None = None  # the moment embargoes are compared with (on_config)
         self.catalog: Catalog | None = None
         self.listings: dict[str, Listing] = {}  # generated source uri (with language) → listing
         self.generated: list[Listing] = []  # every generated page of the catalog
@@ -142,6 +155,11 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             check_options(self._feed_options())
         except FeedConfigError as error:
             raise PluginError(f"mkdocs.yml: plugins: memoria: {error}") from None
+        if self.build_time is None:  # once: every language of this build publishes for the same moment
+            try:
+                self.build_time = build_moment(os.environ)
+            except ValueError as error:
+                raise PluginError(str(error)) from None
         if self.preview is not None:
             config.theme.static_templates.discard("sitemap.xml")  # nobody crawls the preview
         return config
@@ -154,8 +172,12 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         )
 
     def _load(self, config: MkDocsConfig) -> Catalog:
+        # A build shows what is published now; the preview (`mkdocs serve`) shows every entry.
+        published_at = None if self.entry_cache is not None else self.build_time
         try:
-            catalog = load_catalog(Path(config.docs_dir), self.entry_cache)
+            catalog = load_catalog(
+                Path(config.docs_dir), self.entry_cache, published_at, self.config.future_dates
+            )
         except ContentErrors as error:
             count = len(error.problems)
             raise PluginError(
@@ -164,6 +186,11 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             ) from None
         for warning in catalog.warnings:
             log.warning(str(warning))
+        for entry, publication in catalog.held_back:
+            when = f" until {publication.at.isoformat()}" if publication.at else ""
+            log.info(
+                f"{entry.sources[DEFAULT_LANGUAGE].display_path}: not published ({publication.state.value}{when})"
+            )
         return catalog
 
     # --- files: announce generated pages before static-i18n, fill them after -------------
@@ -175,6 +202,12 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             self.catalog = self._load(config)  # once per `mkdocs build`, reused by later languages
             self.generated = [*self.catalog.listings(), FEEDS_PAGE]  # the same pages in every language
         self.entries = {entry.norm_uri: entry for entry in self.catalog.entries}
+        # Entries readers cannot see yet go before static-i18n sees them: no page, copy or sitemap line.
+        for entry, _ in self.catalog.held_back:
+            for source in entry.sources.values():
+                held = files.get_file_from_path(source.path.relative_to(config.docs_dir).as_posix())
+                if held is not None:
+                    files.remove(held)
         self.listings = {}
         # In the preview, entry pages not rendered again keep their HTML from earlier builds (feeds).
         self.rendered = {} if self.preview is None else self.preview.rendered.setdefault(self.lang, {})
@@ -300,6 +333,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         listing = self.listings.get(page.file.src_uri)
         if entry is not None:
             memoria["entry"] = entry_view(self.catalog, entry, lang, url_of)
+            memoria["publication"] = self._publication_banner(entry, lang)
             memoria["transcripts"] = self._transcripts(entry, lang, config)
         elif listing is not None:
             memoria["listing"] = listing_view(self.catalog, listing, lang, url_of)
@@ -311,6 +345,13 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         memoria["chrome"] = self.chrome.for_page(self._chrome_key(page, nav, context.get("base_url")))
         context["memoria"] = memoria
         return context
+
+    def _publication_banner(self, entry: Entry, lang: str) -> dict[str, str] | None:
+        """In the preview, what a banner says on an entry readers cannot see yet (None if they can)."""
+        if self.entry_cache is None:
+            return None  # a build has left such entries out altogether
+        publication = publication_of(entry, build_moment(os.environ), self.config.future_dates)
+        return publication_banner(publication, lang)
 
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         self.chrome = SharedChrome()  # per language build: nav titles and links differ

@@ -36,6 +36,7 @@ class Project:
     docs_dir: Path
     media_dir: Path
     media_url: str | None
+    future_dates: str = "hold"  # the plugin's setting: whether an entry dated after today waits
 
 
 def _memoria_options(config: dict[str, Any]) -> dict[str, Any]:
@@ -70,4 +71,5 @@ def load_project(
         docs_dir=Path(docs_dir) if docs_dir else base / str(config.get("docs_dir") or "docs"),
         media_dir=Path(media_dir) if media_dir else base / str(options.get("media_dir") or "media"),
         media_url=options.get("media_url"),
+        future_dates=str(options.get("future_dates") or "hold"),
     )

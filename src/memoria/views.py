@@ -19,9 +19,11 @@ from memoria.i18n import (
     format_date,
     format_date_range,
     format_duration,
+    format_moment,
     language_name,
     t,
 )
+from memoria.publication import Publication, PublicationState
 
 UrlOf = Callable[[str], str]  # source uri below docs/ → URL relative to the current page
 
@@ -330,3 +332,21 @@ def feeds_page(feeds: list[Feed], base_url: str) -> list[FeedGroup]:
         if rows:
             groups.append(FeedGroup(t(f"feeds.group.{group}", feeds[0].lang), rows))
     return groups
+
+
+def publication_banner(publication: Publication, lang: str) -> dict[str, str] | None:
+    """The preview's banner on an entry readers cannot see yet: a label and what it means."""
+    if publication.state is PublicationState.DRAFT:
+        return {
+            "state": "draft",
+            "label": t("publication.draft", lang),
+            "text": t("publication.draft_text", lang),
+        }
+    if publication.state is PublicationState.SCHEDULED and publication.at is not None:
+        when = format_moment(publication.at, lang)
+        return {
+            "state": "scheduled",
+            "label": t("publication.scheduled", lang),
+            "text": t("publication.scheduled_text", lang, when=when),
+        }
+    return None

@@ -18,9 +18,11 @@ Running Pagefind inside the language processes instead held both builds' memory 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gzip
 import logging
 import multiprocessing
+import os
 import shutil
 import sys
 import tempfile
@@ -29,6 +31,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
+
+from memoria.publication import BUILD_TIME_VARIABLE
 
 EXAMPLE = """\
 examples:
@@ -166,6 +170,8 @@ def run(args: argparse.Namespace) -> int:
         site_dir = args.site_dir.resolve()
     if args.serial or len(langs) < 2:
         return _serial(config_file, site_dir, args.strict)
+    # Every language's process publishes for the same moment: an embargo lifts for all or none.
+    os.environ.setdefault(BUILD_TIME_VARIABLE, dt.datetime.now(dt.UTC).isoformat())
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".memoria-build-", dir=site_dir.parent))
     try:

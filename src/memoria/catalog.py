@@ -232,7 +232,7 @@ def _reference_problems(catalog: Catalog, held_ids: dict[str, set[str]]) -> list
     problems: list[Problem] = []
 
     def report(entry: Entry, field_name: str, index: int | None, message: str) -> None:
-        source = entry.sources[DEFAULT_LANGUAGE]
+        source = entry.original
         loc: tuple[str | int, ...] = (field_name,) if index is None else (field_name, index)
         name = field_name if index is None else f"{field_name}.{index}"
         problems.append(Problem(source.display_path, source.front_matter.line_of(loc), name, message))
@@ -274,7 +274,7 @@ def build_catalog(
         held_ids[entry.section].add(entry.id)
     problems: list[Problem] = []
     for entry in catalog.entries:
-        source = entry.sources[DEFAULT_LANGUAGE]
+        source = entry.original
         if not ID_PATTERN.match(entry.id):
             problems.append(
                 Problem(
@@ -286,7 +286,7 @@ def build_catalog(
             )
         seen = catalog.by_id.setdefault(entry.section, {})
         if entry.id in seen:
-            first = seen[entry.id].sources[DEFAULT_LANGUAGE].display_path
+            first = seen[entry.id].original.display_path
             problems.append(
                 Problem(
                     source.display_path,

@@ -30,7 +30,7 @@ from memoria.content import (
     load_archive,
 )
 from memoria.frontmatter import FrontMatterError, parse_front_matter
-from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from memoria.i18n import LANGUAGES
 from memoria.scaffold import TRANSLATE_MARKER
 
 #: RSS 0.91 (the only RSS version that sets one) limits an item description to 500 characters;
@@ -246,7 +246,7 @@ def caption_problems(entry: Entry) -> list[Problem]:
     english = entry.english
     if not isinstance(english, RecordingFields) or english.captions:
         return []
-    source = entry.sources[DEFAULT_LANGUAGE]
+    source = entry.original
     return [
         Problem(
             source.display_path,
@@ -266,12 +266,12 @@ def stale_translation_problems(entries: Iterable[Entry], change_times: dict[Path
     """Translations last changed before their English page was."""
     problems = []
     for entry in entries:
-        english = entry.sources[DEFAULT_LANGUAGE]
+        english = entry.original
         english_time = change_times.get(english.path)
         if english_time is None:
             continue
         for lang, source in entry.sources.items():
-            if lang == DEFAULT_LANGUAGE:
+            if lang == entry.original_lang:
                 continue
             time = change_times.get(source.path)
             if time is None or english_time - time <= DATE_TOLERANCE_SECONDS:

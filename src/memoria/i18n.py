@@ -84,6 +84,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Embargoed until {when}: the site shows it from the first build after that moment.",
         "es": "Bajo embargo hasta el {when}: el sitio lo muestra desde la primera construcción después de ese momento.",
     },
+    "fallback.notice_in": {
+        "en": "This page has not been translated into English yet; it is shown in {language}.",
+        "es": "Esta página aún no está traducida al español; se muestra en {language}.",
+    },
     "feeds.title": {"en": "Feeds", "es": "Canales RSS y Atom"},
     "feeds.all": {"en": "Whole archive", "es": "Todo el archivo"},
     "feeds.description.all": {
@@ -237,6 +241,13 @@ def format_date(value: dt.date, lang: str) -> str:
     if lang == "es":
         pattern = "d 'de' MMMM 'de' y"
     return babel_format_date(value, format=pattern, locale=_locale(lang))
+
+
+def fallback_notice(lang: str, shown: str) -> str:
+    """The notice above a page readers of `lang` get in `shown`, another language."""
+    if shown == DEFAULT_LANGUAGE:
+        return t("fallback.notice", lang)
+    return t("fallback.notice_in", lang, language=language_name(shown, lang))
 
 
 def format_moment(value: dt.datetime, lang: str) -> str:

@@ -58,7 +58,7 @@ from memoria.feeds import (
     plan_feeds,
     write_feeds,
 )
-from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, messages_for, t
+from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, fallback_notice, messages_for, t
 from memoria.localised_files import LocalisedFiles
 from memoria.manifest import ManifestError
 from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
@@ -188,9 +188,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             log.warning(str(warning))
         for entry, publication in catalog.held_back:
             when = f" until {publication.at.isoformat()}" if publication.at else ""
-            log.info(
-                f"{entry.sources[DEFAULT_LANGUAGE].display_path}: not published ({publication.state.value}{when})"
-            )
+            log.info(f"{entry.original.display_path}: not published ({publication.state.value}{when})")
         return catalog
 
     # --- files: announce generated pages before static-i18n, fill them after -------------
@@ -208,6 +206,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 held = files.get_file_from_path(source.path.relative_to(config.docs_dir).as_posix())
                 if held is not None:
                     files.remove(held)
+        self._stand_in_for_untranslated(files, config)
         self.listings = {}
         # In the preview, entry pages not rendered again keep their HTML from earlier builds (feeds).
         self.rendered = {} if self.preview is None else self.preview.rendered.setdefault(self.lang, {})
@@ -222,6 +221,27 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                     # and localises it like an ordinary translated page.
                     files.append(File(uri, config.docs_dir, config.site_dir, config.use_directory_urls))
         return files
+
+    def _stand_in_for_untranslated(self, files: Files, config: MkDocsConfig) -> None:
+        """Each language gets a page for every entry: its own finished file, or the original's text.
+
+        A file still holding the translate marker is never published (static-i18n then falls
+        back as for a missing one). static-i18n falls back to the default language only, so an
+        entry written in another language is announced as a default-language page (a path in
+        docs_dir, not on disk), whose text `on_page_read_source` takes from the original.
+        """
+        assert self.catalog is not None
+        for entry in self.catalog.entries:
+            stem = entry.norm_uri[: -len(".md")]
+            for lang in LANGUAGES:
+                if entry.is_translated(lang):
+                    continue
+                uri = f"{stem}.{lang}.md"
+                unfinished = files.get_file_from_path(uri)
+                if unfinished is not None:
+                    files.remove(unfinished)
+                if lang == DEFAULT_LANGUAGE:
+                    files.append(File(uri, config.docs_dir, config.site_dir, config.use_directory_urls))
 
     @event_priority(-200)
     def _fill_generated_pages(self, files: Files, config: MkDocsConfig) -> Files:
@@ -290,7 +310,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
     def _source(self, entry: Entry) -> SourceFile:
         """The file this language's page of `entry` shows: its own, or the English one it falls back to."""
-        return entry.sources.get(self.lang, entry.sources[DEFAULT_LANGUAGE])
+        return entry.sources[entry.shown_language(self.lang)]
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         entry = self.entries.get(self._norm_uri(page.file.src_uri))
@@ -326,10 +346,12 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             "search_bundle": _search_bundle(lang),
         }
         file_locale = getattr(page.file, "locale", lang)
-        memoria["fallback"] = file_locale != lang
-        memoria["content_lang"] = file_locale
-        memoria["alternates"] = self._alternates(page, config)
         entry = self.entries.get(self._norm_uri(page.file.src_uri))
+        shown = entry.shown_language(lang) if entry is not None else file_locale
+        memoria["fallback"] = shown != lang
+        memoria["content_lang"] = shown
+        memoria["fallback_notice"] = fallback_notice(lang, shown)
+        memoria["alternates"] = self._alternates(page, config)
         listing = self.listings.get(page.file.src_uri)
         if entry is not None:
             memoria["entry"] = entry_view(self.catalog, entry, lang, url_of)
@@ -368,7 +390,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Keep each entry page's HTML for the feeds (only pages written in this language)."""
         entry = self.entries.get(self._norm_uri(page.file.src_uri))
-        if entry is not None and getattr(page.file, "locale", DEFAULT_LANGUAGE) == self.lang:
+        if entry is not None and entry.is_translated(self.lang):
             self.rendered[(entry.section, entry.id)] = html
         return html
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from memoria.content import Entry
+from memoria.content import TRANSLATE_MARKER, Entry
 
 #: the moment a build publishes for, when set (ISO 8601 with offset): to see what an embargo will
 #: release, and so that every language process of one `memoria build` compares with the same moment
@@ -34,7 +34,7 @@ class Publication:
 
     state: PublicationState
     at: dt.datetime | None = None  # when a scheduled entry goes out (aware)
-    reason: str = ""  # the field that decides: "draft", "publish" or "date"
+    reason: str = ""  # what decides: "draft", "body" (still the scaffold's), "publish" or "date"
 
     @property
     def published(self) -> bool:
@@ -46,6 +46,8 @@ def publication_of(entry: Entry, now: dt.datetime, future_dates: str = "hold") -
     fields = entry.english
     if fields.draft:
         return Publication(PublicationState.DRAFT, reason="draft")
+    if TRANSLATE_MARKER in entry.original.body:  # the scaffold's text: nothing written yet
+        return Publication(PublicationState.DRAFT, reason="body")
     moments = []
     if fields.publish is not None:
         moments.append((fields.publish, "publish"))

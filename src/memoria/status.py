@@ -154,7 +154,7 @@ def held_back(docs_dir: Path, now: dt.datetime, future_dates: str = "hold") -> l
         publication: Publication = publication_of(entry, now, future_dates)
         if publication.published:
             continue
-        original = entry.sources[next(iter(entry.sources))]
+        original = entry.original
         rows.append(
             HeldBack(
                 original.display_path,

@@ -54,6 +54,7 @@ class Item:
     summary: str | None
     place: str | None
     untranslated: bool
+    content_lang: str = "en"  # the language of title and summary (the original's when untranslated)
 
 
 @dataclass
@@ -113,6 +114,7 @@ def item_for(entry: Entry, lang: str, url_of: UrlOf) -> Item:
         summary=fields.summary,
         place=place,
         untranslated=not entry.is_translated(lang),
+        content_lang=entry.shown_language(lang),
     )
 
 

@@ -107,6 +107,8 @@ def run(args: argparse.Namespace) -> int:
             f"{held.at.isoformat(timespec='minutes')} ({held.reason})"
             if held.at
             else "when 'draft: true' is removed"
+            if held.reason == "draft"
+            else "when the text replaces the 'memoria:translate' line"
         )
         unpublished.add_row(t(f"publication.{held.state}", "en"), when, f"{held.path}\n{held.title}")
     if not waiting:

@@ -171,3 +171,34 @@ def test_an_original_still_holding_the_scaffold_marker_is_a_draft(
     [entry] = load_archive(tmp_path / "docs").entries
     publication = publication_of(entry, dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
     assert (publication.state, publication.reason) == (PublicationState.DRAFT, "body")
+
+
+def test_a_lagging_translation_never_stops_a_strict_build(build_site) -> None:  # type: ignore[no-untyped-def]
+    built = build_site(
+        {
+            "press/2024/lag.en.md": """
+            ---
+            title: Lagging
+            date: 2024-03-01
+            summary: English summary.
+            topics: [Protection, Land defenders]
+            ---
+
+            Text.
+            """,
+            "press/2024/lag.es.md": """
+            ---
+            title: Rezagado
+            summary: Resumen en español.
+            topics: [Protección]
+            ---
+
+            Texto.
+            """,
+        }
+    )
+    assert built.returncode == 0, built.output
+    assert "lag.es.md:4: topics: has 1 topics but the English file has 2" in built.output  # told, not stopped
+    page = built.page("es/press/2024/lag/")
+    assert page.xpath("//article//h1")[0].text_content() == "Rezagado"
+    assert "Land defenders" in page.text_content()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import os
@@ -50,6 +51,8 @@ class Problem:
     field: str
     message: str
     severity: Severity = Severity.ERROR
+    #: a translation behind its original: the translator's to fix, never a reason to stop a build
+    translation_lag: bool = dataclasses.field(default=False, compare=False)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}"
@@ -529,7 +532,22 @@ def _merge_translation(
         english_value = english.front_matter.values.get(key)
         subfields = model.TRANSLATABLE_SUBFIELDS.get(key)
         if subfields is not None:
-            conflict = _list_conflict(english_value, value, subfields)
+            conflict = _list_conflict(english_value, value, subfields, original_name)
+            if conflict and _lags_behind(english_value, value):
+                # The original gained or lost items since: the page shows the original's list
+                # until the translator catches up; publishing is never blocked by a lagging translation.
+                problems.append(
+                    Problem(
+                        translation.display_path,
+                        line,
+                        key,
+                        f"{conflict}; the {original_name} file {english.display_path} changed — until this "
+                        f"list is brought up to date the page shows the {original_name} one",
+                        Severity.WARNING,
+                        translation_lag=True,
+                    )
+                )
+                continue
             if conflict:
                 problems.append(
                     Problem(
@@ -542,19 +560,17 @@ def _merge_translation(
                 continue
             merged[key] = value
         elif key in model.TRANSLATABLE:
-            if (
-                key == "topics"
-                and isinstance(english_value, list)
-                and isinstance(value, list)
-                and len(value) != len(english_value)
-            ):
+            if key == "topics" and _lags_behind(english_value, value):
                 problems.append(
                     Problem(
                         translation.display_path,
                         line,
                         key,
-                        f"has {len(value)} topics but the {original_name} file has {len(english_value)}: "
-                        f"translate each {original_name} topic, in the same order",
+                        f"has {len(value)} topics but the {original_name} file has {len(english_value or [])}: "
+                        f"translate each {original_name} topic, in the same order (until then the page "
+                        f"shows the {original_name} topics)",
+                        Severity.WARNING,
+                        translation_lag=True,
                     )
                 )
                 continue
@@ -573,22 +589,35 @@ def _merge_translation(
     return merged, problems
 
 
-def _list_conflict(english_value: Any, value: Any, translatable: frozenset[str]) -> str | None:
-    """Why a translated list of mappings cannot stand beside its English original, if it cannot."""
+def _lags_behind(original_value: Any, value: Any) -> bool:
+    """A translated list with another number of items than the original's: a translation behind."""
+    return isinstance(original_value, list) and isinstance(value, list) and len(value) != len(original_value)
+
+
+def _list_conflict(
+    english_value: Any, value: Any, translatable: frozenset[str], original: str = "English"
+) -> str | None:
+    """Why a translated list of mappings cannot stand beside its original, if it cannot."""
     if not isinstance(value, list) or not isinstance(english_value, list):
         return (
             None
             if english_value is None and not isinstance(value, list)
-            else ("must be a list matching the English one item for item")
+            else (f"must be a list matching the {original} one item for item")
         )
     if len(value) != len(english_value):
-        return f"has {len(value)} items but the English file has {len(english_value)}: translate each item, in the same order"
+        return (
+            f"has {len(value)} items but the {original} file has {len(english_value)}: "
+            "translate each item, in the same order"
+        )
     for index, (ours, theirs) in enumerate(zip(value, english_value, strict=False)):
         if not isinstance(ours, dict) or not isinstance(theirs, dict):
             continue
         for sub, sub_value in ours.items():
             if sub not in translatable and theirs.get(sub) != sub_value:
-                return f"item {index + 1}: '{sub}' differs from English; only {', '.join(sorted(translatable))} may be translated"
+                return (
+                    f"item {index + 1}: '{sub}' differs from {original}; "
+                    f"only {', '.join(sorted(translatable))} may be translated"
+                )
     return None
 
 

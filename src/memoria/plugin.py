@@ -185,7 +185,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 + "\n".join(str(p) for p in error.problems)
             ) from None
         for warning in catalog.warnings:
-            log.warning(str(warning))
+            # A translation behind its original never stops a build, strict or not: `memoria check` lists it.
+            (log.info if warning.translation_lag else log.warning)(str(warning))
         for entry, publication in catalog.held_back:
             when = f" until {publication.at.isoformat()}" if publication.at else ""
             log.info(f"{entry.original.display_path}: not published ({publication.state.value}{when})")

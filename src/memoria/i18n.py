@@ -88,6 +88,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This page has not been translated into English yet; it is shown in {language}.",
         "es": "Esta página aún no está traducida al español; se muestra en {language}.",
     },
+    "preview.error.title": {"en": "Preview: problems to fix", "es": "Vista previa: problemas por corregir"},
+    "preview.error.heading": {
+        "en": "The preview cannot show the site: {count} problems to fix",
+        "es": "La vista previa no puede mostrar el sitio: {count} problemas por corregir",
+    },
+    "preview.error.heading_one": {
+        "en": "The preview cannot show the site: 1 problem to fix",
+        "es": "La vista previa no puede mostrar el sitio: 1 problema por corregir",
+    },
+    "preview.error.heading_other": {
+        "en": "The preview cannot show the site: the build failed",
+        "es": "La vista previa no puede mostrar el sitio: la construcción falló",
+    },
+    "preview.error.file": {"en": "File", "es": "Archivo"},
+    "preview.error.line": {"en": "Line", "es": "Línea"},
+    "preview.error.field": {"en": "Field", "es": "Campo"},
+    "preview.error.fix": {"en": "What is wrong, and what to do", "es": "Qué está mal, y qué hacer"},
+    "preview.error.after": {
+        "en": "Fix the file and save it: this page turns back into the site by itself.",
+        "es": "Corrija el archivo y guárdelo: esta página vuelve a ser el sitio por sí sola.",
+    },
+    "preview.error.terminal": {
+        "en": "The preview shows these problems in the browser until they are fixed.",
+        "es": "La vista previa muestra estos problemas en el navegador hasta que se corrijan.",
+    },
     "feeds.title": {"en": "Feeds", "es": "Canales RSS y Atom"},
     "feeds.all": {"en": "Whole archive", "es": "Todo el archivo"},
     "feeds.description.all": {
@@ -241,6 +266,16 @@ def format_date(value: dt.date, lang: str) -> str:
     if lang == "es":
         pattern = "d 'de' MMMM 'de' y"
     return babel_format_date(value, format=pattern, locale=_locale(lang))
+
+
+def editor_language(environ: Mapping[str, str]) -> str:
+    """The language staff work in: MEMORIA_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG, LANGUAGE)."""
+    for name in ("MEMORIA_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = environ.get(name, "").strip()
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            code = value.split(":")[0].split("_")[0].split(".")[0].split("-")[0].lower()
+            return code if code in LANGUAGES else DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
 
 
 def fallback_notice(lang: str, shown: str) -> str:

@@ -41,7 +41,7 @@ from mkdocs.utils import get_relative_url
 
 from memoria.catalog import Catalog, Listing, load_catalog
 from memoria.chrome import SharedChrome
-from memoria.content import ContentErrors, Entry, EntryCache, RecordingFields, SourceFile
+from memoria.content import ContentErrors, Entry, EntryCache, Problem, RecordingFields, SourceFile
 from memoria.feeds import (
     DEFAULT_LIMIT,
     FEED_KINDS,
@@ -58,10 +58,11 @@ from memoria.feeds import (
     plan_feeds,
     write_feeds,
 )
-from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, fallback_notice, messages_for, t
+from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, editor_language, fallback_notice, messages_for, t
 from memoria.localised_files import LocalisedFiles
 from memoria.manifest import ManifestError
 from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
+from memoria.preview_errors import PreviewErrors
 from memoria.publication import FUTURE_DATES, build_moment, publication_of
 from memoria.recording_view import load_manifests, player_view, publish_media, status_badge, status_counts
 from memoria.search import SearchIndexError, bundle_path, index_site
@@ -111,6 +112,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.feeds: dict[str, Feed] = {}  # feed name → feed of the language being built
         self.rendered: dict[tuple[str, str], str] = {}  # (section, id) → page HTML, this language
         self.recording_manifests: dict[str, dict[str, Any] | None] | None = None  # id → manifest, this build
+        self.content_problems: list[Problem] = []  # of the last failed load, for the preview's error page
         self.entry_cache: EntryCache | None = None  # kept across `mkdocs serve` rebuilds
         self.preview: PreviewState | None = None  # `mkdocs serve --dirty`: re-render what changed
         self.compiled_templates: _CompiledTemplates | None = None  # preview: templates compiled once
@@ -127,9 +129,11 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 self.compiled_templates = _CompiledTemplates()
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Callable[..., Any]) -> Any:
-        """Watch with the system's file events: polling thousands of entries slows every rebuild (memoria.watch)."""
+        """Watch with the system's file events: polling thousands of entries slows every rebuild (memoria.watch);
+        show a failed rebuild's problems as a page instead of a stalled one (memoria.preview_errors)."""
         if not self.config.preview_polling:
             use_file_events(server)
+        PreviewErrors(lambda: self.content_problems, editor_language(os.environ)).install(server)
         return server
 
     def on_shutdown(self) -> None:
@@ -172,6 +176,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         )
 
     def _load(self, config: MkDocsConfig) -> Catalog:
+        self.content_problems = []
         # A build shows what is published now; the preview (`mkdocs serve`) shows every entry.
         published_at = None if self.entry_cache is not None else self.build_time
         try:
@@ -179,6 +184,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 Path(config.docs_dir), self.entry_cache, published_at, self.config.future_dates
             )
         except ContentErrors as error:
+            self.content_problems = error.problems  # the preview's error page lists them
             count = len(error.problems)
             raise PluginError(
                 f"Memoria found {count} problem{'s' if count != 1 else ''} in the content:\n"

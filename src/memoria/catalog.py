@@ -27,6 +27,7 @@ from memoria.content import (
 )
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, country_name, t
 from memoria.publication import Publication, split_by_publication
+from memoria.shared_lists import SharedLists, data_dir_of, load_shared_lists
 
 PAGE_SIZE = 50  # entries per listing page: ~45 KB of HTML; 20 made 12% more pages to build at 3,000 entries
 # topic and organisation slugs are asked for on every page that names one
@@ -65,6 +66,8 @@ class Catalog:
     warnings: list[Problem] = field(default_factory=list)
     #: entries readers cannot see yet (drafts, embargoes), left out of everything above
     held_back: list[tuple[Entry, Publication]] = field(default_factory=list)
+    #: data/organisations.yml and data/topics.yml: names per language for what entries name
+    shared: SharedLists = field(default_factory=SharedLists)
 
     def section(self, name: str) -> list[Entry]:
         """Entries of a section, newest first."""
@@ -105,11 +108,31 @@ class Catalog:
         return []
 
     def topic_slugs(self, entry: Entry) -> list[str]:
-        return [_slug(topic) for topic in entry.english.topics]
+        return [self.topic_key(topic) for topic in entry.english.topics]
+
+    def topic_key(self, name: str) -> str:
+        """A topic's page key: its id in the shared list, or the slug of the name as written."""
+        item = self.shared.topics.find(name)
+        return item.id if item is not None else _slug(name)
 
     def topic_label(self, slug: str, lang: str) -> str:
+        item = self.shared.topics.find(slug)
+        if item is not None and item.id == slug:
+            return item.name(lang)
         labels = self.topic_labels.get(slug, {})
         return labels.get(lang) or labels.get(DEFAULT_LANGUAGE) or slug
+
+    def organisation_key(self, name: str) -> str:
+        """An organisation's page key: its id in the shared list, or the slug of the name as written."""
+        item = self.shared.organisations.find(name)
+        return item.id if item is not None else _slug(name)
+
+    def organisation_name(self, key: str, lang: str) -> str:
+        """The organisation's name in `lang` (from the shared list), or as first written."""
+        item = self.shared.organisations.find(key)
+        if item is not None and item.id == key:
+            return item.name(lang)
+        return self.organisation_names.get(key, key)
 
     def countries_of(self, entry: Entry) -> list[str]:
         english = entry.english
@@ -159,8 +182,10 @@ class Catalog:
             self._grouped(
                 "organisations",
                 "organisation",
-                self._entries_by(lambda e: [_slug(n) for n in self.organisations_of(e)]),
-                lambda slug: {lang: self.organisation_names[slug] for lang in LANGUAGES},
+                self._entries_by(
+                    lambda e: list(dict.fromkeys(self.organisation_key(n) for n in self.organisations_of(e)))
+                ),
+                lambda key: {lang: self.organisation_name(key, lang) for lang in LANGUAGES},
             )
         )
         return pages
@@ -262,13 +287,15 @@ def _reference_problems(catalog: Catalog, held_ids: dict[str, set[str]]) -> list
 
 
 def build_catalog(
-    entries: Iterable[Entry], held_back: Iterable[tuple[Entry, Publication]] = ()
+    entries: Iterable[Entry],
+    held_back: Iterable[tuple[Entry, Publication]] = (),
+    shared: SharedLists | None = None,
 ) -> tuple[Catalog, list[Problem]]:
     """Index entries, check ids and references, and fill in reverse relations.
 
     References to `held_back` entries (not published yet) are not errors: the links appear once they are.
     """
-    catalog = Catalog(entries=list(entries), held_back=list(held_back))
+    catalog = Catalog(entries=list(entries), held_back=list(held_back), shared=shared or SharedLists())
     held_ids: dict[str, set[str]] = defaultdict(set)
     for entry, _ in catalog.held_back:
         held_ids[entry.section].add(entry.id)
@@ -318,7 +345,7 @@ def build_catalog(
             for slug, label in zip(catalog.topic_slugs(entry), entry.in_language(lang).topics, strict=False):
                 catalog.topic_labels.setdefault(slug, {}).setdefault(lang, label)
         for name in catalog.organisations_of(entry):
-            catalog.organisation_names.setdefault(_slug(name), name)
+            catalog.organisation_names.setdefault(catalog.organisation_key(name), name)
     return catalog, problems
 
 
@@ -339,7 +366,9 @@ def load_catalog(
         entries = result.entries
     else:
         entries, held = split_by_publication(result.entries, published_at, future_dates)
-    catalog, problems = build_catalog(entries, held)
+    shared = load_shared_lists(data_dir_of(docs_dir))
+    catalog, problems = build_catalog(entries, held, shared)
+    problems.extend(shared.problems)
     errors = sorted([*result.errors, *(p for p in problems if p.severity is Severity.ERROR)])
     if errors:
         raise ContentErrors(errors)

@@ -32,6 +32,7 @@ from memoria.content import (
 from memoria.frontmatter import FrontMatterError, parse_front_matter
 from memoria.i18n import LANGUAGES
 from memoria.scaffold import TRANSLATE_MARKER
+from memoria.shared_lists import LIST_FILES, SharedList, SharedLists, data_dir_of, load_shared_lists
 
 #: RSS 0.91 (the only RSS version that sets one) limits an item description to 500 characters;
 #: feed readers and search results cut summaries shorter still, so we hold summaries to it.
@@ -61,8 +62,10 @@ class CheckReport(ProblemSplit):
 def check_archive(docs_dir: Path, change_times: dict[Path, float] | None = None) -> CheckReport:
     """Validate the archive in `docs_dir` as the build does, then run the staff checks."""
     result = load_archive(docs_dir)
-    catalog, reference_problems = build_catalog(result.entries)
-    problems: list[Problem] = [*result.problems, *reference_problems]
+    shared = load_shared_lists(data_dir_of(docs_dir))
+    catalog, reference_problems = build_catalog(result.entries, shared=shared)
+    problems: list[Problem] = [*result.problems, *reference_problems, *shared.problems]
+    problems.extend(shared_list_problems(catalog.entries, shared))
     generated = {listing.uri for listing in catalog.listings()}
     for source in _all_sources(docs_dir, catalog.entries):
         problems.extend(body_problems(source, docs_dir, generated))
@@ -217,6 +220,60 @@ def unfinished_translation_problems(source: SourceFile) -> list[Problem]:
                 )
             ]
     return []
+
+
+# --- shared lists of organisations and topics ----------------------------------------------
+
+_NAMED = {
+    "organisations": ("organisations", "organisers", "sponsors"),
+    "topics": ("topics",),
+}
+
+
+def shared_list_problems(entries: list[Entry], shared: SharedLists) -> list[Problem]:
+    """Names not in the shared lists: misspellings of a known name ("did you mean…") or names to add."""
+    problems = []
+    for kind, field_names in _NAMED.items():
+        shared_list: SharedList = getattr(shared, kind)
+        used = [
+            name
+            for entry in entries
+            for field_name in field_names
+            for name in getattr(entry.english, field_name, [])
+            if shared_list.find(name) is None
+        ]
+        for entry in entries:
+            source = entry.original
+            for field_name in field_names:
+                for index, name in enumerate(getattr(entry.english, field_name, [])):
+                    if shared_list.find(name) is not None:
+                        continue
+                    message = _unknown_name(name, kind, shared_list, used)
+                    if message is None:
+                        continue
+                    problems.append(
+                        Problem(
+                            source.display_path,
+                            source.front_matter.line_of((field_name, index)),
+                            f"{field_name}.{index}",
+                            message,
+                            Severity.WARNING,
+                        )
+                    )
+    return problems
+
+
+def _unknown_name(name: str, kind: str, shared_list: SharedList, used: list[str]) -> str | None:
+    file_name = f"data/{LIST_FILES[kind]}"
+    closest = shared_list.closest(name, used)
+    if closest is not None:
+        return (
+            f'"{name}" is not in {file_name} — did you mean "{closest}"? Correct the name, or add it '
+            "to the list (id, name in English and Spanish)"
+        )
+    if shared_list.path is None:
+        return None  # no list kept: names as written are the list
+    return f'"{name}" is not in {file_name} — add it there (id, name in English and Spanish) or use a listed name'
 
 
 # --- fields ------------------------------------------------------------------------------

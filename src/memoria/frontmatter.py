@@ -81,7 +81,7 @@ class FrontMatter:
         return 1
 
 
-_OFFSET = 2  # file line of the first YAML line is 2; marks are 0-based
+_OFFSET = 2  # file line of the first front matter line is 2; marks are 0-based
 
 
 def _key_on(source_lines: list[str], index: int) -> str:
@@ -103,14 +103,14 @@ def _key_on(source_lines: list[str], index: int) -> str:
     return match.group(1) if match else ""
 
 
-def _check_tabs(source_lines: list[str]) -> None:
+def _check_tabs(source_lines: list[str], offset: int) -> None:
     for index, line in enumerate(source_lines):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent and line.strip():
-            raise FrontMatterError(index + _OFFSET, MESSAGES["tab"], _key_on(source_lines, index))
+            raise FrontMatterError(index + offset, MESSAGES["tab"], _key_on(source_lines, index))
 
 
-def _refuse_outside_subset(source: str, source_lines: list[str]) -> None:
+def _refuse_outside_subset(source: str, source_lines: list[str], offset: int) -> None:
     """Refuse anchors, aliases and tags from the parser's events, before any node is composed."""
     if not any(mark in source for mark in "&*!"):
         return  # none can occur: skip the second pass over the text
@@ -118,7 +118,7 @@ def _refuse_outside_subset(source: str, source_lines: list[str]) -> None:
         mark = event.start_mark
         line = mark.line if mark is not None else 0
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise FrontMatterError(line + _OFFSET, MESSAGES["anchor"], _key_on(source_lines, line))
+            raise FrontMatterError(line + offset, MESSAGES["anchor"], _key_on(source_lines, line))
         tag = getattr(event, "tag", None)
         implicit = getattr(event, "implicit", True)
         explicit = not any(implicit) if isinstance(implicit, tuple) else not implicit
@@ -130,7 +130,7 @@ def _refuse_outside_subset(source: str, source_lines: list[str]) -> None:
             )
             shown = written[0] if written else tag
             raise FrontMatterError(
-                line + _OFFSET, MESSAGES["tag"].format(tag=shown), _key_on(source_lines, line)
+                line + offset, MESSAGES["tag"].format(tag=shown), _key_on(source_lines, line)
             )
 
 
@@ -139,13 +139,14 @@ def _walk(
     path: tuple[str | int, ...],
     source_lines: list[str],
     out: dict[tuple[str | int, ...], int],
+    offset: int,
 ) -> None:
     """Record the line of every key and item; refuse duplicates, merge keys and merged list items."""
     if isinstance(node, yaml.MappingNode):
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value
-            line = key_node.start_mark.line + _OFFSET
+            line = key_node.start_mark.line + offset
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise FrontMatterError(line, MESSAGES["merge"])
             if key in first_line:
@@ -155,11 +156,11 @@ def _walk(
                 )
             first_line[key] = line
             out[(*path, key)] = line
-            _walk(value_node, (*path, key), source_lines, out)
+            _walk(value_node, (*path, key), source_lines, out, offset)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            out[(*path, index)] = item.start_mark.line + _OFFSET
-            _walk(item, (*path, index), source_lines, out)
+            out[(*path, index)] = item.start_mark.line + offset
+            _walk(item, (*path, index), source_lines, out, offset)
     elif isinstance(node, yaml.ScalarNode) and not node.style:  # plain: None (Python) or "" (libyaml)
         # A plain value that runs over several lines and has a line starting with '- ' is a
         # list item indented too far: YAML silently joins it to the item above.
@@ -168,7 +169,7 @@ def _walk(
             if text == "-" or text.startswith("- "):
                 names = path[:-1] if path and isinstance(path[-1], int) else path
                 name = ".".join(str(part) for part in names)
-                raise FrontMatterError(index + _OFFSET, MESSAGES["list_indent"], name)
+                raise FrontMatterError(index + offset, MESSAGES["list_indent"], name)
 
 
 def _normalised(value: Any) -> Any:
@@ -188,7 +189,7 @@ def _suggest_quotes(line: str) -> str:
     return f'{key}: "{escaped}"'
 
 
-def _yaml_error(error: yaml.MarkedYAMLError, source_lines: list[str]) -> FrontMatterError:
+def _yaml_error(error: yaml.MarkedYAMLError, source_lines: list[str], offset: int) -> FrontMatterError:
     """A parser complaint reworded as what to do, on the line where the mistake is."""
     problem = error.problem or str(error)
     context = error.context or ""
@@ -200,28 +201,28 @@ def _yaml_error(error: yaml.MarkedYAMLError, source_lines: list[str]) -> FrontMa
         opening = source_lines[opened][error.context_mark.column :][:1] if opened < len(source_lines) else '"'
         quote = opening if opening in "\"'" else '"'
         return FrontMatterError(
-            opened + _OFFSET, MESSAGES["unclosed_quote"].format(quote=quote), _key_on(source_lines, opened)
+            opened + offset, MESSAGES["unclosed_quote"].format(quote=quote), _key_on(source_lines, opened)
         )
     if "tab" in problem or "'\\t'" in problem:
-        return FrontMatterError(index + _OFFSET, MESSAGES["tab"], _key_on(source_lines, index))
+        return FrontMatterError(index + offset, MESSAGES["tab"], _key_on(source_lines, index))
     if problem.startswith("mapping values are not allowed"):
         return FrontMatterError(
-            index + _OFFSET,
+            index + offset,
             MESSAGES["colon"].format(suggestion=_suggest_quotes(text)),
             _key_on(source_lines, index),
         )
     if "alias" in context or "anchor" in context:
-        return FrontMatterError(index + _OFFSET, MESSAGES["anchor"], _key_on(source_lines, index))
+        return FrontMatterError(index + offset, MESSAGES["anchor"], _key_on(source_lines, index))
     stripped = text.strip()
     if stripped == "-" or stripped.startswith("- "):
-        return FrontMatterError(index + _OFFSET, MESSAGES["list_indent"], _key_on(source_lines, index))
+        return FrontMatterError(index + offset, MESSAGES["list_indent"], _key_on(source_lines, index))
     if mark is not None and mark.column > 0:
         before = text[: mark.column].rstrip()
         value = text.partition(":")[2].strip()
         if before.endswith(("'", '"')) and value[:1] in ("'", '"'):
-            return FrontMatterError(index + _OFFSET, MESSAGES["after_quote"], _key_on(source_lines, index))
+            return FrontMatterError(index + offset, MESSAGES["after_quote"], _key_on(source_lines, index))
     return FrontMatterError(
-        index + _OFFSET, MESSAGES["syntax"].format(problem=problem), _key_on(source_lines, index)
+        index + offset, MESSAGES["syntax"].format(problem=problem), _key_on(source_lines, index)
     )
 
 
@@ -236,29 +237,39 @@ def parse_front_matter(text: str) -> FrontMatter:
             break
     else:
         raise FrontMatterError(1, MESSAGES["not_closed"])
-    source_lines = lines[1:end]
-    source = "\n".join(source_lines)
-    positions: dict[tuple[str | int, ...], int] = {}
-    try:
-        _check_tabs(source_lines)
-        _refuse_outside_subset(source, source_lines)
-        loader = _StrictLoader(source)
-        try:  # parse once: the node tree gives the lines, constructing it gives the values
-            node = loader.get_single_node()
-            if node is not None:
-                _walk(node, (), source_lines, positions)
-            values = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as error:
-        raise _yaml_error(error, source_lines) from error
-    except yaml.reader.ReaderError as error:  # a character YAML forbids, e.g. a control character
-        error_line = source.count("\n", 0, error.position) + _OFFSET
-        code = error.character if isinstance(error.character, int) else ord(error.character)
-        raise FrontMatterError(error_line, MESSAGES["control"].format(code=code)) from error
+    values, positions = _parse_subset(lines[1:end], _OFFSET)
     if values is None:
         values = {}
     if not isinstance(values, dict):
         raise FrontMatterError(2, MESSAGES["not_mapping"])
     body = "\n".join(lines[end + 1 :])
-    return FrontMatter(values=_normalised(values), body=body, body_line=end + 2, lines=positions)
+    return FrontMatter(values=values, body=body, body_line=end + 2, lines=positions)
+
+
+def parse_yaml(text: str) -> tuple[Any, dict[tuple[str | int, ...], int]]:
+    """A whole YAML file in the same subset as front matter (the shared lists): values and 1-based lines."""
+    return _parse_subset(text.lstrip("\ufeff").replace("\r\n", "\n").split("\n"), 1)
+
+
+def _parse_subset(source_lines: list[str], offset: int) -> tuple[Any, dict[tuple[str | int, ...], int]]:
+    """Values (every text NFC) and the line of every key and item; `offset` is the file line of the first."""
+    source = "\n".join(source_lines)
+    positions: dict[tuple[str | int, ...], int] = {}
+    try:
+        _check_tabs(source_lines, offset)
+        _refuse_outside_subset(source, source_lines, offset)
+        loader = _StrictLoader(source)
+        try:  # parse once: the node tree gives the lines, constructing it gives the values
+            node = loader.get_single_node()
+            if node is not None:
+                _walk(node, (), source_lines, positions, offset)
+            values = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        raise _yaml_error(error, source_lines, offset) from error
+    except yaml.reader.ReaderError as error:  # a character YAML forbids, e.g. a control character
+        error_line = source.count("\n", 0, error.position) + offset
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        raise FrontMatterError(error_line, MESSAGES["control"].format(code=code)) from error
+    return _normalised(values), positions

@@ -109,6 +109,8 @@ class NewEntry:
     id: str | None = None
     source_url: str | None = None
     speech_language: str | None = None
+    topics: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)  # press releases only
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -174,6 +176,10 @@ def new_entry_text(entry: NewEntry, slug: str) -> dict[str, str]:
         required["summary"] = entry.summary
     if entry.event and section != "events":
         required["event"] = entry.event
+    if entry.organisations and section == "press":
+        required["organisations"] = list(entry.organisations)
+    if entry.topics:
+        required["topics"] = list(entry.topics)
     already = set(required)
     optional = [
         _commented(line)

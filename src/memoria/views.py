@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from slugify import slugify
-
 from memoria.catalog import Catalog, Listing
 from memoria.content import Entry, EventFields, PressFields, RecordingFields
 from memoria.feeds import FORMAT_LABELS, MEDIA_TYPES, Feed
@@ -24,6 +22,7 @@ from memoria.i18n import (
     t,
 )
 from memoria.publication import Publication, PublicationState
+from memoria.shared_lists import collation_key
 
 UrlOf = Callable[[str], str]  # source uri below docs/ → URL relative to the current page
 
@@ -138,7 +137,7 @@ def listing_view(catalog: Catalog, listing: Listing, lang: str, url_of: UrlOf) -
             elif folder == "countries":
                 label = country_name(key.upper(), lang)
             else:
-                label = catalog.organisation_names.get(key, key)
+                label = catalog.organisation_name(key, lang)
             groups.append(
                 Link(
                     label,
@@ -146,6 +145,8 @@ def listing_view(catalog: Catalog, listing: Listing, lang: str, url_of: UrlOf) -
                     t("listing.count_one" if count == 1 else "listing.count", lang, count=count),
                 )
             )
+    # Indexes (topics, countries, organisations) in the alphabetical order of the page's language.
+    groups.sort(key=lambda link: collation_key(link.text, lang))
     view = ListingView(
         kind=listing.kind,
         items=items,
@@ -186,7 +187,7 @@ def entry_view(catalog: Catalog, entry: Entry, lang: str, url_of: UrlOf) -> Entr
         add("field.dateline", [Link(fields.dateline)] if fields.dateline else [])
         add(
             "field.organisations",
-            [listing_link("organisations", slugify(o), o) for o in fields.organisations],
+            _organisation_links(catalog, fields.organisations, lang, listing_link),
         )
         add(
             "field.countries",
@@ -211,8 +212,8 @@ def entry_view(catalog: Catalog, entry: Entry, lang: str, url_of: UrlOf) -> Entr
                     listing_link("countries", fields.country.lower(), country_name(fields.country, lang)),
                 ],
             )
-        add("field.organisers", [listing_link("organisations", slugify(o), o) for o in fields.organisers])
-        add("field.sponsors", [listing_link("organisations", slugify(o), o) for o in fields.sponsors])
+        add("field.organisers", _organisation_links(catalog, fields.organisers, lang, listing_link))
+        add("field.sponsors", _organisation_links(catalog, fields.sponsors, lang, listing_link))
         add(
             "field.speakers",
             [
@@ -352,3 +353,11 @@ def publication_banner(publication: Publication, lang: str) -> dict[str, str] | 
             "text": t("publication.scheduled_text", lang, when=when),
         }
     return None
+
+
+def _organisation_links(
+    catalog: Catalog, names: list[str], lang: str, listing_link: Callable[[str, str, str], Link]
+) -> list[Link]:
+    """Each organisation under its name in `lang` (shared list), linked to its one page."""
+    keys = dict.fromkeys(catalog.organisation_key(name) for name in names)
+    return [listing_link("organisations", key, catalog.organisation_name(key, lang)) for key in keys]

@@ -2,21 +2,37 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements-dev.lock | sha1sum | cut -c1-12)
+# Every dependency, direct or not, is installed at the version and with the SHA-256 its lock file
+# records (pip --require-hashes refuses anything else); the project itself goes in with --no-deps.
+# `make lock` re-resolves them from pyproject.toml (README: Updating dependencies).
+LOCK_FLAGS := --universal --generate-hashes --python-version 3.11 --quiet --no-header
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup site serve test check bench profile system-deps clean offline
+.PHONY: help setup site serve test check bench profile system-deps clean offline lock audit
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-setup: $(STAMP)  ## Create .venv and install Memoria with test and dev tools
+setup: $(STAMP)  ## Create .venv and install Memoria with test and dev tools, every dependency from the lock files
+
+lock: setup  ## Re-resolve every dependency from pyproject.toml into requirements*.lock, with hashes (needs PyPI)
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) --extra test --extra dev -o requirements-dev.lock
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) --extra test --extra dev --extra bench -o requirements-bench.lock
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) --extra audit -o requirements-audit.lock
+
+audit:  ## Check every locked dependency against known vulnerabilities (says so when the network does not allow it)
+	test -x $(VENV)-audit/bin/python || $(PYTHON) -m venv $(VENV)-audit
+	$(VENV)-audit/bin/python -m pip install --quiet --require-hashes -r requirements-audit.lock
+	$(VENV)-audit/bin/python scripts/audit.py requirements.lock requirements-dev.lock requirements-bench.lock
 
 site: setup  ## Build the demo site into site/ (strict; one process per language, same output as mkdocs build)
 	$(BIN)/memoria build --strict
@@ -38,11 +54,11 @@ test: setup system-deps node_modules/.installed  ## Install what the tests need 
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: setup  ## Time Memoria against Material+static-i18n+RSS and Hugo (BENCH_FULL=1 adds 10,000 entries)
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-bench.lock
 	$(BIN)/python scripts/bench.py
 
 profile: setup  ## Where a build's CPU goes, by component (py-spy over a 3,000-entry corpus in /tmp/memoria-profile)
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-bench.lock
 	$(BIN)/python scripts/make_corpus.py 3000 /tmp/memoria-profile
 	$(BIN)/python scripts/profile_build.py /tmp/memoria-profile
 

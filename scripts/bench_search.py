@@ -17,7 +17,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from browsing import Recorder, launch, serve
+from browsing import Recorder, launch, serve, wait_for
 from memoria.search import bundle_dirs
 
 BUDGET = 300_000
@@ -38,9 +38,7 @@ def measure(site_dir: Path, lang: str, query: str) -> tuple[int, int, list[tuple
         recorder.clear()
         page.locator(".md-search__input").focus()
         page.locator(".md-search__input").fill(query)
-        page.wait_for_function(
-            "document.querySelectorAll('.md-search-result__link').length > 0", timeout=60_000
-        )
+        wait_for(page, "document.querySelectorAll('.md-search-result__link').length > 0", timeout=60_000)
         page.wait_for_load_state("networkidle")
         count = len(page.locator(".md-search-result__link").all())
         rows = [(t.url.replace(base, "/"), t.raw, t.compressed) for t in recorder.transfers]

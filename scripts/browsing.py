@@ -11,6 +11,7 @@ import functools
 import gzip
 import http.server
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -53,6 +54,22 @@ def serve(directory: Path) -> Iterator[str]:
 def launch(playwright: Any) -> Any:
     """Debian's Chromium (Playwright cannot download its own browser here)."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def wait_for(page: Any, expression: str, arg: Any = None, timeout: float = 30_000) -> Any:
+    """Poll `expression` (a JS expression or function of `arg`) until truthy, like `page.wait_for_function`.
+
+    Playwright's own wait_for_function compiles its predicate with eval() inside the page, which
+    the site's Content-Security-Policy forbids; evaluate() goes through the DevTools protocol.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        value = page.evaluate(expression, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not true within {timeout / 1000:.0f} s: {expression}")
+        time.sleep(0.05)
 
 
 def compressed_size(url: str, body: bytes) -> int:

@@ -12,6 +12,17 @@ Routes (all counted in `MediaServer.hits`, Range headers kept in `MediaServer.ra
 /slow/video.mp4             trickles the bytes (for the kill -9 test)
 /cdx                        a fake Wayback CDX API with one capture of /status/410.mp4
 /web/<ts>id_/<url>          the raw capture
+
+Hostile servers (issue 11):
+/stall/video.mp4            sends the headers and a third of the bytes, then nothing (for `stall_seconds`)
+/drip/video.mp4             sends the headers, then one byte every half second
+/endless/video.mp4          200, no Content-Length, bytes without end (until the client goes)
+/changing/video.mp4         the MP4, or another real MP4 once `changed` is set (the origin changed)
+/hls-changing/index.m3u8    the full playlist until a segment is fetched, then a third of it (changed mid-download)
+/login/watch.html           a redirect to a login page with a password field (a login wall)
+/loop/a /loop/b             redirects to each other without end
+/to-link-local/video.mp4    a redirect to http://169.254.169.254/ (cloud metadata address)
+/hostile-subs/watch.html    a page whose caption language is "../../evil" (a path, not a language)
 """
 
 from __future__ import annotations
@@ -51,6 +62,7 @@ class GeneratedMedia:
     hls_segments: dict[str, bytes]
     poster: bytes
     vtt: str
+    mp4_changed: bytes = b""
 
     @property
     def mp4_sha256(self) -> str:
@@ -126,6 +138,28 @@ def make_media(folder: Path) -> GeneratedMedia:
         ],
         check=True,
     )
+    subprocess.run(
+        [
+            *base,
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=160x120:rate=25:duration=4",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=660:duration=4",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+            str(folder / "changed.mp4"),
+        ],
+        check=True,
+    )
     return GeneratedMedia(
         folder=folder,
         mp4=(folder / "video.mp4").read_bytes(),
@@ -134,6 +168,7 @@ def make_media(folder: Path) -> GeneratedMedia:
         hls_segments={p.name: p.read_bytes() for p in sorted(hls.glob("*.ts"))},
         poster=(folder / "poster.jpg").read_bytes(),
         vtt=SPANISH_VTT,
+        mp4_changed=(folder / "changed.mp4").read_bytes(),
     )
 
 
@@ -149,6 +184,8 @@ class MediaServer:
     ranges: list[tuple[str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     slow_chunk_delay: float = 0.05
+    stall_seconds: float = 120.0
+    changed: bool = False
 
     @property
     def base(self) -> str:
@@ -248,6 +285,89 @@ class MediaServer:
             return self._send(handler, 200, media.mp4, "video/mp4")
         if path == "/slow/video.mp4":
             return self._send_file(handler, media.mp4, "video/mp4", slow=True)
+        if path == "/stall/video.mp4":
+            handler.send_response(200)
+            handler.send_header("Content-Type", "video/mp4")
+            handler.send_header("Content-Length", str(len(media.mp4)))
+            handler.end_headers()
+            handler.wfile.write(media.mp4[: len(media.mp4) // 3])
+            handler.wfile.flush()
+            time.sleep(self.stall_seconds)
+            return None
+        if path == "/drip/video.mp4":
+            handler.send_response(200)
+            handler.send_header("Content-Type", "video/mp4")
+            handler.send_header("Content-Length", str(len(media.mp4)))
+            handler.end_headers()
+            for index in range(min(len(media.mp4), 2400)):  # bounded: 20 minutes at most
+                handler.wfile.write(media.mp4[index : index + 1])
+                handler.wfile.flush()
+                time.sleep(0.5)
+            return None
+        if path == "/endless/video.mp4":
+            handler.send_response(200)
+            handler.send_header("Content-Type", "video/mp4")
+            handler.end_headers()
+            block = media.mp4[:65536]
+            for _ in range(200_000):  # bounded: about 13 GB at most, the client hangs up long before
+                handler.wfile.write(block)
+            return None
+        if path == "/changing/video.mp4":
+            return self._send_file(handler, media.mp4_changed if self.changed else media.mp4, "video/mp4")
+        if path.startswith("/hls-changing/"):
+            name = path[len("/hls-changing/") :]
+            if name == "index.m3u8":
+                playlist = media.hls_playlist
+                segments_served = sum(n for p, n in self.hits.items() if p.startswith("/hls-changing/seg"))
+                if segments_served:  # once the download has begun, the playlist is cut to a third
+                    lines = playlist.splitlines()
+                    head = [
+                        line for line in lines if line.startswith("#EXT") and not line.startswith("#EXTINF")
+                    ]
+                    head = [line for line in head if line != "#EXT-X-ENDLIST"]
+                    pairs = [
+                        (lines[i], lines[i + 1]) for i, line in enumerate(lines) if line.startswith("#EXTINF")
+                    ]
+                    kept = pairs[: max(1, len(pairs) // 3)]
+                    playlist = "\n".join([*head, *(x for pair in kept for x in pair), "#EXT-X-ENDLIST", ""])
+                return self._send(handler, 200, playlist.encode(), "application/vnd.apple.mpegurl")
+            if name in media.hls_segments:
+                return self._send(handler, 200, media.hls_segments[name], "video/mp2t")
+        if path == "/login/watch.html":
+            handler.send_response(302)
+            handler.send_header("Location", "/account/login?next=/login/watch.html")
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return None
+        if path == "/account/login":
+            page = (
+                "<!doctype html><html><head><title>Sign in</title></head><body><form method='post'>"
+                "<input name='user'><input type='password' name='pass'><button>Sign in</button></form></body></html>"
+            )
+            return self._send(handler, 200, page.encode(), "text/html; charset=utf-8")
+        if path in ("/loop/a", "/loop/b"):
+            handler.send_response(302)
+            handler.send_header("Location", "/loop/b" if path == "/loop/a" else "/loop/a")
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return None
+        if path == "/to-link-local/video.mp4":
+            handler.send_response(302)
+            handler.send_header("Location", "http://169.254.169.254/latest/meta-data/video.mp4")
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return None
+        if path == "/hostile-subs/watch.html":
+            page = (
+                "<!doctype html><html><head><meta charset='utf-8'><title>Subs</title></head><body>"
+                "<video controls><source src='/page/video.mp4' type='video/mp4'>"
+                "<track kind='captions' src='/page/captions.es.vtt' srclang='../../evil' label='x'>"
+                "<track kind='captions' src='/page/captions.es.vtt' srclang='es' label='Español'>"
+                "</video></body></html>"
+            )
+            return self._send(handler, 200, page.encode(), "text/html; charset=utf-8")
+        if path == "/cdx-empty":  # a Wayback Machine with no capture of anything
+            return self._send(handler, 200, b"[]", "application/json")
         if path == "/cdx":
             query = urllib.parse.parse_qs(urllib.parse.urlsplit(handler.path).query)
             wanted = query.get("url", [""])[0]

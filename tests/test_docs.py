@@ -14,7 +14,7 @@ from memoria.plugin import MemoriaConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-COMMANDS = [name.rsplit(".", 1)[1] for name in COMMAND_MODULES]
+COMMANDS = [name.rsplit(".", 1)[1].rstrip("_") for name in COMMAND_MODULES]  # import_ is `memoria import`
 
 
 @pytest.mark.parametrize("command", COMMANDS)

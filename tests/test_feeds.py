@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import hashlib
 import html
 import json
@@ -36,6 +37,8 @@ AUTHORITY_LINE = "      feed_id_authority: archive.example.org,2014\n"
 BASES = {"en": "", "es": "es/"}
 SPANISH_PRESS = "es/feeds/press.rss.xml"
 UNTRANSLATED_ID = "fictional-early-warning-networks"
+
+MEXICO_OFFSETS = (dt.timedelta(hours=-5), dt.timedelta(hours=-6))
 
 HOSTILE = "Tom & Jerry <script>alert(\"x\")</script> 'single' ]]> &amp; <b>bold</b>"
 
@@ -137,7 +140,9 @@ def test_rss_feeds_have_every_required_element(demo_site: BuiltSite) -> None:
         assert channel.findtext("link").startswith(SITE + BASES[lang])
         assert channel.find(f"{ATOM}link[@rel='self']").get("href") == SITE + rel
         for item in channel.findall("item"):
-            assert item.findtext("title") and item.findtext("pubDate").endswith("+0000"), rel
+            published = email.utils.parsedate_to_datetime(item.findtext("pubDate"))
+            # the demo's time zone (America/Mexico_City; Tegucigalpa for the hearing): CDT or CST
+            assert item.findtext("title") and published.utcoffset() in MEXICO_OFFSETS, rel
             assert item.findtext("link").startswith(SITE + BASES[lang]), rel
             guid = item.find("guid")
             assert guid.get("isPermaLink") == "false" and guid.text.startswith(
@@ -160,7 +165,7 @@ def test_atom_feeds_have_every_element_rfc_4287_requires(demo_site: BuiltSite) -
         assert root.find(f"{ATOM}link[@rel='self']").get("href") == SITE + rel
         alternate = root.find(f"{ATOM}link[@rel='alternate']")
         assert alternate.get("type") == "text/html" and alternate.get("hreflang") == lang
-        assert dt.datetime.fromisoformat(root.findtext(f"{ATOM}updated")).utcoffset() == dt.timedelta(0)
+        assert dt.datetime.fromisoformat(root.findtext(f"{ATOM}updated")).utcoffset() in MEXICO_OFFSETS
         for entry in root.findall(f"{ATOM}entry"):
             for tag in ("id", "title", "updated", "published"):
                 assert entry.findtext(f"{ATOM}{tag}"), f"{rel}: entry has no {tag}"
@@ -203,8 +208,8 @@ def test_no_english_entry_in_a_spanish_feed(demo_site: BuiltSite) -> None:
 
 def test_feed_dates_come_from_the_newest_entry_not_the_clock(demo_site: BuiltSite) -> None:
     spanish_press = xml(demo_site.site, SPANISH_PRESS).find("channel")
-    assert spanish_press.findtext("lastBuildDate") == "Mon, 25 Aug 2014 00:00:00 +0000"
-    assert spanish_press.findtext("item/pubDate") == "Mon, 25 Aug 2014 00:00:00 +0000"
+    assert spanish_press.findtext("lastBuildDate") == "Mon, 25 Aug 2014 00:00:00 -0500"
+    assert spanish_press.findtext("item/pubDate") == "Mon, 25 Aug 2014 00:00:00 -0500"
     atom = xml(demo_site.site, "feeds/all.atom.xml")
     newest = max(e.findtext(f"{ATOM}updated") for e in atom.findall(f"{ATOM}entry"))
     assert atom.findtext(f"{ATOM}updated") == newest
@@ -313,7 +318,8 @@ def test_feeds_page_lists_every_feed_in_its_language(
     }
     if lang == "en":
         written = {u for u in written if not u.startswith(SITE + "es/")}
-    assert set(links) == written
+    json_feeds = {u.replace(".rss.xml", ".json") for u in written if u.endswith(".rss.xml")}
+    assert set(links) == written | json_feeds
     headings = page.xpath("//div[@class='memoria-feeds']//h2/text()")
     assert len(headings) == 4
     home = demo_site.page(BASES[lang])
@@ -450,19 +456,20 @@ def test_updated_front_matter_is_the_entry_and_feed_update(tmp_path: Path) -> No
     built = build(tmp_path, "updated", docs=custom_docs())
     atom = xml(built.site, "feeds/press.atom.xml")
     first = atom.find(f"{ATOM}entry")
-    assert first.findtext(f"{ATOM}published") == "2021-01-01T00:00:00+00:00"
-    assert first.findtext(f"{ATOM}updated") == "2021-02-03T00:00:00+00:00"
-    assert atom.findtext(f"{ATOM}updated") == "2021-02-03T00:00:00+00:00"
+    # midnight in the demo's time zone, America/Mexico_City (UTC−6 in winter)
+    assert first.findtext(f"{ATOM}published") == "2021-01-01T00:00:00-06:00"
+    assert first.findtext(f"{ATOM}updated") == "2021-02-03T00:00:00-06:00"
+    assert atom.findtext(f"{ATOM}updated") == "2021-02-03T00:00:00-06:00"
     rss = xml(built.site, "feeds/press.rss.xml").find("channel")
-    assert rss.findtext("lastBuildDate") == "Wed, 03 Feb 2021 00:00:00 +0000"
+    assert rss.findtext("lastBuildDate") == "Wed, 03 Feb 2021 00:00:00 -0600"
     spanish = xml(built.site, "es/feeds/press.atom.xml")
     # the English-only entry is not in the Spanish feed, so it does not date it
-    assert spanish.findtext(f"{ATOM}updated") == "2020-03-01T00:00:00+00:00"
+    assert spanish.findtext(f"{ATOM}updated") == "2020-03-01T00:00:00-06:00"
     # Its topic has no Spanish entry: the Spanish feed exists, valid and empty, dated by the archive.
     for fmt in ("rss", "atom"):
         assert read_feed(built.site, f"es/feeds/topic/only-english.{fmt}.xml").entries == []
     empty = xml(built.site, "es/feeds/topic/only-english.atom.xml")
-    assert empty.findtext(f"{ATOM}updated") == "2021-02-03T00:00:00+00:00"
+    assert empty.findtext(f"{ATOM}updated") == "2021-02-03T00:00:00-06:00"
     assert len(read_feed(built.site, "feeds/topic/only-english.atom.xml").entries) == 1
 
 
@@ -697,6 +704,6 @@ def test_every_feed_setting_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     feeds_section = readme.split("## Feeds", 1)[1].split("\n## ", 1)[0]
     settings = [name for name, _ in MemoriaConfig._schema if name.startswith("feed")]
-    assert sorted(settings) == ["feed_id_authority", "feed_limit", "feeds"]
+    assert sorted(settings) == ["feed_formats", "feed_id_authority", "feed_limit", "feeds"]
     for name in settings:
         assert f"{name}:" in feeds_section, f"README.md, ## Feeds: document the '{name}' setting"

@@ -24,7 +24,7 @@ import pytest
 
 from conftest import run_build, write_project
 from mediaserver import CAPTURE_TIMESTAMP, HOSTILE_TITLE, GeneratedMedia, MediaServer, make_media
-from memoria.manifest import RecordingStatus, load_manifest, recording_status, validate_id
+from memoria.manifest import Manifest, RecordingStatus, Version, load_manifest, recording_status, validate_id
 
 MEMORIA = [sys.executable, "-m", "memoria.cli"]
 
@@ -123,8 +123,10 @@ def memoria(
     project: Path, *args: str, server: MediaServer | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
     extra: list[str] = []
+    if args and args[0] in ("mirror", "linkcheck"):
+        extra = ["--allow-private-addresses"]  # the test servers listen on 127.0.0.1
     if server is not None and args and args[0] == "mirror":
-        extra = [
+        extra += [
             "--backoff",
             "0.05",
             "--timeout",
@@ -148,18 +150,30 @@ def mirrored(tmp_path_factory: pytest.TempPathFactory, server: MediaServer) -> d
     return {"project": project, "result": result, "report": {r["id"]: r for r in report["recordings"]}}
 
 
-def manifest_of(project: Path, recording_id: str) -> dict[str, Any]:
+def manifest_of(project: Path, recording_id: str) -> Manifest:
     manifest = load_manifest(project / "media", recording_id)
     assert manifest is not None, f"no manifest for {recording_id}"
     return manifest
+
+
+def current(project: Path, recording_id: str) -> tuple[Version, Path]:
+    """The version the site shows, and its folder."""
+    version = manifest_of(project, recording_id).current_version
+    assert version is not None, f"{recording_id}: no version held"
+    return version, project / "media" / recording_id / version.folder
+
+
+def custody_of(project: Path, recording_id: str) -> list[dict[str, Any]]:
+    path = project / "media" / recording_id / "custody.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def test_mirror_outcomes_and_exit_status(mirrored: dict[str, Any]) -> None:
     outcomes = {rid: r["outcome"] for rid, r in mirrored["report"].items()}
     assert outcomes == {
         **dict.fromkeys(RESCUED, "rescued"),
-        "hls-missing": "lost",
-        "forbidden": "failed",
+        "hls-missing": "incomplete",
+        "forbidden": "restricted",
     }, mirrored["result"].stderr
     assert mirrored["result"].returncode == 1  # a failure anywhere is a non-zero exit
 
@@ -169,20 +183,31 @@ def test_plain_mp4_is_byte_identical_and_fully_recorded(
 ) -> None:
     project = mirrored["project"]
     for rid in ("plain", "drop", "norange", "flaky", "gone", "missing-then-alt"):
-        manifest = manifest_of(project, rid)
-        original = project / "media" / rid / manifest["original"]
+        version, folder = current(project, rid)
+        assert (version.number, version.folder) == (1, "v1")
+        original = folder / version.original
         assert original.read_bytes() == test_media.mp4, rid  # the dropped connection resumed byte-identically
-        entry = next(f for f in manifest["files"] if f["name"] == manifest["original"])
-        assert entry["sha256"] == test_media.mp4_sha256 and entry["size"] == len(test_media.mp4)
-        assert manifest["web_copy"] == manifest["original"]  # H.264/AAC MP4 plays as is: no remux
-        assert manifest["transformations"] == []
-        assert 3.9 <= manifest["duration"] <= 4.2
-        assert manifest["extractor"] == "Generic" and manifest["yt_dlp_version"]
+        entry = version.file(version.original)
+        assert (
+            entry is not None and entry.sha256 == test_media.mp4_sha256 and entry.size == len(test_media.mp4)
+        )
+        assert version.web_copy == version.original  # H.264/AAC MP4 plays as is: no remux
+        assert version.transformations == []
+        assert version.duration is not None and 3.9 <= version.duration <= 4.2
+        assert version.extractor == "Generic" and version.tools["yt-dlp"]
+        assert version.verified and {c.name for c in version.checks} >= {"readable", "demuxes", "sha256"}
+        assert oct(original.stat().st_mode & 0o777) == "0o444"  # the master copy: read-only, world-readable
     manifest = manifest_of(project, "plain")
-    assert manifest["outcome"] == "mirrored" and manifest["final_url"].endswith("/plain/video.mp4")
-    assert manifest["origin"]["status"] == "alive"
-    assert manifest["attempts"][0]["started_at"].endswith("Z")
+    version, _ = current(project, "plain")
+    assert version.final_url and version.final_url.endswith("/plain/video.mp4")
+    assert manifest.origin is not None and manifest.origin.status == "alive"
+    assert manifest.attempts[0].started_at.endswith("Z")
+    assert oct((project / "media" / "plain" / "manifest.json").stat().st_mode & 0o777) == "0o644"
     assert not list((project / "media").glob(".work/plain"))  # work folder cleaned up
+    events = custody_of(project, "plain")
+    assert [e["event_type"] for e in events] == ["capture", "message digest calculation", "validation"]
+    assert events[0]["sha256_after"] == {f.name: f.sha256 for f in version.files}
+    assert {a["name"] for a in events[0]["agents"]} == {"Memoria", "yt-dlp"}
 
 
 def test_drop_was_resumed_with_a_range_request(mirrored: dict[str, Any], server: MediaServer) -> None:
@@ -190,69 +215,87 @@ def test_drop_was_resumed_with_a_range_request(mirrored: dict[str, Any], server:
 
 
 def test_transient_503_is_retried_with_attempts_recorded(mirrored: dict[str, Any]) -> None:
-    attempts = manifest_of(mirrored["project"], "flaky")["attempts"]
-    assert [a["error_class"] for a in attempts] == ["transient", "transient", None]
-    assert [a["http_status"] for a in attempts[:2]] == [503, 503]
+    attempts = manifest_of(mirrored["project"], "flaky").attempts
+    assert [a.error_class for a in attempts] == ["unreachable", "unreachable", None]
+    assert [a.http_status for a in attempts[:2]] == [503, 503]
 
 
 def test_permanent_failure_moves_to_the_alternate_url(mirrored: dict[str, Any]) -> None:
     manifest = manifest_of(mirrored["project"], "missing-then-alt")
-    assert manifest["via"] == "alternate" and manifest["final_url"].endswith("/alt/video.mp4")
-    first = manifest["attempts"][0]
-    assert (first["error_class"], first["http_status"], first["kind"]) == ("permanent", 404, "source")
-    assert manifest["origin"]["status"] == "dead"
+    version, _ = current(mirrored["project"], "missing-then-alt")
+    assert version.via == "alternate" and version.final_url and version.final_url.endswith("/alt/video.mp4")
+    first = manifest.attempts[0]
+    assert (first.error_class, first.http_status, first.kind) == ("gone", 404, "source")
+    assert manifest.origin is not None and manifest.origin.status == "gone"
     assert recording_status(manifest) is RecordingStatus.RESCUED
 
 
 def test_hls_keeps_the_transport_stream_and_logs_the_remux(mirrored: dict[str, Any]) -> None:
     project = mirrored["project"]
-    manifest = manifest_of(project, "hls")
-    assert manifest["original"] == "hls.ts" and manifest["web_copy"] == "hls.web.mp4"
-    steps = [t["step"] for t in manifest["transformations"]]
+    version, folder = current(project, "hls")
+    assert version.original == "hls.ts" and version.web_copy == "hls.web.mp4"
+    steps = [t.step for t in version.transformations]
     assert steps == ["rename", "remux"]
-    remux = manifest["transformations"][1]
-    folder = project / "media" / "hls"
-    assert remux["input"]["sha256"] == hashlib.sha256((folder / "hls.ts").read_bytes()).hexdigest()
-    assert remux["output"]["sha256"] == hashlib.sha256((folder / "hls.web.mp4").read_bytes()).hexdigest()
-    assert "-c" in remux["arguments"] and "copy" in remux["arguments"]
+    remux = version.transformations[1]
+    assert remux.source_sha256 == hashlib.sha256((folder / "hls.ts").read_bytes()).hexdigest()
+    assert remux.result_sha256 == hashlib.sha256((folder / "hls.web.mp4").read_bytes()).hexdigest()
+    assert "-c" in remux.arguments and "copy" in remux.arguments
     assert (folder / "hls.ts").read_bytes()[0] == 0x47  # MPEG-TS sync byte: the original bytes
+    checks = {c.name: c for c in version.checks}
+    assert checks["duration matches the HLS playlist (sum of its segments)"].passed
+    assert checks["web copy duration equals the original's"].passed
+    assert version.format["discontinuities"] == 0
+    assert "format transformation" in [e["event_type"] for e in custody_of(project, "hls")]
 
 
 def test_missing_fragment_is_a_failure_not_a_shorter_video(mirrored: dict[str, Any]) -> None:
     project = mirrored["project"]
     manifest = manifest_of(project, "hls-missing")
-    assert manifest["outcome"] == "failed" and manifest["files"] == []
-    assert sorted(p.name for p in (project / "media" / "hls-missing").iterdir()) == ["manifest.json"]
-    source_attempts = [a for a in manifest["attempts"] if a["kind"] == "source"]
-    assert source_attempts[0]["error_class"] == "permanent"
-    assert recording_status(manifest) is RecordingStatus.LOST
+    assert manifest.versions == [] and manifest.current is None
+    assert sorted(p.name for p in (project / "media" / "hls-missing").iterdir()) == [
+        "custody.jsonl",
+        "manifest.json",
+    ]
+    source_attempts = [a for a in manifest.attempts if a.kind == "source"]
+    assert source_attempts[0].error_class == "rejected"
+    # the playlist is alive: a missing piece is not a lost recording
+    assert recording_status(manifest) is RecordingStatus.ENDANGERED
 
 
 def test_blocked_is_told_apart(mirrored: dict[str, Any]) -> None:
     manifest = manifest_of(mirrored["project"], "forbidden")
-    assert manifest["attempts"][0]["error_class"] == "blocked"
-    assert manifest["origin"] == {**manifest["origin"], "status": "blocked", "http_status": 403}
-    assert recording_status(manifest) is RecordingStatus.ENDANGERED
+    assert manifest.attempts[0].error_class == "restricted"
+    assert manifest.origin is not None and (manifest.origin.status, manifest.origin.http_status) == (
+        "restricted",
+        403,
+    )
+    assert recording_status(manifest) is RecordingStatus.RESTRICTED
 
 
 def test_page_gives_captions_thumbnail_and_escaped_nothing(
     mirrored: dict[str, Any], test_media: GeneratedMedia
 ) -> None:
-    manifest = manifest_of(mirrored["project"], "page")
-    roles = {f["name"]: (f["role"], f.get("language")) for f in manifest["files"]}
+    version, folder = current(mirrored["project"], "page")
+    roles = {f.name: (f.role, f.language) for f in version.files}
     assert roles["page.es.vtt"] == ("captions", "es")
     assert roles["page.jpg"] == ("thumbnail", None)
-    assert (mirrored["project"] / "media" / "page" / "page.es.vtt").read_text().startswith("WEBVTT")
-    assert manifest["platform_title"].startswith(HOSTILE_TITLE)  # kept as data; escaped where shown
+    assert (folder / "page.es.vtt").read_text().startswith("WEBVTT")
+    assert version.platform_title and version.platform_title.startswith(
+        HOSTILE_TITLE
+    )  # data; escaped where shown
 
 
 def test_wayback_capture_rescues_a_gone_recording(mirrored: dict[str, Any]) -> None:
     manifest = manifest_of(mirrored["project"], "gone")
-    assert manifest["via"] == "wayback"
-    wayback = manifest["wayback"]
-    assert wayback["timestamp"] == CAPTURE_TIMESTAMP and wayback["digest_matches"] is True
-    assert wayback["capture_url"].endswith(f"/web/{CAPTURE_TIMESTAMP}id_/{manifest['source_url']}")
-    assert manifest["origin"]["status"] == "dead" and manifest["origin"]["http_status"] == 410
+    version, _ = current(mirrored["project"], "gone")
+    assert version.via == "wayback"
+    wayback = version.wayback
+    assert wayback is not None and wayback.timestamp == CAPTURE_TIMESTAMP and wayback.digest_matches is True
+    assert wayback.capture_url.endswith(f"/web/{CAPTURE_TIMESTAMP}id_/{manifest.source_url}")
+    assert manifest.origin is not None and (manifest.origin.status, manifest.origin.http_status) == (
+        "gone",
+        410,
+    )
 
 
 def test_second_run_makes_no_request(mirrored: dict[str, Any], server: MediaServer) -> None:
@@ -279,15 +322,16 @@ def test_verify_catches_a_same_size_edit_missing_and_unexpected_files(
     project = tmp_path / "project"
     shutil.copytree(mirrored["project"], project)
     assert memoria(project, "verify").returncode == 0
-    video = project / "media" / "plain" / "plain.mp4"
+    video = project / "media" / "plain" / "v1" / "plain.mp4"
     data = bytearray(video.read_bytes())
     data[len(data) // 2] ^= 0xFF
+    video.chmod(0o644)
     video.write_bytes(bytes(data))  # same size, different bytes
-    (project / "media" / "page" / "page.jpg").unlink()
-    (project / "media" / "hls" / "notes.txt").write_text("?")
+    (project / "media" / "page" / "v1" / "page.jpg").unlink()
+    (project / "media" / "hls" / "v1" / "notes.txt").write_text("?")
     result = memoria(project, "verify")
     assert result.returncode == 1
-    assert f"{Path('media/plain/plain.mp4')}: altered: sha256" in result.stdout.replace(
+    assert f"{Path('media/plain/v1/plain.mp4')}: altered: sha256" in result.stdout.replace(
         str(project) + os.sep, ""
     )
     assert "page.jpg: missing" in result.stdout and "notes.txt: unexpected" in result.stdout
@@ -301,15 +345,19 @@ def test_refresh_failure_keeps_the_old_copy(
 ) -> None:
     project = tmp_path / "project"
     shutil.copytree(mirrored["project"], project)
-    folder = project / "media" / "plain"
+    folder = project / "media" / "plain" / "v1"
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     doc = project / "docs" / "recordings" / "plain.en.md"
     doc.write_text(doc.read_text().replace("/plain/video.mp4", "/status/404.mp4"))
     result = memoria(project, "mirror", "plain", "--refresh", "--no-wayback", "--json", server=server)
     assert result.returncode == 1
     report = json.loads(result.stdout)["recordings"][0]
-    assert report["outcome"] == "lost" and "previous copy is kept" in report["detail"]
+    assert report["outcome"] == "failed" and "held copy is kept" in report["detail"]
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    manifest = manifest_of(project, "plain")
+    assert manifest.current == 1 and manifest.origin is not None and manifest.origin.status == "gone"
+    assert recording_status(manifest) is RecordingStatus.RESCUED  # gone at origin, held here
+    assert custody_of(project, "plain")[-1]["outcome"] == "failure"
 
 
 def test_refresh_replaces_only_with_a_verified_copy(
@@ -320,18 +368,17 @@ def test_refresh_replaces_only_with_a_verified_copy(
     old = manifest_of(project, "norange")
     result = memoria(project, "mirror", "norange", "--refresh", "--json", server=server)
     assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["recordings"][0]["outcome"] == "unchanged"
     new = manifest_of(project, "norange")
-    original = [f for f in old["files"] if f["role"] == "original"]
-    assert (
-        new["retrieved_at"] >= old["retrieved_at"]
-        and [f for f in new["files"] if f["role"] == "original"] == original
-    )
+    assert new.versions == old.versions and new.current == 1  # the same bytes are not stored twice
+    assert not (project / "media" / "norange" / "v2").exists()
     assert not (project / "media" / ".work" / "norange").exists()
+    assert "nothing stored" in custody_of(project, "norange")[-1]["detail"]
 
 
 def test_resume_after_kill_9(tmp_path: Path, server: MediaServer, test_media: GeneratedMedia) -> None:
     project = make_project(tmp_path / "project", server, {"slow": ["/slow/video.mp4"]})
-    command = [*MEMORIA, "mirror", "--json", "--timeout", "5"]
+    command = [*MEMORIA, "mirror", "--json", "--timeout", "5", "--allow-private-addresses"]
     process = subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     part: list[Path] = []
@@ -343,6 +390,8 @@ def test_resume_after_kill_9(tmp_path: Path, server: MediaServer, test_media: Ge
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert part, "the download never started"
+    time.sleep(0.5)  # the download process dies with its parent: the part file stops growing
+    assert part[0].stat().st_size == part[0].stat().st_size
     kept = part[0].stat().st_size
     assert 0 < kept < len(test_media.mp4)
     assert not (project / "media" / "slow" / "manifest.json").exists()
@@ -352,7 +401,7 @@ def test_resume_after_kill_9(tmp_path: Path, server: MediaServer, test_media: Ge
     finally:
         server.slow_chunk_delay = 0.05
     assert result.returncode == 0, result.stdout + result.stderr
-    assert (project / "media" / "slow" / "slow.mp4").read_bytes() == test_media.mp4
+    assert (project / "media" / "slow" / "v1" / "slow.mp4").read_bytes() == test_media.mp4
     starts = [int(r.split("=")[1].split("-")[0]) for p, r in server.ranges if p == "/slow/video.mp4"]
     assert any(start >= kept - 1 for start in starts if start > 0), starts  # resumed, not restarted
 
@@ -370,11 +419,15 @@ def test_linkcheck_records_origin_and_status(tmp_path: Path, server: MediaServer
         rid: (r["origin"]["status"], r["origin"]["http_status"], r["status"]) for rid, r in report.items()
     } == {
         "alive": ("alive", 200, "endangered"),
-        "dead": ("dead", 410, "lost"),
-        "refused": ("blocked", 403, "endangered"),
+        # gone at origin, but the Wayback Machine was not asked: not proven lost
+        "dead": ("gone", 410, "unreachable"),
+        "refused": ("restricted", 403, "restricted"),
     }
     manifest = manifest_of(project, "dead")
-    assert manifest["origin"]["checked_at"].endswith("Z") and manifest["outcome"] == "unmirrored"
+    assert (
+        manifest.origin is not None and manifest.origin.checked_at.endswith("Z") and manifest.versions == []
+    )
+    assert custody_of(project, "dead")[-1]["event_type"] == "metadata extraction"
 
 
 def test_bag_exports_a_valid_bagit_bag(tmp_path: Path, mirrored: dict[str, Any]) -> None:
@@ -384,9 +437,10 @@ def test_bag_exports_a_valid_bagit_bag(tmp_path: Path, mirrored: dict[str, Any])
     assert result.returncode == 0, result.stderr
     bag = bagit.Bag(str(project / "out" / "hls"))
     assert bag.is_valid()
-    manifest = manifest_of(project, "hls")
-    for item in manifest["files"]:
-        assert bag.entries[f"data/{item['name']}"]["sha256"] == item["sha256"]
+    version, _ = current(project, "hls")
+    for item in version.files:
+        assert bag.entries[f"data/v1/{item.name}"]["sha256"] == item.sha256
+    assert "data/custody.jsonl" in bag.entries
     assert memoria(project, "bag", "forbidden").returncode == 1  # nothing verified to bag
 
 
@@ -415,38 +469,41 @@ def test_recording_page_plays_the_archive_copy(tmp_path: Path, mirrored: dict[st
     for prefix, media_prefix in (("", "../../media/"), ("es/", "../../../media/")):
         page = built.page(f"{prefix}recordings/page/")
         video = page.xpath("//video[@controls][@preload='metadata']")[0]
-        assert video.get("poster") == f"{media_prefix}page/page.jpg"
-        assert video.xpath("./source/@src") == [f"{media_prefix}page/page.mp4"]
+        assert video.get("poster") == f"{media_prefix}page/v1/page.jpg"
+        assert video.xpath("./source/@src") == [f"{media_prefix}page/v1/page.mp4"]
         track = page.xpath("//track[@kind='captions']")[0]  # libxml2 does not nest <track> in <video>
-        assert (track.get("src"), track.get("srclang")) == (f"{media_prefix}page/page.es.vtt", "es")
-        sha = manifest_of(project, "page")["files"]
-        digest = next(f["sha256"] for f in sha if f["name"] == "page.mp4")
+        assert (track.get("src"), track.get("srclang")) == (f"{media_prefix}page/v1/page.es.vtt", "es")
+        version, _ = current(project, "page")
+        digest = next(f.sha256 for f in version.files if f.name == "page.mp4")
         assert digest in page.text_content()
         assert page.xpath("//dd[@class='memoria-platform-title']")[0].text_content().startswith(HOSTILE_TITLE)
         assert not page.xpath("//script[contains(., 'alert')]")
     hls = built.page("recordings/hls/")
-    assert hls.xpath("//video/source/@src") == ["../../media/hls/hls.web.mp4"]
+    assert hls.xpath("//video/source/@src") == ["../../media/hls/v1/hls.web.mp4"]
     downloads = hls.xpath("//div[contains(@class,'memoria-download')]//a/@href")
-    assert downloads == ["../../media/hls/hls.web.mp4", "../../media/hls/hls.ts"]
+    assert downloads == ["../../media/hls/v1/hls.web.mp4", "../../media/hls/v1/hls.ts"]
     gone = built.page("recordings/gone/")
     assert f"{CAPTURE_TIMESTAMP}id_" in gone.xpath("//div[contains(@class,'memoria-wayback')]//a/@href")[0]
-    lost = built.page("es/recordings/hls-missing/")
+    incomplete = built.page("es/recordings/hls-missing/")
     assert (
-        not lost.xpath("//video")
-        and "Perdida" in lost.xpath("//span[contains(@class,'memoria-badge')]")[0].text_content()
+        not incomplete.xpath("//video")
+        and "En peligro" in incomplete.xpath("//span[contains(@class,'memoria-badge')]")[0].text_content()
     )
     index = built.page("recordings/")
     counts = {
         b.get("class").split("--")[1]: b.xpath(".//span[@class='memoria-status-count']")[0].text
         for b in index.xpath("//p[@class='memoria-status-counts']/span")
     }
-    assert counts == {"online": "2", "rescued": "1", "endangered": "1", "lost": "1"}
+    assert counts == {"online": "2", "rescued": "1", "endangered": "1", "restricted": "1"}
     badges = index.xpath(
         "//li[contains(@class,'memoria-item--recordings')]//span[contains(@class,'memoria-badge')]"
     )
     assert len(badges) == len(shown)
-    published = built.site / "media" / "hls" / "hls.web.mp4"
-    assert published.read_bytes() == (project / "media" / "hls" / "hls.web.mp4").read_bytes()
+    published = built.site / "media" / "hls" / "v1" / "hls.web.mp4"
+    master = project / "media" / "hls" / "v1" / "hls.web.mp4"
+    assert published.read_bytes() == master.read_bytes()
+    assert published.stat().st_ino != master.stat().st_ino  # a copy: editing the site never edits the master
+    assert not (built.site / "media" / "hls" / "custody.jsonl").exists()  # it may name who gave a copy
     assert not (built.site / "es" / "media").exists() and not (built.site / "media" / ".work").exists()
     assert not (built.site / "media" / "hls-missing").exists()
 
@@ -456,6 +513,6 @@ def test_media_url_publishes_nothing_locally(tmp_path: Path, mirrored: dict[str,
     built = run_build(project)
     assert built.returncode == 0, built.output
     assert built.page("es/recordings/hls/").xpath("//video/source/@src") == [
-        "https://media.example.org/archive/hls/hls.web.mp4"
+        "https://media.example.org/archive/hls/v1/hls.web.mp4"
     ]
     assert not (built.site / "media").exists()

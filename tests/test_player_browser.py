@@ -27,7 +27,7 @@ from memoria.manifest import load_manifest
 from memoria.offline import make_offline_copy
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from browsing import Recorder, launch, serve
+from browsing import Recorder, launch, serve, wait_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -68,6 +68,7 @@ def mirrored_demo(tmp_path_factory: pytest.TempPathFactory, media_server: MediaS
             "--no-wayback",
             "--timeout",
             "10",
+            "--allow-private-addresses",  # the media server listens on 127.0.0.1
         ],
         cwd=project,
         capture_output=True,
@@ -84,8 +85,8 @@ def mirrored_demo(tmp_path_factory: pytest.TempPathFactory, media_server: MediaS
 
 def manifest_files(project: Path) -> dict[str, dict[str, Any]]:
     manifest = load_manifest(project / "media", RECORDING_ID)
-    assert manifest is not None
-    return {f["name"]: f for f in manifest["files"]}
+    assert manifest is not None and manifest.current_version is not None
+    return {f.name: f.model_dump() for f in manifest.current_version.files}
 
 
 @pytest.fixture(scope="module")
@@ -109,8 +110,9 @@ def play(page: Any) -> dict[str, Any]:
         await video.play();
     }"""
     )
-    page.wait_for_function("document.querySelector('video.memoria-video').currentTime > 1", timeout=20_000)
-    page.wait_for_function(
+    wait_for(page, "document.querySelector('video.memoria-video').currentTime > 1", timeout=20_000)
+    wait_for(
+        page,
         "[...document.querySelector('video.memoria-video').textTracks].some(t => t.cues && t.cues.length > 0)",
         timeout=10_000,
     )
@@ -144,7 +146,7 @@ def test_mirrored_recording_plays_with_spanish_captions_and_a_verifiable_downloa
         player = play(page)
         assert player["error"] is None
         assert player["currentTime"] > 1
-        assert player["source"] == f"{base_url}media/{RECORDING_ID}/{RECORDING_ID}.mp4"
+        assert player["source"] == f"{base_url}media/{RECORDING_ID}/v1/{RECORDING_ID}.mp4"
         assert [(t["kind"], t["language"]) for t in player["tracks"]] == [("captions", "es")]
         assert "Defensoras de derechos humanos." in player["tracks"][0]["cues"]
         ARTIFACTS.mkdir(exist_ok=True)
@@ -172,7 +174,7 @@ def test_offline_zip_carries_the_mirrored_media_and_plays_it_from_disk(
 ) -> None:
     files = manifest_files(mirrored_demo.project)
     report = make_offline_copy(mirrored_demo.project / "mkdocs.yml", tmp_path / "offline.zip")
-    folder = f"memoria-offline/media/{RECORDING_ID}/"
+    folder = f"memoria-offline/media/{RECORDING_ID}/v1/"
     with zipfile.ZipFile(report.zip_path) as archive:
         names = {n[len(folder) :]: n for n in archive.namelist() if n.startswith(folder)}
         assert f"{RECORDING_ID}.mp4" in names and f"{RECORDING_ID}.es.vtt" in names, sorted(names)
@@ -192,7 +194,7 @@ def test_offline_zip_carries_the_mirrored_media_and_plays_it_from_disk(
         return video.currentSrc;
     }"""
     )
-    assert player.startswith("file://") and player.endswith(f"/media/{RECORDING_ID}/{RECORDING_ID}.mp4")
-    page.wait_for_function("document.querySelector('video.memoria-video').currentTime > 1", timeout=20_000)
+    assert player.startswith("file://") and player.endswith(f"/media/{RECORDING_ID}/v1/{RECORDING_ID}.mp4")
+    wait_for(page, "document.querySelector('video.memoria-video').currentTime > 1", timeout=20_000)
     context.close()
     assert all(url.startswith(("file://", "data:", "blob:")) for url in recorder.requests), recorder.requests

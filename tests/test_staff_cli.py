@@ -16,7 +16,6 @@ import pytest
 from conftest import run_build, write_project
 from memoria.content import FIELDS_BY_SECTION
 from memoria.frontmatter import parse_front_matter
-from memoria.manifest import write_manifest
 
 CLI = [sys.executable, "-m", "memoria.cli"]
 ONE_LINE_ERROR = re.compile(r"^memoria( \w+)?: error: [^\n]+\n$")
@@ -539,12 +538,17 @@ def test_status_both_directions_and_recordings_by_status(project: Path) -> None:
     )
     (project / "docs/recordings/ustream-51403229.es.md").unlink()
     media = project / "media"
+
+    def write_manifest(folder: Path, manifest: dict[str, object]) -> None:  # schema 1, as older archives hold
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
     write_manifest(
         media / "ustream-51400296",
         {
             "id": "ustream-51400296",
             "outcome": "mirrored",
-            "files": [{"name": "v.mp4", "role": "original", "size": 1}],
+            "files": [{"name": "v.mp4", "role": "original", "size": 1, "sha256": "0" * 64}],
             "origin": {"status": "dead"},
         },
     )
@@ -572,7 +576,10 @@ def test_status_both_directions_and_recordings_by_status(project: Path) -> None:
     assert report["recordings"]["by_status"] == {
         "online": 0,
         "rescued": 1,
+        "changed": 0,
         "endangered": 1,
+        "unreachable": 0,
+        "restricted": 0,
         "lost": 1,
         "unknown": 2,
     }

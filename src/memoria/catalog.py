@@ -28,6 +28,7 @@ from memoria.content import (
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, country_name, t
 from memoria.publication import Publication, split_by_publication
 from memoria.shared_lists import SharedLists, data_dir_of, load_shared_lists
+from memoria.when import same_day_order
 
 PAGE_SIZE = 50  # entries per listing page: ~45 KB of HTML; 20 made 12% more pages to build at 3,000 entries
 # topic and organisation slugs are asked for on every page that names one
@@ -226,9 +227,12 @@ class Catalog:
 
 
 def newest_first(entries: Iterable[Entry]) -> list[Entry]:
-    """Newest first; entries of the same day in id order (part 1 before part 2), so order is stable."""
-    by_id = sorted(entries, key=lambda e: (e.section, e.id))
-    return sorted(by_id, key=lambda e: e.sort_date, reverse=True)
+    """Newest day first; within a day the press release, the event, then recordings by part.
+
+    No time of day takes part: entries without one would otherwise need an invented time.
+    """
+    by_kind = sorted(entries, key=same_day_order)
+    return sorted(by_kind, key=lambda e: e.sort_date, reverse=True)
 
 
 def _recording_order(entry: Entry) -> tuple[object, ...]:

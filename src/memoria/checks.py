@@ -29,6 +29,7 @@ from memoria.content import (
     entry_files,
     load_archive,
 )
+from memoria.content_policy import Allowance, escaping_links, policy_problems
 from memoria.frontmatter import FrontMatterError, parse_front_matter
 from memoria.i18n import LANGUAGES
 from memoria.scaffold import TRANSLATE_MARKER
@@ -49,6 +50,7 @@ _HTML_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _HTML_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 @dataclass(frozen=True)
@@ -59,15 +61,28 @@ class CheckReport(ProblemSplit):
     entries: int
 
 
-def check_archive(docs_dir: Path, change_times: dict[Path, float] | None = None) -> CheckReport:
+def check_archive(
+    docs_dir: Path,
+    change_times: dict[Path, float] | None = None,
+    allowance: Allowance | None = None,
+    media_dir: Path | None = None,
+) -> CheckReport:
     """Validate the archive in `docs_dir` as the build does, then run the staff checks."""
+    links = escaping_links(docs_dir, "docs")
+    if media_dir is not None:
+        links += escaping_links(media_dir, "media")
+    if links:  # nothing is read through them
+        return CheckReport(sorted(set(links)), 0)
     result = load_archive(docs_dir)
     shared = load_shared_lists(data_dir_of(docs_dir))
     catalog, reference_problems = build_catalog(result.entries, shared=shared)
     problems: list[Problem] = [*result.problems, *reference_problems, *shared.problems]
     problems.extend(shared_list_problems(catalog.entries, shared))
+    sources = _all_sources(docs_dir, catalog.entries)
+    # The build's content policy, on every Markdown page (entries whose fields are invalid included)
+    problems.extend(policy_problems(docs_dir, sources, allowance or Allowance()))
     generated = {listing.uri for listing in catalog.listings()}
-    for source in _all_sources(docs_dir, catalog.entries):
+    for source in sources:
         problems.extend(body_problems(source, docs_dir, generated))
         problems.extend(unfinished_translation_problems(source))
     for entry in catalog.entries:
@@ -133,7 +148,8 @@ def _resolve(target: str, source: SourceFile, docs_dir: Path) -> str | None:
 def _link_problem(target: str, source: SourceFile, docs_dir: Path, generated: set[str]) -> str | None:
     """Why a relative link will be broken on the site, if it will (`mkdocs build --strict` fails on it)."""
     path = unquote(target.split("#", 1)[0].split("?", 1)[0])
-    if not path or "://" in path or path.startswith(("/", "mailto:", "tel:")):
+    if not path or "://" in path or path.startswith("/") or _SCHEME.match(path):
+        # another site, or an address with a scheme (mailto:, tel:; javascript: is the content policy's)
         return None
     relative = _resolve(path, source, docs_dir)
     if relative is None:

@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "memoria.commands.check",
     "memoria.commands.status",
     "memoria.commands.mirror",
+    "memoria.commands.import_",
     "memoria.commands.verify",
     "memoria.commands.linkcheck",
     "memoria.commands.bag",

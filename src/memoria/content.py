@@ -7,6 +7,7 @@ import datetime as dt
 import gc
 import os
 import re
+import zoneinfo
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -142,6 +143,74 @@ def _parse_duration(value: Any) -> int:
     )
 
 
+TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+#: `date: 2014-08-15T10:00` or `2014-08-15 10:00-05:00`: a date with a time (and an offset)
+DATETIME_PATTERN = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[T ]([01]?\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?(Z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+def _parse_time(value: Any) -> dt.time:
+    if isinstance(value, dt.time):
+        return value
+    # YAML 1.1 reads an unquoted 10:00 as the base-60 number 600: take it back as hours and minutes.
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        return dt.time(value // 60, value % 60)
+    match = TIME_PATTERN.match(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise PydanticCustomError(
+            "memoria_time", 'expected a local time as HH:MM (24-hour clock), got "{got}"', {"got": value}
+        )
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+def check_time_zone(value: Any) -> str:
+    """An IANA time zone name zoneinfo knows, e.g. America/Mexico_City."""
+    if isinstance(value, str) and value.strip():
+        try:
+            zoneinfo.ZoneInfo(value.strip())
+            return value.strip()
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            pass
+    raise PydanticCustomError(
+        "memoria_timezone",
+        'unknown time zone "{got}": use an IANA name such as America/Mexico_City or Europe/Madrid',
+        {"got": value},
+    )
+
+
+def _split_datetime(values: Any, date_field: str) -> Any:
+    """`date_field: YYYY-MM-DDTHH:MM[±HH:MM]` → the date, `time:` and `utc_offset:` (minutes)."""
+    if not isinstance(values, dict):
+        return values
+    if "utc_offset" in values:  # filled in from the date below, never written by hand
+        raise PydanticCustomError(
+            "memoria_time",
+            "utc_offset: not a field: write the offset in the date, e.g. 2014-08-15T10:00-05:00",
+        )
+    raw = values.get(date_field)
+    match = DATETIME_PATTERN.match(raw.strip()) if isinstance(raw, str) else None
+    if match is None:
+        return values
+    day, hour, minute, offset = match.groups()
+    values = {**values, date_field: day}
+    if values.get("time") is not None:
+        raise PydanticCustomError(
+            "memoria_time", "the time is given twice: in {field} and in time: keep one", {"field": date_field}
+        )
+    values["time"] = f"{hour}:{minute}"
+    if offset:
+        sign = -1 if offset.startswith("-") else 1
+        digits = offset.lstrip("+-").replace(":", "")
+        values["utc_offset"] = 0 if offset == "Z" else sign * (int(digits[:2]) * 60 + int(digits[2:]))
+    return values
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_parse_date)]
+LocalTime = Annotated[dt.time, BeforeValidator(_parse_time)]
+TimeZoneName = Annotated[str, BeforeValidator(check_time_zone)]
+
+
 def _parse_publish(value: Any) -> dt.datetime:
     """`publish:` as a moment: a date and time with its UTC offset, or a date (00:00 UTC)."""
     text = value.strip() if isinstance(value, str) else value
@@ -166,7 +235,6 @@ def _parse_publish(value: Any) -> dt.datetime:
     return moment
 
 
-IsoDate = Annotated[dt.date, BeforeValidator(_parse_date)]
 PublishTime = Annotated[dt.datetime, BeforeValidator(_parse_publish)]
 EntryId = Annotated[str, BeforeValidator(_parse_id)]
 CountryCode = Annotated[str, BeforeValidator(_parse_country)]
@@ -238,6 +306,19 @@ class EntryFields(_Model):
     #: in the file written first, when both languages exist and it is not English
     original: bool = False
 
+    #: when it happened or was published, in local time; `timezone` overrides the archive's
+    time: LocalTime | None = None
+    timezone: TimeZoneName | None = None
+    utc_offset: int | None = Field(default=None, exclude=True)  # minutes, from a full ISO datetime
+
+    #: the field holding the entry's date, which may also carry a time (`2014-08-15T10:00`)
+    DATE_FIELD: ClassVar[str] = "date"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _date_with_time(cls, values: Any) -> Any:
+        return _split_datetime(values, cls.DATE_FIELD)
+
     #: fields a translation may carry; every other field is inherited from English
     TRANSLATABLE: ClassVar[frozenset[str]] = frozenset({"title", "summary", "topics"})
     #: inside lists of mappings, the sub-fields a translation may change
@@ -261,6 +342,7 @@ class PressFields(EntryFields):
 class EventFields(EntryFields):
     date: IsoDate
     end_date: IsoDate | None = None
+    end_time: LocalTime | None = None
     venue: str | None = None
     city: str | None = None
     country: CountryCode | None = None
@@ -280,6 +362,15 @@ class EventFields(EntryFields):
             raise PydanticCustomError(
                 "memoria_end_date", "end_date is before date: an event cannot end before it starts"
             )
+        if self.end_time is not None and self.time is None:
+            raise PydanticCustomError(
+                "memoria_end_time", "end_time without time: give the starting time too (time: HH:MM)"
+            )
+        same_day = self.end_date is None or self.end_date == self.date
+        if self.end_time is not None and self.time is not None and same_day and self.end_time <= self.time:
+            raise PydanticCustomError(
+                "memoria_end_time", "end_time is not after time: an event cannot end before it starts"
+            )
         return self
 
 
@@ -296,6 +387,7 @@ class RecordingFields(EntryFields):
     duration: Duration | None = None
     captions: list[Caption] = Field(default_factory=list)
 
+    DATE_FIELD = "recorded"
     TRANSLATABLE = frozenset({"title", "summary", "topics", "captions"})
     TRANSLATABLE_SUBFIELDS = {"captions": frozenset({"label"})}
 

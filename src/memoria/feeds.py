@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -21,18 +22,26 @@ from feedgen.ext.base import BaseEntryExtension
 from feedgen.feed import FeedEntry, FeedGenerator
 from lxml import etree
 from lxml import html as lxml_html
+from lxml.html import builder as E
+from pydantic_core import PydanticCustomError
 
 from memoria import __version__
 from memoria.catalog import Catalog, Listing, newest_first
-from memoria.content import SECTIONS, Entry
+from memoria.content import SECTIONS, Entry, EventFields, PressFields, RecordingFields, check_time_zone
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, country_name, t
-from memoria.manifest import load_manifest, media_files
+from memoria.manifest import RecordingStatus, load_manifest, media_files
+from memoria.when import DEFAULT_TIME_ZONE, describe, when
 
 #: what `feeds:` in mkdocs.yml may list; topics and countries mean one feed per topic/country
 FEED_KINDS = ("all", *SECTIONS, "topics", "countries")
+#: what `feed_formats:` may list; every feed is written in each
+FEED_FORMATS = ("rss", "atom", "json")
 DEFAULT_LIMIT = 50
-MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
-FORMAT_LABELS = {"rss": "RSS", "atom": "Atom"}
+MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
+FORMAT_LABELS = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
+SUFFIXES = {"rss": "rss.xml", "atom": "atom.xml", "json": "json"}
+#: the stylesheet that makes a feed readable in a browser, beside the feeds of its language
+STYLESHEET = "feeds/feed.xsl"
 
 #: RFC 4151 taggingEntity: a domain name or e-mail address, a comma, a date (YYYY[-MM[-DD]])
 TAG_AUTHORITY = re.compile(
@@ -53,6 +62,8 @@ class FeedOptions:
     limit: int = DEFAULT_LIMIT  # entries per feed, newest first; 0 = all
     kinds: tuple[str, ...] = FEED_KINDS
     id_authority: str | None = None  # RFC 4151 tag authority, e.g. "archive.example.org,2014"
+    timezone: str = DEFAULT_TIME_ZONE  # the archive's IANA time zone: dates without a time are its midnight
+    formats: tuple[str, ...] = FEED_FORMATS
 
 
 @dataclass(frozen=True)
@@ -77,7 +88,7 @@ class Feed:
 
     def path(self, fmt: str) -> str:
         """Where the feed lives below the language's root, e.g. feeds/topic/women.atom.xml."""
-        return f"feeds/{self.name}.{fmt}.xml"
+        return f"feeds/{self.name}.{SUFFIXES[fmt]}"
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,8 @@ class FeedSite:
     content: Mapping[tuple[str, str], str] = field(default_factory=dict)
     enclosure: Callable[[Entry], Enclosure | None] = lambda entry: None
     copyright: str | None = None
+    #: a recording's status from its mirror manifest (memoria.manifest), None where unknown to the caller
+    archive_status: Callable[[Entry], RecordingStatus | None] = lambda entry: None
 
 
 class FeedConfigError(ValueError):
@@ -122,6 +135,14 @@ def check_options(options: FeedOptions) -> None:
             f'feed_id_authority: "{options.id_authority}" is not an RFC 4151 tag authority: write a domain '
             "you own and a year you owned it, e.g. 'archive.example.org,2014'"
         )
+    try:
+        check_time_zone(options.timezone)
+    except PydanticCustomError:
+        raise FeedConfigError(
+            f'timezone: unknown time zone "{options.timezone}": use an IANA name such as America/Mexico_City'
+        ) from None
+    if not options.formats:
+        raise FeedConfigError("feed_formats: empty: list at least one of " + ", ".join(FEED_FORMATS))
 
 
 def _group(
@@ -225,24 +246,25 @@ def feed_id(feed: Feed, authority: str | None, site_url: str) -> str:
     return _identifier(f"{feed.lang}/feeds/{feed.name}", authority, site_url)
 
 
-def _utc_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.UTC)
+def published_at(entry: Entry, zone: str = DEFAULT_TIME_ZONE) -> dt.datetime:
+    """Local time in the entry's zone, midnight where no time is given, with that day's real offset."""
+    return when(entry, zone).start
 
 
-def published_at(entry: Entry) -> dt.datetime:
-    return _utc_midnight(entry.sort_date)
-
-
-def updated_at(entry: Entry) -> dt.datetime:
+def updated_at(entry: Entry, zone: str = DEFAULT_TIME_ZONE) -> dt.datetime:
     """`updated` from front matter when given (and not before publication), else the publication date."""
+    published = published_at(entry, zone)
     updated = entry.english.updated
-    return max(_utc_midnight(updated), published_at(entry)) if updated else published_at(entry)
+    if not updated:
+        return published
+    return max(dt.datetime.combine(updated, dt.time(0, 0), tzinfo=published.tzinfo), published)
 
 
-def feed_updated(feed: Feed, catalog: Catalog) -> dt.datetime:
+def feed_updated(feed: Feed, catalog: Catalog, zone: str = DEFAULT_TIME_ZONE) -> dt.datetime:
     """The newest entry's date; an empty feed takes the archive's newest, never the clock."""
     pool = feed.entries or tuple(catalog.entries)
-    return max((updated_at(e) for e in pool), default=_utc_midnight(dt.date(1970, 1, 1)))
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    return max((updated_at(e, zone) for e in pool), default=epoch)
 
 
 # --- content ---------------------------------------------------------------------------
@@ -301,42 +323,154 @@ class _AtomLinkAttributes(BaseEntryExtension):  # type: ignore[misc]
         return entry
 
 
-def _feed_entry(
+def _facts(catalog: Catalog, entry: Entry, site: FeedSite, zone: str) -> list[tuple[str, str]]:
+    """What the entry page's metadata panel says first, as (label, text) in the feed's language."""
+    lang = site.lang
+    fields = entry.in_language(lang)
+    moment = when(entry, zone)
+    facts: list[tuple[str, str]] = []
+    if isinstance(fields, PressFields):
+        facts.append((t("field.date", lang), describe(moment, lang)))
+        if fields.dateline:
+            facts.append((t("field.dateline", lang), fields.dateline))
+        if fields.contacts:
+            contacts = [", ".join(x for x in (c.name, c.role, c.email) if x) for c in fields.contacts]
+            facts.append((t("field.contacts", lang), "; ".join(contacts)))
+    elif isinstance(fields, EventFields):
+        label = "field.dates" if fields.end_date and fields.end_date != fields.date else "field.date"
+        facts.append((t(label, lang), describe(moment, lang)))
+        if fields.venue:
+            facts.append((t("field.venue", lang), fields.venue))
+        place = [
+            x for x in (fields.city, country_name(fields.country, lang) if fields.country else None) if x
+        ]
+        if place:
+            facts.append((t("field.location", lang), ", ".join(place)))
+        if fields.speakers:
+            speakers = [
+                f"{s.name} ({', '.join(x for x in (s.role, s.organisation) if x)})"
+                if s.role or s.organisation
+                else s.name
+                for s in fields.speakers
+            ]
+            facts.append((t("field.speakers", lang), "; ".join(speakers)))
+    elif isinstance(fields, RecordingFields):
+        facts.append((t("field.recorded", lang), describe(moment, lang)))
+        if fields.part and fields.parts:
+            facts.append(("", t("field.part_of", lang, part=fields.part, parts=fields.parts)))
+        event = catalog.event_of(entry)
+        if event is not None:
+            facts.append((t("related.event", lang), event.in_language(lang).title))
+        facts.append((t("field.source_url", lang), fields.source_url))
+        status = site.archive_status(entry)
+        if status is not None:
+            facts.append((t("feeds.item.archive", lang), t(f"feeds.status.{status.value}", lang)))
+    return facts
+
+
+def _facts_html(facts: list[tuple[str, str]]) -> str:
+    """The facts as an HTML list, every value escaped by lxml (they are text, not markup)."""
+    if not facts:
+        return ""
+    items = [E.LI(E.STRONG(f"{label}:"), f" {value}") if label else E.LI(value) for label, value in facts]
+    return lxml_html.tostring(E.UL({"class": "memoria-facts"}, *items), encoding="unicode")
+
+
+def _authors(entry: Entry, site: FeedSite) -> list[dict[str, str]]:
+    """The organisation publishing the archive, then the entry's contacts, by name.
+
+    No e-mail: feedgen would then also write RSS <author>, which readers such as newsboat
+    prefer to dc:creator, hiding the organisation. Contacts' addresses are in the item text.
+    """
+    authors = [{"name": site.site_name}]
+    fields = entry.in_language(site.lang)
+    if isinstance(fields, PressFields):
+        authors.extend({"name": contact.name} for contact in fields.contacts)
+    return authors
+
+
+def _kind_category(entry: Entry, lang: str, base_url: str) -> dict[str, str]:
+    """The kind of entry as a category, so a reader of the `all` feed can tell them apart."""
+    return {"term": t(f"kind.{entry.section}", lang), "scheme": f"{base_url}{entry.section}/"}
+
+
+@dataclass(frozen=True)
+class _ItemParts:
+    """What every format says about one entry, computed once per entry and language."""
+
+    id: str
+    url: str
+    title: str
+    summary: str | None
+    content: str
+    published: dt.datetime
+    updated: dt.datetime
+    authors: list[dict[str, str]]
+    categories: list[dict[str, str]]
+    enclosure: Enclosure | None
+
+
+def _item_parts(
     catalog: Catalog, entry: Entry, site: FeedSite, options: FeedOptions, site_url: str
-) -> FeedEntry:
+) -> _ItemParts:
     lang = site.lang
     fields = entry.in_language(lang)
     url = site.page_url(entry.source_uri(lang))
+    body = site.content.get((entry.section, entry.id))
+    facts = _facts_html(_facts(catalog, entry, site, options.timezone))
+    # Readers show the content, not the summary, when both are given: the summary leads it.
+    lead = (
+        lxml_html.tostring(E.P({"class": "memoria-summary"}, E.EM(fields.summary))) if fields.summary else b""
+    )
+    content = facts + lead.decode("utf-8") + (absolute_html(body, url) if body else "")
+    return _ItemParts(
+        id=entry_id(entry, lang, options.id_authority, site_url),
+        url=url,
+        title=fields.title,
+        summary=fields.summary,
+        content=content,
+        published=published_at(entry, options.timezone),
+        updated=updated_at(entry, options.timezone),
+        authors=_authors(entry, site),
+        categories=[
+            _kind_category(entry, lang, site.base_url),
+            *_categories(catalog, entry, lang, site.base_url),
+        ],
+        enclosure=site.enclosure(entry),
+    )
+
+
+def _feed_entry(parts: _ItemParts, lang: str) -> FeedEntry:
     fe = FeedEntry()
     fe.register_extension("memoria_links", _AtomLinkAttributes, atom=True, rss=False)
-    fe.id(entry_id(entry, lang, options.id_authority, site_url))
-    fe.title(fields.title)  # text: lxml escapes it, readers show it as written
-    links = [{"href": url, "rel": "alternate", "type": "text/html", "hreflang": lang}]
-    enclosure = site.enclosure(entry)
-    if enclosure is not None:
+    # RSS <author> must be an e-mail address: the names go to dc:creator, as readers expect.
+    fe.load_extension("dc", atom=False, rss=True)
+    fe.id(parts.id)
+    fe.title(parts.title)  # text: lxml escapes it, readers show it as written
+    links = [{"href": parts.url, "rel": "alternate", "type": "text/html", "hreflang": lang}]
+    if parts.enclosure is not None:
         links.append(
             {
-                "href": enclosure.url,
+                "href": parts.enclosure.url,
                 "rel": "enclosure",
-                "type": enclosure.mime_type,
-                "length": str(enclosure.length),
+                "type": parts.enclosure.mime_type,
+                "length": str(parts.enclosure.length),
             }
         )
     fe.link([dict(link) for link in links])
     fe.memoria_links.links = links
-    fe.published(published_at(entry))
-    fe.updated(updated_at(entry))
-    summary = fields.summary
-    if summary:
+    fe.published(parts.published)
+    fe.updated(parts.updated)
+    fe.author([dict(a) for a in parts.authors])
+    # One dc:creator naming all: readers such as newsboat show only one (the last) of several.
+    fe.dc.dc_creator(", ".join(a["name"] for a in parts.authors))
+    if parts.summary:
         # Plain text from authors or a video platform: escaped once more, because RSS
         # descriptions are HTML; Atom says so with type="html" and reads the same.
-        fe.summary(html.escape(summary, quote=False), type="html")
-    body = site.content.get((entry.section, entry.id))
-    if body:
-        fe.content(absolute_html(body, url), type="html")
-    categories = _categories(catalog, entry, lang, site.base_url)
-    if categories:
-        fe.category(categories)
+        fe.summary(html.escape(parts.summary, quote=False), type="html")
+    if parts.content:
+        fe.content(parts.content, type="html")
+    fe.category([dict(c) for c in parts.categories])
     return fe
 
 
@@ -349,41 +483,107 @@ def render_feed(
     site: FeedSite,
     options: FeedOptions,
     site_url: str,
-    cache: dict[tuple[str, str], FeedEntry] | None = None,
+    cache: dict[tuple[str, str], tuple[_ItemParts, FeedEntry]] | None = None,
 ) -> dict[str, bytes]:
-    """The RSS 2.0 and Atom 1.0 documents of one feed, as bytes (UTF-8, pretty-printed)."""
-    fg = FeedGenerator()
-    fg.id(feed_id(feed, options.id_authority, site_url))
-    fg.title(feed.title)
-    fg.description(feed.description)
-    fg.language(feed.lang)
-    fg.author({"name": site.site_name})
-    fg.generator("Memoria", version=__version__)
-    if site.copyright:
-        fg.rights(site.copyright)
-    fg.updated(feed_updated(feed, catalog))  # also lastBuildDate; feedgen would stamp now()
+    """The feed in each format of `options.formats`, as bytes (UTF-8; XML pretty-printed)."""
     cache = {} if cache is None else cache  # an entry is in several feeds: render it once
+    items: list[tuple[_ItemParts, FeedEntry]] = []
     for entry in feed.entries:
         key = (entry.section, entry.id)
         if key not in cache:
-            cache[key] = _feed_entry(catalog, entry, site, options, site_url)
-        fg.add_entry(cache[key], order="append")  # feedgen prepends by default
-
+            parts = _item_parts(catalog, entry, site, options, site_url)
+            cache[key] = (parts, _feed_entry(parts, site.lang))
+        items.append(cache[key])
+    updated = feed_updated(feed, catalog, options.timezone)
     page = site.page_url(_with_language(feed.listing_uri, feed.lang))
+    rights = site.copyright or t("feeds.rights", feed.lang, site=site.site_name)
     out: dict[str, bytes] = {}
-    for fmt in ("rss", "atom"):
-        own = site.base_url + feed.path(fmt)
-        # The RSS channel <link> is the last link set: the self link first, the page last.
-        fg.link(
-            [
-                {"href": own, "rel": "self", "type": MEDIA_TYPES[fmt]},
-                {"href": page, "rel": "alternate", "type": "text/html", "hreflang": feed.lang},
-            ],
-            replace=True,
-        )
-        document = fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
-        out[fmt] = document
+    if "rss" in options.formats or "atom" in options.formats:
+        fg = FeedGenerator()
+        fg.load_extension("dc", atom=False, rss=True)
+        fg.id(feed_id(feed, options.id_authority, site_url))
+        fg.title(feed.title)
+        fg.description(feed.description)
+        fg.language(feed.lang)
+        fg.author({"name": site.site_name})
+        fg.generator("Memoria", version=__version__)
+        fg.rights(rights)
+        fg.updated(updated)  # also lastBuildDate; feedgen would stamp now()
+        for _parts, fe in items:
+            fg.add_entry(fe, order="append")  # feedgen prepends by default
+        for fmt in ("rss", "atom"):
+            if fmt not in options.formats:
+                continue
+            own = site.base_url + feed.path(fmt)
+            # The RSS channel <link> is the last link set: the self link first, the page last.
+            fg.link(
+                [
+                    {"href": own, "rel": "self", "type": MEDIA_TYPES[fmt]},
+                    {"href": page, "rel": "alternate", "type": "text/html", "hreflang": feed.lang},
+                ],
+                replace=True,
+            )
+            document = fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
+            out[fmt] = _with_stylesheet(document, feed.path(fmt))
+    if "json" in options.formats:
+        out["json"] = _json_feed(feed, [parts for parts, _fe in items], site, page, rights)
     return out
+
+
+def _with_stylesheet(document: bytes, feed_path: str) -> bytes:
+    """The feed with an xml-stylesheet instruction before its root: browsers show it as a page.
+
+    The link is relative to the feed, so it holds wherever the site is served; feed readers
+    ignore processing instructions.
+    """
+    root = etree.fromstring(document)
+    depth = feed_path.count("/") - 1  # feeds/all.rss.xml → 0, feeds/topic/x.rss.xml → 1
+    href = "../" * depth + STYLESHEET.rsplit("/", 1)[1]
+    root.addprevious(etree.ProcessingInstruction("xml-stylesheet", f'type="text/xsl" href="{href}"'))
+    return bytes(
+        etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    )
+
+
+def _json_feed(feed: Feed, items: list[_ItemParts], site: FeedSite, page: str, rights: str) -> bytes:
+    """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) with the same items as RSS and Atom."""
+
+    def item(parts: _ItemParts) -> dict[str, object]:
+        out: dict[str, object] = {
+            "id": parts.id,
+            "url": parts.url,
+            "title": parts.title,
+            "content_html": parts.content or html.escape(parts.summary or "", quote=False),
+            "date_published": parts.published.isoformat(),
+            "date_modified": parts.updated.isoformat(),
+            "authors": [{"name": a["name"]} for a in parts.authors],
+            "tags": [c["term"] for c in parts.categories],
+            "language": feed.lang,
+        }
+        if parts.summary:
+            out["summary"] = parts.summary
+        if parts.enclosure is not None:
+            out["attachments"] = [
+                {
+                    "url": parts.enclosure.url,
+                    "mime_type": parts.enclosure.mime_type,
+                    "size_in_bytes": parts.enclosure.length,
+                }
+            ]
+        return out
+
+    document = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": feed.title,
+        "home_page_url": page,
+        "feed_url": site.base_url + feed.path("json"),
+        "description": feed.description,
+        "language": feed.lang,
+        "authors": [{"name": site.site_name}],
+        "_memoria": {"rights": rights},
+        "items": [item(parts) for parts in items],
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def _with_language(uri: str, lang: str) -> str:
@@ -395,7 +595,7 @@ def write_feeds(
 ) -> list[Path]:
     """Write every feed of the language below `root` (the language's folder of the built site)."""
     written: list[Path] = []
-    cache: dict[tuple[str, str], FeedEntry] = {}
+    cache: dict[tuple[str, str], tuple[_ItemParts, FeedEntry]] = {}
     for feed in feeds:
         for fmt, document in render_feed(feed, catalog, site, options, site_url, cache).items():
             path = root / feed.path(fmt)

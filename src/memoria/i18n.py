@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping
 from functools import cache, lru_cache
 from types import MappingProxyType
@@ -154,10 +155,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "grabaciones en cuanto se publiquen, sin visitar el sitio y sin dar a nadie su correo electrónico.",
     },
     "feeds.how": {
-        "en": "Each feed comes in two formats with the same entries, RSS and Atom; most readers accept "
-        "either. Copy the link of the one you prefer and paste it into your reader.",
-        "es": "Cada canal existe en dos formatos con las mismas entradas, RSS y Atom; la mayoría de los "
-        "lectores aceptan ambos. Copie el enlace del que prefiera y péguelo en su lector.",
+        "en": "Each feed comes in several formats with the same entries (Atom, RSS and JSON Feed); most "
+        "readers accept any of them. Copy the link of the one you prefer and paste it into your reader. "
+        "Opened in a browser, a feed shows as a page with the same entries.",
+        "es": "Cada canal existe en varios formatos con las mismas entradas (Atom, RSS y JSON Feed); la "
+        "mayoría de los lectores aceptan cualquiera. Copie el enlace del que prefiera y péguelo en su "
+        "lector. Abierto en un navegador, un canal se muestra como una página con las mismas entradas.",
     },
     "feeds.scope_page": {
         "en": "These feeds carry the English version of every entry. The Spanish site has feeds of its own.",
@@ -174,6 +177,67 @@ MESSAGES: dict[str, dict[str, str]] = {
     "feeds.entries": {"en": "{count} entries", "es": "{count} entradas"},
     "feeds.entries.one": {"en": "1 entry", "es": "1 entrada"},
     "feeds.link_title": {"en": "{name} ({format} feed)", "es": "{name} (canal {format})"},
+    "feeds.rights": {"en": "© {site}", "es": "© {site}"},
+    "feeds.item.archive": {"en": "The archive's copy", "es": "Copia del archivo"},
+    "feeds.status.online": {
+        "en": "the archive holds a verified copy; the original is still online.",
+        "es": "el archivo conserva una copia verificada; el original sigue en línea.",
+    },
+    "feeds.status.rescued": {
+        "en": "rescued: the original is gone, the archive holds a verified copy.",
+        "es": "rescatada: el original desapareció, el archivo conserva una copia verificada.",
+    },
+    "feeds.status.endangered": {
+        "en": "endangered: the original is still online, the archive holds no copy yet.",
+        "es": "en peligro: el original sigue en línea, el archivo aún no conserva una copia.",
+    },
+    "feeds.status.lost": {
+        "en": "lost: the original is gone and the archive holds no copy.",
+        "es": "perdida: el original desapareció y el archivo no conserva una copia.",
+    },
+    "feeds.status.unknown": {
+        "en": "not checked yet: the archive holds no copy yet.",
+        "es": "sin comprobar: el archivo aún no conserva una copia.",
+    },
+    "feeds.status.changed": {
+        "en": "changed at origin: the original's bytes differ from a copy the archive held; every version is kept.",
+        "es": "cambiada en el origen: los bytes del original difieren de una copia que conservó el archivo; se conservan todas las versiones.",
+    },
+    "feeds.status.unreachable": {
+        "en": "unreachable: the original could not be reached when last checked, and the archive holds no copy yet.",
+        "es": "inaccesible: no se pudo llegar al original en la última comprobación, y el archivo aún no conserva una copia.",
+    },
+    "feeds.status.restricted": {
+        "en": "restricted: the original refuses access (a login wall), and the archive holds no copy yet.",
+        "es": "restringida: el original niega el acceso (pide iniciar sesión), y el archivo aún no conserva una copia.",
+    },
+    "feeds.xsl.this_is": {"en": "Feed", "es": "Canal de noticias"},
+    "feeds.xsl.subscribe": {
+        "en": "This is a feed, for feed readers. To subscribe, copy this address into your feed reader:",
+        "es": "Esto es un canal para lectores de feeds. Para suscribirse, copie esta dirección en su lector:",
+    },
+    "feeds.xsl.what": {
+        "en": "What is a feed? Every feed of this archive",
+        "es": "¿Qué es un canal? Todos los canales del archivo",
+    },
+    "feeds.xsl.site": {"en": "Go to the website", "es": "Ir al sitio web"},
+    "feeds.xsl.entries": {"en": "Latest entries", "es": "Últimas entradas"},
+    "feeds.xsl.read": {"en": "Read on the website", "es": "Leer en el sitio web"},
+    "feeds.calendar": {"en": "Events calendar", "es": "Calendario de eventos"},
+    "feeds.calendar.how": {
+        "en": "The events are also a calendar (iCalendar): add its address to your calendar application "
+        "to see every event, or use “Add to calendar” on an event's page for one.",
+        "es": "Los eventos también forman un calendario (iCalendar): añada su dirección a su aplicación de "
+        "calendario para ver todos los eventos, o use «Añadir al calendario» en la página de un evento.",
+    },
+    "calendar.name": {"en": "Events · {site}", "es": "Eventos · {site}"},
+    "calendar.add": {"en": "Add to calendar", "es": "Añadir al calendario"},
+    "calendar.add_title": {
+        "en": "Download this event as an iCalendar (.ics) file for your calendar application",
+        "es": "Descargar este evento como archivo iCalendar (.ics) para su aplicación de calendario",
+    },
+    "calendar.more": {"en": "More: {url}", "es": "Más información: {url}"},
+    "field.time": {"en": "Time", "es": "Hora"},
     "notfound.title": {"en": "Page not found", "es": "Página no encontrada"},
     "notfound.text": {
         "en": "The page you asked for is not in this archive. Try the search or the home page.",
@@ -201,6 +265,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status.endangered": {"en": "Endangered", "es": "En peligro"},
     "status.lost": {"en": "Lost", "es": "Perdida"},
     "status.unknown": {"en": "Not checked", "es": "Sin comprobar"},
+    "status.changed": {"en": "Changed at origin", "es": "Cambiada en el origen"},
+    "status.unreachable": {"en": "Unreachable", "es": "Inaccesible"},
+    "status.restricted": {"en": "Restricted", "es": "Restringida"},
     "player.heading": {"en": "The archive's copy", "es": "La copia del archivo"},
     "player.no_video": {
         "en": "Your browser cannot play this video here; download it below.",
@@ -232,9 +299,74 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "player.status_counts": {"en": "Recordings by status", "es": "Grabaciones por estado"},
     "origin.alive": {"en": "online", "es": "en línea"},
-    "origin.dead": {"en": "gone", "es": "desaparecida"},
-    "origin.blocked": {"en": "refuses access", "es": "niega el acceso"},
+    "origin.gone": {"en": "gone", "es": "desaparecida"},
+    "origin.restricted": {"en": "refuses access", "es": "niega el acceso"},
     "origin.unreachable": {"en": "not answering", "es": "no responde"},
+    "player.version": {"en": "Version shown", "es": "Versión mostrada"},
+    "player.earlier": {
+        "en": "Earlier versions the archive keeps",
+        "es": "Versiones anteriores que conserva el archivo",
+    },
+    "player.earlier_item": {
+        "en": "Version {number}, retrieved {date} ({via}), {size}",
+        "es": "Versión {number}, obtenida el {date} ({via}), {size}",
+    },
+    "player.changed": {
+        "en": "The original's bytes changed at its origin (noticed {date}); every version is kept.",
+        "es": "Los bytes del original cambiaron en su origen (detectado el {date}); se conservan todas las versiones.",
+    },
+    "player.via.source": {"en": "from the original address", "es": "de la dirección original"},
+    "player.via.alternate": {"en": "from an alternate address", "es": "de una dirección alternativa"},
+    "player.via.wayback": {"en": "from the Internet Archive", "es": "del Internet Archive"},
+    "player.via.import": {
+        "en": "given by someone who held a copy",
+        "es": "entregada por quien tenía una copia",
+    },
+    # content policy (memoria.content_policy): what `memoria check`, the build and the preview report
+    "policy.script": {
+        "en": "<script>: a script would run in every reader's browser — remove it (pages carry no scripts of their own)",
+        "es": "<script>: un script se ejecutaría en el navegador de cada lector — elimínelo (las páginas no llevan scripts propios)",
+    },
+    "policy.handler": {
+        "en": "{where}: an event handler is a script that runs in the reader's browser — remove the attribute",
+        "es": "{where}: un manejador de eventos es un script que se ejecuta en el navegador del lector — elimine el atributo",
+    },
+    "policy.scheme": {
+        "en": "{where}: a {scheme} address ({url}) runs or hides content in the reader's browser — link to a page or a file of the archive instead",
+        "es": "{where}: una dirección {scheme} ({url}) ejecuta u oculta contenido en el navegador del lector — enlace a una página o a un documento del archivo",
+    },
+    "policy.remote": {
+        "en": "{where}: loads {url} from {host}, so every reader's browser would contact that host — save the file in docs/ and use a relative path, link to it instead, or allow the host under allow_embeds: in mkdocs.yml",
+        "es": "{where}: carga {url} desde {host}, así que el navegador de cada lector contactaría ese servidor — guarde el archivo en docs/ y use una ruta relativa, enlácelo en su lugar o permita el servidor en allow_embeds: de mkdocs.yml",
+    },
+    "policy.frame": {
+        "en": "<{tag}>: shows another site's page inside this one, which loads it in every reader's browser — link to it instead ([title](https://…)), or allow its host under allow_embeds: in mkdocs.yml (iframes only)",
+        "es": "<{tag}>: muestra la página de otro sitio dentro de esta, que se carga en el navegador de cada lector — enlácela en su lugar ([título](https://…)) o permita su servidor en allow_embeds: de mkdocs.yml (solo iframes)",
+    },
+    "policy.form": {
+        "en": "<{tag}>: forms send what readers type somewhere — remove it; give an e-mail address or link to a contact page instead",
+        "es": "<{tag}>: los formularios envían lo que escriben los lectores a otra parte — elimínelo; indique un correo o enlace a una página de contacto",
+    },
+    "policy.page_tag": {
+        "en": "<{tag}>: changes how the whole page loads (base address, refresh, stylesheets) — remove it; page settings belong in mkdocs.yml",
+        "es": "<{tag}>: cambia cómo se carga toda la página (dirección base, recarga, hojas de estilo) — elimínelo; la configuración va en mkdocs.yml",
+    },
+    "policy.css_script": {
+        "en": "{where}: CSS that runs code (expression, behavior, -moz-binding) — remove it",
+        "es": "{where}: CSS que ejecuta código (expression, behavior, -moz-binding) — elimínelo",
+    },
+    "policy.mermaid": {
+        "en": "Mermaid diagram: the theme would load Mermaid's script from unpkg.com in every reader's browser — draw the diagram as an SVG or PNG file in docs/ and include it as an image",
+        "es": "diagrama Mermaid: el tema cargaría el script de Mermaid desde unpkg.com en el navegador de cada lector — dibuje el diagrama como archivo SVG o PNG en docs/ e inclúyalo como imagen",
+    },
+    "build.unchanged": {
+        "en": "nothing was published: the site in {site_dir} is unchanged",
+        "es": "no se publicó nada: el sitio en {site_dir} no ha cambiado",
+    },
+    "policy.symlink": {
+        "en": "symbolic link to {target}, outside {folder}/: whatever it points at would be published — copy the file into {folder}/ or remove the link",
+        "es": "enlace simbólico a {target}, fuera de {folder}/: se publicaría lo que señala — copie el archivo dentro de {folder}/ o elimine el enlace",
+    },
 }
 
 
@@ -246,6 +378,16 @@ def t(key: str, lang: str, **values: object) -> str:
         raise KeyError(f"no translation for message {key!r}") from error
     text = table.get(lang) or table[DEFAULT_LANGUAGE]
     return text.format(**values) if values else text
+
+
+def terminal_language() -> str:
+    """The language of the person at the terminal (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), English by default."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            code = value.split(":")[0][:2].lower()
+            return code if code in LANGUAGES else DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
 
 
 @cache

@@ -23,6 +23,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from memoria.search import BUNDLE_DIR, bundle_dirs
 
 OFFLINE_DIR = "offline"
@@ -88,12 +90,12 @@ def build_offline_site(config_file: Path, site_dir: Path) -> None:
     """Build the site with file-friendly URLs into `site_dir` (strict, like the hosted site)."""
     config_file = Path(config_file).resolve()
     override = config_file.parent / f".memoria-offline-{os.getpid()}.yml"
-    override.write_text(
-        f"INHERIT: {json.dumps(config_file.name)}\n"
-        f"site_dir: {json.dumps(str(Path(site_dir).resolve()))}\n"
-        "use_directory_urls: false\n",
-        encoding="utf-8",
-    )
+    settings = {
+        "INHERIT": config_file.name,
+        "site_dir": str(Path(site_dir).resolve()),
+        "use_directory_urls": False,
+    }
+    override.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
     try:
         result = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(override)],

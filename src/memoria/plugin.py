@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import yaml
 from jinja2 import BytecodeCache, Environment
 from jinja2.bccache import Bucket
 from mkdocs.config import base
@@ -39,13 +40,25 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from memoria.calendars import (
+    CALENDAR_PATH,
+    CalendarSite,
+    event_file_name,
+    write_calendar,
+    write_event_calendar,
+)
 from memoria.catalog import Catalog, Listing, load_catalog
 from memoria.chrome import SharedChrome
 from memoria.content import ContentErrors, Entry, EntryCache, Problem, RecordingFields, SourceFile
+from memoria.content_policy import Allowance, PolicyCache, PolicyConfigError, escaping_links, policy_problems
+from memoria.csp import content_security_policy, inline_script_hashes, with_csp_meta
+from memoria.feed_stylesheet import render_stylesheet
 from memoria.feeds import (
     DEFAULT_LIMIT,
+    FEED_FORMATS,
     FEED_KINDS,
     FEEDS_PAGE,
+    STYLESHEET,
     Enclosure,
     Feed,
     FeedConfigError,
@@ -60,7 +73,7 @@ from memoria.feeds import (
 )
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, editor_language, fallback_notice, messages_for, t
 from memoria.localised_files import LocalisedFiles
-from memoria.manifest import ManifestError
+from memoria.manifest import Manifest, ManifestError, RecordingStatus, load_manifest, recording_status
 from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
 from memoria.preview_errors import PreviewErrors
 from memoria.publication import FUTURE_DATES, build_moment, publication_of
@@ -76,6 +89,7 @@ from memoria.views import (
     publication_banner,
 )
 from memoria.watch import StopOnSigterm, use_file_events
+from memoria.when import DEFAULT_TIME_ZONE
 
 log = get_plugin_logger(__name__)
 
@@ -89,12 +103,20 @@ class MemoriaConfig(base.Config):
     """Entries per feed, newest first; 0 puts every entry in every feed."""
     feeds = c.ListOfItems(c.Choice(FEED_KINDS), default=list(FEED_KINDS))
     """Which feeds to write per language: all, press, events, recordings, topics, countries."""
+    feed_formats = c.ListOfItems(c.Choice(FEED_FORMATS), default=list(FEED_FORMATS))
+    """Formats each feed is written in: rss, atom, json (JSON Feed 1.1)."""
     feed_id_authority = c.Optional(c.Type(str))
     """RFC 4151 tag authority for feed and entry ids, e.g. 'archive.example.org,2014' (default: UUIDs from site_url's host)."""
     future_dates = c.Choice(FUTURE_DATES, default="hold")
     """An entry dated after today: 'hold' keeps it out of the site until that date (00:00 UTC), 'publish' shows it at once."""
+    timezone = c.Type(str, default=DEFAULT_TIME_ZONE)
+    """The archive's IANA time zone (e.g. America/Mexico_City): a date without a time is its midnight."""
     preview_polling = c.Type(bool, default=False)
     """Live preview: poll for edits as plain `mkdocs serve` does (for Docker or network mounts), not file events."""
+    allow_embeds = c.ListOfItems(c.Type(str), default=[])
+    """Hosts whose iframes, images and media pages may load (each one is contacted by every reader: README)."""
+    content_policy = c.Type(bool, default=True)
+    """Refuse pages whose text holds scripts or loads from other hosts; false only to test the Content-Security-Policy."""
 
 
 class MemoriaPlugin(BasePlugin[MemoriaConfig]):
@@ -111,16 +133,21 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.not_found_pages: dict[str, str] = {}  # language → rendered 404.html
         self.feeds: dict[str, Feed] = {}  # feed name → feed of the language being built
         self.rendered: dict[tuple[str, str], str] = {}  # (section, id) → page HTML, this language
-        self.recording_manifests: dict[str, dict[str, Any] | None] | None = None  # id → manifest, this build
+        self.recording_manifests: dict[str, Manifest | None] | None = None  # id → manifest, this build
         self.content_problems: list[Problem] = []  # of the last failed load, for the preview's error page
         self.entry_cache: EntryCache | None = None  # kept across `mkdocs serve` rebuilds
         self.preview: PreviewState | None = None  # `mkdocs serve --dirty`: re-render what changed
         self.compiled_templates: _CompiledTemplates | None = None  # preview: templates compiled once
         self.localised_files = LocalisedFiles()  # preview: static-i18n's Files made once, not per rebuild
         self.stop_on_sigterm = StopOnSigterm()  # preview: a terminated server cleans up as after Ctrl-C
+        self.allowance = Allowance()  # hosts staff allow embeds from (allow_embeds:)
+        self.serving = False  # `mkdocs serve`: its live reload injects an inline script the CSP would block
+        self.policy_cache: PolicyCache | None = None  # preview: unchanged bodies are checked once
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
+            self.serving = True
+            self.policy_cache = {}
             self.entry_cache = EntryCache()
             self.localised_files.install()
             self.stop_on_sigterm.install()
@@ -164,6 +191,10 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 self.build_time = build_moment(os.environ)
             except ValueError as error:
                 raise PluginError(str(error)) from None
+        try:
+            self.allowance = Allowance.from_config(self.config.allow_embeds, "mkdocs.yml: plugins: memoria")
+        except PolicyConfigError as error:
+            raise PluginError(str(error)) from None
         if self.preview is not None:
             config.theme.static_templates.discard("sitemap.xml")  # nobody crawls the preview
         return config
@@ -173,23 +204,37 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             limit=self.config.feed_limit,
             kinds=tuple(self.config.feeds),
             id_authority=self.config.feed_id_authority,
+            timezone=self.config.timezone,
+            formats=tuple(self.config.feed_formats),
         )
 
     def _load(self, config: MkDocsConfig) -> Catalog:
         self.content_problems = []
+        docs_dir = Path(config.docs_dir)
+        # Nothing is read through a link that leads out of the archive (it would be published).
+        links = escaping_links(docs_dir, "docs") + escaping_links(self._media_dir(config), "media")
+        if links:
+            self.content_problems = links  # the preview's error page lists them
+            raise _content_error(links)
         # A build shows what is published now; the preview (`mkdocs serve`) shows every entry.
         published_at = None if self.entry_cache is not None else self.build_time
         try:
-            catalog = load_catalog(
-                Path(config.docs_dir), self.entry_cache, published_at, self.config.future_dates
-            )
+            catalog = load_catalog(docs_dir, self.entry_cache, published_at, self.config.future_dates)
         except ContentErrors as error:
-            self.content_problems = error.problems  # the preview's error page lists them
-            count = len(error.problems)
-            raise PluginError(
-                f"Memoria found {count} problem{'s' if count != 1 else ''} in the content:\n"
-                + "\n".join(str(p) for p in error.problems)
-            ) from None
+            # Every problem at once: the content policy's too, read from the files themselves.
+            policy = policy_problems(docs_dir, [], self.allowance) if self.config.content_policy else []
+            self.content_problems = [*error.problems, *policy]
+            raise _content_error(self.content_problems) from None
+        if not self.config.content_policy:
+            log.warning(
+                "content_policy: false — page texts are not checked; only the Content-Security-Policy stands"
+            )
+            return catalog
+        sources = [source for entry in catalog.entries for source in entry.sources.values()]
+        refused = policy_problems(docs_dir, sources, self.allowance, self.policy_cache)
+        if refused:
+            self.content_problems = refused
+            raise _content_error(refused)
         for warning in catalog.warnings:
             # A translation behind its original never stops a build, strict or not: `memoria check` lists it.
             (log.info if warning.translation_lag else log.warning)(str(warning))
@@ -361,16 +406,22 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         memoria["alternates"] = self._alternates(page, config)
         listing = self.listings.get(page.file.src_uri)
         if entry is not None:
-            memoria["entry"] = entry_view(self.catalog, entry, lang, url_of)
+            memoria["entry"] = entry_view(self.catalog, entry, lang, url_of, self.config.timezone)
             memoria["publication"] = self._publication_banner(entry, lang)
+            if entry.section == "events":
+                # Written beside the page by _write_feeds: a relative link from the page's folder.
+                memoria["calendar"] = {"url": event_file_name(entry), "type": "text/calendar"}
             memoria["transcripts"] = self._transcripts(entry, lang, config)
         elif listing is not None:
-            memoria["listing"] = listing_view(self.catalog, listing, lang, url_of)
+            memoria["listing"] = listing_view(self.catalog, listing, lang, url_of, self.config.timezone)
         self._recording_context(memoria, entry, listing, page, config, url_of)
         base_url = language_base_url(config.site_url or "", lang)
-        memoria["feed_links"] = feed_links(self.feeds, page_feed_names(entry, listing), base_url)
+        formats = tuple(self.config.feed_formats)
+        memoria["feed_links"] = feed_links(self.feeds, page_feed_names(entry, listing), base_url, formats)
         if listing is FEEDS_PAGE:
-            memoria["feeds"] = feeds_page(list(self.feeds.values()), base_url)
+            memoria["feeds"] = feeds_page(list(self.feeds.values()), base_url, formats)
+            if "events" in self.config.feeds:
+                memoria["calendar_url"] = base_url + CALENDAR_PATH
         memoria["chrome"] = self.chrome.for_page(self._chrome_key(page, nav, context.get("base_url")))
         context["memoria"] = memoria
         return context
@@ -425,7 +476,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 {"lang": self.lang, "t": messages_for(self.lang), "search_bundle": _search_bundle(self.lang)},
             )  # header search box
             base_url = language_base_url(config.site_url or "", self.lang)
-            context["memoria"].setdefault("feed_links", feed_links(self.feeds, ["all"], base_url))
+            formats = tuple(self.config.feed_formats)
+            context["memoria"].setdefault("feed_links", feed_links(self.feeds, ["all"], base_url, formats))
             context["memoria_404"] = {
                 "title": t("notfound.title", self.lang),
                 "text": t("notfound.text", self.lang),
@@ -436,8 +488,21 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "404.html":
+            output_content = self._with_csp(output_content, "")
             self.not_found_pages[self.lang] = output_content
         return output_content
+
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        return self._with_csp(output, page.content or "")
+
+    def _with_csp(self, output: str, text_html: str) -> str:
+        """The page with its Content-Security-Policy: the template's inline scripts by hash, none from its text."""
+        if self.serving:
+            return output  # live reload's per-request inline script; the preview is the staff's own machine
+        policy = content_security_policy(
+            inline_script_hashes(output, not_from=text_html), self.config.media_url, self.allowance.hosts
+        )
+        return with_csp_meta(output, policy)
 
     @event_priority(0)
     def _place_not_found_pages(self, config: MkDocsConfig) -> None:
@@ -493,13 +558,20 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             content=self.rendered,
             enclosure=self._enclosure_finder(config),
             copyright=config.copyright,
+            archive_status=self._archive_status_finder(config),
         )
         root = Path(config.site_dir) / ("" if self.lang == DEFAULT_LANGUAGE else self.lang)
+        self._write_calendars(config, page_url, root)
+        stylesheet = root / STYLESHEET
+        stylesheet.parent.mkdir(parents=True, exist_ok=True)
+        stylesheet.write_bytes(render_stylesheet(self.lang, page_url(f"feeds/index.{self.lang}.md")))
         feeds = list(self.feeds.values())
+        zone = self.config.timezone
         if self.preview is not None:  # only the feeds whose entries changed since they were written
             assert self.entry_cache is not None
             fingerprints = {
-                f.name: feed_fingerprint(self.entry_cache, f, feed_updated(f, self.catalog)) for f in feeds
+                f.name: feed_fingerprint(self.entry_cache, f, feed_updated(f, self.catalog, zone))
+                for f in feeds
             }
             written_before = self.preview.feeds.get(self.lang, {})
             feeds = [f for f in feeds if written_before.get(f.name) != fingerprints[f.name]]
@@ -508,6 +580,38 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if self.preview is not None:
             self.preview.feeds[self.lang] = fingerprints
             self.preview.commit(self.lang)  # this language's pages are written
+
+    def _write_calendars(self, config: MkDocsConfig, page_url: Callable[[str], str], root: Path) -> None:
+        """The language's calendar of events (if `events` is among the feeds) and one .ics per event page."""
+        assert self.catalog is not None and self.files is not None
+        site = CalendarSite(
+            lang=self.lang,
+            site_name=config.site_name,
+            timezone=self.config.timezone,
+            id_authority=self.config.feed_id_authority,
+            site_url=config.site_url or "",
+            page_url=page_url,
+        )
+        if "events" in self.config.feeds:
+            write_calendar(self.catalog, site, root)
+        for entry in self.catalog.section("events"):
+            page = self.files.get_file_from_path(entry.source_uri(self.lang))
+            if page is not None:
+                write_event_calendar(entry, site, Path(page.abs_dest_path).parent)
+
+    def _archive_status_finder(self, config: MkDocsConfig) -> Callable[[Entry], RecordingStatus | None]:
+        """A recording's status for its feed item, read from media/<id>/manifest.json (memoria.manifest)."""
+        media_dir = self._media_dir(config)
+
+        def status(entry: Entry) -> RecordingStatus | None:
+            if entry.section != "recordings":
+                return None
+            try:
+                return recording_status(load_manifest(media_dir, entry.id))
+            except ManifestError as error:
+                raise PluginError(str(error)) from None
+
+        return status
 
     def _enclosure_finder(self, config: MkDocsConfig) -> Callable[[Entry], Enclosure | None]:
         """Recordings with a verified mirror get their web copy as enclosure (read from manifest.json)."""
@@ -529,7 +633,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def _media_dir(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path).parent / self.config.media_dir
 
-    def _manifests(self, config: MkDocsConfig) -> dict[str, dict[str, Any] | None]:
+    def _manifests(self, config: MkDocsConfig) -> dict[str, Manifest | None]:
         assert self.catalog is not None
         try:
             return load_manifests(self._media_dir(config), [e.id for e in self.catalog.section("recordings")])
@@ -614,12 +718,29 @@ class _CompiledTemplates(BytecodeCache):
         self.code[bucket.key] = bucket.bytecode_to_string()
 
 
+def _content_error(problems: list[Problem]) -> PluginError:
+    count = len(problems)
+    return PluginError(
+        f"Memoria found {count} problem{'s' if count != 1 else ''} in the content:\n"
+        + "\n".join(str(p) for p in sorted(set(problems), key=lambda p: (p.path, p.line)))
+    )
+
+
 def _generated_markdown(listing: Listing, lang: str) -> str:
-    """The Markdown of a generated page: front matter only; the template renders the list."""
-    title = listing.title[lang].replace('"', '\\"')
-    hide = "\n  - toc" if listing.kind != "home" else "\n  - toc\n  - navigation"
+    """The Markdown of a generated page: front matter only; the template renders the list.
+
+    The front matter is written by a YAML serialiser: a title is staff's text (a topic, an
+    organisation) and may hold quotes, backslashes or colons.
+    """
+    front_matter = {
+        # Material prints the title unescaped into <title>, the header and the navigation
+        "title": html.escape(listing.title[lang], quote=False),
+        "hide": ["toc"] if listing.kind != "home" else ["toc", "navigation"],
+        "search": {"exclude": True},
+    }
     intro = f"\n{t('home.intro', lang)}\n" if listing.kind == "home" else ""
-    return f'---\ntitle: "{html.escape(title, quote=False)}"\nhide:{hide}\nsearch:\n  exclude: true\n---\n{intro}'
+    dumped = yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False, width=10_000)
+    return f"---\n{dumped}---\n{intro}"
 
 
 def _search_bundle(lang: str) -> str:

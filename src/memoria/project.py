@@ -37,6 +37,7 @@ class Project:
     media_dir: Path
     media_url: str | None
     future_dates: str = "hold"  # the plugin's setting: whether an entry dated after today waits
+    allow_embeds: object = None  # the memoria plugin's allow_embeds: as written (memoria.content_policy)
 
 
 def _memoria_options(config: dict[str, Any]) -> dict[str, Any]:
@@ -72,4 +73,5 @@ def load_project(
         media_dir=Path(media_dir) if media_dir else base / str(options.get("media_dir") or "media"),
         media_url=options.get("media_url"),
         future_dates=str(options.get("future_dates") or "hold"),
+        allow_embeds=options.get("allow_embeds"),
     )

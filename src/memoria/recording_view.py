@@ -8,13 +8,14 @@ Every value is plain text; templates escape it.
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import fcntl
 import os
 import shutil
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from babel.numbers import format_decimal
 
@@ -22,6 +23,7 @@ from memoria.content import RecordingFields
 from memoria.i18n import format_date, format_duration, language_name, t
 from memoria.manifest import (
     MANIFEST_NAME,
+    Manifest,
     MediaFile,
     RecordingStatus,
     load_manifest,
@@ -56,6 +58,17 @@ class Download:
 
 
 @dataclass(frozen=True)
+class EarlierVersion:
+    """A version the archive still holds but no longer shows: when, from where, which bytes."""
+
+    number: int
+    retrieved: str
+    via: str
+    sha256: str
+    size: str
+
+
+@dataclass(frozen=True)
 class PlayerView:
     """Everything memoria-recording.html shows, already localised."""
 
@@ -71,14 +84,17 @@ class PlayerView:
     wayback_url: str | None
     wayback_note: str | None
     platform_title: str | None
+    version: int | None = None
+    earlier_versions: tuple[EarlierVersion, ...] = ()
+    changed_note: str | None = None
 
 
-def status_badge(manifest: dict[str, Any] | None, lang: str) -> StatusBadge:
+def status_badge(manifest: Manifest | None, lang: str) -> StatusBadge:
     status = recording_status(manifest)
     return StatusBadge(status.value, t(f"status.{status.value}", lang))
 
 
-def status_counts(manifests: dict[str, dict[str, Any] | None], lang: str) -> list[StatusBadge]:
+def status_counts(manifests: dict[str, Manifest | None], lang: str) -> list[StatusBadge]:
     """How many recordings are in each status, in a fixed order, zeros left out."""
     counts = Counter(recording_status(m) for m in manifests.values())
     return [
@@ -86,7 +102,7 @@ def status_counts(manifests: dict[str, dict[str, Any] | None], lang: str) -> lis
     ]
 
 
-def load_manifests(media_dir: Path, ids: list[str]) -> dict[str, dict[str, Any] | None]:
+def load_manifests(media_dir: Path, ids: list[str]) -> dict[str, Manifest | None]:
     return {recording_id: load_manifest(media_dir, recording_id) for recording_id in ids}
 
 
@@ -107,20 +123,21 @@ def _date(stamp: str | None, lang: str) -> str | None:
 
 def player_view(
     fields: RecordingFields,
-    manifest: dict[str, Any] | None,
+    manifest: Manifest | None,
     lang: str,
     media_url_of: MediaUrlOf,
     media_dir: Path,
 ) -> PlayerView:
-    """The player, the download links and the provenance of one recording in `lang`."""
+    """The player, the download links, the provenance and the earlier versions of one recording in `lang`."""
     files = media_files(manifest, "", media_dir)
     by_name = {f.name: f for f in files}
+    version = manifest.current_version if manifest and files else None
 
     def url(file: MediaFile) -> str:
-        return media_url_of(f"{fields.id}/{file.name}")
+        return media_url_of(file.path)
 
-    web = by_name.get(str((manifest or {}).get("web_copy") or ""))
-    original = by_name.get(str((manifest or {}).get("original") or ""))
+    web = by_name.get(version.web_copy or "") if version else None
+    original = by_name.get(version.original) if version else None
     poster = next((f for f in files if f.role == "thumbnail"), None)
     labels = {c.file: c.label for c in fields.captions if c.label}
     tracks = tuple(
@@ -136,27 +153,43 @@ def player_view(
             downloads.append(
                 Download(url(file), file.name, _size(file.size, lang), file.sha256, t(key, lang))
             )
-    origin = (manifest or {}).get("origin") or {}
+    origin = manifest.origin if manifest else None
     origin_note = None
-    if origin.get("status"):
+    if origin is not None:
         origin_note = t(
             "player.origin_checked",
             lang,
-            status=t(f"origin.{origin['status']}", lang),
-            http=f" (HTTP {origin['http_status']})" if origin.get("http_status") else "",
-            date=_date(origin.get("checked_at"), lang) or "?",
+            status=t(f"origin.{origin.status.value}", lang),
+            http=f" (HTTP {origin.http_status})" if origin.http_status else "",
+            date=_date(origin.checked_at, lang) or "?",
         )
-    wayback = (manifest or {}).get("wayback") or {}
-    wayback_url = wayback.get("capture_url") if files else None
+    wayback = version.wayback if version else None
     wayback_note = None
-    if wayback_url:
-        stamp = str(wayback.get("timestamp", ""))
+    if wayback is not None:
+        stamp = wayback.timestamp
         try:
             captured = format_date(dt.date(int(stamp[:4]), int(stamp[4:6]), int(stamp[6:8])), lang)
         except ValueError:
             captured = stamp
         wayback_note = t("player.wayback", lang, date=captured)
-    duration = (manifest or {}).get("duration") if files else None
+    earlier: list[EarlierVersion] = []
+    for held in sorted(manifest.versions if manifest and version else [], key=lambda v: -v.number):
+        held_original = held.file(held.original)
+        if version is None or held.number == version.number or held_original is None:
+            continue
+        earlier.append(
+            EarlierVersion(
+                held.number,
+                _date(held.retrieved_at, lang) or held.retrieved_at,
+                t(f"player.via.{held.via}", lang),
+                held_original.sha256,
+                _size(held_original.size, lang),
+            )
+        )
+    changed_note = None
+    if manifest is not None and manifest.changed_at_origin:
+        changed_note = t("player.changed", lang, date=_date(manifest.changed_at_origin, lang) or "?")
+    duration = version.duration if version else None
     return PlayerView(
         status=status_badge(manifest, lang),
         video_url=url(web) if web else None,
@@ -167,36 +200,58 @@ def player_view(
         downloads=tuple(downloads),
         original_url=fields.source_url,
         origin_note=origin_note,
-        wayback_url=wayback_url,
+        wayback_url=wayback.capture_url if wayback else None,
         wayback_note=wayback_note,
-        platform_title=(manifest or {}).get("platform_title") if files else None,
+        platform_title=version.platform_title if version else None,
+        version=version.number if version else None,
+        earlier_versions=tuple(earlier),
+        changed_note=changed_note,
     )
 
 
-def publish_media(media_dir: Path, target_dir: Path, manifests: dict[str, dict[str, Any] | None]) -> int:
-    """Put the published files of every mirrored recording (and its manifest) under target_dir/<id>/.
+def _copy_file(source: Path, target: Path) -> None:
+    """A copy of its own for the site (a reflink where the filesystem can, else bytes): never a hard link,
+    so an edit of the published site can never reach the archive's master copy."""
+    temporary = target.with_name(f".{target.name}.tmp")
+    with source.open("rb") as reader, temporary.open("wb") as writer:
+        try:
+            fcntl.ioctl(writer.fileno(), 0x40049409, reader.fileno())  # FICLONE: shares blocks, not the inode
+        except OSError as error:
+            if error.errno not in (errno.EOPNOTSUPP, errno.EXDEV, errno.EINVAL, errno.ENOTTY, errno.EBADF):
+                raise
+            shutil.copyfileobj(reader, writer, 1 << 20)
+    os.chmod(temporary, 0o644)
+    stat = source.stat()
+    os.utime(temporary, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    os.replace(temporary, target)
 
-    Hard links when the filesystem allows (recordings are large), else copies; files already
-    there with the same size and modification time are left alone. Returns files placed.
+
+def publish_media(media_dir: Path, target_dir: Path, manifests: dict[str, Manifest | None]) -> int:
+    """Put the current version's published files of every held recording (and its manifest) under target_dir.
+
+    The layout mirrors the archive's (<id>/v<N>/<file>), so a new version gets new addresses.
+    Files already there with the same size and modification time are left alone. The custody
+    log is not published: it may name who gave a copy. Returns files placed.
     """
     placed = 0
     for recording_id, manifest in manifests.items():
         files = media_files(manifest, "", media_dir)
         if not files:
             continue
-        for name in [*(f.name for f in files), MANIFEST_NAME]:
-            source = media_dir / recording_id / name
-            target = target_dir / recording_id / name
+        for relative in [*(f.path for f in files), f"{recording_id}/{MANIFEST_NAME}"]:
+            source = media_dir / relative
+            target = target_dir / relative
             stat = source.stat()
             if target.exists():
                 existing = target.stat()
-                if existing.st_size == stat.st_size and existing.st_mtime_ns == stat.st_mtime_ns:
+                if (
+                    existing.st_size == stat.st_size
+                    and existing.st_mtime_ns == stat.st_mtime_ns
+                    and existing.st_ino != stat.st_ino
+                ):
                     continue
                 target.unlink()
             target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(source, target)
-            except OSError:
-                shutil.copy2(source, target)
+            _copy_file(source, target)
             placed += 1
     return placed

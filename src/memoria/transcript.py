@@ -75,26 +75,40 @@ def read_transcript(path: Path, language: str | None = None, label: str | None =
     return Transcript(path.name, language, label, tuple(cues))
 
 
-def caption_files(recording_id: str, declared: Iterable[CaptionFile], media_dir: Path) -> list[CaptionFile]:
-    """The caption files present in media/<id>/: those the front matter declares, then the mirror's."""
-    folder = Path(media_dir) / validate_id(recording_id)
-    found: dict[str, CaptionFile] = {}
-    for caption in declared:
-        if (folder / caption.file).is_file():
-            found.setdefault(caption.file, caption)
+def _caption_paths(
+    recording_id: str, declared: Iterable[CaptionFile], media_dir: Path
+) -> list[tuple[CaptionFile, Path]]:
+    """Caption files and where they are: the current version's folder first, then media/<id>/ itself."""
+    root = Path(media_dir) / validate_id(recording_id)
     manifest = load_manifest(Path(media_dir), recording_id)
-    for media in media_files(manifest, media_dir=Path(media_dir)):
-        if media.role == "captions" and media.name.endswith(".vtt"):
-            found.setdefault(media.name, CaptionFile(media.name, media.language, media.label))
+    published = [m for m in media_files(manifest, media_dir=Path(media_dir)) if m.role == "captions"]
+    folders = [Path(media_dir) / m.path for m in published[:1]]
+    search = [*(p.parent for p in folders), root]
+    found: dict[str, tuple[CaptionFile, Path]] = {}
+    for caption in declared:
+        for folder in search:
+            if (folder / caption.file).is_file():
+                found.setdefault(caption.file, (caption, folder / caption.file))
+                break
+    for media in published:
+        if media.name.endswith(".vtt"):
+            found.setdefault(
+                media.name,
+                (CaptionFile(media.name, media.language, media.label), Path(media_dir) / media.path),
+            )
     return list(found.values())
+
+
+def caption_files(recording_id: str, declared: Iterable[CaptionFile], media_dir: Path) -> list[CaptionFile]:
+    """The caption files present: those the front matter declares, then the mirror's."""
+    return [caption for caption, _ in _caption_paths(recording_id, declared, media_dir)]
 
 
 def transcripts_for(recording_id: str, declared: Iterable[CaptionFile], media_dir: Path) -> list[Transcript]:
     """Every readable transcript of a recording, in the order its caption files were found."""
-    folder = Path(media_dir) / validate_id(recording_id)
     return [
-        read_transcript(folder / caption.file, caption.language, caption.label)
-        for caption in caption_files(recording_id, declared, media_dir)
+        read_transcript(path, caption.language, caption.label)
+        for caption, path in _caption_paths(recording_id, declared, media_dir)
     ]
 
 

@@ -14,8 +14,6 @@ from memoria.content import Entry, EventFields, PressFields, RecordingFields
 from memoria.feeds import FORMAT_LABELS, MEDIA_TYPES, Feed
 from memoria.i18n import (
     country_name,
-    format_date,
-    format_date_range,
     format_duration,
     format_moment,
     language_name,
@@ -23,6 +21,7 @@ from memoria.i18n import (
 )
 from memoria.publication import Publication, PublicationState
 from memoria.shared_lists import collation_key
+from memoria.when import DEFAULT_TIME_ZONE, describe, when
 
 UrlOf = Callable[[str], str]  # source uri below docs/ → URL relative to the current page
 
@@ -81,13 +80,14 @@ def _listing_uri(folder_uri: str, lang: str) -> str:
     return f"{folder_uri[: -len('.md')]}.{lang}.md"
 
 
-def item_for(entry: Entry, lang: str, url_of: UrlOf) -> Item:
+def item_for(entry: Entry, lang: str, url_of: UrlOf, zone: str = DEFAULT_TIME_ZONE) -> Item:
     fields = entry.in_language(lang)
+    moment = when(entry, zone)
+    date = describe(moment, lang)  # local time shown only where the entry gives one
+    iso = moment.start.isoformat() if moment.time else moment.day.isoformat()
     place: str | None = None
     if isinstance(fields, PressFields):
         place = fields.dateline
-        date = format_date(fields.date, lang)
-        iso = fields.date.isoformat()
     elif isinstance(fields, EventFields):
         place = (
             ", ".join(
@@ -95,12 +95,8 @@ def item_for(entry: Entry, lang: str, url_of: UrlOf) -> Item:
             )
             or None
         )
-        date = format_date_range(fields.date, fields.end_date, lang)
-        iso = fields.date.isoformat()
     else:
         assert isinstance(fields, RecordingFields)
-        date = format_date(fields.recorded, lang)
-        iso = fields.recorded.isoformat()
         if fields.part and fields.parts:
             place = t("field.part_of", lang, part=fields.part, parts=fields.parts)
     return Item(
@@ -117,8 +113,10 @@ def item_for(entry: Entry, lang: str, url_of: UrlOf) -> Item:
     )
 
 
-def listing_view(catalog: Catalog, listing: Listing, lang: str, url_of: UrlOf) -> ListingView:
-    items = [item_for(entry, lang, url_of) for entry in listing.entries]
+def listing_view(
+    catalog: Catalog, listing: Listing, lang: str, url_of: UrlOf, zone: str = DEFAULT_TIME_ZONE
+) -> ListingView:
+    items = [item_for(entry, lang, url_of, zone) for entry in listing.entries]
     if "/page/" in listing.uri:
         base_folder = listing.uri.split("/page/")[0]
     else:
@@ -170,8 +168,11 @@ def listing_view(catalog: Catalog, listing: Listing, lang: str, url_of: UrlOf) -
     return view
 
 
-def entry_view(catalog: Catalog, entry: Entry, lang: str, url_of: UrlOf) -> EntryView:
+def entry_view(
+    catalog: Catalog, entry: Entry, lang: str, url_of: UrlOf, zone: str = DEFAULT_TIME_ZONE
+) -> EntryView:
     fields = entry.in_language(lang)
+    date = describe(when(entry, zone), lang)  # local time shown only where the entry gives one
     view = EntryView(section=entry.section, kind_label=t(f"kind.{entry.section}", lang))
     rows = view.rows
 
@@ -183,7 +184,7 @@ def entry_view(catalog: Catalog, entry: Entry, lang: str, url_of: UrlOf) -> Entr
             rows.append(Row(t(label_key, lang), tuple(values)))
 
     if isinstance(fields, PressFields):
-        add("field.date", [Link(format_date(fields.date, lang))])
+        add("field.date", [Link(date)])
         add("field.dateline", [Link(fields.dateline)] if fields.dateline else [])
         add(
             "field.organisations",
@@ -200,7 +201,7 @@ def entry_view(catalog: Catalog, entry: Entry, lang: str, url_of: UrlOf) -> Entr
     elif isinstance(fields, EventFields):
         add(
             "field.dates" if fields.end_date else "field.date",
-            [Link(format_date_range(fields.date, fields.end_date, lang))],
+            [Link(date)],
         )
         add("field.venue", [Link(fields.venue)] if fields.venue else [])
         place = [x for x in (fields.city,) if x]
@@ -231,7 +232,7 @@ def entry_view(catalog: Catalog, entry: Entry, lang: str, url_of: UrlOf) -> Entr
         add("field.documents", [Link(d.title, d.url) for d in fields.documents])
     else:
         assert isinstance(fields, RecordingFields)
-        add("field.recorded", [Link(format_date(fields.recorded, lang))])
+        add("field.recorded", [Link(date)])
         add("field.language", [Link(language_name(fields.language, lang))])
         if fields.part and fields.parts:
             add("field.part", [Link(t("field.part_of", lang, part=fields.part, parts=fields.parts))])
@@ -247,7 +248,7 @@ def entry_view(catalog: Catalog, entry: Entry, lang: str, url_of: UrlOf) -> Entr
 
     def related(label_key: str, entries: list[Entry]) -> None:
         if entries:
-            items = [item_for(e, lang, url_of) for e in entries]
+            items = [item_for(e, lang, url_of, zone) for e in entries]
             links = tuple(Link(item.title, item.url, item.date) for item in items)
             view.related.append(Row(t(label_key, lang), links))
 
@@ -299,20 +300,29 @@ def page_feed_names(entry: Entry | None, listing: Listing | None) -> list[str]:
     return names
 
 
-def feed_links(feeds: dict[str, Feed], names: list[str], base_url: str) -> list[FeedLink]:
-    """Discovery links, Atom and RSS, titled in the feed's language, with absolute URLs."""
+def _in_order(formats: tuple[str, ...]) -> list[str]:
+    """The configured formats, Atom first (the richest), then RSS, then JSON Feed."""
+    return [fmt for fmt in ("atom", "rss", "json") if fmt in formats]
+
+
+def feed_links(
+    feeds: dict[str, Feed], names: list[str], base_url: str, formats: tuple[str, ...] = ("atom", "rss")
+) -> list[FeedLink]:
+    """Discovery links in each format, titled in the feed's language, with absolute URLs."""
     links = []
     for name in names:
         feed = feeds.get(name)
         if feed is None:  # not written (see `feeds:` in mkdocs.yml)
             continue
-        for fmt in ("atom", "rss"):
+        for fmt in _in_order(formats):
             title = t("feeds.link_title", feed.lang, name=feed.title, format=FORMAT_LABELS[fmt])
             links.append(FeedLink(title, base_url + feed.path(fmt), MEDIA_TYPES[fmt], feed.lang))
     return links
 
 
-def feeds_page(feeds: list[Feed], base_url: str) -> list[FeedGroup]:
+def feeds_page(
+    feeds: list[Feed], base_url: str, formats: tuple[str, ...] = ("atom", "rss")
+) -> list[FeedGroup]:
     """Every feed of a language, grouped as the site is: whole archive, sections, topics, countries."""
     groups = []
     for group in ("all", "sections", "topics", "countries"):
@@ -321,7 +331,7 @@ def feeds_page(feeds: list[Feed], base_url: str) -> list[FeedGroup]:
                 label=feed.short_label,
                 links=tuple(
                     Link(FORMAT_LABELS[fmt], base_url + feed.path(fmt), MEDIA_TYPES[fmt])
-                    for fmt in ("atom", "rss")
+                    for fmt in _in_order(formats)
                 ),
                 count=t(
                     "feeds.entries.one" if len(feed.entries) == 1 else "feeds.entries",

@@ -126,3 +126,44 @@ def add_retry_options(parser: argparse.ArgumentParser, attempts: int, backoff_he
         metavar="SECONDS",
         help="network timeout (default 20)",
     )
+
+
+def add_address_options(parser: argparse.ArgumentParser) -> None:
+    """Which addresses a network command may reach: public ones, unless the run says otherwise."""
+    parser.add_argument(
+        "--allow-private-addresses",
+        action="store_true",
+        help="also fetch from private, loopback, link-local and multicast addresses "
+        "(refused by default, after DNS resolution and after each redirect)",
+    )
+    parser.add_argument(
+        "--allow-address",
+        action="append",
+        default=[],
+        metavar="CIDR",
+        type=_network,
+        help="allow one private network or address (repeatable), e.g. 192.168.1.20/32",
+    )
+
+
+def _network(text: str) -> str:
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_network(text, strict=False))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an address or network like 10.0.0.0/8, got {text!r}"
+        ) from None
+
+
+def size_in_bytes(text: str) -> int:
+    """'20GB', '500M', '1048576' → bytes (decimal units, as disks are sold)."""
+    import re
+
+    found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)[bB]?\s*", text)
+    if not found:
+        raise argparse.ArgumentTypeError(f"expected a size like 20GB, 500MB or 1000000, got {text!r}")
+    number, unit = found.groups()
+    factor = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12}[unit.lower()]
+    return int(float(number) * factor)

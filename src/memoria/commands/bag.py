@@ -12,7 +12,7 @@ import bagit
 
 from memoria.commands._project import add_project_options, load_from
 from memoria.manifest import ManifestError, is_mirrored, load_manifest, validate_id
-from memoria.mirror.verify import verify_folder
+from memoria.mirror.verify import verify_recording
 from memoria.project import ProjectError
 
 EXAMPLE = """\
@@ -20,7 +20,7 @@ example:
   memoria bag ustream-51400296                   # writes bags/ustream-51400296/
   memoria bag ustream-51400296 --output /mnt/transfer
 
-The bag's payload is media/<id>/ as mirrored (manifest.json included), with SHA-256 and
+The bag's payload is media/<id>/ as held: every version, manifest.json and custody.jsonl, with SHA-256 and
 SHA-512 manifests; it is made only from a copy that verifies against its manifest."""
 
 
@@ -60,7 +60,7 @@ def run_command(args: argparse.Namespace) -> int:
         )
         return 1
     assert manifest is not None
-    problems = verify_folder(folder, manifest)
+    problems, _ = verify_recording(project.media_dir, manifest)
     if problems:
         for problem in problems:
             print(f"{folder / problem.name}: {problem.kind}: {problem.detail}", file=sys.stderr)
@@ -78,11 +78,16 @@ def run_command(args: argparse.Namespace) -> int:
         str(target),
         {
             "External-Identifier": recording_id,
-            "External-Description": f"Mirror of {manifest.get('source_url')} made by Memoria",
+            "External-Description": f"Copies of {manifest.source_url} kept by Memoria: every version, "
+            "its manifest and its custody log (PREMIS events)",
             "Source-Organization": "Memoria archive",
         },
         checksums=["sha256", "sha512"],
     )
     bag.validate()
-    print(f"{target}: BagIt bag of {len(manifest.get('files', []))} files plus manifest.json, valid")
+    files = sum(len(v.files) for v in manifest.versions)
+    print(
+        f"{target}: BagIt bag of {files} files in {len(manifest.versions)} versions plus manifest.json "
+        "and custody.jsonl, valid"
+    )
     return 0

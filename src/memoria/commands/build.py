@@ -10,14 +10,20 @@ the site: the default language's tree, each other language's folder, and one sit
 every language (as the last sequential build writes it). Each language's process also stages
 its pages for search (`memoria.search.stage_site`, which reads every built page), side by side;
 once they have ended, and their memory with them, the parent runs one Pagefind per language,
-also side by side (`site/pagefind/`, `site/es/pagefind/`), while deleting the previous site.
-Running Pagefind inside the language processes instead held both builds' memory meanwhile:
-2.5 GB at 10,000 entries per language against 1.3 GB.
+also side by side (`site/pagefind/`, `site/es/pagefind/`). Running Pagefind inside the
+language processes instead held both builds' memory meanwhile: 2.5 GB at 10,000 entries per
+language against 1.3 GB.
+
+Publishing is atomic on every path (parallel, `--serial`, one language): the whole new site,
+search index included, is built in a staging folder next to site_dir and put in its place by
+one rename (an atomic swap where Linux offers it); any failure before that leaves the
+published site exactly as it was, and says so.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import datetime as dt
 import gzip
 import logging
@@ -26,12 +32,12 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from memoria.i18n import t, terminal_language
 from memoria.publication import BUILD_TIME_VARIABLE
 
 EXAMPLE = """\
@@ -129,11 +135,8 @@ def merge_sitemaps(default_xml: str, others: list[str]) -> str:
     return merged + "</urlset>"
 
 
-def assemble(staged: dict[str, Path], default: str, site_dir: Path, previous: Path | None = None) -> None:
-    """Move the staged language trees into `site_dir`: default at the root, others in /<lang>/.
-
-    An existing `site_dir` is deleted, or renamed to `previous` (same file system) for the caller to delete.
-    """
+def assemble(staged: dict[str, Path], default: str, site_dir: Path) -> None:
+    """Move the staged language trees into `site_dir` (which must not exist): default at the root, others in /<lang>/."""
     root = staged[default]
     sitemaps = []
     for lang, stage in staged.items():
@@ -148,12 +151,39 @@ def assemble(staged: dict[str, Path], default: str, site_dir: Path, previous: Pa
         sitemap.write_text(text, encoding="utf-8")
         with gzip.GzipFile(root / "sitemap.xml.gz", mode="wb", mtime=int(time.time())) as handle:
             handle.write(text.encode("utf-8"))
-    if site_dir.exists():
-        if previous is not None:
-            site_dir.rename(previous)
-        else:
-            shutil.rmtree(site_dir)
     shutil.move(str(root), str(site_dir))
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if sys.platform != "linux":
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)  # glibc 2.28 and later
+    if renameat2 is None:
+        return False
+    at_fdcwd = -100
+    done = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), _RENAME_EXCHANGE)
+    return bool(done == 0)
+
+
+def publish(new_site: Path, site_dir: Path, trash: Path) -> None:
+    """Put the complete `new_site` in place of `site_dir` in one rename; the previous site goes to `trash`.
+
+    Where the system swaps two folders atomically, a request always finds a whole site, old
+    or new; elsewhere `site_dir` is missing for the instant between two renames. Either way,
+    nothing of the new site is visible before all of it, search index included, is written.
+    """
+    if not site_dir.exists() and not site_dir.is_symlink():
+        os.rename(new_site, site_dir)
+    elif _exchange(new_site, site_dir):
+        os.rename(new_site, trash)  # the previous site, now under the new one's staging name
+    else:
+        os.rename(site_dir, trash)
+        os.rename(new_site, site_dir)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -168,57 +198,67 @@ def run(args: argparse.Namespace) -> int:
     langs, site_dir = _languages(config_file)
     if args.site_dir is not None:
         site_dir = args.site_dir.resolve()
-    if args.serial or len(langs) < 2:
-        return _serial(config_file, site_dir, args.strict)
+    site_dir = site_dir.absolute()
+    # The new site is built next to the published one (same file system: one rename puts it in place).
     # Every language's process publishes for the same moment: an embargo lifts for all or none.
     os.environ.setdefault(BUILD_TIME_VARIABLE, dt.datetime.now(dt.UTC).isoformat())
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".memoria-build-", dir=site_dir.parent))
+    new_site = staging / "site"
     try:
-        staged = {lang: staging / lang for lang in langs}
-        search_roots = {lang: staging / ".search" / lang for lang in langs}
-        # On Linux each language's process is forked from this one, which has already imported
-        # MkDocs, Material and the plugins (reading mkdocs.yml) and runs no thread yet: about
-        # a second of start-up less per process. Elsewhere fork is unsafe: a fresh interpreter.
-        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-        with ProcessPoolExecutor(max_workers=len(langs), mp_context=context) as pool:
-            jobs = {
-                lang: pool.submit(
-                    _build_language, str(config_file), lang, str(path), args.strict, str(search_roots[lang])
-                )
-                for lang, path in staged.items()
-            }
-            failures, pages = [], {}
-            for lang, job in jobs.items():
-                try:
-                    pages[lang] = job.result()
-                except BuildFailed as error:
-                    failures.append(str(error))
-        if failures:
-            print("memoria build: " + "\n".join(failures), file=sys.stderr)
-            return 1
-        previous = staging / ".previous"
-        assemble(staged, langs[0], site_dir, previous)
-        # The language processes have ended (their memory with them); one Pagefind per language
-        # now runs side by side, while the previous site (2 s at 3,000 entries) is deleted.
-        remover = threading.Thread(target=shutil.rmtree, args=(previous,), kwargs={"ignore_errors": True})
-        remover.start()
-        # A language without entry pages gets no bundle; with none at all, Pagefind says why.
-        to_index = {lang: root for lang, root in search_roots.items() if pages[lang]}
-        try:
-            _index(to_index or {langs[0]: search_roots[langs[0]]}, langs[0], site_dir)
-        finally:
-            remover.join()
+        if args.serial or len(langs) < 2:
+            failure = _serial(config_file, new_site, args.strict)
+        else:
+            failure = _parallel(config_file, langs, staging, new_site, args.strict)
+        if failure is None:
+            publish(new_site, site_dir, staging / "previous")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    if failure is not None:
+        print(f"memoria build: {failure}", file=sys.stderr)
+        print(
+            f"memoria build: {t('build.unchanged', terminal_language(), site_dir=site_dir)}", file=sys.stderr
+        )
+        return 1
     print(
-        f"memoria build: {', '.join(langs)} built in {time.perf_counter() - started:.1f} s into {site_dir}",
+        f"memoria build: {', '.join(langs) or 'site'} built in {time.perf_counter() - started:.1f} s into {site_dir}",
         file=sys.stderr,
     )
     return 0
 
 
-def _index(search_roots: dict[str, Path], default: str, site_dir: Path) -> None:
+def _parallel(config_file: Path, langs: list[str], staging: Path, new_site: Path, strict: bool) -> str | None:
+    """Each language in its own process, then one tree and one search index in `new_site`; why it failed, if it did."""
+    staged = {lang: staging / lang for lang in langs}
+    search_roots = {lang: staging / ".search" / lang for lang in langs}
+    # On Linux each language's process is forked from this one, which has already imported
+    # MkDocs, Material and the plugins (reading mkdocs.yml) and runs no thread yet: about
+    # a second of start-up less per process. Elsewhere fork is unsafe: a fresh interpreter.
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(max_workers=len(langs), mp_context=context) as pool:
+        jobs = {
+            lang: pool.submit(
+                _build_language, str(config_file), lang, str(path), strict, str(search_roots[lang])
+            )
+            for lang, path in staged.items()
+        }
+        failures, pages = [], {}
+        for lang, job in jobs.items():
+            try:
+                pages[lang] = job.result()
+            except BuildFailed as error:
+                failures.append(str(error))
+    if failures:
+        return "\n".join(failures)
+    assemble(staged, langs[0], new_site)
+    # The language processes have ended (their memory with them); one Pagefind per language
+    # now runs side by side. A language without entry pages gets no bundle; with none at all,
+    # Pagefind says why.
+    to_index = {lang: root for lang, root in search_roots.items() if pages[lang]}
+    return _index(to_index or {langs[0]: search_roots[langs[0]]}, langs[0], new_site)
+
+
+def _index(search_roots: dict[str, Path], default: str, site_dir: Path) -> str | None:
     """Each language's staged pages into its own bundle (site/pagefind/, site/es/pagefind/), side by side."""
     from memoria.search import SearchIndexError, index_staged
 
@@ -226,13 +266,15 @@ def _index(search_roots: dict[str, Path], default: str, site_dir: Path) -> None:
     try:
         report = index_staged(folders, site_dir)
     except SearchIndexError as error:
-        raise SystemExit(f"memoria build: {error}") from None
+        return str(error)
     print(
         f"memoria build: search indexed {report.pages} pages in {report.languages} languages", file=sys.stderr
     )
+    return None
 
 
-def _serial(config_file: Path, site_dir: Path, strict: bool) -> int:
+def _serial(config_file: Path, site_dir: Path, strict: bool) -> str | None:
+    """`mkdocs build` in this process into `site_dir` (search indexed by the plugin); why it failed, if it did."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -243,8 +285,7 @@ def _serial(config_file: Path, site_dir: Path, strict: bool) -> int:
     try:
         build(config)
     except MkDocsException as error:
-        print(f"memoria build: {error}", file=sys.stderr)
-        return 1
+        return str(error)
     finally:
         config.plugins.on_shutdown()
-    return 0
+    return None

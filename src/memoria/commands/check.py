@@ -11,12 +11,17 @@ from typing import Any
 from memoria.checks import FEED_SUMMARY_LIMIT, check_archive
 from memoria.commands._project import add_project_options, project_from
 from memoria.content import Problem
+from memoria.content_policy import Allowance, PolicyConfigError
 
 EXAMPLE = f"""\
 examples:
   memoria check                 errors and warnings, one per line, then a count
   memoria check --strict        exit status 1 on warnings too (for CI)
   memoria check --json          the same as JSON, for scripts
+
+The content policy, as the build applies it: no scripts, event handlers, javascript:/data:
+addresses, frames, forms, Mermaid diagrams or files loaded from other hosts in a page's text
+(links to other sites are fine); no symbolic links leading out of docs/ or media/.
 
 Beyond what the build checks: links to .md pages that do not exist, images without alt text,
 summaries over {FEED_SUMMARY_LIMIT} characters (RSS 0.91's limit for an item description),
@@ -59,8 +64,13 @@ def run(args: argparse.Namespace) -> int:
     project = project_from(args, "check")
     if project is None:
         return 2
+    try:
+        allowance = Allowance.from_config(project.allow_embeds, f"{project.config_file}: plugins: memoria")
+    except PolicyConfigError as error:
+        print(f"memoria check: error: {error}", file=sys.stderr)
+        return 2
     started = time.perf_counter()
-    report = check_archive(project.docs_dir)
+    report = check_archive(project.docs_dir, allowance=allowance, media_dir=project.media_dir)
     seconds = time.perf_counter() - started
     failed = bool(report.errors) or (args.strict and bool(report.warnings))
     if args.json:

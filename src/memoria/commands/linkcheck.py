@@ -13,13 +13,13 @@ from rich.table import Table
 from rich.text import Text
 
 from memoria.commands._project import (
+    add_address_options,
     add_project_options,
     add_retry_options,
     positive_int,
     recordings_from,
 )
 from memoria.manifest import ManifestError
-from memoria.mirror.linkcheck import linkcheck
 
 EXAMPLE = """\
 example:
@@ -27,7 +27,8 @@ example:
   memoria linkcheck ustream-51400296 --json
 
 Each answer is stored in media/<id>/manifest.json as origin: {checked_at, status, http_status};
-status is alive, dead (404/410, no media), blocked (403) or unreachable (timeouts, 5xx).
+status is alive, gone (404/410, a removed page, no media), restricted (401/403, a login wall)
+or unreachable (DNS, refused connections, timeouts, 5xx, redirect loops, TLS: could not tell).
 exit status: 0 when every original is alive, 1 otherwise, 2 for bad arguments."""
 
 
@@ -46,6 +47,7 @@ def register(subparsers: Any) -> None:
         "--jobs", type=positive_int, default=4, metavar="N", help="URLs checked in parallel (default 4)"
     )
     add_retry_options(parser, attempts=2, backoff_help="wait between tries (default 2)")
+    add_address_options(parser)
     parser.add_argument("--json", action="store_true", help="print a machine-readable report")
     parser.set_defaults(func=run_command)
 
@@ -55,8 +57,12 @@ def run_command(args: argparse.Namespace) -> int:
     if loaded is None:
         return 2
     project, targets = loaded
+    from memoria.mirror.linkcheck import linkcheck  # loads yt-dlp: only when this command runs
+    from memoria.mirror.netguard import AddressPolicy, guarded
+
+    policy = AddressPolicy.from_strings(args.allow_private_addresses, args.allow_address)
     try:
-        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        with guarded(policy), ThreadPoolExecutor(max_workers=args.jobs) as pool:
             results = list(
                 pool.map(
                     lambda target: linkcheck(
@@ -77,7 +83,11 @@ def run_command(args: argparse.Namespace) -> int:
             table.add_column(column, overflow="fold")
         for r in results:
             table.add_row(
-                Text(r.id), r.origin["status"], str(r.origin["http_status"] or ""), r.status, Text(r.url)
+                Text(r.id),
+                r.origin.status.value if r.origin else "not asked",
+                str(r.origin.http_status or "") if r.origin else "",
+                r.status,
+                Text(r.url if not r.detail else f"{r.url}\n{r.detail}"),
             )
         Console(width=max(120, Console().width)).print(table)
-    return 0 if all(r.origin["status"] == "alive" for r in results) else 1
+    return 0 if all(r.origin is not None and r.origin.status == "alive" for r in results) else 1

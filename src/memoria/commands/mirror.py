@@ -1,4 +1,4 @@
-"""`memoria mirror [ID ...]`: copy every recording into media/<id>/ with a verified manifest."""
+"""`memoria mirror [ID ...]`: keep a verified copy of every recording in media/<id>/, every version kept."""
 
 from __future__ import annotations
 
@@ -10,34 +10,43 @@ from typing import Any
 from rich.console import Console
 
 from memoria.commands._project import (
+    add_address_options,
     add_project_options,
     add_retry_options,
+    load_from,
+    non_negative_float,
     positive_int,
-    recordings_from,
+    size_in_bytes,
     web_url,
 )
-from memoria.mirror import MirrorOutcome, Settings, dry_run, run
-from memoria.mirror.media import find_ffmpeg
-from memoria.mirror.report import RichProgress, summary_table
-from memoria.mirror.wayback import DEFAULT_CDX_ENDPOINT, DEFAULT_WAYBACK_PREFIX
+from memoria.project import ProjectError
 
 EXAMPLE = """\
 example:
   memoria mirror                         # every recording of ./mkdocs.yml's archive
   memoria mirror ustream-51400296 --jobs 2 --json > report.json
+  memoria mirror --refresh               # fetch again: other bytes become a new version, never a replacement
   memoria mirror --dry-run               # what would be fetched, no request made
 
-exit status: 0 when every recording is mirrored (or already was), 1 when any failed or is lost,
-2 for bad arguments or content errors."""
+Outcomes: rescued (a first verified copy), present (held and re-hashed, no request), unchanged
+(refreshed, same bytes), changed (CHANGED AT ORIGIN: other bytes, kept beside the old),
+unreachable (could not tell: DNS, timeouts, stalls, 5xx, TLS, redirect loops; try again),
+restricted (login wall, 401/403), incomplete (bytes arrived but not the whole recording, or
+over --max-size), disk_full, busy (another process holds the recording), lost (the origin says
+it is gone and the Wayback Machine has nothing), failed (a broken entry or manifest).
+
+exit status: 0 when every recording is held (or was just kept), 1 when any is not,
+2 for bad arguments."""
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "mirror",
-        help="copy recordings into media/<id>/ with yt-dlp, verified, with a manifest",
+        help="copy recordings into media/<id>/ with yt-dlp: verified, versioned, with a custody log",
         description="Mirror each recording's source_url (then alternate_urls, then a Wayback capture) "
-        "into media/<id>/, verify it, keep the original bytes and a browser-playable copy, and write "
-        "media/<id>/manifest.json. Verified copies are skipped without any request.",
+        "into media/<id>/v<N>/, verify it (probe, demux, durations), keep the original bytes and a "
+        "browser-playable copy, and record it in media/<id>/manifest.json and the append-only "
+        "media/<id>/custody.jsonl. Held copies are re-hashed and skipped without any request.",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -46,14 +55,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--refresh",
         action="store_true",
-        help="fetch again even when a verified copy exists (it is replaced only once the new one is verified)",
+        help="fetch again even when a verified copy is held; other bytes are kept as a new version "
+        "(reported as changed at origin), the same bytes are not stored twice",
     )
     parser.add_argument(
-        "--jobs",
-        type=positive_int,
-        default=1,
-        metavar="N",
-        help="recordings mirrored in parallel (default 1)",
+        "--jobs", type=positive_int, default=1, metavar="N", help="recordings in parallel (default 1)"
     )
     parser.add_argument(
         "--dry-run", action="store_true", help="show what would be fetched; no request, no write"
@@ -72,45 +78,92 @@ def register(subparsers: Any) -> None:
         parser, attempts=3, backoff_help="wait before the second try, doubled each time (default 2)"
     )
     parser.add_argument(
+        "--stall-timeout",
+        type=non_negative_float,
+        default=30.0,
+        metavar="SECONDS",
+        help="end an attempt when fewer than 1 KiB arrive in this time (default 30; a stalling server "
+        "fails within about 100 s with the default 3 attempts)",
+    )
+    parser.add_argument(
+        "--deadline",
+        type=non_negative_float,
+        default=8 * 3600.0,
+        metavar="SECONDS",
+        help="give up on a recording after this long, all attempts included (default 28800: 8 hours)",
+    )
+    parser.add_argument(
+        "--max-size",
+        type=size_in_bytes,
+        default=20 * 10**9,
+        metavar="SIZE",
+        help="largest file accepted, e.g. 20GB (default: 20GB, a long HD event); stops endless responses",
+    )
+    parser.add_argument(
+        "--min-free",
+        type=size_in_bytes,
+        default=10**9,
+        metavar="SIZE",
+        help="disk space a download must leave free (default 1GB); checked against the announced size",
+    )
+    parser.add_argument(
+        "--wait",
+        type=non_negative_float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for a recording another process is mirroring (default 0: report it busy)",
+    )
+    add_address_options(parser)
+    parser.add_argument(
         "--no-web-copy", action="store_true", help="keep only the original bytes (no ffmpeg remux)"
     )
     parser.add_argument("--no-wayback", action="store_true", help="do not look for Wayback Machine captures")
+    parser.add_argument("--cdx-endpoint", type=web_url, default=None, metavar="URL", help="Wayback CDX API")
     parser.add_argument(
-        "--cdx-endpoint",
-        type=web_url,
-        default=DEFAULT_CDX_ENDPOINT,
-        metavar="URL",
-        help=f"Wayback CDX API (default {DEFAULT_CDX_ENDPOINT})",
-    )
-    parser.add_argument(
-        "--wayback-prefix",
-        type=web_url,
-        default=DEFAULT_WAYBACK_PREFIX,
-        metavar="URL",
-        help=f"where captures are fetched (default {DEFAULT_WAYBACK_PREFIX})",
+        "--wayback-prefix", type=web_url, default=None, metavar="URL", help="where captures are fetched"
     )
     parser.set_defaults(func=run_command)
 
 
 def run_command(args: argparse.Namespace) -> int:
-    loaded = recordings_from(args, "mirror")
-    if loaded is None:
+    from memoria.mirror.media import find_ffmpeg
+    from memoria.mirror.pipeline import MirrorOutcome, MirrorResult, Settings, dry_run, run
+    from memoria.mirror.plan import PlanError, plan_recordings
+    from memoria.mirror.report import RichProgress, summary_table
+    from memoria.mirror.wayback import DEFAULT_CDX_ENDPOINT, DEFAULT_WAYBACK_PREFIX
+
+    try:
+        project = load_from(args)
+        planned = plan_recordings(project.docs_dir, list(args.ids))
+    except (ProjectError, PlanError) as error:
+        print(f"memoria mirror: {error}", file=sys.stderr)
         return 2
-    project, targets = loaded
     settings = Settings(
         media_dir=project.media_dir,
         retries=args.retries,
         attempts=args.attempts,
         backoff=args.backoff,
         timeout=args.timeout,
+        stall_timeout=args.stall_timeout,
+        deadline=args.deadline,
+        max_size=args.max_size,
+        min_free=args.min_free,
         refresh=args.refresh,
         web_copy=not args.no_web_copy,
         wayback=not args.no_wayback,
-        cdx_endpoint=args.cdx_endpoint,
-        wayback_prefix=args.wayback_prefix,
+        cdx_endpoint=args.cdx_endpoint or DEFAULT_CDX_ENDPOINT,
+        wayback_prefix=args.wayback_prefix or DEFAULT_WAYBACK_PREFIX,
         ffmpeg=find_ffmpeg(),
+        allow_private=args.allow_private_addresses,
+        allowed_networks=tuple(args.allow_address),
+        lock_wait=args.wait,
     )
+    broken = [
+        MirrorResult(rid, MirrorOutcome.FAILED, "fix the entry first: " + "; ".join(problems))
+        for rid, problems in sorted(planned.broken.items())
+    ]
     stderr = Console(stderr=True)
+    targets = planned.targets
     if args.dry_run:
         results = dry_run(targets, settings)
     elif args.json or not stderr.is_terminal:
@@ -118,6 +171,7 @@ def run_command(args: argparse.Namespace) -> int:
     else:
         with RichProgress(stderr, len(targets)) as progress:
             results = run(targets, settings, args.jobs, progress)
+    results = [*results, *broken]
     if args.json:
         json.dump(
             {
@@ -132,5 +186,4 @@ def run_command(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         Console(width=max(120, Console().width)).print(summary_table(results))
-    failed = any(r.outcome in (MirrorOutcome.FAILED, MirrorOutcome.LOST) for r in results)
-    return 1 if failed else 0
+    return 0 if all(r.outcome.ok for r in results) else 1

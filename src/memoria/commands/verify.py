@@ -7,9 +7,10 @@ import json
 import sys
 from typing import Any
 
+from memoria import custody
 from memoria.commands._project import add_project_options, load_from
-from memoria.manifest import ManifestError, is_mirrored, load_manifest, validate_id
-from memoria.mirror.verify import FileProblem, verify_folder
+from memoria.manifest import MANIFEST_NAME, ManifestError, load_manifest, validate_id
+from memoria.mirror.verify import FileProblem, verify_recording
 from memoria.project import ProjectError
 
 EXAMPLE = """\
@@ -17,14 +18,17 @@ example:
   memoria verify                         # every media/<id>/ with a manifest
   memoria verify ustream-51400296 --json
 
-Prints one line per problem: media/<id>/<file>: missing|altered|unexpected: detail.
+Checks every version the archive holds (full SHA-256 of each file), files nobody recorded,
+and that the custody log is well-formed and agrees with the manifest. Each check is appended
+to the custody log as a PREMIS "fixity check".
+Prints one line per problem: media/<id>/<file>: missing|altered|unexpected|custody: detail.
 exit status: 0 when every file matches its SHA-256, 1 on any problem, 2 for bad arguments."""
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "verify",
-        help="re-hash mirrored files against their manifests (full SHA-256)",
+        help="re-hash every held version against its manifest and check the custody log",
         description="Re-hash every file of media/<id>/ and report missing, altered and unexpected files.",
         epilog=EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -49,31 +53,51 @@ def run_command(args: argparse.Namespace) -> int:
         ids = sorted(
             p.name
             for p in media_dir.iterdir()
-            if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file()
+            if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST_NAME).is_file()
         )
     report: dict[str, list[FileProblem]] = {}
     checked = 0
+    versions = 0
     for recording_id in ids:
         try:
             manifest = load_manifest(media_dir, recording_id)
         except ManifestError as error:
-            report[recording_id] = [FileProblem("altered", "manifest.json", str(error))]
+            report[recording_id] = [FileProblem("altered", MANIFEST_NAME, str(error))]
             continue
         if manifest is None:
             report[recording_id] = [
-                FileProblem(
-                    "missing", "manifest.json", "no manifest: run 'memoria mirror " + recording_id + "'"
-                )
+                FileProblem("missing", MANIFEST_NAME, f"no manifest: run 'memoria mirror {recording_id}'")
             ]
             continue
-        if not is_mirrored(manifest):
-            continue
-        checked += sum(1 for _ in manifest.get("files", []))
-        report[recording_id] = verify_folder(media_dir / recording_id, manifest)
+        found, count = verify_recording(media_dir, manifest)
+        checked += count
+        versions += len(manifest.versions)
+        report[recording_id] = found
+        if manifest.versions:
+            current = manifest.current_version
+            custody.append(
+                media_dir,
+                [
+                    custody.new_event(
+                        recording_id,
+                        "fixity check",
+                        "failure" if found else "success",
+                        "; ".join(f"{p.kind} {p.name}: {p.detail}" for p in found)
+                        or f"memoria verify: {count} files in {len(manifest.versions)} versions match the "
+                        "manifest; the custody log agrees",
+                        version=current.number if current else None,
+                    )
+                ],
+            )
     problems = [(rid, p) for rid, found in report.items() for p in found]
     if args.json:
         json.dump(
-            {"files_checked": checked, "problems": [{"id": rid, **p.as_json()} for rid, p in problems]},
+            {
+                "files_checked": checked,
+                "versions": versions,
+                "recordings": len(report),
+                "problems": [{"id": rid, **p.as_json()} for rid, p in problems],
+            },
             sys.stdout,
             indent=2,
         )
@@ -81,5 +105,7 @@ def run_command(args: argparse.Namespace) -> int:
     else:
         for rid, problem in problems:
             print(f"{media_dir / rid / problem.name}: {problem.kind}: {problem.detail}")
-        print(f"{checked} files checked in {len(report)} recordings: {len(problems)} problems")
+        print(
+            f"{checked} files in {versions} versions of {len(report)} recordings checked: {len(problems)} problems"
+        )
     return 1 if problems else 0

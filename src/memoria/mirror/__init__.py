@@ -1,21 +1,7 @@
-"""Rescue recordings: mirror every recording's URLs into media/<id>/ with verified manifests.
+"""Rescue recordings: mirror every recording's URLs into media/<id>/ with verified, versioned manifests.
 
-Only `memoria.mirror.ytdlp` imports yt-dlp; the rest is plain Python around it.
+Import the submodules you need (`memoria.mirror.pipeline`, `.plan`, …): this package file
+imports nothing, so that reading a manifest or planning never loads yt-dlp. Only
+`memoria.mirror.ytdlp` imports yt-dlp, and only the download worker process and
+`memoria linkcheck` import that.
 """
-
-from __future__ import annotations
-
-from memoria.mirror.pipeline import MirrorOutcome, MirrorResult, Settings, dry_run, mirror_recording, run
-from memoria.mirror.plan import PlanError, Target, plan
-
-__all__ = [
-    "MirrorOutcome",
-    "MirrorResult",
-    "PlanError",
-    "Settings",
-    "Target",
-    "dry_run",
-    "mirror_recording",
-    "plan",
-    "run",
-]

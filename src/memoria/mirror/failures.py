@@ -1,8 +1,12 @@
-"""Why a fetch failed, in three classes that decide what to do next.
+"""Why a fetch failed, in classes that decide what to do next and what the archive may claim.
 
-permanent: the thing is gone or was never media (404/410, unsupported URL, no media, missing
-fragment) — try the next URL, never retry. blocked: it exists but refuses us (401/403/451) —
-try the next URL, report it. transient: timeouts, 5xx, 429, resets — retry with backoff.
+gone: the origin answered that the recording is not there (404/410, a platform's "removed"
+page, no media on the page) — try the next URL, never retry. restricted: it may exist but
+refuses us (401/403/451, a login wall). unreachable: we could not tell (DNS, refused
+connections, timeouts, stalls, 5xx, 429, redirect loops, TLS) — retry with backoff; never
+evidence that a recording is lost. rejected: bytes arrived but are not a complete recording
+(duration short, playlist changed, too large). disk_full: our disk, not their server.
+refused: Memoria itself would not connect (a private address, a scheme other than http(s)).
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ from enum import StrEnum
 
 
 class FailureClass(StrEnum):
-    PERMANENT = "permanent"
-    BLOCKED = "blocked"
-    TRANSIENT = "transient"
+    GONE = "gone"
+    RESTRICTED = "restricted"
+    UNREACHABLE = "unreachable"
+    REJECTED = "rejected"
+    DISK_FULL = "disk_full"
+    REFUSED = "refused"
 
 
 class FetchError(Exception):
@@ -27,27 +34,37 @@ class FetchError(Exception):
         self.http_status = http_status
 
 
-_BLOCKED_STATUSES = {401, 403, 451}
-_TRANSIENT_STATUSES = {408, 425, 429}
-_TRANSIENT_WORDS = re.compile(
+_RESTRICTED_STATUSES = {401, 403, 407, 451}
+_GONE_STATUSES = {404, 410}
+_UNREACHABLE_WORDS = re.compile(
     r"timed? ?out|connection (?:reset|refused|aborted)|remote end closed|broken pipe|"
-    r"temporarily|incomplete ?read|bytes read|content too short|did not match|network is unreachable",
+    r"temporar|incomplete ?read|bytes read|content too short|did not match|network is unreachable|"
+    r"name or service not known|nodename nor servname|no address associated|getaddrinfo failed|"
+    r"failed to resolve|name resolution|resolve host|redirect|ssl|tls|certificate|handshake|"
+    r"no route to host|host is down|stalled|deadline",
     re.IGNORECASE,
 )
-_PERMANENT_WORDS = re.compile(
-    r"unsupported url|no video formats|no media|not found, unable to continue|"
-    r"name or service not known|nodename nor servname|no address associated|getaddrinfo failed",
+_RESTRICTED_WORDS = re.compile(
+    r"sign in|log ?in|login|private video|members[- ]only|requires authentication|account", re.IGNORECASE
+)
+_GONE_WORDS = re.compile(
+    r"unsupported url|no video formats|no media|not found, unable to continue|has been removed|"
+    r"video unavailable|no longer available|does not exist|been deleted|terminated",
     re.IGNORECASE,
 )
 
 
 def classify_status(status: int) -> FailureClass:
-    """The class of an HTTP error status."""
-    if status in _BLOCKED_STATUSES:
-        return FailureClass.BLOCKED
-    if status in _TRANSIENT_STATUSES or 500 <= status <= 599:
-        return FailureClass.TRANSIENT
-    return FailureClass.PERMANENT
+    """The class of an HTTP error status: only 404 and 410 say a recording is gone."""
+    if status in _RESTRICTED_STATUSES:
+        return FailureClass.RESTRICTED
+    if status in _GONE_STATUSES:
+        return FailureClass.GONE
+    if 300 <= status <= 399:
+        return FailureClass.UNREACHABLE  # a redirect we could not follow (a loop, a missing Location)
+    if status in (400, 405, 406, 415, 422):
+        return FailureClass.GONE  # the origin rejects the request for this resource outright
+    return FailureClass.UNREACHABLE  # 408, 425, 429, 5xx and anything unexpected: we could not tell
 
 
 def classify_message(message: str) -> tuple[FailureClass, int | None]:
@@ -56,8 +73,11 @@ def classify_message(message: str) -> tuple[FailureClass, int | None]:
     if found:
         status = int(found.group(1))
         return classify_status(status), status
-    if _PERMANENT_WORDS.search(message):
-        return FailureClass.PERMANENT, None
-    if _TRANSIENT_WORDS.search(message):
-        return FailureClass.TRANSIENT, None
-    return FailureClass.PERMANENT, None
+    if _UNREACHABLE_WORDS.search(message):
+        return FailureClass.UNREACHABLE, None
+    if _RESTRICTED_WORDS.search(message):
+        return FailureClass.RESTRICTED, None
+    if _GONE_WORDS.search(message):
+        return FailureClass.GONE, None
+    # an error nobody recognises proves nothing about the recording: never call it gone
+    return FailureClass.UNREACHABLE, None

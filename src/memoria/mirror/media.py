@@ -15,6 +15,22 @@ from pathlib import Path
 BROWSER_CONTAINERS = {"mov,mp4,m4a,3gp,3g2,mj2": "mp4", "matroska,webm": "webm"}
 BROWSER_VIDEO = {"h264", "vp8", "vp9", "av1"}
 BROWSER_AUDIO = {"aac", "mp3", "opus", "vorbis"}
+#: suffixes an imported file keeps (anything else is stored as .bin; ffmpeg's probe says what it is)
+IMPORT_SUFFIXES = {
+    ".mp4",
+    ".m4v",
+    ".mov",
+    ".mkv",
+    ".webm",
+    ".ts",
+    ".flv",
+    ".avi",
+    ".m4a",
+    ".mp3",
+    ".ogg",
+    ".opus",
+    ".wav",
+}
 
 
 class MediaError(Exception):

@@ -1,13 +1,16 @@
-"""Stage 1 of the mirror: which recordings, and which URLs of each, in order."""
+"""Stage 1 of the mirror: which recordings, and which URLs of each, in order.
+
+A recording whose file has errors is reported on its own (`Plan.broken`) and the others still
+run: one bad entry never blocks the rest of the archive.
+"""
 
 from __future__ import annotations
 
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from memoria.catalog import load_catalog
-from memoria.content import RecordingFields
+from memoria.content import RecordingFields, load_archive
 from memoria.manifest import validate_id
 
 
@@ -31,21 +34,39 @@ class Target:
         return (self.source_url, *self.alternate_urls)
 
 
+@dataclass
+class Plan:
+    """The recordings to run, and those whose files must be fixed first (id → the file's problems)."""
+
+    targets: list[Target] = field(default_factory=list)
+    broken: dict[str, list[str]] = field(default_factory=dict)
+
+
 def is_web_url(url: str) -> bool:
     """Only http and https ever reach the network."""
     parts = urllib.parse.urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 
 
-def plan(docs_dir: Path, ids: list[str] | None = None) -> list[Target]:
-    """Every recording of the archive (or those named), validated; raises ContentErrors or PlanError."""
-    catalog = load_catalog(docs_dir)
+def _stem_id(path: str) -> str:
+    name = Path(path).name.removesuffix(".md")
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def plan_recordings(docs_dir: Path, ids: list[str] | None = None) -> Plan:
+    """Every valid recording (or those named), plus the recordings whose files have errors."""
+    loaded = load_archive(docs_dir)
+    result = Plan()
     targets: dict[str, Target] = {}
-    for entry in catalog.section("recordings"):
+    for entry in loaded.entries:
+        if entry.section != "recordings":
+            continue
         fields = entry.english
-        assert isinstance(fields, RecordingFields)
+        if not isinstance(fields, RecordingFields):
+            continue
         urls = [u for u in (fields.source_url, *fields.alternate_urls) if is_web_url(u)]
         if not urls or urls[0] != fields.source_url:
+            result.broken[entry.id] = [f"{entry.sources['en'].display_path}: source_url: not an http(s) URL"]
             continue
         targets[entry.id] = Target(
             id=validate_id(entry.id),
@@ -55,10 +76,21 @@ def plan(docs_dir: Path, ids: list[str] | None = None) -> list[Target]:
             announced_duration=fields.duration,
             source_file=entry.sources["en"].display_path,
         )
+    for problem in loaded.errors:
+        if "/recordings/" in f"/{problem.path}":
+            result.broken.setdefault(_stem_id(problem.path), []).append(str(problem))
     if not ids:
-        return sorted(targets.values(), key=lambda t: t.id)
-    unknown = [i for i in ids if i not in targets]
+        result.targets = sorted(targets.values(), key=lambda t: t.id)
+        return result
+    unknown = [i for i in ids if i not in targets and i not in result.broken]
     if unknown:
         known = ", ".join(sorted(targets)) or "none"
         raise PlanError(f"unknown recording id {', '.join(map(repr, unknown))}: the archive has {known}")
-    return [targets[i] for i in dict.fromkeys(ids)]
+    result.targets = [targets[i] for i in dict.fromkeys(ids) if i in targets]
+    result.broken = {i: problems for i, problems in result.broken.items() if i in ids}
+    return result
+
+
+def plan(docs_dir: Path, ids: list[str] | None = None) -> list[Target]:
+    """The valid recordings only (for commands that report broken files elsewhere)."""
+    return plan_recordings(docs_dir, ids).targets

@@ -15,10 +15,20 @@ from memoria.mirror.pipeline import MirrorOutcome, MirrorResult
 OUTCOME_LABELS = {
     MirrorOutcome.RESCUED: "rescued",
     MirrorOutcome.PRESENT: "already there",
-    MirrorOutcome.FAILED: "failed",
+    MirrorOutcome.UNCHANGED: "unchanged",
+    MirrorOutcome.CHANGED: "CHANGED AT ORIGIN",
+    MirrorOutcome.IMPORTED: "imported",
+    MirrorOutcome.UNREACHABLE: "unreachable",
+    MirrorOutcome.RESTRICTED: "restricted",
+    MirrorOutcome.INCOMPLETE: "incomplete",
+    MirrorOutcome.DISK_FULL: "disk full",
+    MirrorOutcome.BUSY: "busy",
     MirrorOutcome.LOST: "lost",
+    MirrorOutcome.FAILED: "failed",
     MirrorOutcome.PLANNED: "planned",
 }
+#: always counted in the summary line, even at zero
+ALWAYS_COUNTED = (MirrorOutcome.RESCUED, MirrorOutcome.PRESENT, MirrorOutcome.FAILED, MirrorOutcome.LOST)
 
 
 class RichProgress:
@@ -65,9 +75,7 @@ class RichProgress:
 def summary_counts(results: list[MirrorResult]) -> str:
     counts = Counter(r.outcome for r in results)
     return ", ".join(
-        f"{counts[o]} {OUTCOME_LABELS[o]}"
-        for o in OUTCOME_LABELS
-        if counts[o] or o is not MirrorOutcome.PLANNED
+        f"{counts[o]} {OUTCOME_LABELS[o]}" for o in OUTCOME_LABELS if counts[o] or o in ALWAYS_COUNTED
     )
 
 
@@ -76,7 +84,7 @@ def summary_table(results: list[MirrorResult]) -> Table:
     table = Table(
         title="memoria mirror", title_justify="left", caption=summary_counts(results), caption_justify="left"
     )
-    for column in ("recording", "outcome", "via", "files", "size", "detail"):
+    for column in ("recording", "outcome", "version", "via", "files", "size", "detail"):
         table.add_column(column, overflow="fold")
     for result in results:
         size = f"{result.size / 1_000_000:.1f} MB" if result.size else ""
@@ -84,6 +92,7 @@ def summary_table(results: list[MirrorResult]) -> Table:
         table.add_row(
             Text(result.id),
             OUTCOME_LABELS[result.outcome],
+            f"v{result.version}" if result.version else "",
             result.via or "",
             str(result.files or ""),
             size,

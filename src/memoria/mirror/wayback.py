@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from memoria.mirror.failures import FailureClass, FetchError, classify_status
+from memoria.mirror.netguard import AddressPolicy
 
 DEFAULT_CDX_ENDPOINT = "https://web.archive.org/cdx/search/cdx"
 DEFAULT_WAYBACK_PREFIX = "https://web.archive.org/web/"
@@ -39,8 +40,20 @@ class Memento:
 
 def _http_only(url: str) -> str:
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-        raise FetchError(FailureClass.PERMANENT, f"{url}: only http and https URLs are used")
+        raise FetchError(FailureClass.REFUSED, f"{url}: only http and https URLs are used")
     return url
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Every redirect target is checked against the address policy before it is followed."""
+
+    def __init__(self, policy: AddressPolicy) -> None:
+        self.policy = policy
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
+        parts = urllib.parse.urlsplit(_http_only(newurl))
+        self.policy.check_host(parts.hostname or "", parts.port)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def find_captures(
@@ -48,6 +61,7 @@ def find_captures(
     cdx_endpoint: str = DEFAULT_CDX_ENDPOINT,
     wayback_prefix: str = DEFAULT_WAYBACK_PREFIX,
     timeout: float = 20.0,
+    policy: AddressPolicy | None = None,
 ) -> list[Memento]:
     """Video captures with status 200 of `source_url`, newest first; raises FetchError."""
     query = urllib.parse.urlencode(
@@ -60,17 +74,22 @@ def find_captures(
         ]
     )
     request_url = _http_only(cdx_endpoint) + ("&" if "?" in cdx_endpoint else "?") + query
+    policy = policy or AddressPolicy()
+    opener = urllib.request.build_opener(_CheckedRedirects(policy))
     try:
-        with urllib.request.urlopen(request_url, timeout=timeout) as response:
-            rows = json.loads(response.read().decode("utf-8") or "[]")
+        parts = urllib.parse.urlsplit(request_url)
+        policy.check_host(parts.hostname or "", parts.port)
+        with opener.open(request_url, timeout=timeout) as response:
+            rows = json.loads(response.read(10_000_000).decode("utf-8") or "[]")
     except urllib.error.HTTPError as error:
         raise FetchError(
             classify_status(error.code), f"CDX {cdx_endpoint}: HTTP Error {error.code}", error.code
         ) from None
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
-        raise FetchError(FailureClass.TRANSIENT, f"CDX {cdx_endpoint}: {error}") from None
-    except json.JSONDecodeError:
-        raise FetchError(FailureClass.TRANSIENT, f"CDX {cdx_endpoint}: answer is not JSON") from None
+    except (urllib.error.URLError, OSError) as error:
+        failure = FailureClass.REFUSED if "address refused" in str(error) else FailureClass.UNREACHABLE
+        raise FetchError(failure, f"CDX {cdx_endpoint}: {error}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise FetchError(FailureClass.UNREACHABLE, f"CDX {cdx_endpoint}: answer is not JSON") from None
     if not rows:
         return []
     header, *records = rows
@@ -82,7 +101,10 @@ def find_captures(
         timestamp = str(row["timestamp"])
         if not timestamp.isdigit():
             continue
-        original = _http_only(str(row["original"]))
+        try:
+            original = _http_only(str(row["original"]))
+        except FetchError:
+            continue
         mementos.append(
             Memento(
                 timestamp=timestamp,

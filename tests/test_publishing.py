@@ -285,7 +285,7 @@ def test_status_lists_drafts_and_scheduled_entries_with_their_times(tmp_path: Pa
             "file": "docs/press/2099/colibri-future-release.en.md",
             "title": "Colibri future release",
             "state": "scheduled",
-            "at": "2099-01-01T00:00:00+00:00",
+            "at": "2099-01-01T00:00:00-06:00",  # local midnight in the archive's zone (mkdocs.yml)
             "reason": "date",
         },
     ]
@@ -328,3 +328,24 @@ def test_bad_publication_fields_name_line_and_fix(
     ]
     for lang, page in GUIDE_ERRORS.items():
         assert f"`{expected}`" in page, lang
+
+
+def test_a_future_date_waits_for_its_local_midnight_in_the_archive_zone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from memoria.publication import PublicationState, publication_of
+
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "docs/press/2026/x.en.md"
+    path.parent.mkdir(parents=True)
+    path.write_text("---\ntitle: X\ndate: 2026-12-10\nsummary: S.\n---\n", encoding="utf-8")
+    [entry] = load_archive(tmp_path / "docs").entries
+    zone = "America/Mexico_City"  # UTC-6 in December
+    before = publication_of(entry, dt.datetime(2026, 12, 10, 5, 59, tzinfo=dt.UTC), "hold", zone)
+    assert before.state is PublicationState.SCHEDULED
+    assert before.at is not None and before.at.isoformat() == "2026-12-10T00:00:00-06:00"
+    at = publication_of(entry, dt.datetime(2026, 12, 10, 6, 0, tzinfo=dt.UTC), "hold", zone)
+    assert at.state is PublicationState.PUBLISHED
+    assert publication_of(entry, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "publish", zone).published

@@ -28,7 +28,7 @@ from memoria.content import (
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, country_name, t
 from memoria.publication import Publication, split_by_publication
 from memoria.shared_lists import SharedLists, data_dir_of, load_shared_lists
-from memoria.when import same_day_order
+from memoria.when import DEFAULT_TIME_ZONE, same_day_order
 
 PAGE_SIZE = 50  # entries per listing page: ~45 KB of HTML; 20 made 12% more pages to build at 3,000 entries
 # topic and organisation slugs are asked for on every page that names one
@@ -358,6 +358,7 @@ def load_catalog(
     cache: EntryCache | None = None,
     published_at: dt.datetime | None = None,
     future_dates: str = "hold",
+    archive_zone: str = DEFAULT_TIME_ZONE,
 ) -> Catalog:
     """Load, validate and index the archive, raising ContentErrors with every error found.
 
@@ -369,7 +370,7 @@ def load_catalog(
     if published_at is None:
         entries = result.entries
     else:
-        entries, held = split_by_publication(result.entries, published_at, future_dates)
+        entries, held = split_by_publication(result.entries, published_at, future_dates, archive_zone)
     shared = load_shared_lists(data_dir_of(docs_dir))
     catalog, problems = build_catalog(entries, held, shared)
     problems.extend(shared.problems)

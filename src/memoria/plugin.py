@@ -108,7 +108,7 @@ class MemoriaConfig(base.Config):
     feed_id_authority = c.Optional(c.Type(str))
     """RFC 4151 tag authority for feed and entry ids, e.g. 'archive.example.org,2014' (default: UUIDs from site_url's host)."""
     future_dates = c.Choice(FUTURE_DATES, default="hold")
-    """An entry dated after today: 'hold' keeps it out of the site until that date (00:00 UTC), 'publish' shows it at once."""
+    """An entry dated after today: 'hold' keeps it out of the site until its local start (archive's time zone), 'publish' shows it at once."""
     timezone = c.Type(str, default=DEFAULT_TIME_ZONE)
     """The archive's IANA time zone (e.g. America/Mexico_City): a date without a time is its midnight."""
     preview_polling = c.Type(bool, default=False)
@@ -219,7 +219,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         # A build shows what is published now; the preview (`mkdocs serve`) shows every entry.
         published_at = None if self.entry_cache is not None else self.build_time
         try:
-            catalog = load_catalog(docs_dir, self.entry_cache, published_at, self.config.future_dates)
+            catalog = load_catalog(
+                docs_dir, self.entry_cache, published_at, self.config.future_dates, self.config.timezone
+            )
         except ContentErrors as error:
             # Every problem at once: the content policy's too, read from the files themselves.
             policy = policy_problems(docs_dir, [], self.allowance) if self.config.content_policy else []
@@ -430,7 +432,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         """In the preview, what a banner says on an entry readers cannot see yet (None if they can)."""
         if self.entry_cache is None:
             return None  # a build has left such entries out altogether
-        publication = publication_of(entry, build_moment(os.environ), self.config.future_dates)
+        publication = publication_of(
+            entry, build_moment(os.environ), self.config.future_dates, self.config.timezone
+        )
         return publication_banner(publication, lang)
 
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:

@@ -37,6 +37,7 @@ class Project:
     media_dir: Path
     media_url: str | None
     future_dates: str = "hold"  # the plugin's setting: whether an entry dated after today waits
+    timezone: str = "UTC"  # the plugin's setting: the archive's time zone (memoria.when.DEFAULT_TIME_ZONE)
     allow_embeds: object = None  # the memoria plugin's allow_embeds: as written (memoria.content_policy)
 
 
@@ -73,5 +74,6 @@ def load_project(
         media_dir=Path(media_dir) if media_dir else base / str(options.get("media_dir") or "media"),
         media_url=options.get("media_url"),
         future_dates=str(options.get("future_dates") or "hold"),
+        timezone=str(options.get("timezone") or "UTC"),
         allow_embeds=options.get("allow_embeds"),
     )

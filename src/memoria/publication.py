@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from enum import Enum
 
 from memoria.content import TRANSLATE_MARKER, Entry
+from memoria.when import DEFAULT_TIME_ZONE, when
 
 #: the moment a build publishes for, when set (ISO 8601 with offset): to see what an embargo will
 #: release, and so that every language process of one `memoria build` compares with the same moment
 BUILD_TIME_VARIABLE = "MEMORIA_BUILD_TIME"
 
-#: what `future_dates` may say: "hold" keeps an entry dated after today out until that date (UTC)
+#: what `future_dates` may say: "hold" keeps an entry dated after today out until its local start
 FUTURE_DATES = ("hold", "publish")
 
 
@@ -41,8 +42,13 @@ class Publication:
         return self.state is PublicationState.PUBLISHED
 
 
-def publication_of(entry: Entry, now: dt.datetime, future_dates: str = "hold") -> Publication:
-    """The entry's state at `now` (aware): draft, scheduled until a moment, or published."""
+def publication_of(
+    entry: Entry, now: dt.datetime, future_dates: str = "hold", archive_zone: str = DEFAULT_TIME_ZONE
+) -> Publication:
+    """The entry's state at `now` (aware): draft, scheduled until a moment, or published.
+
+    A future date waits until its local start: its time (or midnight) in its own zone, else the archive's.
+    """
     fields = entry.english
     if fields.draft:
         return Publication(PublicationState.DRAFT, reason="draft")
@@ -52,7 +58,7 @@ def publication_of(entry: Entry, now: dt.datetime, future_dates: str = "hold") -
     if fields.publish is not None:
         moments.append((fields.publish, "publish"))
     if future_dates == "hold":
-        moments.append((dt.datetime.combine(entry.sort_date, dt.time(), dt.UTC), "date"))
+        moments.append((when(entry, archive_zone).start, "date"))
     for moment, reason in sorted(moments, key=lambda pair: pair[0], reverse=True):
         if moment > now:
             return Publication(PublicationState.SCHEDULED, moment, reason)
@@ -60,13 +66,16 @@ def publication_of(entry: Entry, now: dt.datetime, future_dates: str = "hold") -
 
 
 def split_by_publication(
-    entries: Iterable[Entry], now: dt.datetime, future_dates: str = "hold"
+    entries: Iterable[Entry],
+    now: dt.datetime,
+    future_dates: str = "hold",
+    archive_zone: str = DEFAULT_TIME_ZONE,
 ) -> tuple[list[Entry], list[tuple[Entry, Publication]]]:
     """(entries readers may see now, the others with why and until when)."""
     published: list[Entry] = []
     held: list[tuple[Entry, Publication]] = []
     for entry in entries:
-        publication = publication_of(entry, now, future_dates)
+        publication = publication_of(entry, now, future_dates, archive_zone)
         if publication.published:
             published.append(entry)
         else:

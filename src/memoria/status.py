@@ -147,11 +147,13 @@ class HeldBack:
         }
 
 
-def held_back(docs_dir: Path, now: dt.datetime, future_dates: str = "hold") -> list[HeldBack]:
+def held_back(
+    docs_dir: Path, now: dt.datetime, future_dates: str = "hold", archive_zone: str = "UTC"
+) -> list[HeldBack]:
     """Drafts and scheduled entries (valid ones: `memoria check` reports the rest), soonest first."""
     rows = []
     for entry in load_archive(docs_dir).entries:
-        publication: Publication = publication_of(entry, now, future_dates)
+        publication: Publication = publication_of(entry, now, future_dates, archive_zone)
         if publication.published:
             continue
         original = entry.original

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"memoria status: error: {error}", file=sys.stderr)
         return 2
-    waiting = held_back(project.docs_dir, now, project.future_dates)
+    waiting = held_back(project.docs_dir, now, project.future_dates, project.timezone)
     if args.json:
         json.dump(
             {

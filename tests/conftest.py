@@ -61,6 +61,8 @@ def write_project(
         with (project / "mkdocs.yml").open("a", encoding="utf-8") as handle:
             handle.write(extra_config)
     shutil.copytree(ROOT / "overrides", project / "overrides", dirs_exist_ok=True)
+    if copy_demo:  # the demo's shared lists of organisations and topics go with its entries
+        shutil.copytree(ROOT / "data", project / "data", dirs_exist_ok=True)
     if copy_demo:
         shutil.copytree(DEMO_DOCS, project / "docs", dirs_exist_ok=True)
     else:

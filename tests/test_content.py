@@ -152,11 +152,12 @@ def test_duplicate_id(docs: Path) -> None:
     ]
 
 
-def test_translation_without_english_original(docs: Path) -> None:
-    write(docs, {"press/2014/orphan.es.md": "---\ntitle: Huérfano\n---\n"})
-    [problem] = problems_of(docs)
-    assert problem.startswith("docs/press/2014/orphan.es.md:1: translation with no English original")
-    assert "orphan.en.md" in problem
+def test_a_spanish_only_entry_is_its_own_original(docs: Path) -> None:
+    write(docs, {"press/2014/solo.es.md": "---\ntitle: Solo en español\n---\n"})
+    assert problems_of(docs) == [
+        "docs/press/2014/solo.es.md:1: date: required field is missing: add 'date:' to the front matter",
+        "docs/press/2014/solo.es.md:1: summary: required field is missing: add 'summary:' to the front matter",
+    ]
 
 
 def test_translation_contradicting_an_inherited_field(docs: Path) -> None:
@@ -221,12 +222,48 @@ def test_translation_inherits_language_neutral_fields(docs: Path) -> None:
     assert press.sources["es"].body.strip() == "Cuerpo."
 
 
-def test_topics_translation_must_match_in_number(docs: Path) -> None:
+def test_a_translation_behind_on_topics_is_a_warning_and_falls_back(docs: Path) -> None:
+    """Translations never block publishing: a new English topic is the translator's to catch up with."""
     write(docs, {"press/2014/release.es.md": "---\ntitle: Un comunicado\ntopics: [Uno, Dos]\n---\n"})
-    [problem] = problems_of(docs)
-    assert problem.startswith(
+    result = load_archive(docs)
+    assert result.errors == []
+    [warning] = [str(p) for p in result.warnings]
+    assert warning.startswith(
         "docs/press/2014/release.es.md:3: topics: has 2 topics but the English file has 1"
     )
+    assert warning.endswith("(until then the page shows the English topics)")
+    [press] = [e for e in result.entries if e.section == "press"]
+    assert press.in_language("es").title == "Un comunicado"
+    assert press.in_language("es").topics == ["Women human rights defenders"]
+
+
+def test_a_new_speaker_in_the_original_is_a_warning_a_changed_name_an_error(docs: Path) -> None:
+    speakers_en = "speakers:\n  - name: Ana\n    role: Lawyer\n  - name: Berta\n    role: Journalist\n"
+    write(
+        docs, {"events/2014/the-event.en.md": EVENT.replace("country: MX\n", "country: MX\n" + speakers_en)}
+    )
+    write(
+        docs,
+        {
+            "events/2014/the-event.es.md": "---\ntitle: El evento\nspeakers:\n  - name: Ana\n    role: Abogada\n---\n"
+        },
+    )
+    result = load_archive(docs)
+    assert result.errors == []
+    assert [p.field for p in result.warnings] == ["speakers"]
+    [event] = [e for e in result.entries if e.section == "events"]
+    assert [s.role for s in event.in_language("es").speakers] == ["Lawyer", "Journalist"]
+    write(
+        docs,
+        {
+            "events/2014/the-event.es.md": "---\ntitle: El evento\nspeakers:\n  - name: Anna\n    role: Abogada\n"
+            "  - name: Berta\n    role: Periodista\n---\n"
+        },
+    )
+    assert [str(p) for p in load_archive(docs).errors] == [
+        "docs/events/2014/the-event.es.md:3: speakers: item 1: 'name' differs from English; only role may be "
+        "translated; the English file docs/events/2014/the-event.en.md defines it"
+    ]
 
 
 def test_relations_resolve_both_ways(docs: Path) -> None:

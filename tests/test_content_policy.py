@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 
 from conftest import write_project
 from memoria.content_policy import Allowance, PolicyConfigError, body_problems, escaping_links
@@ -308,10 +309,12 @@ def test_the_preview_refuses_what_check_reports(tmp_path: Path, options: list[st
             output = log_path.read_text()
             for marker, _words in SIBLING_ERRORS:
                 assert f"{shown}:{_line_of(page, marker)}: body: " in output, marker
-            # MkDocs holds requests while a rebuild has errors ("the server will appear stuck"):
-            # the page is never served with what the policy refused
-            served = _get(url)
-            assert "alert(" not in served and "cdn.example" not in served
+            # The preview answers with its error page (memoria.preview_errors), where what the
+            # policy refused appears only as escaped text: the page is never served with it
+            served = lxml_html.fromstring(_get(url))
+            assert served.xpath("//main[@class='memoria-preview-error']")
+            assert not served.xpath("//script | //iframe | //img | //*[@*[starts-with(name(), 'on')]]")
+            assert not served.xpath("//@src | //@href[contains(., 'javascript:')]")
             page.write_text(good, encoding="utf-8")  # fixed: the preview comes back
             _wait_until(lambda: "Mesoamérica" in _get(url), START_DEADLINE_SECONDS)
             assert "alert(" not in _get(url)

@@ -136,7 +136,7 @@ def test_serve_shows_an_edit_in_both_languages(served: tuple[Path, str, Path]) -
 def test_serve_reports_a_mistake_and_recovers(served: tuple[Path, str, Path]) -> None:
     """A saved mistake is printed as `memoria check` prints it; once fixed, the preview carries on.
 
-    (While the mistake is there, mkdocs' live-reload server holds requests until a build succeeds.)
+    (While the mistake is there, pages are the preview's error page: tests/test_preview_errors.py.)
     """
     project, base, log = served
     entry = project / "docs/press/2015/fictional-early-warning-networks.en.md"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -21,10 +22,13 @@ from memoria.content import (
     PressFields,
     Problem,
     RecordingFields,
+    Severity,
     load_archive,
 )
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, country_name, t
-from memoria.when import same_day_order
+from memoria.publication import Publication, split_by_publication
+from memoria.shared_lists import SharedLists, data_dir_of, load_shared_lists
+from memoria.when import DEFAULT_TIME_ZONE, same_day_order
 
 PAGE_SIZE = 50  # entries per listing page: ~45 KB of HTML; 20 made 12% more pages to build at 3,000 entries
 # topic and organisation slugs are asked for on every page that names one
@@ -61,6 +65,10 @@ class Catalog:
     topic_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     organisation_names: dict[str, str] = field(default_factory=dict)  # slug → name as first written
     warnings: list[Problem] = field(default_factory=list)
+    #: entries readers cannot see yet (drafts, embargoes), left out of everything above
+    held_back: list[tuple[Entry, Publication]] = field(default_factory=list)
+    #: data/organisations.yml and data/topics.yml: names per language for what entries name
+    shared: SharedLists = field(default_factory=SharedLists)
 
     def section(self, name: str) -> list[Entry]:
         """Entries of a section, newest first."""
@@ -101,11 +109,31 @@ class Catalog:
         return []
 
     def topic_slugs(self, entry: Entry) -> list[str]:
-        return [_slug(topic) for topic in entry.english.topics]
+        return [self.topic_key(topic) for topic in entry.english.topics]
+
+    def topic_key(self, name: str) -> str:
+        """A topic's page key: its id in the shared list, or the slug of the name as written."""
+        item = self.shared.topics.find(name)
+        return item.id if item is not None else _slug(name)
 
     def topic_label(self, slug: str, lang: str) -> str:
+        item = self.shared.topics.find(slug)
+        if item is not None and item.id == slug:
+            return item.name(lang)
         labels = self.topic_labels.get(slug, {})
         return labels.get(lang) or labels.get(DEFAULT_LANGUAGE) or slug
+
+    def organisation_key(self, name: str) -> str:
+        """An organisation's page key: its id in the shared list, or the slug of the name as written."""
+        item = self.shared.organisations.find(name)
+        return item.id if item is not None else _slug(name)
+
+    def organisation_name(self, key: str, lang: str) -> str:
+        """The organisation's name in `lang` (from the shared list), or as first written."""
+        item = self.shared.organisations.find(key)
+        if item is not None and item.id == key:
+            return item.name(lang)
+        return self.organisation_names.get(key, key)
 
     def countries_of(self, entry: Entry) -> list[str]:
         english = entry.english
@@ -155,8 +183,10 @@ class Catalog:
             self._grouped(
                 "organisations",
                 "organisation",
-                self._entries_by(lambda e: [_slug(n) for n in self.organisations_of(e)]),
-                lambda slug: {lang: self.organisation_names[slug] for lang in LANGUAGES},
+                self._entries_by(
+                    lambda e: list(dict.fromkeys(self.organisation_key(n) for n in self.organisations_of(e)))
+                ),
+                lambda key: {lang: self.organisation_name(key, lang) for lang in LANGUAGES},
             )
         )
         return pages
@@ -227,22 +257,29 @@ def _paginate(
     return out
 
 
-def _reference_problems(catalog: Catalog) -> list[Problem]:
+def _reference_problems(catalog: Catalog, held_ids: dict[str, set[str]]) -> list[Problem]:
     problems: list[Problem] = []
 
     def report(entry: Entry, field_name: str, index: int | None, message: str) -> None:
-        source = entry.sources[DEFAULT_LANGUAGE]
+        source = entry.original
         loc: tuple[str | int, ...] = (field_name,) if index is None else (field_name, index)
         name = field_name if index is None else f"{field_name}.{index}"
         problems.append(Problem(source.display_path, source.front_matter.line_of(loc), name, message))
 
+    def held(section: str, entry_id: str) -> bool:
+        return entry_id in held_ids.get(section, set())
+
     for entry in catalog.entries:
         english = entry.english
         event_id = getattr(english, "event", None)
-        if event_id and catalog.get("events", event_id) is None:
+        if event_id and held("events", event_id):
+            pass  # a link that appears once the event is published (held-back entries are never linked)
+        elif event_id and catalog.get("events", event_id) is None:
             known = ", ".join(sorted(catalog.by_id.get("events", {}))) or "none yet"
             report(entry, "event", None, f'unknown event id "{event_id}": known events are {known}')
         for index, rec_id in enumerate(getattr(english, "recordings", [])):
+            if held("recordings", rec_id):
+                continue
             if catalog.get("recordings", rec_id) is None:
                 report(
                     entry,
@@ -253,12 +290,22 @@ def _reference_problems(catalog: Catalog) -> list[Problem]:
     return problems
 
 
-def build_catalog(entries: Iterable[Entry]) -> tuple[Catalog, list[Problem]]:
-    """Index entries, check ids and references, and fill in reverse relations."""
-    catalog = Catalog(entries=list(entries))
+def build_catalog(
+    entries: Iterable[Entry],
+    held_back: Iterable[tuple[Entry, Publication]] = (),
+    shared: SharedLists | None = None,
+) -> tuple[Catalog, list[Problem]]:
+    """Index entries, check ids and references, and fill in reverse relations.
+
+    References to `held_back` entries (not published yet) are not errors: the links appear once they are.
+    """
+    catalog = Catalog(entries=list(entries), held_back=list(held_back), shared=shared or SharedLists())
+    held_ids: dict[str, set[str]] = defaultdict(set)
+    for entry, _ in catalog.held_back:
+        held_ids[entry.section].add(entry.id)
     problems: list[Problem] = []
     for entry in catalog.entries:
-        source = entry.sources[DEFAULT_LANGUAGE]
+        source = entry.original
         if not ID_PATTERN.match(entry.id):
             problems.append(
                 Problem(
@@ -270,7 +317,7 @@ def build_catalog(entries: Iterable[Entry]) -> tuple[Catalog, list[Problem]]:
             )
         seen = catalog.by_id.setdefault(entry.section, {})
         if entry.id in seen:
-            first = seen[entry.id].sources[DEFAULT_LANGUAGE].display_path
+            first = seen[entry.id].original.display_path
             problems.append(
                 Problem(
                     source.display_path,
@@ -281,7 +328,7 @@ def build_catalog(entries: Iterable[Entry]) -> tuple[Catalog, list[Problem]]:
             )
             continue
         seen[entry.id] = entry
-    problems.extend(_reference_problems(catalog))
+    problems.extend(_reference_problems(catalog, held_ids))
 
     for entry in catalog.section("press"):
         if isinstance(entry.english, PressFields):
@@ -302,16 +349,33 @@ def build_catalog(entries: Iterable[Entry]) -> tuple[Catalog, list[Problem]]:
             for slug, label in zip(catalog.topic_slugs(entry), entry.in_language(lang).topics, strict=False):
                 catalog.topic_labels.setdefault(slug, {}).setdefault(lang, label)
         for name in catalog.organisations_of(entry):
-            catalog.organisation_names.setdefault(_slug(name), name)
+            catalog.organisation_names.setdefault(catalog.organisation_key(name), name)
     return catalog, problems
 
 
-def load_catalog(docs_dir: Path, cache: EntryCache | None = None) -> Catalog:
-    """Load, validate and index the archive, raising ContentErrors with every error found."""
+def load_catalog(
+    docs_dir: Path,
+    cache: EntryCache | None = None,
+    published_at: dt.datetime | None = None,
+    future_dates: str = "hold",
+    archive_zone: str = DEFAULT_TIME_ZONE,
+) -> Catalog:
+    """Load, validate and index the archive, raising ContentErrors with every error found.
+
+    With `published_at`, only what readers may see at that moment is catalogued; drafts and
+    scheduled entries are validated all the same and kept in `held_back`.
+    """
     result = load_archive(docs_dir, cache)
-    catalog, problems = build_catalog(result.entries)
-    errors = sorted([*result.errors, *problems])
+    held: list[tuple[Entry, Publication]] = []
+    if published_at is None:
+        entries = result.entries
+    else:
+        entries, held = split_by_publication(result.entries, published_at, future_dates, archive_zone)
+    shared = load_shared_lists(data_dir_of(docs_dir))
+    catalog, problems = build_catalog(entries, held, shared)
+    problems.extend(shared.problems)
+    errors = sorted([*result.errors, *(p for p in problems if p.severity is Severity.ERROR)])
     if errors:
         raise ContentErrors(errors)
-    catalog.warnings = sorted(result.warnings)
+    catalog.warnings = sorted([*result.warnings, *(p for p in problems if p.severity is Severity.WARNING)])
     return catalog

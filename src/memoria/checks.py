@@ -31,8 +31,9 @@ from memoria.content import (
 )
 from memoria.content_policy import Allowance, escaping_links, policy_problems
 from memoria.frontmatter import FrontMatterError, parse_front_matter
-from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from memoria.i18n import LANGUAGES
 from memoria.scaffold import TRANSLATE_MARKER
+from memoria.shared_lists import LIST_FILES, SharedList, SharedLists, data_dir_of, load_shared_lists
 
 #: RSS 0.91 (the only RSS version that sets one) limits an item description to 500 characters;
 #: feed readers and search results cut summaries shorter still, so we hold summaries to it.
@@ -73,8 +74,10 @@ def check_archive(
     if links:  # nothing is read through them
         return CheckReport(sorted(set(links)), 0)
     result = load_archive(docs_dir)
-    catalog, reference_problems = build_catalog(result.entries)
-    problems: list[Problem] = [*result.problems, *reference_problems]
+    shared = load_shared_lists(data_dir_of(docs_dir))
+    catalog, reference_problems = build_catalog(result.entries, shared=shared)
+    problems: list[Problem] = [*result.problems, *reference_problems, *shared.problems]
+    problems.extend(shared_list_problems(catalog.entries, shared))
     sources = _all_sources(docs_dir, catalog.entries)
     # The build's content policy, on every Markdown page (entries whose fields are invalid included)
     problems.extend(policy_problems(docs_dir, sources, allowance or Allowance()))
@@ -235,6 +238,60 @@ def unfinished_translation_problems(source: SourceFile) -> list[Problem]:
     return []
 
 
+# --- shared lists of organisations and topics ----------------------------------------------
+
+_NAMED = {
+    "organisations": ("organisations", "organisers", "sponsors"),
+    "topics": ("topics",),
+}
+
+
+def shared_list_problems(entries: list[Entry], shared: SharedLists) -> list[Problem]:
+    """Names not in the shared lists: misspellings of a known name ("did you mean…") or names to add."""
+    problems = []
+    for kind, field_names in _NAMED.items():
+        shared_list: SharedList = getattr(shared, kind)
+        used = [
+            name
+            for entry in entries
+            for field_name in field_names
+            for name in getattr(entry.english, field_name, [])
+            if shared_list.find(name) is None
+        ]
+        for entry in entries:
+            source = entry.original
+            for field_name in field_names:
+                for index, name in enumerate(getattr(entry.english, field_name, [])):
+                    if shared_list.find(name) is not None:
+                        continue
+                    message = _unknown_name(name, kind, shared_list, used)
+                    if message is None:
+                        continue
+                    problems.append(
+                        Problem(
+                            source.display_path,
+                            source.front_matter.line_of((field_name, index)),
+                            f"{field_name}.{index}",
+                            message,
+                            Severity.WARNING,
+                        )
+                    )
+    return problems
+
+
+def _unknown_name(name: str, kind: str, shared_list: SharedList, used: list[str]) -> str | None:
+    file_name = f"data/{LIST_FILES[kind]}"
+    closest = shared_list.closest(name, used)
+    if closest is not None:
+        return (
+            f'"{name}" is not in {file_name} — did you mean "{closest}"? Correct the name, or add it '
+            "to the list (id, name in English and Spanish)"
+        )
+    if shared_list.path is None:
+        return None  # no list kept: names as written are the list
+    return f'"{name}" is not in {file_name} — add it there (id, name in English and Spanish) or use a listed name'
+
+
 # --- fields ------------------------------------------------------------------------------
 
 
@@ -262,7 +319,7 @@ def caption_problems(entry: Entry) -> list[Problem]:
     english = entry.english
     if not isinstance(english, RecordingFields) or english.captions:
         return []
-    source = entry.sources[DEFAULT_LANGUAGE]
+    source = entry.original
     return [
         Problem(
             source.display_path,
@@ -282,12 +339,12 @@ def stale_translation_problems(entries: Iterable[Entry], change_times: dict[Path
     """Translations last changed before their English page was."""
     problems = []
     for entry in entries:
-        english = entry.sources[DEFAULT_LANGUAGE]
+        english = entry.original
         english_time = change_times.get(english.path)
         if english_time is None:
             continue
         for lang, source in entry.sources.items():
-            if lang == DEFAULT_LANGUAGE:
+            if lang == entry.original_lang:
                 continue
             time = change_times.get(source.path)
             if time is None or english_time - time <= DATE_TOLERANCE_SECONDS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import os
@@ -33,6 +34,8 @@ ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SECTIONS = ("press", "events", "recordings")
+#: the line `memoria translate` puts above text still to be translated: such a file is not published
+TRANSLATE_MARKER = "<!-- memoria:translate"
 
 
 class Severity(str, Enum):
@@ -49,6 +52,8 @@ class Problem:
     field: str
     message: str
     severity: Severity = Severity.ERROR
+    #: a translation behind its original: the translator's to fix, never a reason to stop a build
+    translation_lag: bool = dataclasses.field(default=False, compare=False)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}"
@@ -204,6 +209,33 @@ def _split_datetime(values: Any, date_field: str) -> Any:
 IsoDate = Annotated[dt.date, BeforeValidator(_parse_date)]
 LocalTime = Annotated[dt.time, BeforeValidator(_parse_time)]
 TimeZoneName = Annotated[str, BeforeValidator(check_time_zone)]
+
+
+def _parse_publish(value: Any) -> dt.datetime:
+    """`publish:` as a moment: a date and time with its UTC offset, or a date (00:00 UTC)."""
+    text = value.strip() if isinstance(value, str) else value
+    if isinstance(text, str) and DATE_PATTERN.match(text):
+        return dt.datetime.combine(_parse_date(text), dt.time(), dt.UTC)
+    try:
+        moment = dt.datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise PydanticCustomError(
+            "memoria_publish",
+            'expected a date and time such as 2026-12-10T09:00-06:00, got "{got}"',
+            {"got": value},
+        )
+    if moment.tzinfo is None:
+        raise PydanticCustomError(
+            "memoria_publish",
+            '"{got}" has no UTC offset: add it, e.g. {got}-06:00 for Mexico City or Tegucigalpa',
+            {"got": value},
+        )
+    return moment
+
+
+PublishTime = Annotated[dt.datetime, BeforeValidator(_parse_publish)]
 EntryId = Annotated[str, BeforeValidator(_parse_id)]
 CountryCode = Annotated[str, BeforeValidator(_parse_country)]
 LanguageCode = Annotated[str, BeforeValidator(_parse_language)]
@@ -267,6 +299,12 @@ class EntryFields(_Model):
     # lists here and below default through a factory: pydantic deep-copies a `[]` for each entry
     topics: list[str] = Field(default_factory=list)
     updated: IsoDate | None = None
+    #: kept out of the built site, feeds and search; shown in the preview with a banner
+    draft: bool = False
+    #: kept out of the built site until this moment (an embargo)
+    publish: PublishTime | None = None
+    #: in the file written first, when both languages exist and it is not English
+    original: bool = False
 
     #: when it happened or was published, in local time; `timezone` overrides the archive's
     time: LocalTime | None = None
@@ -387,30 +425,49 @@ class SourceFile:
 
 @dataclass
 class Entry:
-    """One archive entry in every language it has (a file of its own or inherited English)."""
+    """One archive entry in every language it has: its original, and translations of it.
+
+    The original (the only file, or the one marked `original: true`, or English when both
+    exist) holds the language-neutral fields; a language without a finished file of its own
+    shows the original.
+    """
 
     section: str
     id: str
     norm_uri: str
     fields: dict[str, EntryFields]
     sources: dict[str, SourceFile]
+    original_lang: str = DEFAULT_LANGUAGE
+    #: languages whose file still holds the translate marker: read and checked, not published
+    unfinished: frozenset[str] = frozenset()
 
     @property
     def english(self) -> EntryFields:
-        return self.fields[DEFAULT_LANGUAGE]
+        """The original's fields (English for most entries): the language-neutral values."""
+        return self.fields[self.original_lang]
+
+    @property
+    def original(self) -> SourceFile:
+        """The file that holds the language-neutral fields."""
+        return self.sources[self.original_lang]
 
     def is_translated(self, lang: str) -> bool:
-        return lang in self.sources
+        """Whether readers of `lang` get a finished text in their language."""
+        return lang in self.sources and lang not in self.unfinished
 
     def in_language(self, lang: str) -> EntryFields:
-        """The entry as a reader of `lang` sees it (English fields where untranslated)."""
-        return self.fields.get(lang, self.english)
+        """The entry as a reader of `lang` sees it (the original's fields where untranslated)."""
+        return self.fields[lang] if self.is_translated(lang) else self.english
+
+    def shown_language(self, lang: str) -> str:
+        """The language of the text readers of `lang` get: theirs, or the original's."""
+        return lang if self.is_translated(lang) else self.original_lang
 
     def source_uri(self, lang: str) -> str:
-        """Path below docs/ of the file shown to readers of `lang` (English if untranslated)."""
-        shown = lang if lang in self.sources else DEFAULT_LANGUAGE
+        """Path below docs/ of the page readers of `lang` get: their language's file, or the
+        default language's, which the site engine builds as each language's stand-in page."""
         stem = self.norm_uri[: -len(".md")]
-        return f"{stem}.{shown}.md"
+        return f"{stem}.{lang if self.is_translated(lang) else DEFAULT_LANGUAGE}.md"
 
     @property
     def sort_date(self) -> dt.date:
@@ -506,6 +563,8 @@ def _pydantic_problems(
                 message = f"expected text, got {_describe(got)}"
             elif kind in ("list_type",):
                 message = f"expected a list ('- item' lines), got {_describe(got)}"
+            elif kind in ("bool_type", "bool_parsing"):
+                message = f"expected true or false, got {_describe(got)}"
             elif kind in ("int_type", "int_parsing", "int_from_float"):
                 message = f"expected a whole number, got {_describe(got)}"
             elif kind in ("model_type", "model_attributes_type", "dict_type"):
@@ -548,44 +607,62 @@ def _unknown_field_warnings(source: SourceFile, model: type[EntryFields], transl
     return problems
 
 
+_LANGUAGE_ADJECTIVES = {"en": "English", "es": "Spanish"}
+
+
 def _merge_translation(
     english: SourceFile, translation: SourceFile, model: type[EntryFields]
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """English values overlaid with the translatable values of `translation`; conflicts are problems."""
+    """The original's values overlaid with the translatable values of `translation`; conflicts are problems."""
     merged = dict(english.front_matter.values)
     problems: list[Problem] = []
+    original_name = _LANGUAGE_ADJECTIVES.get(english.lang, english.lang)
     for key, value in translation.front_matter.values.items():
-        if key not in FIELD_NAMES[model]:
+        if key not in FIELD_NAMES[model] or key == "original":
             continue
         line = translation.front_matter.line_of((key,))
         english_value = english.front_matter.values.get(key)
         subfields = model.TRANSLATABLE_SUBFIELDS.get(key)
         if subfields is not None:
-            conflict = _list_conflict(english_value, value, subfields)
+            conflict = _list_conflict(english_value, value, subfields, original_name)
+            if conflict and _lags_behind(english_value, value):
+                # The original gained or lost items since: the page shows the original's list
+                # until the translator catches up; publishing is never blocked by a lagging translation.
+                problems.append(
+                    Problem(
+                        translation.display_path,
+                        line,
+                        key,
+                        f"{conflict}; the {original_name} file {english.display_path} changed — until this "
+                        f"list is brought up to date the page shows the {original_name} one",
+                        Severity.WARNING,
+                        translation_lag=True,
+                    )
+                )
+                continue
             if conflict:
                 problems.append(
                     Problem(
                         translation.display_path,
                         line,
                         key,
-                        f"{conflict}; the English file {english.display_path} defines it",
+                        f"{conflict}; the {original_name} file {english.display_path} defines it",
                     )
                 )
                 continue
             merged[key] = value
         elif key in model.TRANSLATABLE:
-            if (
-                key == "topics"
-                and isinstance(english_value, list)
-                and isinstance(value, list)
-                and len(value) != len(english_value)
-            ):
+            if key == "topics" and _lags_behind(english_value, value):
                 problems.append(
                     Problem(
                         translation.display_path,
                         line,
                         key,
-                        f"has {len(value)} topics but the English file has {len(english_value)}: translate each English topic, in the same order",
+                        f"has {len(value)} topics but the {original_name} file has {len(english_value or [])}: "
+                        f"translate each {original_name} topic, in the same order (until then the page "
+                        f"shows the {original_name} topics)",
+                        Severity.WARNING,
+                        translation_lag=True,
                     )
                 )
                 continue
@@ -597,29 +674,42 @@ def _merge_translation(
                     translation.display_path,
                     line,
                     key,
-                    f"conflicts with the English file ({english.display_path} {shown}): "
-                    f"'{key}' is language-neutral; set it only in the English file and remove it here",
+                    f"conflicts with the {original_name} file ({english.display_path} {shown}): "
+                    f"'{key}' is language-neutral; set it only in the {original_name} file and remove it here",
                 )
             )
     return merged, problems
 
 
-def _list_conflict(english_value: Any, value: Any, translatable: frozenset[str]) -> str | None:
-    """Why a translated list of mappings cannot stand beside its English original, if it cannot."""
+def _lags_behind(original_value: Any, value: Any) -> bool:
+    """A translated list with another number of items than the original's: a translation behind."""
+    return isinstance(original_value, list) and isinstance(value, list) and len(value) != len(original_value)
+
+
+def _list_conflict(
+    english_value: Any, value: Any, translatable: frozenset[str], original: str = "English"
+) -> str | None:
+    """Why a translated list of mappings cannot stand beside its original, if it cannot."""
     if not isinstance(value, list) or not isinstance(english_value, list):
         return (
             None
             if english_value is None and not isinstance(value, list)
-            else ("must be a list matching the English one item for item")
+            else (f"must be a list matching the {original} one item for item")
         )
     if len(value) != len(english_value):
-        return f"has {len(value)} items but the English file has {len(english_value)}: translate each item, in the same order"
+        return (
+            f"has {len(value)} items but the {original} file has {len(english_value)}: "
+            "translate each item, in the same order"
+        )
     for index, (ours, theirs) in enumerate(zip(value, english_value, strict=False)):
         if not isinstance(ours, dict) or not isinstance(theirs, dict):
             continue
         for sub, sub_value in ours.items():
             if sub not in translatable and theirs.get(sub) != sub_value:
-                return f"item {index + 1}: '{sub}' differs from English; only {', '.join(sorted(translatable))} may be translated"
+                return (
+                    f"item {index + 1}: '{sub}' differs from {original}; "
+                    f"only {', '.join(sorted(translatable))} may be translated"
+                )
     return None
 
 
@@ -635,7 +725,7 @@ def _read(path: Path, lang: str) -> tuple[SourceFile | None, Problem | None]:
     try:
         front_matter = parse_front_matter(text)
     except FrontMatterError as error:
-        return None, Problem(shown, error.line, "", error.message)
+        return None, Problem(shown, error.line, error.field, error.message)
     return SourceFile(path, shown, lang, front_matter), None
 
 
@@ -723,48 +813,36 @@ def _load_archive(docs_dir: Path, cache: EntryCache | None) -> LoadResult:
 
 
 def _load_entry(section: str, norm: str, paths: dict[str, Path]) -> tuple[Entry | None, list[Problem]]:
-    """One entry from its English file and translations, or None, with the problems found."""
+    """One entry from its original file and translations, or None, with the problems found."""
     problems: list[Problem] = []
     model = FIELDS_BY_SECTION[section]
-    if DEFAULT_LANGUAGE not in paths:
-        for lang, path in paths.items():
-            english_name = path.name.replace(f".{lang}.md", f".{DEFAULT_LANGUAGE}.md")
-            problems.append(
-                Problem(
-                    display_path(path),
-                    1,
-                    "",
-                    f"translation with no English original: create {english_name} beside it "
-                    "(language-neutral fields live in the English file)",
-                )
-            )
-        return None, problems
-    # A broken English file does not hide its translations' own problems: all are reported.
-    english, problem = _read(paths[DEFAULT_LANGUAGE], DEFAULT_LANGUAGE)
-    english_fields: EntryFields | None = None
-    if english is None:
-        problems.append(problem)  # type: ignore[arg-type]
-    else:
-        problems.extend(_unknown_field_warnings(english, model, translation=False))
+    read: dict[str, SourceFile] = {}
+    # A broken original does not hide its translations' own problems: all are reported.
+    for lang in sorted(paths, key=LANGUAGES.index):
+        source, problem = _read(paths[lang], lang)
+        if source is None:
+            problems.append(problem)  # type: ignore[arg-type]
+        else:
+            read[lang] = source
+            problems.extend(_unknown_field_warnings(source, model, translation=False))
+    original_lang, conflict = _original_language(paths, read, model)
+    if conflict is not None:
+        return None, [*problems, conflict]
+    original = read.get(original_lang)
+    original_fields: EntryFields | None = None
+    if original is not None:
         try:
-            english_fields = model.model_validate(english.front_matter.values)
+            original_fields = model.model_validate(original.front_matter.values)
         except ValidationError as error:
-            problems.extend(_pydantic_problems(error, english))
+            problems.extend(_pydantic_problems(error, original))
     sources: dict[str, SourceFile] = {}
     fields_by_lang: dict[str, EntryFields] = {}
-    for lang, path in paths.items():
-        if lang == DEFAULT_LANGUAGE:
+    for lang, translation in read.items():
+        if lang == original_lang or original is None:
             continue
-        translation, problem = _read(path, lang)
-        if translation is None:
-            problems.append(problem)  # type: ignore[arg-type]
-            continue
-        problems.extend(_unknown_field_warnings(translation, model, translation=True))
-        if english is None:
-            continue
-        merged, conflicts = _merge_translation(english, translation, model)
+        merged, conflicts = _merge_translation(original, translation, model)
         problems.extend(conflicts)
-        if english_fields is None:
+        if original_fields is None:
             continue
         try:
             fields_by_lang[lang] = model.model_validate(merged)
@@ -773,10 +851,47 @@ def _load_entry(section: str, norm: str, paths: dict[str, Path]) -> tuple[Entry 
             problems.extend(_pydantic_problems(error, translation, only_fields=only))
             continue
         sources[lang] = translation
-    if english is None or english_fields is None:
+    if original is None or original_fields is None:
         return None, problems
-    sources = {DEFAULT_LANGUAGE: english, **sources}
-    fields_by_lang = {DEFAULT_LANGUAGE: english_fields, **fields_by_lang}
-    entry_id = english_fields.id or Path(norm).stem
-    entry = Entry(section=section, id=entry_id, norm_uri=norm, fields=fields_by_lang, sources=sources)
+    sources = {original_lang: original, **sources}
+    fields_by_lang = {original_lang: original_fields, **fields_by_lang}
+    unfinished = frozenset(
+        lang for lang, source in sources.items() if lang != original_lang and TRANSLATE_MARKER in source.body
+    )
+    entry_id = original_fields.id or Path(norm).stem
+    entry = Entry(
+        section=section,
+        id=entry_id,
+        norm_uri=norm,
+        fields=fields_by_lang,
+        sources=sources,
+        original_lang=original_lang,
+        unfinished=unfinished,
+    )
     return entry, problems
+
+
+def _original_language(
+    paths: dict[str, Path], read: dict[str, SourceFile], model: type[EntryFields]
+) -> tuple[str, Problem | None]:
+    """The language of the entry's original: the only file, the one marked `original: true`, the
+    only one holding language-neutral fields, one without the translate marker, or English."""
+    marked = [lang for lang, source in read.items() if source.front_matter.values.get("original") is True]
+    if len(marked) > 1:
+        second = read[marked[1]]
+        return marked[0], Problem(
+            second.display_path,
+            second.front_matter.line_of(("original",)),
+            "original",
+            f"{read[marked[0]].display_path} is marked 'original: true' too: only one file of an entry "
+            "is its original; remove the line from the other",
+        )
+    if marked:
+        return marked[0], None
+    # The original is the file holding language-neutral fields (a translation carries none), and
+    # a file still holding the translate marker is somebody's translation, not the original.
+    neutral = FIELD_NAMES[model] - model.TRANSLATABLE - {"original"}
+    holding = [lang for lang, source in read.items() if neutral & source.front_matter.values.keys()]
+    written = [lang for lang, source in read.items() if TRANSLATE_MARKER not in source.body]
+    candidates = (holding if len(holding) == 1 else []) or written or sorted(paths, key=LANGUAGES.index)
+    return (DEFAULT_LANGUAGE if DEFAULT_LANGUAGE in candidates else candidates[0]), None

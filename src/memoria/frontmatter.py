@@ -1,7 +1,16 @@
-"""Front matter parsing that keeps line numbers, because MkDocs drops YAML errors silently."""
+"""Front matter parsing that keeps line numbers, because MkDocs drops YAML errors silently.
+
+Front matter is a small, documented subset of YAML: `field: value` lines, lists and nested
+mappings, quoted or plain text. Anything outside it (anchors, aliases, tags, merge keys,
+duplicated keys) is refused with the line it is on, before any value is constructed, so no
+header can make the loader expand aliases without limit. Each YAML parser complaint people
+meet in practice is reworded as what to do, on the line where the mistake is.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,14 +30,37 @@ _StrictLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+#: the messages of this module, one per mistake; docs/guide/errors.*.md shows each of them
+MESSAGES = {
+    "no_front_matter": "no front matter: the file must start with a line '---'",
+    "not_closed": "front matter is not closed: add a line '---' after the fields",
+    "not_mapping": "front matter must be a mapping of 'field: value' lines",
+    "tab": "tab character in the indentation: YAML indents with spaces only; replace the tab with spaces",
+    "colon": "unquoted ': ' inside the value: put the value in double quotes, as in {suggestion}",
+    "unclosed_quote": "the {quote} opened on this line is never closed: add the closing {quote} at the end of the value",
+    "after_quote": "text after the closing quote: put the whole value inside the quotes",
+    "list_indent": "list item at the wrong indentation: start every '- ' item of a list in the same column "
+    "as the first one (if the dash is part of the text, put the value in quotes)",
+    "duplicate": "'{key}' is given twice (first on line {first}): keep only one",
+    "anchor": "YAML anchors (&name) and aliases (*name) are not part of the front matter format: "
+    "write the value out in full (put it in quotes if the & or * belongs to the text)",
+    "tag": "YAML tags ('{tag}') are not part of the front matter format: remove the tag",
+    "merge": "YAML merge keys ('<<') are not part of the front matter format: write the fields out in full",
+    "control": "control character U+{code:04X} is not allowed in front matter: delete it",
+    "syntax": "YAML syntax error: {problem}",
+}
+
+_KEY_LINE = re.compile(r"^\s*(?:-\s+)?([^\s:#'\"][^:#]*?)\s*:(?:\s|$)")
+
 
 class FrontMatterError(ValueError):
-    """The front matter block is missing, unterminated or not valid YAML."""
+    """The front matter block is missing, unterminated, not valid YAML or outside its subset."""
 
-    def __init__(self, line: int, message: str) -> None:
+    def __init__(self, line: int, message: str, field: str = "") -> None:
         super().__init__(message)
         self.line = line
         self.message = message
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -49,18 +81,149 @@ class FrontMatter:
         return 1
 
 
-def _collect_lines(
-    node: yaml.Node, path: tuple[str | int, ...], offset: int, out: dict[tuple[str | int, ...], int]
+_OFFSET = 2  # file line of the first front matter line is 2; marks are 0-based
+
+
+def _key_on(source_lines: list[str], index: int) -> str:
+    """The field written on 0-based YAML line `index`, or the one whose list or mapping holds it."""
+    if not 0 <= index < len(source_lines):
+        return ""
+    line = source_lines[index]
+    match = _KEY_LINE.match(line)
+    if match and not line.lstrip().startswith("-"):
+        return match.group(1)
+    indent = len(line) - len(line.lstrip(" \t"))
+    for above in range(index - 1, -1, -1):
+        text = source_lines[above]
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        if len(text) - len(text.lstrip(" \t")) < indent or (indent == 0 and not text.startswith((" ", "-"))):
+            match = _KEY_LINE.match(text)
+            return match.group(1) if match else ""
+    return match.group(1) if match else ""
+
+
+def _check_tabs(source_lines: list[str], offset: int) -> None:
+    for index, line in enumerate(source_lines):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and line.strip():
+            raise FrontMatterError(index + offset, MESSAGES["tab"], _key_on(source_lines, index))
+
+
+def _refuse_outside_subset(source: str, source_lines: list[str], offset: int) -> None:
+    """Refuse anchors, aliases and tags from the parser's events, before any node is composed."""
+    if not any(mark in source for mark in "&*!"):
+        return  # none can occur: skip the second pass over the text
+    for event in yaml.parse(source, Loader=_BaseLoader):
+        mark = event.start_mark
+        line = mark.line if mark is not None else 0
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise FrontMatterError(line + offset, MESSAGES["anchor"], _key_on(source_lines, line))
+        tag = getattr(event, "tag", None)
+        implicit = getattr(event, "implicit", True)
+        explicit = not any(implicit) if isinstance(implicit, tuple) else not implicit
+        if tag is not None and explicit:
+            written = (
+                source_lines[line][mark.column :].split()
+                if mark is not None and line < len(source_lines)
+                else []
+            )
+            shown = written[0] if written else tag
+            raise FrontMatterError(
+                line + offset, MESSAGES["tag"].format(tag=shown), _key_on(source_lines, line)
+            )
+
+
+def _walk(
+    node: yaml.Node,
+    path: tuple[str | int, ...],
+    source_lines: list[str],
+    out: dict[tuple[str | int, ...], int],
+    offset: int,
 ) -> None:
+    """Record the line of every key and item; refuse duplicates, merge keys and merged list items."""
     if isinstance(node, yaml.MappingNode):
+        first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value
-            out[(*path, key)] = key_node.start_mark.line + offset
-            _collect_lines(value_node, (*path, key), offset, out)
+            line = key_node.start_mark.line + offset
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise FrontMatterError(line, MESSAGES["merge"])
+            if key in first_line:
+                name = ".".join(str(part) for part in (*path, key))
+                raise FrontMatterError(
+                    line, MESSAGES["duplicate"].format(key=key, first=first_line[key]), name
+                )
+            first_line[key] = line
+            out[(*path, key)] = line
+            _walk(value_node, (*path, key), source_lines, out, offset)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             out[(*path, index)] = item.start_mark.line + offset
-            _collect_lines(item, (*path, index), offset, out)
+            _walk(item, (*path, index), source_lines, out, offset)
+    elif isinstance(node, yaml.ScalarNode) and not node.style:  # plain: None (Python) or "" (libyaml)
+        # A plain value that runs over several lines and has a line starting with '- ' is a
+        # list item indented too far: YAML silently joins it to the item above.
+        for index in range(node.start_mark.line + 1, node.end_mark.line + 1):
+            text = source_lines[index].strip() if index < len(source_lines) else ""
+            if text == "-" or text.startswith("- "):
+                names = path[:-1] if path and isinstance(path[-1], int) else path
+                name = ".".join(str(part) for part in names)
+                raise FrontMatterError(index + offset, MESSAGES["list_indent"], name)
+
+
+def _normalised(value: Any) -> Any:
+    """Every text in NFC: the same title typed on two keyboards is one string for pages, feeds and search."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_normalised(item) for item in value]
+    if isinstance(value, dict):
+        return {_normalised(key): _normalised(item) for key, item in value.items()}
+    return value
+
+
+def _suggest_quotes(line: str) -> str:
+    key, _, value = line.strip().partition(": ")
+    escaped = value.strip().replace("\\", "\\\\").replace('"', '\\"')
+    return f'{key}: "{escaped}"'
+
+
+def _yaml_error(error: yaml.MarkedYAMLError, source_lines: list[str], offset: int) -> FrontMatterError:
+    """A parser complaint reworded as what to do, on the line where the mistake is."""
+    problem = error.problem or str(error)
+    context = error.context or ""
+    mark = error.problem_mark or error.context_mark
+    index = mark.line if mark else 0
+    text = source_lines[index] if 0 <= index < len(source_lines) else ""
+    if "quoted scalar" in context and error.context_mark is not None:
+        opened = error.context_mark.line
+        opening = source_lines[opened][error.context_mark.column :][:1] if opened < len(source_lines) else '"'
+        quote = opening if opening in "\"'" else '"'
+        return FrontMatterError(
+            opened + offset, MESSAGES["unclosed_quote"].format(quote=quote), _key_on(source_lines, opened)
+        )
+    if "tab" in problem or "'\\t'" in problem:
+        return FrontMatterError(index + offset, MESSAGES["tab"], _key_on(source_lines, index))
+    if problem.startswith("mapping values are not allowed"):
+        return FrontMatterError(
+            index + offset,
+            MESSAGES["colon"].format(suggestion=_suggest_quotes(text)),
+            _key_on(source_lines, index),
+        )
+    if "alias" in context or "anchor" in context:
+        return FrontMatterError(index + offset, MESSAGES["anchor"], _key_on(source_lines, index))
+    stripped = text.strip()
+    if stripped == "-" or stripped.startswith("- "):
+        return FrontMatterError(index + offset, MESSAGES["list_indent"], _key_on(source_lines, index))
+    if mark is not None and mark.column > 0:
+        before = text[: mark.column].rstrip()
+        value = text.partition(":")[2].strip()
+        if before.endswith(("'", '"')) and value[:1] in ("'", '"'):
+            return FrontMatterError(index + offset, MESSAGES["after_quote"], _key_on(source_lines, index))
+    return FrontMatterError(
+        index + offset, MESSAGES["syntax"].format(problem=problem), _key_on(source_lines, index)
+    )
 
 
 def parse_front_matter(text: str) -> FrontMatter:
@@ -68,38 +231,45 @@ def parse_front_matter(text: str) -> FrontMatter:
     text = text.lstrip("\ufeff")
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
-        raise FrontMatterError(1, "no front matter: the file must start with a line '---'")
+        raise FrontMatterError(1, MESSAGES["no_front_matter"])
     for end, line in enumerate(lines[1:], start=1):  # noqa: B007 - `end` is read after the loop
         if line.rstrip() in ("---", "..."):
             break
     else:
-        raise FrontMatterError(1, "front matter is not closed: add a line '---' after the fields")
-    source = "\n".join(lines[1:end])
-    offset = 2  # file line of the first YAML line is 2; marks are 0-based
+        raise FrontMatterError(1, MESSAGES["not_closed"])
+    values, positions = _parse_subset(lines[1:end], _OFFSET)
+    if values is None:
+        values = {}
+    if not isinstance(values, dict):
+        raise FrontMatterError(2, MESSAGES["not_mapping"])
+    body = "\n".join(lines[end + 1 :])
+    return FrontMatter(values=values, body=body, body_line=end + 2, lines=positions)
+
+
+def parse_yaml(text: str) -> tuple[Any, dict[tuple[str | int, ...], int]]:
+    """A whole YAML file in the same subset as front matter (the shared lists): values and 1-based lines."""
+    return _parse_subset(text.lstrip("\ufeff").replace("\r\n", "\n").split("\n"), 1)
+
+
+def _parse_subset(source_lines: list[str], offset: int) -> tuple[Any, dict[tuple[str | int, ...], int]]:
+    """Values (every text NFC) and the line of every key and item; `offset` is the file line of the first."""
+    source = "\n".join(source_lines)
+    positions: dict[tuple[str | int, ...], int] = {}
     try:
+        _check_tabs(source_lines, offset)
+        _refuse_outside_subset(source, source_lines, offset)
         loader = _StrictLoader(source)
         try:  # parse once: the node tree gives the lines, constructing it gives the values
             node = loader.get_single_node()
+            if node is not None:
+                _walk(node, (), source_lines, positions, offset)
             values = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        error_line: int = mark.line + offset if mark else 1
-        problem = error.problem or str(error)
-        raise FrontMatterError(error_line, f"YAML syntax error: {problem}") from error
+        raise _yaml_error(error, source_lines, offset) from error
     except yaml.reader.ReaderError as error:  # a character YAML forbids, e.g. a control character
         error_line = source.count("\n", 0, error.position) + offset
         code = error.character if isinstance(error.character, int) else ord(error.character)
-        raise FrontMatterError(
-            error_line, f"control character U+{code:04X} is not allowed in front matter: delete it"
-        ) from error
-    if values is None:
-        values = {}
-    if not isinstance(values, dict):
-        raise FrontMatterError(2, "front matter must be a mapping of 'field: value' lines")
-    positions: dict[tuple[str | int, ...], int] = {}
-    if node is not None:
-        _collect_lines(node, (), offset, positions)
-    body = "\n".join(lines[end + 1 :])
-    return FrontMatter(values=values, body=body, body_line=end + 2, lines=positions)
+        raise FrontMatterError(error_line, MESSAGES["control"].format(code=code)) from error
+    return _normalised(values), positions

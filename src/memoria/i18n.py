@@ -76,6 +76,45 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This page has not been translated yet; it is shown in English.",
         "es": "Esta página aún no está traducida; se muestra en inglés.",
     },
+    "publication.draft": {"en": "Draft", "es": "Borrador"},
+    "publication.draft_text": {
+        "en": "Not published: this page appears only in the preview. Remove 'draft: true' to publish it.",
+        "es": "Sin publicar: esta página solo aparece en la vista previa. Quite 'draft: true' para publicarla.",
+    },
+    "publication.scheduled": {"en": "Scheduled", "es": "Programado"},
+    "publication.scheduled_text": {
+        "en": "Embargoed until {when}: the site shows it from the first build after that moment.",
+        "es": "Bajo embargo hasta el {when}: el sitio lo muestra desde la primera construcción después de ese momento.",
+    },
+    "fallback.notice_in": {
+        "en": "This page has not been translated into English yet; it is shown in {language}.",
+        "es": "Esta página aún no está traducida al español; se muestra en {language}.",
+    },
+    "preview.error.title": {"en": "Preview: problems to fix", "es": "Vista previa: problemas por corregir"},
+    "preview.error.heading": {
+        "en": "The preview cannot show the site: {count} problems to fix",
+        "es": "La vista previa no puede mostrar el sitio: {count} problemas por corregir",
+    },
+    "preview.error.heading_one": {
+        "en": "The preview cannot show the site: 1 problem to fix",
+        "es": "La vista previa no puede mostrar el sitio: 1 problema por corregir",
+    },
+    "preview.error.heading_other": {
+        "en": "The preview cannot show the site: the build failed",
+        "es": "La vista previa no puede mostrar el sitio: la construcción falló",
+    },
+    "preview.error.file": {"en": "File", "es": "Archivo"},
+    "preview.error.line": {"en": "Line", "es": "Línea"},
+    "preview.error.field": {"en": "Field", "es": "Campo"},
+    "preview.error.fix": {"en": "What is wrong, and what to do", "es": "Qué está mal, y qué hacer"},
+    "preview.error.after": {
+        "en": "Fix the file and save it: this page turns back into the site by itself.",
+        "es": "Corrija el archivo y guárdelo: esta página vuelve a ser el sitio por sí sola.",
+    },
+    "preview.error.terminal": {
+        "en": "The preview shows these problems in the browser until they are fixed.",
+        "es": "La vista previa muestra estos problemas en el navegador hasta que se corrijan.",
+    },
     "feeds.title": {"en": "Feeds", "es": "Canales RSS y Atom"},
     "feeds.all": {"en": "Whole archive", "es": "Todo el archivo"},
     "feeds.description.all": {
@@ -402,6 +441,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "footer.small_print": {"en": "About the archive", "es": "Sobre el archivo"},
     "fallback.marker": {"en": "(in English)", "es": "(en inglés)"},
+    "fallback.marker.en": {"en": "(in English)", "es": "(en inglés)"},
+    "fallback.marker.es": {"en": "(in Spanish)", "es": "(en español)"},
     # Cite and share.
     "cite.heading": {"en": "Cite this", "es": "Citar esta página"},
     "cite.accessed": {"en": "accessed {date}", "es": "consultado el {date}"},
@@ -547,6 +588,30 @@ def format_date(value: dt.date, lang: str) -> str:
     if lang == "es":
         pattern = "d 'de' MMMM 'de' y"
     return babel_format_date(value, format=pattern, locale=_locale(lang))
+
+
+def editor_language(environ: Mapping[str, str]) -> str:
+    """The language staff work in: MEMORIA_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG, LANGUAGE)."""
+    for name in ("MEMORIA_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = environ.get(name, "").strip()
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            code = value.split(":")[0].split("_")[0].split(".")[0].split("-")[0].lower()
+            return code if code in LANGUAGES else DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
+
+
+def fallback_notice(lang: str, shown: str) -> str:
+    """The notice above a page readers of `lang` get in `shown`, another language."""
+    if shown == DEFAULT_LANGUAGE:
+        return t("fallback.notice", lang)
+    return t("fallback.notice_in", lang, language=language_name(shown, lang))
+
+
+def format_moment(value: dt.datetime, lang: str) -> str:
+    """A moment in the offset it was written with: '10 December 2026, 09:00 (UTC-06:00)'."""
+    offset = value.strftime("%z")
+    shown = "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}"
+    return f"{format_date(value.date(), lang)}, {value:%H:%M} ({shown})"
 
 
 def format_date_range(start: dt.date, end: dt.date | None, lang: str) -> str:

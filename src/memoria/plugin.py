@@ -71,7 +71,7 @@ from memoria.feeds import (
     plan_feeds,
     write_feeds,
 )
-from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, messages_for, t
+from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, editor_language, fallback_notice, messages_for, t
 from memoria.identity import Identity, IdentityError, read_identity
 from memoria.localised_files import LocalisedFiles
 from memoria.manifest import (
@@ -85,6 +85,8 @@ from memoria.manifest import (
 )
 from memoria.offline import OFFLINE_ENV
 from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
+from memoria.preview_errors import PreviewErrors
+from memoria.publication import FUTURE_DATES, build_moment, publication_of
 from memoria.reader_pages import (
     READER_PAGES,
     about_view,
@@ -97,7 +99,14 @@ from memoria.recording_view import load_manifests, player_view, publish_media, s
 from memoria.search import SearchIndexError, bundle_path, index_site
 from memoria.store import StoreError, StoreLocation, load_record, parse_media_store, store_media_files
 from memoria.transcript import CaptionFile, TranscriptError, TranscriptView, transcript_views, transcripts_for
-from memoria.views import entry_view, feed_links, feeds_page, listing_view, page_feed_names
+from memoria.views import (
+    entry_view,
+    feed_links,
+    feeds_page,
+    listing_view,
+    page_feed_names,
+    publication_banner,
+)
 from memoria.watch import StopOnSigterm, use_file_events
 from memoria.when import DEFAULT_TIME_ZONE
 
@@ -119,6 +128,8 @@ class MemoriaConfig(base.Config):
     """Formats each feed is written in: rss, atom, json (JSON Feed 1.1)."""
     feed_id_authority = c.Optional(c.Type(str))
     """RFC 4151 tag authority for feed and entry ids, e.g. 'archive.example.org,2014' (default: UUIDs from site_url's host)."""
+    future_dates = c.Choice(FUTURE_DATES, default="hold")
+    """An entry dated after today: 'hold' keeps it out of the site until its local start (archive's time zone), 'publish' shows it at once."""
     timezone = c.Type(str, default=DEFAULT_TIME_ZONE)
     """The archive's IANA time zone (e.g. America/Mexico_City): a date without a time is its midnight."""
     preview_polling = c.Type(bool, default=False)
@@ -141,6 +152,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     """Validates the archive, generates listing pages and hands ready data to the templates."""
 
     def __init__(self) -> None:
+        self.build_time: dt.datetime | None = None  # the moment embargoes are compared with (on_config)
         self.catalog: Catalog | None = None
         self.listings: dict[str, Listing] = {}  # generated source uri (with language) → listing
         self.generated: list[Listing] = []  # every generated page of the catalog
@@ -151,6 +163,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.feeds: dict[str, Feed] = {}  # feed name → feed of the language being built
         self.rendered: dict[tuple[str, str], str] = {}  # (section, id) → page HTML, this language
         self.recording_manifests: dict[str, Manifest | None] | None = None  # id → manifest, this build
+        self.content_problems: list[Problem] = []  # of the last failed load, for the preview's error page
         self.entry_cache: EntryCache | None = None  # kept across `mkdocs serve` rebuilds
         self.preview: PreviewState | None = None  # `mkdocs serve --dirty`: re-render what changed
         self.compiled_templates: _CompiledTemplates | None = None  # preview: templates compiled once
@@ -176,9 +189,11 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 self.compiled_templates = _CompiledTemplates()
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Callable[..., Any]) -> Any:
-        """Watch with the system's file events: polling thousands of entries slows every rebuild (memoria.watch)."""
+        """Watch with the system's file events: polling thousands of entries slows every rebuild (memoria.watch);
+        show a failed rebuild's problems as a page instead of a stalled one (memoria.preview_errors)."""
         if not self.config.preview_polling:
             use_file_events(server)
+        PreviewErrors(lambda: self.content_problems, editor_language(os.environ)).install(server)
         return server
 
     def on_shutdown(self) -> None:
@@ -204,6 +219,11 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             check_options(self._feed_options())
         except FeedConfigError as error:
             raise PluginError(f"mkdocs.yml: plugins: memoria: {error}") from None
+        if self.build_time is None:  # once: every language of this build publishes for the same moment
+            try:
+                self.build_time = build_moment(os.environ)
+            except ValueError as error:
+                raise PluginError(str(error)) from None
         try:
             self.identity = read_identity(
                 self.config.organisation,
@@ -245,17 +265,24 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         )
 
     def _load(self, config: MkDocsConfig) -> Catalog:
+        self.content_problems = []
         docs_dir = Path(config.docs_dir)
         # Nothing is read through a link that leads out of the archive (it would be published).
         links = escaping_links(docs_dir, "docs") + escaping_links(self._media_dir(config), "media")
         if links:
+            self.content_problems = links  # the preview's error page lists them
             raise _content_error(links)
+        # A build shows what is published now; the preview (`mkdocs serve`) shows every entry.
+        published_at = None if self.entry_cache is not None else self.build_time
         try:
-            catalog = load_catalog(docs_dir, self.entry_cache)
+            catalog = load_catalog(
+                docs_dir, self.entry_cache, published_at, self.config.future_dates, self.config.timezone
+            )
         except ContentErrors as error:
             # Every problem at once: the content policy's too, read from the files themselves.
             policy = policy_problems(docs_dir, [], self.allowance) if self.config.content_policy else []
-            raise _content_error([*error.problems, *policy]) from None
+            self.content_problems = [*error.problems, *policy]
+            raise _content_error(self.content_problems) from None
         if not self.config.content_policy:
             log.warning(
                 "content_policy: false — page texts are not checked; only the Content-Security-Policy stands"
@@ -264,9 +291,14 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         sources = [source for entry in catalog.entries for source in entry.sources.values()]
         refused = policy_problems(docs_dir, sources, self.allowance, self.policy_cache)
         if refused:
+            self.content_problems = refused
             raise _content_error(refused)
         for warning in catalog.warnings:
-            log.warning(str(warning))
+            # A translation behind its original never stops a build, strict or not: `memoria check` lists it.
+            (log.info if warning.translation_lag else log.warning)(str(warning))
+        for entry, publication in catalog.held_back:
+            when = f" until {publication.at.isoformat()}" if publication.at else ""
+            log.info(f"{entry.original.display_path}: not published ({publication.state.value}{when})")
         return catalog
 
     # --- files: announce generated pages before static-i18n, fill them after -------------
@@ -279,6 +311,13 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             # the same pages in every language
             self.generated = [*self.catalog.listings(), FEEDS_PAGE, *READER_PAGES]
         self.entries = {entry.norm_uri: entry for entry in self.catalog.entries}
+        # Entries readers cannot see yet go before static-i18n sees them: no page, copy or sitemap line.
+        for entry, _ in self.catalog.held_back:
+            for source in entry.sources.values():
+                held = files.get_file_from_path(source.path.relative_to(config.docs_dir).as_posix())
+                if held is not None:
+                    files.remove(held)
+        self._stand_in_for_untranslated(files, config)
         self.listings = {}
         # In the preview, entry pages not rendered again keep their HTML from earlier builds (feeds).
         self.rendered = {} if self.preview is None else self.preview.rendered.setdefault(self.lang, {})
@@ -293,6 +332,27 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                     # and localises it like an ordinary translated page.
                     files.append(File(uri, config.docs_dir, config.site_dir, config.use_directory_urls))
         return files
+
+    def _stand_in_for_untranslated(self, files: Files, config: MkDocsConfig) -> None:
+        """Each language gets a page for every entry: its own finished file, or the original's text.
+
+        A file still holding the translate marker is never published (static-i18n then falls
+        back as for a missing one). static-i18n falls back to the default language only, so an
+        entry written in another language is announced as a default-language page (a path in
+        docs_dir, not on disk), whose text `on_page_read_source` takes from the original.
+        """
+        assert self.catalog is not None
+        for entry in self.catalog.entries:
+            stem = entry.norm_uri[: -len(".md")]
+            for lang in LANGUAGES:
+                if entry.is_translated(lang):
+                    continue
+                uri = f"{stem}.{lang}.md"
+                unfinished = files.get_file_from_path(uri)
+                if unfinished is not None:
+                    files.remove(unfinished)
+                if lang == DEFAULT_LANGUAGE:
+                    files.append(File(uri, config.docs_dir, config.site_dir, config.use_directory_urls))
 
     @event_priority(-200)
     def _fill_generated_pages(self, files: Files, config: MkDocsConfig) -> Files:
@@ -361,7 +421,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
     def _source(self, entry: Entry) -> SourceFile:
         """The file this language's page of `entry` shows: its own, or the English one it falls back to."""
-        return entry.sources.get(self.lang, entry.sources[DEFAULT_LANGUAGE])
+        return entry.sources[entry.shown_language(self.lang)]
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         entry = self.entries.get(self._norm_uri(page.file.src_uri))
@@ -400,15 +460,18 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             "search_url": url_of(f"search/index.{lang}.md"),
         }
         file_locale = getattr(page.file, "locale", lang)
-        memoria["fallback"] = file_locale != lang
-        memoria["content_lang"] = file_locale
-        memoria["alternates"] = self._alternates(page, config)
         entry = self.entries.get(self._norm_uri(page.file.src_uri))
+        shown = entry.shown_language(lang) if entry is not None else file_locale
+        memoria["fallback"] = shown != lang
+        memoria["content_lang"] = shown
+        memoria["fallback_notice"] = fallback_notice(lang, shown)
+        memoria["alternates"] = self._alternates(page, config)
         listing = self.listings.get(page.file.src_uri)
         names = self._organisation_names(lang)
         permalink = urljoin((config.site_url or "").rstrip("/") + "/", page.url)
         if entry is not None:
             memoria["entry"] = entry_view(self.catalog, entry, lang, url_of, self.config.timezone, names)
+            memoria["publication"] = self._publication_banner(entry, lang)
             if entry.section == "events":
                 # Written beside the page by _write_feeds: a relative link from the page's folder.
                 memoria["calendar"] = {"url": event_file_name(entry), "type": "text/calendar"}
@@ -451,6 +514,15 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         context["memoria"] = memoria
         return context
 
+    def _publication_banner(self, entry: Entry, lang: str) -> dict[str, str] | None:
+        """In the preview, what a banner says on an entry readers cannot see yet (None if they can)."""
+        if self.entry_cache is None:
+            return None  # a build has left such entries out altogether
+        publication = publication_of(
+            entry, build_moment(os.environ), self.config.future_dates, self.config.timezone
+        )
+        return publication_banner(publication, lang)
+
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         self.chrome = SharedChrome()  # per language build: nav titles and links differ
         if self.preview is not None:
@@ -466,7 +538,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Keep each entry page's HTML for the feeds (only pages written in this language)."""
         entry = self.entries.get(self._norm_uri(page.file.src_uri))
-        if entry is not None and getattr(page.file, "locale", DEFAULT_LANGUAGE) == self.lang:
+        if entry is not None and entry.is_translated(self.lang):
             self.rendered[(entry.section, entry.id)] = html
         return html
 

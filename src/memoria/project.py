@@ -36,6 +36,8 @@ class Project:
     docs_dir: Path
     media_dir: Path
     media_url: str | None
+    future_dates: str = "hold"  # the plugin's setting: whether an entry dated after today waits
+    timezone: str = "UTC"  # the plugin's setting: the archive's time zone (memoria.when.DEFAULT_TIME_ZONE)
     allow_embeds: object = None  # the memoria plugin's allow_embeds: as written (memoria.content_policy)
     media_store: str | None = None  # s3://bucket/prefix, or None for the bytes in media_dir
 
@@ -78,6 +80,8 @@ def load_project(
         docs_dir=Path(docs_dir) if docs_dir else base / str(config.get("docs_dir") or "docs"),
         media_dir=Path(media_dir) if media_dir else base / str(options.get("media_dir") or "media"),
         media_url=options.get("media_url"),
+        future_dates=str(options.get("future_dates") or "hold"),
+        timezone=str(options.get("timezone") or "UTC"),
         allow_embeds=options.get("allow_embeds"),
         media_store=str(store) if store and str(store).startswith("s3://") else None,
     )

@@ -18,13 +18,13 @@ from memoria.content import (
     FIELDS_BY_SECTION,
     ID_PATTERN,
     SECTIONS,
+    TRANSLATE_MARKER,
     EntryFields,
 )
 from memoria.frontmatter import FrontMatterError, parse_front_matter
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, is_language_code
 
 #: the line that marks text still waiting for translation; `memoria check` and `status` look for it
-TRANSLATE_MARKER = "<!-- memoria:translate"
 
 #: a singular name for each kind, as staff type it on the command line
 KIND_SECTIONS: dict[str, str] = {"press": "press", "event": "events", "recording": "recordings"}
@@ -109,6 +109,8 @@ class NewEntry:
     id: str | None = None
     source_url: str | None = None
     speech_language: str | None = None
+    topics: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)  # press releases only
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -153,10 +155,10 @@ def _commented(example: str) -> str:
 
 
 def new_entry_text(entry: NewEntry, slug: str) -> dict[str, str]:
-    """The text of each file to write, keyed by language: the required fields filled, optional ones as comments.
+    """The text of the file to write, keyed by its language: the required fields filled, optional ones as comments.
 
-    An entry always has an English file (it holds the language-neutral fields); an entry begun
-    in Spanish also gets one, holding the Spanish title and summary under the translate marker.
+    The entry is written in one language only, which is its original: `memoria translate` starts
+    the other language's file when someone is ready to translate it.
     """
     date = parse_date(entry.date)
     section = entry.section
@@ -174,6 +176,10 @@ def new_entry_text(entry: NewEntry, slug: str) -> dict[str, str]:
         required["summary"] = entry.summary
     if entry.event and section != "events":
         required["event"] = entry.event
+    if entry.organisations and section == "press":
+        required["organisations"] = list(entry.organisations)
+    if entry.topics:
+        required["topics"] = list(entry.topics)
     already = set(required)
     optional = [
         _commented(line)
@@ -185,28 +191,9 @@ def new_entry_text(entry: NewEntry, slug: str) -> dict[str, str]:
         "---",
         f"# A new {kind_name}. Remove the '# ' in front of an optional field to use it.",
     ]
-    english = [*header, *_block_lines(required), *optional, "---", ""]
+    lines = [*header, *_block_lines(required), *optional, "---", ""]
     body_hint = f"<!-- Write the text of the {kind_name} below, in Markdown. -->"
-    if entry.lang == DEFAULT_LANGUAGE:
-        return {DEFAULT_LANGUAGE: "\n".join([*english, body_hint, ""])}
-    # Begun in another language: the English file holds every field; its text awaits translation.
-    translated = {key: value for key, value in required.items() if key in _translatable(section)}
-    other = [
-        "---",
-        f"# The {_LANGUAGE_NAMES.get(entry.lang, entry.lang)} version of this {kind_name}: only title, summary and",
-        "# other translatable fields go here; dates, ids and links live in the English file.",
-        *_block_lines(translated),
-        "---",
-        "",
-        body_hint,
-        "",
-    ]
-    english_text = [
-        *english,
-        translate_marker_line(DEFAULT_LANGUAGE),
-        "",
-    ]
-    return {DEFAULT_LANGUAGE: "\n".join(english_text), entry.lang: "\n".join(other)}
+    return {entry.lang: "\n".join([*lines, body_hint, ""])}
 
 
 def _block_lines(values: dict[str, Any]) -> list[str]:
@@ -278,7 +265,7 @@ def write_new_entry(docs_dir: Path, entry: NewEntry, known_ids: dict[str, set[st
         paths[lang].parent.mkdir(parents=True, exist_ok=True)
         with paths[lang].open("x", encoding="utf-8") as handle:  # "x": never overwrite
             handle.write(text)
-    return [paths[DEFAULT_LANGUAGE], *(p for lang, p in paths.items() if lang != DEFAULT_LANGUAGE)]
+    return list(paths.values())
 
 
 # --- translations ----------------------------------------------------------------------
@@ -319,26 +306,22 @@ def _translatable_values(values: dict[str, Any], model: type[EntryFields]) -> di
 def translation_text(
     source_text: str, section: str, source_lang: str, target_lang: str, source_name: str
 ) -> str:
-    """The counterpart file: translatable fields (or, towards English, all fields) and the body below the marker."""
+    """The counterpart file: the translatable fields and the body below the marker, in either direction."""
     try:
         front_matter = parse_front_matter(source_text)
     except FrontMatterError as error:
         raise ScaffoldError(f"{source_name}:{error.line}: {error.message}") from None
     model = FIELDS_BY_SECTION[section]
-    if target_lang == DEFAULT_LANGUAGE:
-        # The English file holds every field, so a Spanish-only entry gives it all of them.
-        values = dict(front_matter.values)
-        note = "# Translated from the Spanish file: translate title, summary and other labels."
-    else:
-        values = _translatable_values(front_matter.values, model)
-        subfields = ", ".join(
-            f"{key}: {'/'.join(sorted(subs))}" for key, subs in sorted(model.TRANSLATABLE_SUBFIELDS.items())
-        )
-        note = (
-            f"# Only translated fields go here (the rest comes from {Path(source_name).name}).\n"
-            "# Translate the values; keep list items in the same number and order"
-            + (f";\n# in lists translate only {subfields}." if subfields else ".")
-        )
+    # The file translated from stays the original: it keeps the language-neutral fields.
+    values = _translatable_values(front_matter.values, model)
+    subfields = ", ".join(
+        f"{key}: {'/'.join(sorted(subs))}" for key, subs in sorted(model.TRANSLATABLE_SUBFIELDS.items())
+    )
+    note = (
+        f"# Only translated fields go here (the rest comes from {Path(source_name).name}).\n"
+        "# Translate the values; keep list items in the same number and order"
+        + (f";\n# in lists translate only {subfields}." if subfields else ".")
+    )
     lines = ["---", note, *(_yaml_block(values) if values else []), "---", ""]
     body = front_matter.body.lstrip("\n")
     lines += [translate_marker_line(target_lang), "", body.rstrip("\n"), ""]

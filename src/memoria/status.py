@@ -7,13 +7,15 @@ yet translated.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from memoria.content import SECTIONS, display_path, entry_files
+from memoria.content import SECTIONS, display_path, entry_files, load_archive
 from memoria.frontmatter import FrontMatterError, parse_front_matter
 from memoria.i18n import LANGUAGES
 from memoria.manifest import ManifestError, RecordingStatus, load_manifest, recording_status
+from memoria.publication import Publication, publication_of
 from memoria.scaffold import TRANSLATE_MARKER
 
 #: the order recordings are reported in; "unknown" is a recording nobody has checked yet
@@ -123,3 +125,46 @@ def count_by_status(states: list[RecordingState]) -> dict[str, int]:
     for state in states:
         counts[state.status] = counts.get(state.status, 0) + 1
     return counts
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """An entry readers cannot see yet: a draft, or scheduled until a moment."""
+
+    path: str
+    title: str
+    state: str
+    at: dt.datetime | None
+    reason: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.path,
+            "title": self.title,
+            "state": self.state,
+            "at": self.at.isoformat() if self.at else None,
+            "reason": self.reason,
+        }
+
+
+def held_back(
+    docs_dir: Path, now: dt.datetime, future_dates: str = "hold", archive_zone: str = "UTC"
+) -> list[HeldBack]:
+    """Drafts and scheduled entries (valid ones: `memoria check` reports the rest), soonest first."""
+    rows = []
+    for entry in load_archive(docs_dir).entries:
+        publication: Publication = publication_of(entry, now, future_dates, archive_zone)
+        if publication.published:
+            continue
+        original = entry.original
+        rows.append(
+            HeldBack(
+                original.display_path,
+                entry.english.title,
+                publication.state.value,
+                publication.at,
+                publication.reason,
+            )
+        )
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    return sorted(rows, key=lambda row: (row.state, row.at or far, row.path))

@@ -9,17 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from slugify import slugify
-
 from memoria.catalog import Catalog, Listing
 from memoria.content import Entry, EventFields, PressFields, RecordingFields
 from memoria.feeds import FORMAT_LABELS, MEDIA_TYPES, Feed
 from memoria.i18n import (
     country_name,
     format_duration,
+    format_moment,
     language_name,
     t,
 )
+from memoria.publication import Publication, PublicationState
+from memoria.shared_lists import collation_key
 from memoria.when import DEFAULT_TIME_ZONE, describe, when
 
 UrlOf = Callable[[str], str]  # source uri below docs/ → URL relative to the current page
@@ -58,6 +59,7 @@ class Item:
     untranslated: bool
     part: str | None = None
     """'Part 1 of 2' for a recording in parts."""
+    content_lang: str = "en"  # the language of title and summary (the original's when untranslated)
 
 
 @dataclass
@@ -119,6 +121,7 @@ def item_for(entry: Entry, lang: str, url_of: UrlOf, zone: str = DEFAULT_TIME_ZO
         place=place,
         untranslated=not entry.is_translated(lang),
         part=part,
+        content_lang=entry.shown_language(lang),
     )
 
 
@@ -149,7 +152,7 @@ def listing_view(
             elif folder == "countries":
                 label = country_name(key.upper(), lang)
             else:
-                label = name_of(catalog.organisation_names.get(key, key))
+                label = name_of(catalog.organisation_name(key, lang))
             groups.append(
                 Link(
                     label,
@@ -157,6 +160,8 @@ def listing_view(
                     t("listing.count_one" if count == 1 else "listing.count", lang, count=count),
                 )
             )
+    # Indexes (topics, countries, organisations) in the alphabetical order of the page's language.
+    groups.sort(key=lambda link: collation_key(link.text, lang))
     view = ListingView(
         kind=listing.kind,
         items=items,
@@ -205,7 +210,7 @@ def entry_view(
         add("field.dateline", [Link(fields.dateline)] if fields.dateline else [])
         add(
             "field.organisations",
-            [listing_link("organisations", slugify(o), name_of(o)) for o in fields.organisations],
+            _organisation_links(catalog, fields.organisations, lang, listing_link, name_of),
         )
         add(
             "field.countries",
@@ -230,13 +235,8 @@ def entry_view(
                     listing_link("countries", fields.country.lower(), country_name(fields.country, lang)),
                 ],
             )
-        add(
-            "field.organisers",
-            [listing_link("organisations", slugify(o), name_of(o)) for o in fields.organisers],
-        )
-        add(
-            "field.sponsors", [listing_link("organisations", slugify(o), name_of(o)) for o in fields.sponsors]
-        )
+        add("field.organisers", _organisation_links(catalog, fields.organisers, lang, listing_link, name_of))
+        add("field.sponsors", _organisation_links(catalog, fields.sponsors, lang, listing_link, name_of))
         add(
             "field.speakers",
             [
@@ -397,3 +397,33 @@ def feeds_page(
         if rows:
             groups.append(FeedGroup(t(f"feeds.group.{group}", feeds[0].lang), rows))
     return groups
+
+
+def publication_banner(publication: Publication, lang: str) -> dict[str, str] | None:
+    """The preview's banner on an entry readers cannot see yet: a label and what it means."""
+    if publication.state is PublicationState.DRAFT:
+        return {
+            "state": "draft",
+            "label": t("publication.draft", lang),
+            "text": t("publication.draft_text", lang),
+        }
+    if publication.state is PublicationState.SCHEDULED and publication.at is not None:
+        when = format_moment(publication.at, lang)
+        return {
+            "state": "scheduled",
+            "label": t("publication.scheduled", lang),
+            "text": t("publication.scheduled_text", lang, when=when),
+        }
+    return None
+
+
+def _organisation_links(
+    catalog: Catalog,
+    names: list[str],
+    lang: str,
+    listing_link: Callable[[str, str, str], Link],
+    name_of: NameOf = _as_written,
+) -> list[Link]:
+    """Each organisation under its name in `lang` (the shared list first, then organisation_names), linked to its one page."""
+    keys = dict.fromkeys(catalog.organisation_key(name) for name in names)
+    return [listing_link("organisations", key, name_of(catalog.organisation_name(key, lang))) for key in keys]

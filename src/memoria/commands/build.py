@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import datetime as dt
 import gzip
 import logging
 import multiprocessing
@@ -37,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from memoria.i18n import t, terminal_language
+from memoria.publication import BUILD_TIME_VARIABLE
 
 EXAMPLE = """\
 examples:
@@ -198,6 +200,8 @@ def run(args: argparse.Namespace) -> int:
         site_dir = args.site_dir.resolve()
     site_dir = site_dir.absolute()
     # The new site is built next to the published one (same file system: one rename puts it in place).
+    # Every language's process publishes for the same moment: an embargo lifts for all or none.
+    os.environ.setdefault(BUILD_TIME_VARIABLE, dt.datetime.now(dt.UTC).isoformat())
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".memoria-build-", dir=site_dir.parent))
     new_site = staging / "site"

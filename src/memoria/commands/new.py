@@ -13,6 +13,7 @@ from memoria.commands._project import add_project_options, project_from
 from memoria.content import display_path, load_archive
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from memoria.scaffold import KIND_SECTIONS, NewEntry, ScaffoldError, parse_date, write_new_entry
+from memoria.shared_lists import LIST_FILES, SharedList, SharedLists, data_dir_of, load_shared_lists
 
 EXAMPLE = """\
 examples:
@@ -45,6 +46,14 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--lang", choices=LANGUAGES, default=None, help="language you write in (default: en)")
     parser.add_argument("--summary", help="one or two sentences for listings and feeds (required for press)")
     parser.add_argument("--event", help="id of the event a press release or recording belongs to")
+    parser.add_argument(
+        "--topics", help="topics, separated by commas (ids or names from data/topics.yml)", default=None
+    )
+    parser.add_argument(
+        "--organisations",
+        help="press release: organisations, separated by commas (ids or names from data/organisations.yml)",
+        default=None,
+    )
     parser.add_argument("--id", help="the entry's id and file name (default: made from the title)")
     parser.add_argument("--source-url", help="recording: address of the original video")
     parser.add_argument("--speech-language", help="recording: ISO 639-1 code of the language spoken, e.g. es")
@@ -78,7 +87,40 @@ def _language_problem(answer: str) -> str | None:
     return None if answer in LANGUAGES else f"answer {' or '.join(LANGUAGES)}"
 
 
-def _fill_interactively(args: argparse.Namespace) -> None:
+def _ask_event(known: set[str]) -> str | None:
+    """An event id, asked again until it is one of the known events or empty."""
+    listed = ", ".join(sorted(known)) or "none yet"
+    while True:
+        answer = input(f"Event id (Enter for none; known: {listed}): ").strip()
+        if not answer or answer in known:
+            return answer or None
+        print(f'  not valid: unknown event id "{answer}" — known events are {listed}')
+
+
+def _ask_names(label: str, shared: SharedList) -> list[str]:
+    """Names from a shared list, separated by commas; an unknown one is asked again, with the closest known name."""
+    known = [item.name("en") for item in shared.items]
+    offer = f"; known: {', '.join(known)}" if known else ""
+    while True:
+        answer = input(f"{label}, separated by commas (Enter for none{offer}): ").strip()
+        names = [name.strip() for name in answer.split(",") if name.strip()]
+        unknown = [name for name in names if shared.path is not None and shared.find(name) is None]
+        if not unknown:
+            return names
+        closest = shared.closest(unknown[0])
+        hint = (
+            f' — did you mean "{closest}"?'
+            if closest
+            else f" — add it to data/{LIST_FILES[shared.kind]} first"
+        )
+        print(f'  not valid: "{unknown[0]}" is not in the list{hint}')
+
+
+def _split_names(text: str | None) -> list[str]:
+    return [name.strip() for name in (text or "").split(",") if name.strip()]
+
+
+def _fill_interactively(args: argparse.Namespace, known_events: set[str], shared: SharedLists) -> None:
     if args.lang is None:
         args.lang = _ask("Language you write in (en or es)", DEFAULT_LANGUAGE, _language_problem)
     if not args.title:
@@ -94,16 +136,24 @@ def _fill_interactively(args: argparse.Namespace) -> None:
         if not args.speech_language:
             args.speech_language = _ask("Language spoken in the recording (e.g. es)")
     if args.kind != "event" and args.event is None:
-        args.event = input("Event id (Enter for none): ").strip() or None
+        args.event = _ask_event(known_events)
+    if args.topics is None:
+        args.topics = ", ".join(_ask_names("Topics", shared.topics))
+    if args.kind == "press" and args.organisations is None:
+        args.organisations = ", ".join(_ask_names("Organisations", shared.organisations))
 
 
 def run(args: argparse.Namespace) -> int:
     project = project_from(args, "new")
     if project is None:
         return 2
+    catalog, _ = build_catalog(load_archive(project.docs_dir).entries)
+    known_ids = {section: set(ids) for section, ids in catalog.by_id.items()}
     if sys.stdin.isatty():
         try:
-            _fill_interactively(args)
+            _fill_interactively(
+                args, known_ids.get("events", set()), load_shared_lists(data_dir_of(project.docs_dir))
+            )
         except EOFError:
             print("memoria new: error: input ended before every value was given", file=sys.stderr)
             return 2
@@ -125,9 +175,9 @@ def run(args: argparse.Namespace) -> int:
         id=args.id,
         source_url=args.source_url,
         speech_language=args.speech_language,
+        topics=_split_names(args.topics),
+        organisations=_split_names(args.organisations),
     )
-    catalog, _ = build_catalog(load_archive(project.docs_dir).entries)
-    known_ids = {section: set(ids) for section, ids in catalog.by_id.items()}
     try:
         paths = write_new_entry(project.docs_dir, entry, known_ids)
     except ScaffoldError as error:

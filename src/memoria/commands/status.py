@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
@@ -12,7 +13,8 @@ from rich.table import Table
 
 from memoria.commands._project import add_project_options, project_from
 from memoria.i18n import LANGUAGES, t
-from memoria.status import count_by_status, recording_states, translation_coverage
+from memoria.publication import build_moment
+from memoria.status import count_by_status, held_back, recording_states, translation_coverage
 
 EXAMPLE = """\
 examples:
@@ -20,6 +22,8 @@ examples:
   memoria status --json     the same for scripts
 
 A file that still holds the 'memoria:translate' line counts as not translated yet.
+Drafts ('draft: true') and scheduled entries ('publish:' or, by default, a date after today)
+are listed with the moment they go out; a build before then leaves them out of the site.
 Recording status comes from media/<id>/manifest.json (written by 'memoria mirror');
 a recording without one is 'unknown' (not checked yet).
 """
@@ -46,10 +50,17 @@ def run(args: argparse.Namespace) -> int:
     coverage = translation_coverage(project.docs_dir)
     states = recording_states(project.docs_dir, project.media_dir)
     counts = count_by_status(states)
+    try:
+        now = build_moment(os.environ)
+    except ValueError as error:
+        print(f"memoria status: error: {error}", file=sys.stderr)
+        return 2
+    waiting = held_back(project.docs_dir, now, project.future_dates, project.timezone)
     if args.json:
         json.dump(
             {
                 "translations": [row.as_dict() for row in coverage],
+                "not_published": [row.as_dict() for row in waiting],
                 "recordings": {
                     "by_status": counts,
                     "items": [
@@ -87,6 +98,22 @@ def run(args: argparse.Namespace) -> int:
         ids = [s.id for s in states if s.status == status]
         recordings.add_row(t(f"status.{status}", "en"), str(count), ", ".join(ids) or "—")
     console.print(recordings)
+    unpublished = Table(title="Not published yet", title_justify="left")
+    unpublished.add_column("state")
+    unpublished.add_column("goes out")
+    unpublished.add_column("file", overflow="fold")
+    for held in waiting:
+        when = (
+            f"{held.at.isoformat(timespec='minutes')} ({held.reason})"
+            if held.at
+            else "when 'draft: true' is removed"
+            if held.reason == "draft"
+            else "when the text replaces the 'memoria:translate' line"
+        )
+        unpublished.add_row(t(f"publication.{held.state}", "en"), when, f"{held.path}\n{held.title}")
+    if not waiting:
+        unpublished.add_row("—", "—", "every valid entry is published")
+    console.print(unpublished)
     for state in states:
         if state.problem:
             console.print(f"[yellow]{state.problem}[/yellow]")

@@ -1,0 +1,100 @@
+"""When an entry goes out: drafts, embargoes (`publish:`) and future dates. Imports no site engine.
+
+A real build shows only what is published at the moment it runs; everything else leaves no
+trace in the output (no page, listing, feed item, search record or sitemap line). The preview
+shows every entry, with a banner on those readers cannot see yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+from memoria.content import TRANSLATE_MARKER, Entry
+from memoria.when import DEFAULT_TIME_ZONE, when
+
+#: the moment a build publishes for, when set (ISO 8601 with offset): to see what an embargo will
+#: release, and so that every language process of one `memoria build` compares with the same moment
+BUILD_TIME_VARIABLE = "MEMORIA_BUILD_TIME"
+
+#: what `future_dates` may say: "hold" keeps an entry dated after today out until its local start
+FUTURE_DATES = ("hold", "publish")
+
+
+class PublicationState(str, Enum):
+    PUBLISHED = "published"
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Whether readers may see an entry now and, if it is scheduled, from when."""
+
+    state: PublicationState
+    at: dt.datetime | None = None  # when a scheduled entry goes out (aware)
+    reason: str = ""  # what decides: "draft", "body" (still the scaffold's), "publish" or "date"
+
+    @property
+    def published(self) -> bool:
+        return self.state is PublicationState.PUBLISHED
+
+
+def publication_of(
+    entry: Entry, now: dt.datetime, future_dates: str = "hold", archive_zone: str = DEFAULT_TIME_ZONE
+) -> Publication:
+    """The entry's state at `now` (aware): draft, scheduled until a moment, or published.
+
+    A future date waits until its local start: its time (or midnight) in its own zone, else the archive's.
+    """
+    fields = entry.english
+    if fields.draft:
+        return Publication(PublicationState.DRAFT, reason="draft")
+    if TRANSLATE_MARKER in entry.original.body:  # the scaffold's text: nothing written yet
+        return Publication(PublicationState.DRAFT, reason="body")
+    moments = []
+    if fields.publish is not None:
+        moments.append((fields.publish, "publish"))
+    if future_dates == "hold":
+        moments.append((when(entry, archive_zone).start, "date"))
+    for moment, reason in sorted(moments, key=lambda pair: pair[0], reverse=True):
+        if moment > now:
+            return Publication(PublicationState.SCHEDULED, moment, reason)
+    return Publication(PublicationState.PUBLISHED)
+
+
+def split_by_publication(
+    entries: Iterable[Entry],
+    now: dt.datetime,
+    future_dates: str = "hold",
+    archive_zone: str = DEFAULT_TIME_ZONE,
+) -> tuple[list[Entry], list[tuple[Entry, Publication]]]:
+    """(entries readers may see now, the others with why and until when)."""
+    published: list[Entry] = []
+    held: list[tuple[Entry, Publication]] = []
+    for entry in entries:
+        publication = publication_of(entry, now, future_dates, archive_zone)
+        if publication.published:
+            published.append(entry)
+        else:
+            held.append((entry, publication))
+    return published, held
+
+
+def build_moment(environ: Mapping[str, str]) -> dt.datetime:
+    """The moment to publish for: MEMORIA_BUILD_TIME if set, else now (UTC)."""
+    given = environ.get(BUILD_TIME_VARIABLE, "").strip()
+    if not given:
+        return dt.datetime.now(dt.UTC)
+    try:
+        moment = dt.datetime.fromisoformat(given)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValueError(
+            f"{BUILD_TIME_VARIABLE}: expected a date and time with its UTC offset such as "
+            f'2026-12-10T09:00-06:00, got "{given}"'
+        )
+    return moment

@@ -34,7 +34,8 @@ audit:  ## Check every locked dependency against known vulnerabilities (says so 
 	$(VENV)-audit/bin/python -m pip install --quiet --require-hashes -r requirements-audit.lock
 	$(VENV)-audit/bin/python scripts/audit.py requirements.lock requirements-dev.lock requirements-bench.lock
 
-site: setup  ## Build the demo site into site/ (strict; one process per language, same output as mkdocs build)
+site: setup  ## Build the demo site into site/ (strict; one process per language; the fictional hearing's clip made and imported first)
+	$(BIN)/python scripts/demo_media.py
 	$(BIN)/memoria build --strict
 
 serve: setup  ## Live preview on http://127.0.0.1:8000/ (re-renders only the pages an edit changes)

@@ -185,8 +185,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "el archivo conserva una copia verificada; el original sigue en línea.",
     },
     "feeds.status.rescued": {
-        "en": "rescued: the original is gone, the archive holds a verified copy.",
-        "es": "rescatada: el original desapareció, el archivo conserva una copia verificada.",
+        "en": "rescued: the archive holds a verified copy; the original is gone or could not be reached.",
+        "es": "rescatada: el archivo conserva una copia verificada; el original desapareció o no se pudo llegar a él.",
     },
     "feeds.status.endangered": {
         "en": "endangered: the original is still online, the archive holds no copy yet.",
@@ -275,10 +275,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "El original sigue en línea y este archivo guarda además una copia propia verificada.",
     },
     "status.rescued.text": {
-        "en": "The original has disappeared from its platform. This archive saved a copy before it did "
-        "and checks that the copy is intact.",
-        "es": "El original desapareció de su plataforma. Este archivo guardó una copia antes de que "
-        "desapareciera y comprueba que sigue intacta.",
+        "en": "This archive keeps its own copy and checks that it is intact. The original has disappeared "
+        "from its platform, or could not be reached when last checked.",
+        "es": "Este archivo guarda su propia copia y comprueba que sigue intacta. El original desapareció "
+        "de su plataforma, o no se pudo llegar a él en la última comprobación.",
     },
     "status.endangered.text": {
         "en": "The original is still online, but this archive holds no copy yet: if the platform removes "

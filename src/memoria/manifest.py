@@ -554,7 +554,8 @@ def origin_status(manifest: Manifest | None) -> OriginStatus | None:
 def recording_status(manifest: Manifest | None) -> RecordingStatus:
     """The one word the site, the feeds and `memoria status` say about a recording.
 
-    With a verified copy: rescued when the original is gone (or not answering), changed when a
+    With a verified copy: rescued when the original is gone, not answering or never checked (an
+    import), changed when a
     refresh found other bytes at the origin, else online. Without one: lost only when the origin
     said it is gone and the Wayback Machine was asked and has nothing; restricted and
     unreachable say we could not tell; endangered while the original is still there.
@@ -562,8 +563,8 @@ def recording_status(manifest: Manifest | None) -> RecordingStatus:
     origin = origin_status(manifest)
     if is_mirrored(manifest):
         assert manifest is not None
-        if origin in (OriginStatus.GONE, OriginStatus.UNREACHABLE):
-            return RecordingStatus.RESCUED
+        if origin in (OriginStatus.GONE, OriginStatus.UNREACHABLE, None):
+            return RecordingStatus.RESCUED  # held; the original is gone or could not be confirmed
         if manifest.changed_at_origin:
             return RecordingStatus.CHANGED
         return RecordingStatus.ONLINE

@@ -66,7 +66,7 @@ def plan_recordings(docs_dir: Path, ids: list[str] | None = None) -> Plan:
             continue
         urls = [u for u in (fields.source_url, *fields.alternate_urls) if is_web_url(u)]
         if not urls or urls[0] != fields.source_url:
-            result.broken[entry.id] = [f"{entry.sources['en'].display_path}: source_url: not an http(s) URL"]
+            result.broken[entry.id] = [f"{entry.original.display_path}: source_url: not an http(s) URL"]
             continue
         targets[entry.id] = Target(
             id=validate_id(entry.id),
@@ -74,7 +74,7 @@ def plan_recordings(docs_dir: Path, ids: list[str] | None = None) -> Plan:
             source_url=fields.source_url,
             alternate_urls=tuple(urls[1:]),
             announced_duration=fields.duration,
-            source_file=entry.sources["en"].display_path,
+            source_file=entry.original.display_path,
         )
     for problem in loaded.errors:
         if "/recordings/" in f"/{problem.path}":

@@ -118,9 +118,9 @@ def test_home_opens_with_whose_archive_and_what_it_holds(site: BuiltSite, lang: 
     }
     assert organisation[lang] in intro
     holdings = {
-        "en": "It holds 2 press releases, 2 event summaries and 5 recordings, from 2014 to 2015, "
+        "en": "It holds 2 press releases, 2 event summaries and 6 recordings, from 2014 to 2015, "
         "in English and Spanish.",
-        "es": "Contiene 2 comunicados de prensa, 2 resúmenes de eventos y 5 grabaciones, de 2014 a 2015, "
+        "es": "Contiene 2 comunicados de prensa, 2 resúmenes de eventos y 6 grabaciones, de 2014 a 2015, "
         "en inglés y español.",
     }
     assert holdings[lang] in intro

@@ -80,5 +80,5 @@ def test_parallel_build_replaces_the_previous_site_and_leaves_no_staging(tmp_pat
     assert (project / "site" / "index.html").is_file()
     assert (project / "site" / "pagefind" / "pagefind.js").is_file(), "the default language's search bundle"
     assert (project / "site" / "es" / "pagefind" / "pagefind.js").is_file(), "the Spanish search bundle"
-    assert "search indexed 17 pages in 2 languages" in result.stderr
+    assert "search indexed 19 pages in 2 languages" in result.stderr
     assert not [p.name for p in project.iterdir() if p.name.startswith(".memoria-build-")]

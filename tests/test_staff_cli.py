@@ -363,7 +363,7 @@ def test_check_demo_is_clean_apart_from_captions_and_fast(project: Path) -> None
     lines = result.stdout.splitlines()
     assert lines[0] == "Warnings:"
     assert all(": captions: recording without captions — " in line for line in lines[1:-1])
-    summary = re.fullmatch(r"0 errors, 5 warnings in 9 entries \((\d+\.\d\d) s\)", lines[-1])
+    summary = re.fullmatch(r"0 errors, 5 warnings in 10 entries \((\d+\.\d\d) s\)", lines[-1])
     assert summary, lines[-1]
     assert float(summary.group(1)) < 0.5
     assert memoria(project, "check", "--strict").returncode == 1
@@ -392,7 +392,7 @@ def test_check_reports_three_mistakes_with_file_line_field(project: Path) -> Non
         '  docs/press/2024/honduras.en.md:5: countries.1: unknown country code "XX": use an ISO 3166 two-letter code such as MX or GT',
         "  docs/press/2024/honduras.en.md:8: body: broken link to ../../events/2015/fictional-hearing.md: no such page — correct the path (relative to this file) or remove the link",
     ]
-    assert result.stdout.splitlines()[-1].startswith("3 errors, 5 warnings in 9 entries")
+    assert result.stdout.splitlines()[-1].startswith("3 errors, 5 warnings in 10 entries")
     built = run_build(project)
     assert built.returncode != 0  # the build agrees
 
@@ -526,7 +526,7 @@ def test_status_table_for_the_demo(project: Path) -> None:
         out,
     ), out
     assert re.search(r"Events\s*│\s*2/2\s*│\s*2/2\s*│\s*—", out)
-    assert re.search(r"Not checked\s*│\s*5\s*│\s*ustream-51400296, ustream-51403229", out)
+    assert re.search(r"Not checked\s*│\s*6\s*│\s*hearing-2015-part-1, ustream-51400296", out), out
 
 
 def test_status_both_directions_and_recordings_by_status(project: Path) -> None:
@@ -581,7 +581,7 @@ def test_status_both_directions_and_recordings_by_status(project: Path) -> None:
         "unreachable": 0,
         "restricted": 0,
         "lost": 1,
-        "unknown": 2,
+        "unknown": 3,
     }
     broken = next(item for item in report["recordings"]["items"] if item["id"] == "ustream-51407558")
     assert broken["status"] == "unknown" and "not valid JSON" in broken["problem"]

@@ -32,7 +32,7 @@ from memoria.content import (
 from memoria.content_policy import Allowance, escaping_links, policy_problems
 from memoria.frontmatter import FrontMatterError, parse_front_matter
 from memoria.i18n import LANGUAGES
-from memoria.scaffold import TRANSLATE_MARKER
+from memoria.scaffold import SCAFFOLD_MARKER, TRANSLATE_MARKER
 from memoria.shared_lists import LIST_FILES, SharedList, SharedLists, data_dir_of, load_shared_lists
 
 #: RSS 0.91 (the only RSS version that sets one) limits an item description to 500 characters;
@@ -85,6 +85,7 @@ def check_archive(
     for source in sources:
         problems.extend(body_problems(source, docs_dir, generated))
         problems.extend(unfinished_translation_problems(source))
+        problems.extend(unwritten_text_problems(source))
     for entry in catalog.entries:
         problems.extend(summary_problems(entry))
         problems.extend(caption_problems(entry))
@@ -232,6 +233,25 @@ def unfinished_translation_problems(source: SourceFile) -> list[Problem]:
                     "body",
                     "translation not finished (the 'memoria:translate' line is still here) — "
                     "translate the title, summary and text, then delete that line",
+                    Severity.WARNING,
+                )
+            ]
+    return []
+
+
+def unwritten_text_problems(source: SourceFile) -> list[Problem]:
+    """A file still holding the line `memoria new` wrote has no text yet: it stays a draft."""
+    if SCAFFOLD_MARKER not in source.body:
+        return []
+    for line, text in _body_lines(source):
+        if SCAFFOLD_MARKER in text:
+            return [
+                Problem(
+                    source.display_path,
+                    line,
+                    "body",
+                    "text not written yet (the 'memoria:write' line is still here): the entry is a "
+                    "draft and is not published — write the text, then delete that line",
                     Severity.WARNING,
                 )
             ]

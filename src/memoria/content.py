@@ -36,6 +36,17 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SECTIONS = ("press", "events", "recordings")
 #: the line `memoria translate` puts above text still to be translated: such a file is not published
 TRANSLATE_MARKER = "<!-- memoria:translate"
+#: the line `memoria new` puts where the text goes: an entry whose body still holds it is a draft
+SCAFFOLD_MARKER = "<!-- memoria:write"
+#: what `memoria new` wrote before the marker had its name; files made then still hold it
+_OLD_SCAFFOLD_HINT = re.compile(
+    r"<!-- Write the text of the (?:press release|event|recording) below, in Markdown\. -->"
+)
+
+
+def holds_placeholder(body: str) -> bool:
+    """Whether a body still holds a line the tools wrote for staff to replace (new or translate)."""
+    return TRANSLATE_MARKER in body or SCAFFOLD_MARKER in body or bool(_OLD_SCAFFOLD_HINT.search(body))
 
 
 class Severity(str, Enum):
@@ -856,7 +867,7 @@ def _load_entry(section: str, norm: str, paths: dict[str, Path]) -> tuple[Entry 
     sources = {original_lang: original, **sources}
     fields_by_lang = {original_lang: original_fields, **fields_by_lang}
     unfinished = frozenset(
-        lang for lang, source in sources.items() if lang != original_lang and TRANSLATE_MARKER in source.body
+        lang for lang, source in sources.items() if lang != original_lang and holds_placeholder(source.body)
     )
     entry_id = original_fields.id or Path(norm).stem
     entry = Entry(

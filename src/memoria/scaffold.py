@@ -17,6 +17,7 @@ from memoria.content import (
     DATE_PATTERN,
     FIELDS_BY_SECTION,
     ID_PATTERN,
+    SCAFFOLD_MARKER,
     SECTIONS,
     TRANSLATE_MARKER,
     EntryFields,
@@ -192,7 +193,9 @@ def new_entry_text(entry: NewEntry, slug: str) -> dict[str, str]:
         f"# A new {kind_name}. Remove the '# ' in front of an optional field to use it.",
     ]
     lines = [*header, *_block_lines(required), *optional, "---", ""]
-    body_hint = f"<!-- Write the text of the {kind_name} below, in Markdown. -->"
+    body_hint = (
+        f"{SCAFFOLD_MARKER}: write the text of the {kind_name} below, in Markdown, then delete this line -->"
+    )
     return {entry.lang: "\n".join([*lines, body_hint, ""])}
 
 

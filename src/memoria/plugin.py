@@ -40,6 +40,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from memoria import messages
 from memoria.calendars import (
     CALENDAR_PATH,
     CalendarSite,
@@ -180,6 +181,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         if command == "serve":
             self.serving = True
+            # The preview's error page speaks the editor's language, its messages included.
+            messages.install(editor_language(os.environ))
             self.policy_cache = {}
             self.entry_cache = EntryCache()
             self.localised_files.install()

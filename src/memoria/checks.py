@@ -32,6 +32,7 @@ from memoria.content import (
 from memoria.content_policy import Allowance, escaping_links, policy_problems
 from memoria.frontmatter import FrontMatterError, parse_front_matter
 from memoria.i18n import LANGUAGES
+from memoria.messages import _
 from memoria.scaffold import SCAFFOLD_MARKER, TRANSLATE_MARKER
 from memoria.shared_lists import LIST_FILES, SharedList, SharedLists, data_dir_of, load_shared_lists
 
@@ -154,11 +155,15 @@ def _link_problem(target: str, source: SourceFile, docs_dir: Path, generated: se
         return None
     relative = _resolve(path, source, docs_dir)
     if relative is None:
-        return f"broken link to {target}: it points outside the docs folder — link to a page of the archive"
+        return _(
+            "broken link to {target}: it points outside the docs folder — link to a page of the archive"
+        ).format(target=target)
     if not path.endswith(".md"):
         if (docs_dir / relative).exists():
             return None
-        return f"broken link to {target}: no such file — put the file in docs/{PurePosixPath(relative).parent} or correct the path"
+        return _(
+            "broken link to {target}: no such file — put the file in docs/{folder} or correct the path"
+        ).format(target=target, folder=PurePosixPath(relative).parent)
     if relative in generated:
         return None
     stem = relative[: -len(".md")]
@@ -166,14 +171,16 @@ def _link_problem(target: str, source: SourceFile, docs_dir: Path, generated: se
     if dot and suffix in LANGUAGES:
         # static-i18n serves x.en.md and x.es.md as x.md; a link naming one language is not found
         plain = target.replace(f".{suffix}.md", ".md", 1)
-        return f"link to {target} names a language — link to {plain}; each reader gets their own language"
+        return _(
+            "link to {target} names a language — link to {plain}; each reader gets their own language"
+        ).format(target=target, plain=plain)
     if (docs_dir / relative).is_file() or any(
         (docs_dir / f"{stem}.{lang}.md").is_file() for lang in LANGUAGES
     ):
         return None
-    return (
-        f"broken link to {target}: no such page — correct the path (relative to this file) or remove the link"
-    )
+    return _(
+        "broken link to {target}: no such page — correct the path (relative to this file) or remove the link"
+    ).format(target=target)
 
 
 def body_problems(source: SourceFile, docs_dir: Path, generated: set[str]) -> list[Problem]:
@@ -231,8 +238,10 @@ def unfinished_translation_problems(source: SourceFile) -> list[Problem]:
                     source.display_path,
                     line,
                     "body",
-                    "translation not finished (the 'memoria:translate' line is still here) — "
-                    "translate the title, summary and text, then delete that line",
+                    _(
+                        "translation not finished (the 'memoria:translate' line is still here) — "
+                        "translate the title, summary and text, then delete that line"
+                    ),
                     Severity.WARNING,
                 )
             ]
@@ -250,8 +259,10 @@ def unwritten_text_problems(source: SourceFile) -> list[Problem]:
                     source.display_path,
                     line,
                     "body",
-                    "text not written yet (the 'memoria:write' line is still here): the entry is a "
-                    "draft and is not published — write the text, then delete that line",
+                    _(
+                        "text not written yet (the 'memoria:write' line is still here): the entry is a "
+                        "draft and is not published — write the text, then delete that line"
+                    ),
                     Severity.WARNING,
                 )
             ]

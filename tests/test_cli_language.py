@@ -77,6 +77,28 @@ def test_english_by_default_and_which_setting_wins(mistakes: Path) -> None:
     assert run(mistakes, "check", LANG="fr_FR.UTF-8").stdout.startswith("Errors")  # no French: English
 
 
+def test_front_matter_errors_in_spanish(tmp_path: Path) -> None:
+    broken = "---\ntitle: Honduras: defensoras\ndate: 2024-05-02\nsummary: Un resumen.\n---\n\nTexto.\n"
+    project = write_project(tmp_path / "project", {"press/2024/dos-puntos.es.md": broken})
+    result = run(project, "check", MEMORIA_LANG="es")
+    assert result.stdout.splitlines()[1] == (
+        "  docs/press/2024/dos-puntos.es.md:2: title: ': ' sin comillas dentro del valor: ponga el valor entre "
+        'comillas dobles, como en title: "Honduras: defensoras"'
+    ), result.stdout
+
+
+def test_ui_lang_reaches_the_content_policy_messages(tmp_path: Path) -> None:
+    """The policy's messages come from the site's table; `--ui-lang es` reaches them too."""
+    page = "---\ntitle: Guion\ndate: 2024-05-02\nsummary: Un resumen.\n---\n\nTexto.\n\n<script>alert(1)</script>\n"
+    project = write_project(tmp_path / "project", {"press/2024/guion.es.md": page})
+    result = run(project, "--ui-lang", "es", "check", LANG="C.UTF-8")
+    assert (
+        "  docs/press/2024/guion.es.md:9: body: <script>: un script se ejecutaría en el navegador de cada lector "
+        "— elimínelo (las páginas no llevan scripts propios)"
+    ) in result.stdout.splitlines(), result.stdout
+    assert result.stdout.startswith("Errores")
+
+
 def _help_texts(parser: argparse.ArgumentParser) -> list[str]:
     texts = [parser.description or "", parser.epilog or ""]
     texts += [action.help for action in parser._actions if action.help and action.help != argparse.SUPPRESS]
@@ -98,8 +120,9 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_every_command_has_its_help_in_spanish() -> None:
+def test_every_command_has_its_help_in_spanish(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each description, epilog and option help of every command is translated and shown in Spanish."""
+    monkeypatch.delenv("MEMORIA_LANG", raising=False)  # restored after the test, whatever install does
     english = _subparsers(build_parser())
     assert {name.split()[0] for name in english} == {
         importlib.import_module(module).__name__.rsplit(".", 1)[-1].rstrip("_") for module in COMMAND_MODULES

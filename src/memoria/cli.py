@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     # The language is chosen before the parser is built, so that its help is in that language.
-    install(ui_language(sys.argv[1:] if argv is None else argv, os.environ))
+    install(ui_language(sys.argv[1:] if argv is None else argv, os.environ), export=True)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

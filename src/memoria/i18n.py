@@ -567,13 +567,9 @@ def t(key: str, lang: str, **values: object) -> str:
 
 
 def terminal_language() -> str:
-    """The language of the person at the terminal (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), English by default."""
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name, "")
-        if value and value not in ("C", "POSIX") and not value.startswith("C."):
-            code = value.split(":")[0][:2].lower()
-            return code if code in LANGUAGES else DEFAULT_LANGUAGE
-    return DEFAULT_LANGUAGE
+    """The language of the person at the terminal: the same rule as `editor_language` (MEMORIA_LANG,
+    which `memoria --ui-lang` sets, then the locale), English by default."""
+    return editor_language(os.environ)
 
 
 @cache

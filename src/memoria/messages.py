@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import gettext
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, editor_language
 DOMAIN = "memoria"
 LOCALE_DIR = Path(__file__).parent / "locale"
 UI_LANG_OPTION = "--ui-lang"
+UI_LANG_VARIABLE = "MEMORIA_LANG"
 
 _translations: gettext.NullTranslations = gettext.NullTranslations()
 _language = DEFAULT_LANGUAGE
@@ -57,10 +59,17 @@ def ui_language(argv: Sequence[str], environ: Mapping[str, str]) -> str:
     return editor_language(environ)
 
 
-def install(lang: str) -> None:
-    """Speak `lang` from now on, argparse's own messages ("usage:", "options") included."""
+def install(lang: str, export: bool = False) -> None:
+    """Speak `lang` from now on, argparse's own messages ("usage:", "options") included.
+
+    With `export` (the `memoria` command), MEMORIA_LANG is set too, so that what the tools print
+    from the site's table (content policy) and the processes they start (`memoria build` runs one
+    MkDocs per language) follow the same choice.
+    """
     global _translations, _language
     _language = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    if export:
+        os.environ[UI_LANG_VARIABLE] = _language
     _translations = gettext.translation(DOMAIN, LOCALE_DIR, languages=[_language], fallback=True)
     argparse._ = _  # type: ignore[attr-defined]  # argparse looks its gettext up at each call
     argparse.ngettext = ngettext  # type: ignore[attr-defined]

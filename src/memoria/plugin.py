@@ -179,10 +179,10 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.media_url: str | None = None  # where the pages point for media (None: site/media/)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Content problems are worded in the editor's language (the preview's error page, the log).
+        messages.install(editor_language(os.environ))
         if command == "serve":
             self.serving = True
-            # The preview's error page speaks the editor's language, its messages included.
-            messages.install(editor_language(os.environ))
             self.policy_cache = {}
             self.entry_cache = EntryCache()
             self.localised_files.install()

@@ -200,7 +200,10 @@ def body_problems(source: SourceFile, docs_dir: Path, generated: set[str]) -> li
                         source.display_path,
                         line,
                         "body",
-                        f"image {target} has no alt text — describe it between the brackets: ![what it shows]({target})",
+                        _(
+                            "image {target} has no alt text — describe it between the brackets: "
+                            "![what it shows]({target})"
+                        ).format(target=target),
                         Severity.WARNING,
                     )
                 )
@@ -314,13 +317,15 @@ def _unknown_name(name: str, kind: str, shared_list: SharedList, used: list[str]
     file_name = f"data/{LIST_FILES[kind]}"
     closest = shared_list.closest(name, used)
     if closest is not None:
-        return (
-            f'"{name}" is not in {file_name} — did you mean "{closest}"? Correct the name, or add it '
+        return _(
+            '"{name}" is not in {file} — did you mean "{closest}"? Correct the name, or add it '
             "to the list (id, name in English and Spanish)"
-        )
+        ).format(name=name, file=file_name, closest=closest)
     if shared_list.path is None:
         return None  # no list kept: names as written are the list
-    return f'"{name}" is not in {file_name} — add it there (id, name in English and Spanish) or use a listed name'
+    return _(
+        '"{name}" is not in {file} — add it there (id, name in English and Spanish) or use a listed name'
+    ).format(name=name, file=file_name)
 
 
 # --- fields ------------------------------------------------------------------------------
@@ -337,8 +342,10 @@ def summary_problems(entry: Entry) -> list[Problem]:
                     source.display_path,
                     source.front_matter.line_of(("summary",)),
                     "summary",
-                    f"{len(summary)} characters, too long for a feed (at most {FEED_SUMMARY_LIMIT}) — "
-                    "shorten it to one or two sentences and keep the rest in the text",
+                    _(
+                        "{count} characters, too long for a feed (at most {limit}) — "
+                        "shorten it to one or two sentences and keep the rest in the text"
+                    ).format(count=len(summary), limit=FEED_SUMMARY_LIMIT),
                     Severity.WARNING,
                 )
             )
@@ -356,8 +363,10 @@ def caption_problems(entry: Entry) -> list[Problem]:
             source.display_path,
             source.front_matter.line_of(("id",)),
             "captions",
-            f"recording without captions — put a WebVTT file in media/{entry.id}/ and list it under "
-            "'captions:' (file, language, label)",
+            _(
+                "recording without captions — put a WebVTT file in media/{id}/ and list it under "
+                "'captions:' (file, language, label)"
+            ).format(id=entry.id),
             Severity.WARNING,
         )
     ]
@@ -385,8 +394,10 @@ def stale_translation_problems(entries: Iterable[Entry], change_times: dict[Path
                     source.display_path,
                     1,
                     "translation",
-                    f"older than the English page ({english.path.name} changed {_day(english_time)}, "
-                    f"this file {_day(time)}) — bring the translation up to date with the English changes, then save it",
+                    _(
+                        "older than the English page ({file} changed {changed}, this file {this}) — "
+                        "bring the translation up to date with the English changes, then save it"
+                    ).format(file=english.path.name, changed=_day(english_time), this=_day(time)),
                     Severity.WARNING,
                 )
             )

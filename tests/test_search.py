@@ -37,12 +37,12 @@ def page_counts(bundle: Path) -> dict[str, int]:
 
 def test_one_bundle_per_language_counting_only_pages_in_that_language(site: BuiltSite) -> None:
     # The default language's bundle at the root, every other language's in its folder.
-    # English: 2 press releases, 2 events, 5 recordings. Spanish: the same less the press
+    # English: 2 press releases, 2 events, 6 recordings. Spanish: the same less the press
     # release that has no translation (its Spanish page is a fallback copy).
-    assert page_counts(site.site / "pagefind") == {"en": 9}
-    assert page_counts(site.site / "es" / "pagefind") == {"es": 8}
+    assert page_counts(site.site / "pagefind") == {"en": 10}
+    assert page_counts(site.site / "es" / "pagefind") == {"es": 9}
     assert bundle_dirs(site.site) == [site.site / "pagefind", site.site / "es" / "pagefind"]
-    assert "Search: indexed 17 pages in 2 languages" in site.output
+    assert "Search: indexed 19 pages in 2 languages" in site.output
 
 
 def test_each_page_links_the_bundle_of_its_language(site: BuiltSite) -> None:
@@ -72,7 +72,7 @@ def indexed(site: BuiltSite) -> dict[str, dict]:
 
 def test_indexed_text_keeps_each_word_once_and_no_function_words(site: BuiltSite) -> None:
     records = indexed(site)
-    assert len(records) == 17
+    assert len(records) == 19
     for url, record in records.items():
         # The page's text, then the spoken lines under their times ("0:07."): each word once in the
         # text, and once across the spoken lines (a spoken word also leads to its moment).

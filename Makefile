@@ -68,5 +68,12 @@ check: setup  ## Lint, format check and type check
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy
 
+messages: setup  ## Refresh the tools' Spanish catalog: extract, update, compile (src/memoria/locale/es/LC_MESSAGES/memoria.po/.mo)
+	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords N_ --keywords ngettext:1,2 --no-location \
+		--sort-output --project Memoria --omit-header --output-file src/memoria/locale/memoria.pot src/memoria
+	$(BIN)/pybabel update --domain memoria --input-file src/memoria/locale/memoria.pot \
+		--output-dir src/memoria/locale --locale es --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile --domain memoria --directory src/memoria/locale --statistics
+
 clean:  ## Remove the built site and caches (keeps .venv and media/)
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -51,7 +52,13 @@ def test_spanish_first_release_from_new_to_published(project: Path) -> None:
     assert created.stdout.splitlines()[0] == f"created {RELEASE}.es.md"
     assert not (project / f"{RELEASE}.en.md").exists()
     spanish = project / f"{RELEASE}.es.md"
-    spanish.write_text(spanish.read_text(encoding="utf-8") + "\nTexto del comunicado.\n", encoding="utf-8")
+    scaffold = spanish.read_text(encoding="utf-8")
+    assert "<!-- memoria:write" in scaffold
+    # Until the scaffold's line is replaced by text, the release is a draft.
+    held = memoria(project, "status", "--json")
+    assert [row["file"] for row in json.loads(held.stdout)["not_published"]] == [f"{RELEASE}.es.md"]
+    marker = next(line for line in scaffold.splitlines() if line.startswith("<!-- memoria:write"))
+    spanish.write_text(scaffold.replace(marker, "Texto del comunicado."), encoding="utf-8")
     check = memoria(project, "check")
     assert check.returncode == 0, check.stdout
 

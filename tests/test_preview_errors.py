@@ -90,7 +90,13 @@ def test_a_saved_mistake_becomes_a_page_and_the_site_returns_when_fixed(
                     [ENTRY, "3", "date"],
                     [ENTRY, "12", "countries.0"],
                 ], rows
-                assert rows[1][3] == 'expected YYYY-MM-DD, got "25/03/2015"'
+                assert (
+                    rows[1][3]
+                    == {
+                        "es": 'se esperaba AAAA-MM-DD y se recibió "25/03/2015"',
+                        "en": 'expected YYYY-MM-DD, got "25/03/2015"',
+                    }[locale[:2]]
+                )
                 assert page.xpath("//meta[@http-equiv='refresh']/@content") == ["2"]
             assert fetch(f"{base}/assets/stylesheets/memoria.css")[0] in (200, 404)  # assets are not replaced
             entry.write_text(good.replace("Early warning networks", "Warning networks"), encoding="utf-8")

@@ -349,3 +349,82 @@ def test_a_future_date_waits_for_its_local_midnight_in_the_archive_zone(
     at = publication_of(entry, dt.datetime(2026, 12, 10, 6, 0, tzinfo=dt.UTC), "hold", zone)
     assert at.state is PublicationState.PUBLISHED
     assert publication_of(entry, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "publish", zone).published
+
+
+def test_the_scaffolds_placeholder_is_never_published(
+    build_site: Callable[..., BuiltSite], tmp_path: Path
+) -> None:
+    """A release just made by `memoria new` (its body still the scaffold's line) is a draft everywhere."""
+    from memoria.scaffold import NewEntry, new_entry_text
+
+    scaffold = new_entry_text(
+        NewEntry(
+            kind="press", title="Garza placeholder release", date="2026-01-07", summary="Garza summary."
+        ),
+        "garza-placeholder-release",
+    )["en"]
+    assert "<!-- memoria:write" in scaffold
+    docs = {
+        "press/2026/open-release.en.md": "---\ntitle: An open release\ndate: 2026-01-05\nsummary: Public.\n---\n\nText.\n",
+        "press/2026/garza-placeholder-release.en.md": scaffold,
+    }
+    built = build_site(docs)
+    assert built.returncode == 0, built.output
+    assert "open-release" in (built.site / "sitemap.xml").read_text(encoding="utf-8")
+    assert traces(built.site, ("Garza", "garza")) == {}
+    assert not list(built.site.rglob("*garza*"))
+
+    project = write_project(tmp_path / "project", docs)
+    env = {**os.environ, "MEMORIA_BUILD_TIME": "2026-12-01T00:00Z"}
+    status = subprocess.run(
+        [sys.executable, "-m", "memoria.cli", "status", "--json"],
+        cwd=project, capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert json.loads(status.stdout)["not_published"] == [
+        {
+            "file": "docs/press/2026/garza-placeholder-release.en.md",
+            "title": "Garza placeholder release",
+            "state": "draft",
+            "at": None,
+            "reason": "body",
+        }
+    ]
+    check = subprocess.run(
+        [sys.executable, "-m", "memoria.cli", "check"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    line = scaffold.splitlines().index(next(x for x in scaffold.splitlines() if "memoria:write" in x)) + 1
+    assert (
+        f"  docs/press/2026/garza-placeholder-release.en.md:{line}: body: text not written yet (the 'memoria:write' "
+        "line is still here): the entry is a draft and is not published — write the text, then delete that line"
+    ) in check.stdout.splitlines()
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    with (tmp_path / "serve.log").open("w") as log:
+        process = _start_serve(
+            project, port, log, ["--dirty", "--no-strict"], MEMORIA_BUILD_TIME="2026-12-01T00:00Z"
+        )
+        try:
+            url = f"{base}/press/2026/garza-placeholder-release/"
+            _wait_until(lambda: "Garza" in _get(url), START_DEADLINE_SECONDS)
+            shown = {}
+            for page in (url, f"{base}/es/press/2026/garza-placeholder-release/"):
+                banner = lxml_html.fromstring(_get(page)).xpath(
+                    "//div[contains(@class, 'memoria-publication')]"
+                )
+                shown[page.removeprefix(base)] = " ".join(banner[0].text_content().split())
+            assert shown == {
+                "/press/2026/garza-placeholder-release/": "Draft Not published: the text still holds the line "
+                "the tools wrote ('memoria:write' or 'memoria:translate'). Write the text and delete that line "
+                "to publish it.",
+                "/es/press/2026/garza-placeholder-release/": "Borrador Sin publicar: el texto aún tiene la línea "
+                "que escribieron las herramientas ('memoria:write' o 'memoria:translate'). Escriba el texto y "
+                "borre esa línea para publicarlo.",
+            }
+        finally:
+            process.terminate()
+            process.wait(timeout=10)

@@ -32,7 +32,8 @@ from memoria.content import (
 from memoria.content_policy import Allowance, escaping_links, policy_problems
 from memoria.frontmatter import FrontMatterError, parse_front_matter
 from memoria.i18n import LANGUAGES
-from memoria.scaffold import TRANSLATE_MARKER
+from memoria.messages import _
+from memoria.scaffold import SCAFFOLD_MARKER, TRANSLATE_MARKER
 from memoria.shared_lists import LIST_FILES, SharedList, SharedLists, data_dir_of, load_shared_lists
 
 #: RSS 0.91 (the only RSS version that sets one) limits an item description to 500 characters;
@@ -85,6 +86,7 @@ def check_archive(
     for source in sources:
         problems.extend(body_problems(source, docs_dir, generated))
         problems.extend(unfinished_translation_problems(source))
+        problems.extend(unwritten_text_problems(source))
     for entry in catalog.entries:
         problems.extend(summary_problems(entry))
         problems.extend(caption_problems(entry))
@@ -153,11 +155,15 @@ def _link_problem(target: str, source: SourceFile, docs_dir: Path, generated: se
         return None
     relative = _resolve(path, source, docs_dir)
     if relative is None:
-        return f"broken link to {target}: it points outside the docs folder — link to a page of the archive"
+        return _(
+            "broken link to {target}: it points outside the docs folder — link to a page of the archive"
+        ).format(target=target)
     if not path.endswith(".md"):
         if (docs_dir / relative).exists():
             return None
-        return f"broken link to {target}: no such file — put the file in docs/{PurePosixPath(relative).parent} or correct the path"
+        return _(
+            "broken link to {target}: no such file — put the file in docs/{folder} or correct the path"
+        ).format(target=target, folder=PurePosixPath(relative).parent)
     if relative in generated:
         return None
     stem = relative[: -len(".md")]
@@ -165,14 +171,16 @@ def _link_problem(target: str, source: SourceFile, docs_dir: Path, generated: se
     if dot and suffix in LANGUAGES:
         # static-i18n serves x.en.md and x.es.md as x.md; a link naming one language is not found
         plain = target.replace(f".{suffix}.md", ".md", 1)
-        return f"link to {target} names a language — link to {plain}; each reader gets their own language"
+        return _(
+            "link to {target} names a language — link to {plain}; each reader gets their own language"
+        ).format(target=target, plain=plain)
     if (docs_dir / relative).is_file() or any(
         (docs_dir / f"{stem}.{lang}.md").is_file() for lang in LANGUAGES
     ):
         return None
-    return (
-        f"broken link to {target}: no such page — correct the path (relative to this file) or remove the link"
-    )
+    return _(
+        "broken link to {target}: no such page — correct the path (relative to this file) or remove the link"
+    ).format(target=target)
 
 
 def body_problems(source: SourceFile, docs_dir: Path, generated: set[str]) -> list[Problem]:
@@ -192,7 +200,10 @@ def body_problems(source: SourceFile, docs_dir: Path, generated: set[str]) -> li
                         source.display_path,
                         line,
                         "body",
-                        f"image {target} has no alt text — describe it between the brackets: ![what it shows]({target})",
+                        _(
+                            "image {target} has no alt text — describe it between the brackets: "
+                            "![what it shows]({target})"
+                        ).format(target=target),
                         Severity.WARNING,
                     )
                 )
@@ -230,8 +241,31 @@ def unfinished_translation_problems(source: SourceFile) -> list[Problem]:
                     source.display_path,
                     line,
                     "body",
-                    "translation not finished (the 'memoria:translate' line is still here) — "
-                    "translate the title, summary and text, then delete that line",
+                    _(
+                        "translation not finished (the 'memoria:translate' line is still here) — "
+                        "translate the title, summary and text, then delete that line"
+                    ),
+                    Severity.WARNING,
+                )
+            ]
+    return []
+
+
+def unwritten_text_problems(source: SourceFile) -> list[Problem]:
+    """A file still holding the line `memoria new` wrote has no text yet: it stays a draft."""
+    if SCAFFOLD_MARKER not in source.body:
+        return []
+    for line, text in _body_lines(source):
+        if SCAFFOLD_MARKER in text:
+            return [
+                Problem(
+                    source.display_path,
+                    line,
+                    "body",
+                    _(
+                        "text not written yet (the 'memoria:write' line is still here): the entry is a "
+                        "draft and is not published — write the text, then delete that line"
+                    ),
                     Severity.WARNING,
                 )
             ]
@@ -283,13 +317,15 @@ def _unknown_name(name: str, kind: str, shared_list: SharedList, used: list[str]
     file_name = f"data/{LIST_FILES[kind]}"
     closest = shared_list.closest(name, used)
     if closest is not None:
-        return (
-            f'"{name}" is not in {file_name} — did you mean "{closest}"? Correct the name, or add it '
+        return _(
+            '"{name}" is not in {file} — did you mean "{closest}"? Correct the name, or add it '
             "to the list (id, name in English and Spanish)"
-        )
+        ).format(name=name, file=file_name, closest=closest)
     if shared_list.path is None:
         return None  # no list kept: names as written are the list
-    return f'"{name}" is not in {file_name} — add it there (id, name in English and Spanish) or use a listed name'
+    return _(
+        '"{name}" is not in {file} — add it there (id, name in English and Spanish) or use a listed name'
+    ).format(name=name, file=file_name)
 
 
 # --- fields ------------------------------------------------------------------------------
@@ -306,8 +342,10 @@ def summary_problems(entry: Entry) -> list[Problem]:
                     source.display_path,
                     source.front_matter.line_of(("summary",)),
                     "summary",
-                    f"{len(summary)} characters, too long for a feed (at most {FEED_SUMMARY_LIMIT}) — "
-                    "shorten it to one or two sentences and keep the rest in the text",
+                    _(
+                        "{count} characters, too long for a feed (at most {limit}) — "
+                        "shorten it to one or two sentences and keep the rest in the text"
+                    ).format(count=len(summary), limit=FEED_SUMMARY_LIMIT),
                     Severity.WARNING,
                 )
             )
@@ -325,8 +363,10 @@ def caption_problems(entry: Entry) -> list[Problem]:
             source.display_path,
             source.front_matter.line_of(("id",)),
             "captions",
-            f"recording without captions — put a WebVTT file in media/{entry.id}/ and list it under "
-            "'captions:' (file, language, label)",
+            _(
+                "recording without captions — put a WebVTT file in media/{id}/ and list it under "
+                "'captions:' (file, language, label)"
+            ).format(id=entry.id),
             Severity.WARNING,
         )
     ]
@@ -354,8 +394,10 @@ def stale_translation_problems(entries: Iterable[Entry], change_times: dict[Path
                     source.display_path,
                     1,
                     "translation",
-                    f"older than the English page ({english.path.name} changed {_day(english_time)}, "
-                    f"this file {_day(time)}) — bring the translation up to date with the English changes, then save it",
+                    _(
+                        "older than the English page ({file} changed {changed}, this file {this}) — "
+                        "bring the translation up to date with the English changes, then save it"
+                    ).format(file=english.path.name, changed=_day(english_time), this=_day(time)),
                     Severity.WARNING,
                 )
             )

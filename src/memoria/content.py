@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from memoria.frontmatter import FrontMatter, FrontMatterError, parse_front_matter
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, is_country_code, is_language_code
+from memoria.messages import _
 
 ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -36,6 +37,17 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SECTIONS = ("press", "events", "recordings")
 #: the line `memoria translate` puts above text still to be translated: such a file is not published
 TRANSLATE_MARKER = "<!-- memoria:translate"
+#: the line `memoria new` puts where the text goes: an entry whose body still holds it is a draft
+SCAFFOLD_MARKER = "<!-- memoria:write"
+#: what `memoria new` wrote before the marker had its name; files made then still hold it
+_OLD_SCAFFOLD_HINT = re.compile(
+    r"<!-- Write the text of the (?:press release|event|recording) below, in Markdown\. -->"
+)
+
+
+def holds_placeholder(body: str) -> bool:
+    """Whether a body still holds a line the tools wrote for staff to replace (new or translate)."""
+    return TRANSLATE_MARKER in body or SCAFFOLD_MARKER in body or bool(_OLD_SCAFFOLD_HINT.search(body))
 
 
 class Severity(str, Enum):
@@ -77,13 +89,13 @@ def _parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str) or not DATE_PATTERN.match(value.strip()):
-        raise PydanticCustomError("memoria_date", 'expected YYYY-MM-DD, got "{got}"', {"got": value})
+        raise PydanticCustomError("memoria_date", _('expected YYYY-MM-DD, got "{got}"'), {"got": value})
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError as error:
         raise PydanticCustomError(
             "memoria_date",
-            'impossible date "{got}" ({why}): give a real date as YYYY-MM-DD',
+            _('impossible date "{got}" ({why}): give a real date as YYYY-MM-DD'),
             {"got": value, "why": str(error)},
         ) from None
 
@@ -92,7 +104,7 @@ def _parse_id(value: Any) -> str:
     if not isinstance(value, str) or not ID_PATTERN.match(value):
         raise PydanticCustomError(
             "memoria_id",
-            'invalid id "{got}": use lowercase letters, digits and hyphens, e.g. "roundtable-2014-part-1"',
+            _('invalid id "{got}": use lowercase letters, digits and hyphens, e.g. "roundtable-2014-part-1"'),
             {"got": value},
         )
     return value
@@ -102,7 +114,7 @@ def _parse_country(value: Any) -> str:
     if not isinstance(value, str) or not is_country_code(value):
         raise PydanticCustomError(
             "memoria_country",
-            'unknown country code "{got}": use an ISO 3166 two-letter code such as MX or GT',
+            _('unknown country code "{got}": use an ISO 3166 two-letter code such as MX or GT'),
             {"got": value},
         )
     return value.upper()
@@ -112,7 +124,7 @@ def _parse_language(value: Any) -> str:
     if not isinstance(value, str) or not is_language_code(value.lower()):
         raise PydanticCustomError(
             "memoria_language",
-            'unknown language code "{got}": use an ISO 639-1 code such as es or en',
+            _('unknown language code "{got}": use an ISO 639-1 code such as es or en'),
             {"got": value},
         )
     return value.lower()
@@ -122,7 +134,7 @@ def _parse_url(value: Any) -> str:
     if not isinstance(value, str) or not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
         raise PydanticCustomError(
             "memoria_url",
-            'not a web address: "{got}": give a full http:// or https:// URL',
+            _('not a web address: "{got}": give a full http:// or https:// URL'),
             {"got": value},
         )
     return value
@@ -138,7 +150,7 @@ def _parse_duration(value: Any) -> int:
         return seconds
     raise PydanticCustomError(
         "memoria_duration",
-        'expected a duration in seconds or as H:MM:SS, got "{got}"',
+        _('expected a duration in seconds or as H:MM:SS, got "{got}"'),
         {"got": value},
     )
 
@@ -159,7 +171,7 @@ def _parse_time(value: Any) -> dt.time:
     match = TIME_PATTERN.match(value.strip()) if isinstance(value, str) else None
     if match is None:
         raise PydanticCustomError(
-            "memoria_time", 'expected a local time as HH:MM (24-hour clock), got "{got}"', {"got": value}
+            "memoria_time", _('expected a local time as HH:MM (24-hour clock), got "{got}"'), {"got": value}
         )
     return dt.time(int(match.group(1)), int(match.group(2)))
 
@@ -174,7 +186,7 @@ def check_time_zone(value: Any) -> str:
             pass
     raise PydanticCustomError(
         "memoria_timezone",
-        'unknown time zone "{got}": use an IANA name such as America/Mexico_City or Europe/Madrid',
+        _('unknown time zone "{got}": use an IANA name such as America/Mexico_City or Europe/Madrid'),
         {"got": value},
     )
 
@@ -186,7 +198,7 @@ def _split_datetime(values: Any, date_field: str) -> Any:
     if "utc_offset" in values:  # filled in from the date below, never written by hand
         raise PydanticCustomError(
             "memoria_time",
-            "utc_offset: not a field: write the offset in the date, e.g. 2014-08-15T10:00-05:00",
+            _("utc_offset: not a field: write the offset in the date, e.g. 2014-08-15T10:00-05:00"),
         )
     raw = values.get(date_field)
     match = DATETIME_PATTERN.match(raw.strip()) if isinstance(raw, str) else None
@@ -196,7 +208,9 @@ def _split_datetime(values: Any, date_field: str) -> Any:
     values = {**values, date_field: day}
     if values.get("time") is not None:
         raise PydanticCustomError(
-            "memoria_time", "the time is given twice: in {field} and in time: keep one", {"field": date_field}
+            "memoria_time",
+            _("the time is given twice: in {field} and in time: keep one"),
+            {"field": date_field},
         )
     values["time"] = f"{hour}:{minute}"
     if offset:
@@ -223,13 +237,13 @@ def _parse_publish(value: Any) -> dt.datetime:
     if moment is None:
         raise PydanticCustomError(
             "memoria_publish",
-            'expected a date and time such as 2026-12-10T09:00-06:00, got "{got}"',
+            _('expected a date and time such as 2026-12-10T09:00-06:00, got "{got}"'),
             {"got": value},
         )
     if moment.tzinfo is None:
         raise PydanticCustomError(
             "memoria_publish",
-            '"{got}" has no UTC offset: add it, e.g. {got}-06:00 for Mexico City or Tegucigalpa',
+            _('"{got}" has no UTC offset: add it, e.g. {got}-06:00 for Mexico City or Tegucigalpa'),
             {"got": value},
         )
     return moment
@@ -256,7 +270,7 @@ class Contact(_Model):
     @classmethod
     def _email(cls, value: str | None) -> str | None:
         if value is not None and not EMAIL_PATTERN.match(value):
-            raise PydanticCustomError("memoria_email", 'not an e-mail address: "{got}"', {"got": value})
+            raise PydanticCustomError("memoria_email", _('not an e-mail address: "{got}"'), {"got": value})
         return value
 
 
@@ -284,7 +298,7 @@ class Caption(_Model):
         if not value.endswith(".vtt") or "/" in value or "\\" in value or value.startswith("."):
             raise PydanticCustomError(
                 "memoria_caption",
-                'caption file "{got}" must be a plain file name ending in .vtt',
+                _('caption file "{got}" must be a plain file name ending in .vtt'),
                 {"got": value},
             )
         return value
@@ -360,16 +374,16 @@ class EventFields(EntryFields):
     def _end_after_start(self) -> EventFields:
         if self.end_date is not None and self.end_date < self.date:
             raise PydanticCustomError(
-                "memoria_end_date", "end_date is before date: an event cannot end before it starts"
+                "memoria_end_date", _("end_date is before date: an event cannot end before it starts")
             )
         if self.end_time is not None and self.time is None:
             raise PydanticCustomError(
-                "memoria_end_time", "end_time without time: give the starting time too (time: HH:MM)"
+                "memoria_end_time", _("end_time without time: give the starting time too (time: HH:MM)")
             )
         same_day = self.end_date is None or self.end_date == self.date
         if self.end_time is not None and self.time is not None and same_day and self.end_time <= self.time:
             raise PydanticCustomError(
-                "memoria_end_time", "end_time is not after time: an event cannot end before it starts"
+                "memoria_end_time", _("end_time is not after time: an event cannot end before it starts")
             )
         return self
 
@@ -394,7 +408,7 @@ class RecordingFields(EntryFields):
     @model_validator(mode="after")
     def _part_within_parts(self) -> RecordingFields:
         if self.part is not None and self.parts is not None and not 1 <= self.part <= self.parts:
-            raise PydanticCustomError("memoria_part", "part must be between 1 and parts")
+            raise PydanticCustomError("memoria_part", _("part must be between 1 and parts"))
         return self
 
 
@@ -523,7 +537,7 @@ def _split_language(name: str) -> tuple[str, str | None]:
     """`slug.es.md` → (`slug`, `es`); `slug.md` → (`slug`, None)."""
     stem = name[: -len(".md")]
     if "." in stem:
-        base, _, suffix = stem.rpartition(".")
+        base, _sep, suffix = stem.rpartition(".")
         return base, suffix
     return stem, None
 
@@ -553,22 +567,22 @@ def _pydantic_problems(
         kind = item["type"]
         got = item.get("input")
         if kind == "missing":
-            message = f"required field is missing: add '{loc[-1]}:' to the front matter"
+            message = _("required field is missing: add '{field}:' to the front matter").format(field=loc[-1])
             line = source.front_matter.line_of(loc[:-1]) if len(loc) > 1 else 1
         else:
             line = source.front_matter.line_of(loc)
             if kind.startswith("memoria_"):
                 message = item["msg"]
             elif kind in ("string_type",):
-                message = f"expected text, got {_describe(got)}"
+                message = _("expected text, got {value}").format(value=_describe(got))
             elif kind in ("list_type",):
-                message = f"expected a list ('- item' lines), got {_describe(got)}"
+                message = _("expected a list ('- item' lines), got {value}").format(value=_describe(got))
             elif kind in ("bool_type", "bool_parsing"):
-                message = f"expected true or false, got {_describe(got)}"
+                message = _("expected true or false, got {value}").format(value=_describe(got))
             elif kind in ("int_type", "int_parsing", "int_from_float"):
-                message = f"expected a whole number, got {_describe(got)}"
+                message = _("expected a whole number, got {value}").format(value=_describe(got))
             elif kind in ("model_type", "model_attributes_type", "dict_type"):
-                message = f"expected 'key: value' fields, got {_describe(got)}"
+                message = _("expected 'key: value' fields, got {value}").format(value=_describe(got))
             else:
                 message = item["msg"]
         if not loc:
@@ -580,11 +594,11 @@ def _pydantic_problems(
 
 def _describe(value: Any) -> str:
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return _("a mapping")
     if value is None:
-        return "nothing"
+        return _("nothing")
     return f'"{value}"'
 
 
@@ -600,7 +614,7 @@ def _unknown_field_warnings(source: SourceFile, model: type[EntryFields], transl
                     source.display_path,
                     line,
                     str(key),
-                    f"unknown field (a typo?): the fields of this kind are {hint}",
+                    _("unknown field (a typo?): the fields of this kind are {fields}").format(fields=hint),
                     Severity.WARNING,
                 )
             )
@@ -856,7 +870,7 @@ def _load_entry(section: str, norm: str, paths: dict[str, Path]) -> tuple[Entry 
     sources = {original_lang: original, **sources}
     fields_by_lang = {original_lang: original_fields, **fields_by_lang}
     unfinished = frozenset(
-        lang for lang, source in sources.items() if lang != original_lang and TRANSLATE_MARKER in source.body
+        lang for lang, source in sources.items() if lang != original_lang and holds_placeholder(source.body)
     )
     entry_id = original_fields.id or Path(norm).stem
     entry = Entry(

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from memoria.messages import N_, _
+
 # libyaml's parser when PyYAML has it: the pure-Python one took most of a 3,000-entry build's
 # content loading (scripts/bench.py); both keep marks, so line numbers are the same.
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -32,23 +34,37 @@ _StrictLoader.yaml_implicit_resolvers = {
 
 #: the messages of this module, one per mistake; docs/guide/errors.*.md shows each of them
 MESSAGES = {
-    "no_front_matter": "no front matter: the file must start with a line '---'",
-    "not_closed": "front matter is not closed: add a line '---' after the fields",
-    "not_mapping": "front matter must be a mapping of 'field: value' lines",
-    "tab": "tab character in the indentation: YAML indents with spaces only; replace the tab with spaces",
-    "colon": "unquoted ': ' inside the value: put the value in double quotes, as in {suggestion}",
-    "unclosed_quote": "the {quote} opened on this line is never closed: add the closing {quote} at the end of the value",
-    "after_quote": "text after the closing quote: put the whole value inside the quotes",
-    "list_indent": "list item at the wrong indentation: start every '- ' item of a list in the same column "
-    "as the first one (if the dash is part of the text, put the value in quotes)",
-    "duplicate": "'{key}' is given twice (first on line {first}): keep only one",
-    "anchor": "YAML anchors (&name) and aliases (*name) are not part of the front matter format: "
-    "write the value out in full (put it in quotes if the & or * belongs to the text)",
-    "tag": "YAML tags ('{tag}') are not part of the front matter format: remove the tag",
-    "merge": "YAML merge keys ('<<') are not part of the front matter format: write the fields out in full",
-    "control": "control character U+{code:04X} is not allowed in front matter: delete it",
-    "syntax": "YAML syntax error: {problem}",
+    "no_front_matter": N_("no front matter: the file must start with a line '---'"),
+    "not_closed": N_("front matter is not closed: add a line '---' after the fields"),
+    "not_mapping": N_("front matter must be a mapping of 'field: value' lines"),
+    "tab": N_("tab character in the indentation: YAML indents with spaces only; replace the tab with spaces"),
+    "colon": N_("unquoted ': ' inside the value: put the value in double quotes, as in {suggestion}"),
+    "unclosed_quote": N_(
+        "the {quote} opened on this line is never closed: add the closing {quote} at the end of the value"
+    ),
+    "after_quote": N_("text after the closing quote: put the whole value inside the quotes"),
+    "list_indent": N_(
+        "list item at the wrong indentation: start every '- ' item of a list in the same column "
+        "as the first one (if the dash is part of the text, put the value in quotes)"
+    ),
+    "duplicate": N_("'{key}' is given twice (first on line {first}): keep only one"),
+    "anchor": N_(
+        "YAML anchors (&name) and aliases (*name) are not part of the front matter format: "
+        "write the value out in full (put it in quotes if the & or * belongs to the text)"
+    ),
+    "tag": N_("YAML tags ('{tag}') are not part of the front matter format: remove the tag"),
+    "merge": N_(
+        "YAML merge keys ('<<') are not part of the front matter format: write the fields out in full"
+    ),
+    "control": N_("control character U+{code:04X} is not allowed in front matter: delete it"),
+    "syntax": N_("YAML syntax error: {problem}"),
 }
+
+
+def _message(key: str) -> str:
+    """A message of MESSAGES in the language the tools speak."""
+    return _(MESSAGES[key])
+
 
 _KEY_LINE = re.compile(r"^\s*(?:-\s+)?([^\s:#'\"][^:#]*?)\s*:(?:\s|$)")
 
@@ -107,7 +123,7 @@ def _check_tabs(source_lines: list[str], offset: int) -> None:
     for index, line in enumerate(source_lines):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent and line.strip():
-            raise FrontMatterError(index + offset, MESSAGES["tab"], _key_on(source_lines, index))
+            raise FrontMatterError(index + offset, _message("tab"), _key_on(source_lines, index))
 
 
 def _refuse_outside_subset(source: str, source_lines: list[str], offset: int) -> None:
@@ -118,7 +134,7 @@ def _refuse_outside_subset(source: str, source_lines: list[str], offset: int) ->
         mark = event.start_mark
         line = mark.line if mark is not None else 0
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise FrontMatterError(line + offset, MESSAGES["anchor"], _key_on(source_lines, line))
+            raise FrontMatterError(line + offset, _message("anchor"), _key_on(source_lines, line))
         tag = getattr(event, "tag", None)
         implicit = getattr(event, "implicit", True)
         explicit = not any(implicit) if isinstance(implicit, tuple) else not implicit
@@ -130,7 +146,7 @@ def _refuse_outside_subset(source: str, source_lines: list[str], offset: int) ->
             )
             shown = written[0] if written else tag
             raise FrontMatterError(
-                line + offset, MESSAGES["tag"].format(tag=shown), _key_on(source_lines, line)
+                line + offset, _message("tag").format(tag=shown), _key_on(source_lines, line)
             )
 
 
@@ -148,11 +164,11 @@ def _walk(
             key = key_node.value
             line = key_node.start_mark.line + offset
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise FrontMatterError(line, MESSAGES["merge"])
+                raise FrontMatterError(line, _message("merge"))
             if key in first_line:
                 name = ".".join(str(part) for part in (*path, key))
                 raise FrontMatterError(
-                    line, MESSAGES["duplicate"].format(key=key, first=first_line[key]), name
+                    line, _message("duplicate").format(key=key, first=first_line[key]), name
                 )
             first_line[key] = line
             out[(*path, key)] = line
@@ -169,7 +185,7 @@ def _walk(
             if text == "-" or text.startswith("- "):
                 names = path[:-1] if path and isinstance(path[-1], int) else path
                 name = ".".join(str(part) for part in names)
-                raise FrontMatterError(index + offset, MESSAGES["list_indent"], name)
+                raise FrontMatterError(index + offset, _message("list_indent"), name)
 
 
 def _normalised(value: Any) -> Any:
@@ -184,7 +200,7 @@ def _normalised(value: Any) -> Any:
 
 
 def _suggest_quotes(line: str) -> str:
-    key, _, value = line.strip().partition(": ")
+    key, _sep, value = line.strip().partition(": ")
     escaped = value.strip().replace("\\", "\\\\").replace('"', '\\"')
     return f'{key}: "{escaped}"'
 
@@ -201,28 +217,28 @@ def _yaml_error(error: yaml.MarkedYAMLError, source_lines: list[str], offset: in
         opening = source_lines[opened][error.context_mark.column :][:1] if opened < len(source_lines) else '"'
         quote = opening if opening in "\"'" else '"'
         return FrontMatterError(
-            opened + offset, MESSAGES["unclosed_quote"].format(quote=quote), _key_on(source_lines, opened)
+            opened + offset, _message("unclosed_quote").format(quote=quote), _key_on(source_lines, opened)
         )
     if "tab" in problem or "'\\t'" in problem:
-        return FrontMatterError(index + offset, MESSAGES["tab"], _key_on(source_lines, index))
+        return FrontMatterError(index + offset, _message("tab"), _key_on(source_lines, index))
     if problem.startswith("mapping values are not allowed"):
         return FrontMatterError(
             index + offset,
-            MESSAGES["colon"].format(suggestion=_suggest_quotes(text)),
+            _message("colon").format(suggestion=_suggest_quotes(text)),
             _key_on(source_lines, index),
         )
     if "alias" in context or "anchor" in context:
-        return FrontMatterError(index + offset, MESSAGES["anchor"], _key_on(source_lines, index))
+        return FrontMatterError(index + offset, _message("anchor"), _key_on(source_lines, index))
     stripped = text.strip()
     if stripped == "-" or stripped.startswith("- "):
-        return FrontMatterError(index + offset, MESSAGES["list_indent"], _key_on(source_lines, index))
+        return FrontMatterError(index + offset, _message("list_indent"), _key_on(source_lines, index))
     if mark is not None and mark.column > 0:
         before = text[: mark.column].rstrip()
         value = text.partition(":")[2].strip()
         if before.endswith(("'", '"')) and value[:1] in ("'", '"'):
-            return FrontMatterError(index + offset, MESSAGES["after_quote"], _key_on(source_lines, index))
+            return FrontMatterError(index + offset, _message("after_quote"), _key_on(source_lines, index))
     return FrontMatterError(
-        index + offset, MESSAGES["syntax"].format(problem=problem), _key_on(source_lines, index)
+        index + offset, _message("syntax").format(problem=problem), _key_on(source_lines, index)
     )
 
 
@@ -231,17 +247,17 @@ def parse_front_matter(text: str) -> FrontMatter:
     text = text.lstrip("\ufeff")
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
-        raise FrontMatterError(1, MESSAGES["no_front_matter"])
+        raise FrontMatterError(1, _message("no_front_matter"))
     for end, line in enumerate(lines[1:], start=1):  # noqa: B007 - `end` is read after the loop
         if line.rstrip() in ("---", "..."):
             break
     else:
-        raise FrontMatterError(1, MESSAGES["not_closed"])
+        raise FrontMatterError(1, _message("not_closed"))
     values, positions = _parse_subset(lines[1:end], _OFFSET)
     if values is None:
         values = {}
     if not isinstance(values, dict):
-        raise FrontMatterError(2, MESSAGES["not_mapping"])
+        raise FrontMatterError(2, _message("not_mapping"))
     body = "\n".join(lines[end + 1 :])
     return FrontMatter(values=values, body=body, body_line=end + 2, lines=positions)
 
@@ -271,5 +287,5 @@ def _parse_subset(source_lines: list[str], offset: int) -> tuple[Any, dict[tuple
     except yaml.reader.ReaderError as error:  # a character YAML forbids, e.g. a control character
         error_line = source.count("\n", 0, error.position) + offset
         code = error.character if isinstance(error.character, int) else ord(error.character)
-        raise FrontMatterError(error_line, MESSAGES["control"].format(code=code)) from error
+        raise FrontMatterError(error_line, _message("control").format(code=code)) from error
     return _normalised(values), positions

@@ -81,6 +81,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Not published: this page appears only in the preview. Remove 'draft: true' to publish it.",
         "es": "Sin publicar: esta página solo aparece en la vista previa. Quite 'draft: true' para publicarla.",
     },
+    "publication.draft_body": {
+        "en": "Not published: the text still holds the line the tools wrote ('memoria:write' or "
+        "'memoria:translate'). Write the text and delete that line to publish it.",
+        "es": "Sin publicar: el texto aún tiene la línea que escribieron las herramientas ('memoria:write' o "
+        "'memoria:translate'). Escriba el texto y borre esa línea para publicarlo.",
+    },
     "publication.scheduled": {"en": "Scheduled", "es": "Programado"},
     "publication.scheduled_text": {
         "en": "Embargoed until {when}: the site shows it from the first build after that moment.",
@@ -561,13 +567,9 @@ def t(key: str, lang: str, **values: object) -> str:
 
 
 def terminal_language() -> str:
-    """The language of the person at the terminal (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), English by default."""
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(name, "")
-        if value and value not in ("C", "POSIX") and not value.startswith("C."):
-            code = value.split(":")[0][:2].lower()
-            return code if code in LANGUAGES else DEFAULT_LANGUAGE
-    return DEFAULT_LANGUAGE
+    """The language of the person at the terminal: the same rule as `editor_language` (MEMORIA_LANG,
+    which `memoria --ui-lang` sets, then the locale), English by default."""
+    return editor_language(os.environ)
 
 
 @cache

@@ -40,6 +40,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from memoria import messages
 from memoria.calendars import (
     CALENDAR_PATH,
     CalendarSite,
@@ -178,6 +179,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.media_url: str | None = None  # where the pages point for media (None: site/media/)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Content problems are worded in the editor's language (the preview's error page, the log).
+        messages.install(editor_language(os.environ))
         if command == "serve":
             self.serving = True
             self.policy_cache = {}

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from memoria.content import TRANSLATE_MARKER, Entry
+from memoria.content import Entry, holds_placeholder
 from memoria.when import DEFAULT_TIME_ZONE, when
 
 #: the moment a build publishes for, when set (ISO 8601 with offset): to see what an embargo will
@@ -52,7 +52,7 @@ def publication_of(
     fields = entry.english
     if fields.draft:
         return Publication(PublicationState.DRAFT, reason="draft")
-    if TRANSLATE_MARKER in entry.original.body:  # the scaffold's text: nothing written yet
+    if holds_placeholder(entry.original.body):  # the scaffold's text: nothing written yet
         return Publication(PublicationState.DRAFT, reason="body")
     moments = []
     if fields.publish is not None:

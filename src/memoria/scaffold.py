@@ -17,19 +17,21 @@ from memoria.content import (
     DATE_PATTERN,
     FIELDS_BY_SECTION,
     ID_PATTERN,
+    SCAFFOLD_MARKER,
     SECTIONS,
     TRANSLATE_MARKER,
     EntryFields,
 )
 from memoria.frontmatter import FrontMatterError, parse_front_matter
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, is_language_code
+from memoria.messages import N_, _
 
 #: the line that marks text still waiting for translation; `memoria check` and `status` look for it
 
 #: a singular name for each kind, as staff type it on the command line
 KIND_SECTIONS: dict[str, str] = {"press": "press", "event": "events", "recording": "recordings"}
 
-_LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+_LANGUAGE_NAMES = {"en": N_("English"), "es": N_("Spanish")}
 
 #: optional fields offered as YAML comments in a new file, with an example of each
 _OPTIONAL_EXAMPLES: dict[str, list[str]] = {
@@ -121,11 +123,15 @@ class NewEntry:
 def parse_date(value: str) -> dt.date:
     """A date as YYYY-MM-DD, or a ScaffoldError saying so."""
     if not DATE_PATTERN.match(value.strip()):
-        raise ScaffoldError(f'date: expected YYYY-MM-DD, got "{value}" — write e.g. 2024-05-02')
+        raise ScaffoldError(
+            _('date: expected YYYY-MM-DD, got "{value}" — write e.g. 2024-05-02').format(value=value)
+        )
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError as error:
-        raise ScaffoldError(f'date: impossible date "{value}" ({error}) — give a real date') from None
+        raise ScaffoldError(
+            _('date: impossible date "{value}" ({error}) — give a real date').format(value=value, error=error)
+        ) from None
 
 
 def make_slug(title: str) -> str:
@@ -186,13 +192,21 @@ def new_entry_text(entry: NewEntry, slug: str) -> dict[str, str]:
         for line in _OPTIONAL_EXAMPLES[section]
         if line.startswith("#") or line.split(":", 1)[0] not in already
     ]
-    kind_name = {"press": "press release", "events": "event", "recordings": "recording"}[section]
     header = [
         "---",
-        f"# A new {kind_name}. Remove the '# ' in front of an optional field to use it.",
+        {
+            "press": _("# A new press release. Remove the '# ' in front of an optional field to use it."),
+            "events": _("# A new event. Remove the '# ' in front of an optional field to use it."),
+            "recordings": _("# A new recording. Remove the '# ' in front of an optional field to use it."),
+        }[section],
     ]
     lines = [*header, *_block_lines(required), *optional, "---", ""]
-    body_hint = f"<!-- Write the text of the {kind_name} below, in Markdown. -->"
+    hint = {
+        "press": _("write the text of the press release below, in Markdown, then delete this line"),
+        "events": _("write the text of the event below, in Markdown, then delete this line"),
+        "recordings": _("write the text of the recording below, in Markdown, then delete this line"),
+    }[section]
+    body_hint = f"{SCAFFOLD_MARKER}: {hint} -->"
     return {entry.lang: "\n".join([*lines, body_hint, ""])}
 
 
@@ -205,11 +219,9 @@ def _translatable(section: str) -> frozenset[str]:
 
 
 def translate_marker_line(target_lang: str) -> str:
-    name = _LANGUAGE_NAMES.get(target_lang, target_lang)
-    return (
-        f"{TRANSLATE_MARKER}: translate the title, the summary and the text below into {name}, "
-        "then delete this line -->"
-    )
+    name = _(_LANGUAGE_NAMES[target_lang]) if target_lang in _LANGUAGE_NAMES else target_lang
+    text = _("translate the title, the summary and the text below into {language}, then delete this line")
+    return f"{TRANSLATE_MARKER}: {text.format(language=name)} -->"
 
 
 def validate_new_entry(entry: NewEntry) -> None:
@@ -219,11 +231,11 @@ def validate_new_entry(entry: NewEntry) -> None:
     if entry.lang not in LANGUAGES:
         raise ScaffoldError(f"lang: unknown language '{entry.lang}' — use one of {', '.join(LANGUAGES)}")
     if not entry.title.strip():
-        raise ScaffoldError("title: the title is empty — give the title readers will see")
+        raise ScaffoldError(_("title: the title is empty — give the title readers will see"))
     parse_date(entry.date)
     if entry.kind == "press" and not (entry.summary or "").strip():
         raise ScaffoldError(
-            "summary: a press release needs a summary — give one or two sentences with --summary"
+            _("summary: a press release needs a summary — give one or two sentences with --summary")
         )
     if entry.id is not None and not ID_PATTERN.match(entry.id):
         raise ScaffoldError(
@@ -249,18 +261,24 @@ def write_new_entry(docs_dir: Path, entry: NewEntry, known_ids: dict[str, set[st
     slug = entry.id or make_slug(entry.title)
     if slug in known_ids.get(entry.section, set()):
         raise ScaffoldError(
-            f'id: an entry with the id "{slug}" already exists in {entry.section}/ — choose another title or give --id'
+            _(
+                'id: an entry with the id "{id}" already exists in {folder}/ — choose another title or give --id'
+            ).format(id=slug, folder=entry.section)
         )
     if entry.event and entry.kind != "event" and entry.event not in known_ids.get("events", set()):
-        known = ", ".join(sorted(known_ids.get("events", set()))) or "none yet"
-        raise ScaffoldError(f'event: unknown event id "{entry.event}" — known events are {known}')
+        known = ", ".join(sorted(known_ids.get("events", set()))) or _("none yet")
+        raise ScaffoldError(
+            _('event: unknown event id "{id}" — known events are {known}').format(id=entry.event, known=known)
+        )
     year = parse_date(entry.date).year
     texts = new_entry_text(entry, slug)
     paths = {lang: entry_path(docs_dir, entry.section, slug, year, lang) for lang in texts}
     for lang in LANGUAGES:
         existing = entry_path(docs_dir, entry.section, slug, year, lang)
         if existing.exists():
-            raise ScaffoldError(f"{existing}: already exists — edit it, or choose another title or --id")
+            raise ScaffoldError(
+                _("{path}: already exists — edit it, or choose another title or --id").format(path=existing)
+            )
     for lang, text in texts.items():
         paths[lang].parent.mkdir(parents=True, exist_ok=True)
         with paths[lang].open("x", encoding="utf-8") as handle:  # "x": never overwrite
@@ -317,11 +335,16 @@ def translation_text(
     subfields = ", ".join(
         f"{key}: {'/'.join(sorted(subs))}" for key, subs in sorted(model.TRANSLATABLE_SUBFIELDS.items())
     )
-    note = (
-        f"# Only translated fields go here (the rest comes from {Path(source_name).name}).\n"
-        "# Translate the values; keep list items in the same number and order"
-        + (f";\n# in lists translate only {subfields}." if subfields else ".")
+    note = _("# Only translated fields go here (the rest comes from {file}).").format(
+        file=Path(source_name).name
     )
+    note += "\n" + (
+        _(
+            "# Translate the values; keep list items in the same number and order;\n# in lists translate only {fields}."
+        )
+        if subfields
+        else _("# Translate the values; keep list items in the same number and order.")
+    ).format(fields=subfields)
     lines = ["---", note, *(_yaml_block(values) if values else []), "---", ""]
     body = front_matter.body.lstrip("\n")
     lines += [translate_marker_line(target_lang), "", body.rstrip("\n"), ""]
@@ -337,7 +360,9 @@ def write_translation(docs_dir: Path, path: Path) -> Path:
     section = section_of(docs_dir, path)
     target, source_lang, target_lang = counterpart_path(path)
     if target.exists():
-        raise ScaffoldError(f"{target}: already exists — edit it instead (nothing was written)")
+        raise ScaffoldError(
+            _("{path}: already exists — edit it instead (nothing was written)").format(path=target)
+        )
     try:
         source_text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:

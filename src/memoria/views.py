@@ -405,7 +405,9 @@ def publication_banner(publication: Publication, lang: str) -> dict[str, str] | 
         return {
             "state": "draft",
             "label": t("publication.draft", lang),
-            "text": t("publication.draft_text", lang),
+            "text": t(
+                "publication.draft_body" if publication.reason == "body" else "publication.draft_text", lang
+            ),
         }
     if publication.state is PublicationState.SCHEDULED and publication.at is not None:
         when = format_moment(publication.at, lang)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from memoria.messages import _
 from memoria.project import Project, ProjectError, load_project
 
 if TYPE_CHECKING:
@@ -21,14 +22,14 @@ def add_project_options(parser: argparse.ArgumentParser, media: bool = False, st
         type=Path,
         default=None,
         metavar="PATH",
-        help="the site's mkdocs.yml (default: ./mkdocs.yml)",
+        help=_("the site's mkdocs.yml (default: ./mkdocs.yml)"),
     )
     parser.add_argument(
         "--docs-dir",
         type=Path,
         default=None,
         metavar="DIR",
-        help="the content folder (default: docs_dir of mkdocs.yml, or docs)",
+        help=_("the content folder (default: docs_dir of mkdocs.yml, or docs)"),
     )
     if media:
         parser.add_argument(
@@ -36,15 +37,17 @@ def add_project_options(parser: argparse.ArgumentParser, media: bool = False, st
             type=Path,
             default=None,
             metavar="DIR",
-            help="mirror folder (default: the memoria plugin's media_dir, else media/)",
+            help=_("mirror folder (default: the memoria plugin's media_dir, else media/)"),
         )
     if store:
         parser.add_argument(
             "--media-store",
             default=None,
             metavar="STORE",
-            help="where the bytes live: s3://bucket/prefix (endpoint and credentials from the AWS_* "
-            "environment variables) or a folder (default: the plugin's media_store, else the media folder)",
+            help=_(
+                "where the bytes live: s3://bucket/prefix (endpoint and credentials from the AWS_* "
+                "environment variables) or a folder (default: the plugin's media_store, else the media folder)"
+            ),
         )
 
 
@@ -125,17 +128,17 @@ def add_retry_options(parser: argparse.ArgumentParser, attempts: int, backoff_he
         type=positive_int,
         default=attempts,
         metavar="N",
-        help=f"tries per URL for transient failures (default {attempts})",
+        help=_("tries per URL for transient failures (default {attempts})").format(attempts=attempts),
     )
     parser.add_argument(
-        "--backoff", type=non_negative_float, default=2.0, metavar="SECONDS", help=backoff_help
+        "--backoff", type=non_negative_float, default=2.0, metavar="SECONDS", help=_(backoff_help)
     )
     parser.add_argument(
         "--timeout",
         type=non_negative_float,
         default=20.0,
         metavar="SECONDS",
-        help="network timeout (default 20)",
+        help=_("network timeout (default 20)"),
     )
 
 
@@ -144,8 +147,10 @@ def add_address_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--allow-private-addresses",
         action="store_true",
-        help="also fetch from private, loopback, link-local and multicast addresses "
-        "(refused by default, after DNS resolution and after each redirect)",
+        help=_(
+            "also fetch from private, loopback, link-local and multicast addresses "
+            "(refused by default, after DNS resolution and after each redirect)"
+        ),
     )
     parser.add_argument(
         "--allow-address",
@@ -153,7 +158,7 @@ def add_address_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="CIDR",
         type=_network,
-        help="allow one private network or address (repeatable), e.g. 192.168.1.20/32",
+        help=_("allow one private network or address (repeatable), e.g. 192.168.1.20/32"),
     )
 
 

@@ -12,30 +12,37 @@ import bagit
 
 from memoria.commands._project import add_project_options, load_from
 from memoria.manifest import ManifestError, is_mirrored, load_manifest, validate_id
+from memoria.messages import N_, _
 from memoria.mirror.verify import verify_recording
 from memoria.project import ProjectError
 
-EXAMPLE = """\
+EXAMPLE = N_("""\
 example:
   memoria bag ustream-51400296                   # writes bags/ustream-51400296/
   memoria bag ustream-51400296 --output /mnt/transfer
 
 The bag's payload is media/<id>/ as held: every version, manifest.json and custody.jsonl, with SHA-256 and
-SHA-512 manifests; it is made only from a copy that verifies against its manifest."""
+SHA-512 manifests; it is made only from a copy that verifies against its manifest.""")
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "bag",
-        help="export a mirrored recording as a BagIt bag",
-        description="Copy media/<id>/ into a new BagIt bag (payload, checksums, bag-info) after verifying it.",
-        epilog=EXAMPLE,
+        help=_("export a mirrored recording as a BagIt bag"),
+        description=_(
+            "Copy media/<id>/ into a new BagIt bag (payload, checksums, bag-info) after verifying it."
+        ),
+        epilog=_(EXAMPLE),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("id", metavar="ID", help="recording id")
+    parser.add_argument("id", metavar="ID", help=_("recording id"))
     add_project_options(parser, media=True)
     parser.add_argument(
-        "--output", type=Path, default=Path("bags"), metavar="DIR", help="folder for the bag (default: bags/)"
+        "--output",
+        type=Path,
+        default=Path("bags"),
+        metavar="DIR",
+        help=_("folder for the bag (default: bags/)"),
     )
     parser.set_defaults(func=run_command)
 
@@ -60,7 +67,7 @@ def run_command(args: argparse.Namespace) -> int:
         )
         return 1
     assert manifest is not None
-    problems, _ = verify_recording(project.media_dir, manifest)
+    problems, _details = verify_recording(project.media_dir, manifest)
     if problems:
         for problem in problems:
             print(f"{folder / problem.name}: {problem.kind}: {problem.detail}", file=sys.stderr)

@@ -38,30 +38,35 @@ from pathlib import Path
 from typing import Any
 
 from memoria.i18n import t, terminal_language
+from memoria.messages import N_, _
 from memoria.publication import BUILD_TIME_VARIABLE
 
-EXAMPLE = """\
+EXAMPLE = N_("""\
 examples:
   memoria build                 build ./mkdocs.yml into its site_dir, languages in parallel
   memoria build --strict        fail on warnings, like 'mkdocs build --strict'
   memoria build --serial        one process, exactly 'mkdocs build' (for comparison)
-"""
+""")
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "build",
-        help="build the site, one process per language",
-        description="Build the site like 'mkdocs build', with each language in its own process.",
-        epilog=EXAMPLE,
+        help=_("build the site, one process per language"),
+        description=_("Build the site like 'mkdocs build', with each language in its own process."),
+        epilog=_(EXAMPLE),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help="the site's mkdocs.yml"
+        "-f", "--config-file", type=Path, default=Path("mkdocs.yml"), help=_("the site's mkdocs.yml")
     )
-    parser.add_argument("-d", "--site-dir", type=Path, default=None, help="output folder (default: site_dir)")
-    parser.add_argument("-s", "--strict", action="store_true", help="abort on warnings")
-    parser.add_argument("--serial", action="store_true", help="build in one process, as 'mkdocs build' does")
+    parser.add_argument(
+        "-d", "--site-dir", type=Path, default=None, help=_("output folder (default: site_dir)")
+    )
+    parser.add_argument("-s", "--strict", action="store_true", help=_("abort on warnings"))
+    parser.add_argument(
+        "--serial", action="store_true", help=_("build in one process, as 'mkdocs build' does")
+    )
     parser.set_defaults(func=run)
 
 
@@ -130,7 +135,7 @@ def merge_sitemaps(default_xml: str, others: list[str]) -> str:
     """One urlset with every language's <url> elements, default language first (as static-i18n's last build)."""
     merged = default_xml.rsplit("</urlset>", 1)[0]
     for xml in others:
-        _, _, rest = xml.partition("<urlset")
+        _head, _sep, rest = xml.partition("<urlset")
         merged += rest.split(">", 1)[1].lstrip("\n").rsplit("</urlset>", 1)[0]
     return merged + "</urlset>"
 

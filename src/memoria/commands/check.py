@@ -12,8 +12,9 @@ from memoria.checks import FEED_SUMMARY_LIMIT, check_archive
 from memoria.commands._project import add_project_options, project_from
 from memoria.content import Problem
 from memoria.content_policy import Allowance, PolicyConfigError
+from memoria.messages import N_, _, ngettext
 
-EXAMPLE = f"""\
+EXAMPLE = N_("""\
 examples:
   memoria check                 errors and warnings, one per line, then a count
   memoria check --strict        exit status 1 on warnings too (for CI)
@@ -24,30 +25,28 @@ addresses, frames, forms, Mermaid diagrams or files loaded from other hosts in a
 (links to other sites are fine); no symbolic links leading out of docs/ or media/.
 
 Beyond what the build checks: links to .md pages that do not exist, images without alt text,
-summaries over {FEED_SUMMARY_LIMIT} characters (RSS 0.91's limit for an item description),
+summaries over {limit} characters (RSS 0.91's limit for an item description),
 recordings without captions, unfinished translations, and translations older than their English
 page (last commit in git; file dates outside git).
 
 exit status: 0 no errors (warnings allowed), 1 errors (or warnings with --strict), 2 bad arguments
-"""
+""")
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "check",
-        help="validate the archive without building it",
-        description="Validate every entry as the build does, plus checks for staff, and list every problem.",
-        epilog=EXAMPLE,
+        help=_("validate the archive without building it"),
+        description=_(
+            "Validate every entry as the build does, plus checks for staff, and list every problem."
+        ),
+        epilog=_(EXAMPLE).format(limit=FEED_SUMMARY_LIMIT),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--strict", action="store_true", help="fail (exit status 1) on warnings too")
-    parser.add_argument("--json", action="store_true", help="print the problems as JSON")
+    parser.add_argument("--strict", action="store_true", help=_("fail (exit status 1) on warnings too"))
+    parser.add_argument("--json", action="store_true", help=_("print the problems as JSON"))
     add_project_options(parser)
     parser.set_defaults(func=run)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _as_json(problem: Problem) -> dict[str, object]:
@@ -67,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         allowance = Allowance.from_config(project.allow_embeds, f"{project.config_file}: plugins: memoria")
     except PolicyConfigError as error:
-        print(f"memoria check: error: {error}", file=sys.stderr)
+        print(_("memoria check: error: {error}").format(error=error), file=sys.stderr)
         return 2
     started = time.perf_counter()
     report = check_archive(project.docs_dir, allowance=allowance, media_dir=project.media_dir)
@@ -89,15 +88,21 @@ def run(args: argparse.Namespace) -> int:
         print()
         return 1 if failed else 0
     if report.errors:
-        print("Errors (the site will not build until they are fixed):")
+        print(_("Errors (the site will not build until they are fixed):"))
         for problem in report.errors:
             print(f"  {problem}")
     if report.warnings:
-        print("Warnings:")
+        print(_("Warnings:"))
         for problem in report.warnings:
             print(f"  {problem}")
+    errors = ngettext("{count} error", "{count} errors", len(report.errors)).format(count=len(report.errors))
+    warnings = ngettext("{count} warning", "{count} warnings", len(report.warnings)).format(
+        count=len(report.warnings)
+    )
+    entries = ngettext("{count} entry", "{count} entries", report.entries).format(count=report.entries)
     print(
-        f"{_plural(len(report.errors), 'error')}, {_plural(len(report.warnings), 'warning')} "
-        f"in {_plural(report.entries, 'entry').replace('entrys', 'entries')} ({seconds:.2f} s)"
+        _("{errors}, {warnings} in {entries} ({seconds} s)").format(
+            errors=errors, warnings=warnings, entries=entries, seconds=f"{seconds:.2f}"
+        )
     )
     return 1 if failed else 0

@@ -11,9 +11,10 @@ from typing import Any
 from memoria.commands._project import add_project_options, load_from, non_negative_float
 from memoria.commands.media import add_transfer_options, open_store, print_moves, push_ids
 from memoria.manifest import LANGUAGE_TAG_PATTERN
+from memoria.messages import N_, _
 from memoria.project import ProjectError
 
-EXAMPLE = """\
+EXAMPLE = N_("""\
 example:
   memoria import ustream-51400296 ~/usb/mesa-parte-1.mp4 --source "Ana R., organiser, USB stick, 2026-11-20"
   memoria import hearing-2015-part-1 clip.mp4 --captions es=clip.es.vtt
@@ -24,40 +25,44 @@ its duration must match the recording page's `duration` when one is given), hash
 new version in media/<id>/v<N>/, and recorded in the custody log as a PREMIS "ingestion" with
 --source as the donor. A lost recording comes back this way; identical bytes are not stored twice.
 
-exit status: 0 when the copy is held, 1 when it was refused, 2 for bad arguments."""
+exit status: 0 when the copy is held, 1 when it was refused, 2 for bad arguments.""")
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "import",
-        help="bring in a copy someone holds (laptop, USB stick) as a verified, logged version",
-        description="Import FILE as a version of recording ID: probed, verified, hashed, versioned "
-        "and logged like a download.",
-        epilog=EXAMPLE,
+        help=_("bring in a copy someone holds (laptop, USB stick) as a verified, logged version"),
+        description=_(
+            "Import FILE as a version of recording ID: probed, verified, hashed, versioned "
+            "and logged like a download."
+        ),
+        epilog=_(EXAMPLE),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("id", metavar="ID", help="the recording's id (its page must exist)")
-    parser.add_argument("file", metavar="FILE", type=Path, help="the video or audio file")
+    parser.add_argument("id", metavar="ID", help=_("the recording's id (its page must exist)"))
+    parser.add_argument("file", metavar="FILE", type=Path, help=_("the video or audio file"))
     parser.add_argument(
         "--source",
         metavar="TEXT",
         default=None,
-        help='who gave it and how, e.g. "Ana R., organiser, USB stick" (kept in the custody log, not published)',
+        help=_(
+            'who gave it and how, e.g. "Ana R., organiser, USB stick" (kept in the custody log, not published)'
+        ),
     )
     parser.add_argument(
         "--captions",
         action="append",
         default=[],
         metavar="LANG=FILE",
-        help="a WebVTT caption file and its language, e.g. es=clip.es.vtt (repeatable)",
+        help=_("a WebVTT caption file and its language, e.g. es=clip.es.vtt (repeatable)"),
     )
     parser.add_argument(
-        "--wait", type=non_negative_float, default=0.0, metavar="SECONDS", help="wait for a busy recording"
+        "--wait", type=non_negative_float, default=0.0, metavar="SECONDS", help=_("wait for a busy recording")
     )
     parser.add_argument(
-        "--no-web-copy", action="store_true", help="keep only the original bytes (no ffmpeg remux)"
+        "--no-web-copy", action="store_true", help=_("keep only the original bytes (no ffmpeg remux)")
     )
-    parser.add_argument("--json", action="store_true", help="print a machine-readable report")
+    parser.add_argument("--json", action="store_true", help=_("print a machine-readable report"))
     add_project_options(parser, media=True, store=True)
     add_transfer_options(parser)
     parser.set_defaults(func=run_command)
@@ -66,7 +71,7 @@ def register(subparsers: Any) -> None:
 def _captions(values: list[str]) -> list[tuple[str, Path]]:
     out = []
     for value in values:
-        language, _, name = value.partition("=")
+        language, _sep, name = value.partition("=")
         if not LANGUAGE_TAG_PATTERN.match(language) or not name:
             raise ValueError(f"--captions {value!r}: expected LANG=FILE, e.g. es=clip.es.vtt")
         path = Path(name)

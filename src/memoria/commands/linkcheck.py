@@ -20,8 +20,9 @@ from memoria.commands._project import (
     recordings_from,
 )
 from memoria.manifest import ManifestError
+from memoria.messages import N_, _
 
-EXAMPLE = """\
+EXAMPLE = N_("""\
 example:
   memoria linkcheck                      # every recording's source_url
   memoria linkcheck ustream-51400296 --json
@@ -29,26 +30,28 @@ example:
 Each answer is stored in media/<id>/manifest.json as origin: {checked_at, status, http_status};
 status is alive, gone (404/410, a removed page, no media), restricted (401/403, a login wall)
 or unreachable (DNS, refused connections, timeouts, 5xx, redirect loops, TLS: could not tell).
-exit status: 0 when every original is alive, 1 otherwise, 2 for bad arguments."""
+exit status: 0 when every original is alive, 1 otherwise, 2 for bad arguments.""")
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "linkcheck",
-        help="check every recording's original URL and record the answer",
-        description="Ask each recording's source_url for its media (yt-dlp extraction, no download) "
-        "and record origin: {checked_at, status, http_status} in media/<id>/manifest.json.",
-        epilog=EXAMPLE,
+        help=_("check every recording's original URL and record the answer"),
+        description=_(
+            "Ask each recording's source_url for its media (yt-dlp extraction, no download) "
+            "and record origin: {checked_at, status, http_status} in media/<id>/manifest.json."
+        ),
+        epilog=_(EXAMPLE),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("ids", nargs="*", metavar="ID", help="recording ids (default: all)")
+    parser.add_argument("ids", nargs="*", metavar="ID", help=_("recording ids (default: all)"))
     add_project_options(parser, media=True)
     parser.add_argument(
-        "--jobs", type=positive_int, default=4, metavar="N", help="URLs checked in parallel (default 4)"
+        "--jobs", type=positive_int, default=4, metavar="N", help=_("URLs checked in parallel (default 4)")
     )
-    add_retry_options(parser, attempts=2, backoff_help="wait between tries (default 2)")
+    add_retry_options(parser, attempts=2, backoff_help=N_("wait between tries (default 2)"))
     add_address_options(parser)
-    parser.add_argument("--json", action="store_true", help="print a machine-readable report")
+    parser.add_argument("--json", action="store_true", help=_("print a machine-readable report"))
     parser.set_defaults(func=run_command)
 
 

@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from memoria.commands._project import add_project_options, load_from, size_in_bytes
+from memoria.messages import N_, _
 from memoria.project import Project, ProjectError
 
 if TYPE_CHECKING:
     from memoria.replication import Moved
     from memoria.store import S3Store
 
-EXAMPLE = """\
+EXAMPLE = N_("""\
 examples:
   export AWS_ENDPOINT_URL=https://s3.eu-central-1.wasabisys.com AWS_PROFILE=archive
   memoria media push --media-store s3://our-archive/memoria           # local → store
@@ -30,28 +31,32 @@ Bytes go to <prefix>/sha256/<hex> (identical bytes stored once, every version ke
 their SHA-256 so the store rejects a corrupted transfer; large files go in multipart uploads
 that resume after an interruption. Manifests, store.json and custody logs stay in media/<id>/.
 Each move is logged in the custody log as a PREMIS "replication".
-exit status: 0 when every file is where it should be, 1 on any failure, 2 for bad arguments."""
+exit status: 0 when every file is where it should be, 1 on any failure, 2 for bad arguments.""")
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "media",
-        help="push recordings' bytes to the S3-compatible media store, or pull them back",
-        description="Move the bytes of every held version between media/<id>/ and the media store "
-        "(media_store: s3://bucket/prefix), verified by SHA-256, idempotent and resumable.",
-        epilog=EXAMPLE,
+        help=_("push recordings' bytes to the S3-compatible media store, or pull them back"),
+        description=_(
+            "Move the bytes of every held version between media/<id>/ and the media store "
+            "(media_store: s3://bucket/prefix), verified by SHA-256, idempotent and resumable."
+        ),
+        epilog=_(EXAMPLE),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "direction", choices=("push", "pull"), help="push: local → store; pull: store → local"
+        "direction", choices=("push", "pull"), help=_("push: local → store; pull: store → local")
     )
-    parser.add_argument("ids", nargs="*", metavar="ID", help="recording ids (default: every held recording)")
+    parser.add_argument(
+        "ids", nargs="*", metavar="ID", help=_("recording ids (default: every held recording)")
+    )
     add_project_options(parser, media=True, store=True)
     add_transfer_options(parser)
     parser.add_argument(
-        "--dry-run", action="store_true", help="show what would move; nothing is sent or written"
+        "--dry-run", action="store_true", help=_("show what would move; nothing is sent or written")
     )
-    parser.add_argument("--json", action="store_true", help="print a machine-readable report")
+    parser.add_argument("--json", action="store_true", help=_("print a machine-readable report"))
     parser.set_defaults(func=run_command)
 
 
@@ -60,14 +65,14 @@ def add_transfer_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--remove-local",
         action="store_true",
-        help="with a store: remove each local file once the store's copy is verified (push only)",
+        help=_("with a store: remove each local file once the store's copy is verified (push only)"),
     )
     parser.add_argument(
         "--part-size",
         type=size_in_bytes,
         default=64 * 2**20,
         metavar="SIZE",
-        help="multipart upload part size (default 64MiB; stores accept 5MB to 5GB)",
+        help=_("multipart upload part size (default 64MiB; stores accept 5MB to 5GB)"),
     )
 
 

@@ -20,9 +20,10 @@ from memoria.commands._project import (
     web_url,
 )
 from memoria.commands.media import add_transfer_options, open_store, print_moves, push_ids
+from memoria.messages import N_, _
 from memoria.project import ProjectError
 
-EXAMPLE = """\
+EXAMPLE = N_("""\
 example:
   memoria mirror                         # every recording of ./mkdocs.yml's archive
   memoria mirror ustream-51400296 --jobs 2 --json > report.json
@@ -38,91 +39,101 @@ over --max-size), disk_full, busy (another process holds the recording), lost (t
 it is gone and the Wayback Machine has nothing), failed (a broken entry or manifest).
 
 exit status: 0 when every recording is held (or was just kept), 1 when any is not,
-2 for bad arguments."""
+2 for bad arguments.""")
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "mirror",
-        help="copy recordings into media/<id>/ with yt-dlp: verified, versioned, with a custody log",
-        description="Mirror each recording's source_url (then alternate_urls, then a Wayback capture) "
-        "into media/<id>/v<N>/, verify it (probe, demux, durations), keep the original bytes and a "
-        "browser-playable copy, and record it in media/<id>/manifest.json and the append-only "
-        "media/<id>/custody.jsonl. Held copies are re-hashed and skipped without any request.",
-        epilog=EXAMPLE,
+        help=_("copy recordings into media/<id>/ with yt-dlp: verified, versioned, with a custody log"),
+        description=_(
+            "Mirror each recording's source_url (then alternate_urls, then a Wayback capture) "
+            "into media/<id>/v<N>/, verify it (probe, demux, durations), keep the original bytes and a "
+            "browser-playable copy, and record it in media/<id>/manifest.json and the append-only "
+            "media/<id>/custody.jsonl. Held copies are re-hashed and skipped without any request."
+        ),
+        epilog=_(EXAMPLE),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("ids", nargs="*", metavar="ID", help="recording ids (default: all)")
+    parser.add_argument("ids", nargs="*", metavar="ID", help=_("recording ids (default: all)"))
     add_project_options(parser, media=True, store=True)
     parser.add_argument(
         "--refresh",
         action="store_true",
-        help="fetch again even when a verified copy is held; other bytes are kept as a new version "
-        "(reported as changed at origin), the same bytes are not stored twice",
+        help=_(
+            "fetch again even when a verified copy is held; other bytes are kept as a new version "
+            "(reported as changed at origin), the same bytes are not stored twice"
+        ),
     )
     parser.add_argument(
-        "--jobs", type=positive_int, default=1, metavar="N", help="recordings in parallel (default 1)"
+        "--jobs", type=positive_int, default=1, metavar="N", help=_("recordings in parallel (default 1)")
     )
     parser.add_argument(
-        "--dry-run", action="store_true", help="show what would be fetched; no request, no write"
+        "--dry-run", action="store_true", help=_("show what would be fetched; no request, no write")
     )
     parser.add_argument(
-        "--json", action="store_true", help="print a machine-readable report instead of the table"
+        "--json", action="store_true", help=_("print a machine-readable report instead of the table")
     )
     parser.add_argument(
         "--retries",
         type=positive_int,
         default=5,
         metavar="N",
-        help="yt-dlp retries per request and fragment (default 5)",
+        help=_("yt-dlp retries per request and fragment (default 5)"),
     )
     add_retry_options(
-        parser, attempts=3, backoff_help="wait before the second try, doubled each time (default 2)"
+        parser, attempts=3, backoff_help=N_("wait before the second try, doubled each time (default 2)")
     )
     parser.add_argument(
         "--stall-timeout",
         type=non_negative_float,
         default=30.0,
         metavar="SECONDS",
-        help="end an attempt when fewer than 1 KiB arrive in this time (default 30; a stalling server "
-        "fails within about 100 s with the default 3 attempts)",
+        help=_(
+            "end an attempt when fewer than 1 KiB arrive in this time (default 30; a stalling server "
+            "fails within about 100 s with the default 3 attempts)"
+        ),
     )
     parser.add_argument(
         "--deadline",
         type=non_negative_float,
         default=8 * 3600.0,
         metavar="SECONDS",
-        help="give up on a recording after this long, all attempts included (default 28800: 8 hours)",
+        help=_("give up on a recording after this long, all attempts included (default 28800: 8 hours)"),
     )
     parser.add_argument(
         "--max-size",
         type=size_in_bytes,
         default=20 * 10**9,
         metavar="SIZE",
-        help="largest file accepted, e.g. 20GB (default: 20GB, a long HD event); stops endless responses",
+        help=_("largest file accepted, e.g. 20GB (default: 20GB, a long HD event); stops endless responses"),
     )
     parser.add_argument(
         "--min-free",
         type=size_in_bytes,
         default=10**9,
         metavar="SIZE",
-        help="disk space a download must leave free (default 1GB); checked against the announced size",
+        help=_("disk space a download must leave free (default 1GB); checked against the announced size"),
     )
     parser.add_argument(
         "--wait",
         type=non_negative_float,
         default=0.0,
         metavar="SECONDS",
-        help="wait this long for a recording another process is mirroring (default 0: report it busy)",
+        help=_("wait this long for a recording another process is mirroring (default 0: report it busy)"),
     )
     add_address_options(parser)
     parser.add_argument(
-        "--no-web-copy", action="store_true", help="keep only the original bytes (no ffmpeg remux)"
+        "--no-web-copy", action="store_true", help=_("keep only the original bytes (no ffmpeg remux)")
     )
-    parser.add_argument("--no-wayback", action="store_true", help="do not look for Wayback Machine captures")
-    parser.add_argument("--cdx-endpoint", type=web_url, default=None, metavar="URL", help="Wayback CDX API")
     parser.add_argument(
-        "--wayback-prefix", type=web_url, default=None, metavar="URL", help="where captures are fetched"
+        "--no-wayback", action="store_true", help=_("do not look for Wayback Machine captures")
+    )
+    parser.add_argument(
+        "--cdx-endpoint", type=web_url, default=None, metavar="URL", help=_("Wayback CDX API")
+    )
+    parser.add_argument(
+        "--wayback-prefix", type=web_url, default=None, metavar="URL", help=_("where captures are fetched")
     )
     add_transfer_options(parser)
     parser.set_defaults(func=run_command)

@@ -12,10 +12,11 @@ from memoria.catalog import build_catalog
 from memoria.commands._project import add_project_options, project_from
 from memoria.content import display_path, load_archive
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from memoria.messages import N_, _
 from memoria.scaffold import KIND_SECTIONS, NewEntry, ScaffoldError, parse_date, write_new_entry
 from memoria.shared_lists import LIST_FILES, SharedList, SharedLists, data_dir_of, load_shared_lists
 
-EXAMPLE = """\
+EXAMPLE = N_("""\
 examples:
   memoria new press        (asks for each value)
   memoria new press --title "Mexico: protect women defenders" --date 2024-05-02 \\
@@ -23,40 +24,50 @@ examples:
   memoria new event --title "Regional roundtable" --date 2024-05-02 --lang es
   memoria new recording --title "Roundtable, part 1" --date 2014-08-15 \\
       --source-url http://www.ustream.tv/recorded/51400296 --speech-language es --id ustream-51400296
-"""
+""")
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "new",
-        help="create a press release, event or recording page",
+        help=_("create a press release, event or recording page"),
         description=(
-            "Write a new entry: docs/press/YYYY/<slug>.<lang>.md, docs/events/YYYY/<slug>.<lang>.md "
-            "or docs/recordings/<id>.<lang>.md, with the required fields filled and the optional "
-            "ones as comments. Asks for missing values when run in a terminal; never overwrites."
+            _(
+                "Write a new entry: docs/press/YYYY/<slug>.<lang>.md, docs/events/YYYY/<slug>.<lang>.md "
+                "or docs/recordings/<id>.<lang>.md, with the required fields filled and the optional "
+                "ones as comments. Asks for missing values when run in a terminal; never overwrites."
+            )
         ),
-        epilog=EXAMPLE,
+        epilog=_(EXAMPLE),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("kind", choices=sorted(KIND_SECTIONS), help="what to create")
-    parser.add_argument("--title", help="the title readers see")
+    parser.add_argument("kind", choices=sorted(KIND_SECTIONS), help=_("what to create"))
+    parser.add_argument("--title", help=_("the title readers see"))
     parser.add_argument(
-        "--date", help="YYYY-MM-DD: date of the release or event, or when a recording was made"
+        "--date", help=_("YYYY-MM-DD: date of the release or event, or when a recording was made")
     )
-    parser.add_argument("--lang", choices=LANGUAGES, default=None, help="language you write in (default: en)")
-    parser.add_argument("--summary", help="one or two sentences for listings and feeds (required for press)")
-    parser.add_argument("--event", help="id of the event a press release or recording belongs to")
     parser.add_argument(
-        "--topics", help="topics, separated by commas (ids or names from data/topics.yml)", default=None
+        "--lang", choices=LANGUAGES, default=None, help=_("language you write in (default: en)")
+    )
+    parser.add_argument(
+        "--summary", help=_("one or two sentences for listings and feeds (required for press)")
+    )
+    parser.add_argument("--event", help=_("id of the event a press release or recording belongs to"))
+    parser.add_argument(
+        "--topics", help=_("topics, separated by commas (ids or names from data/topics.yml)"), default=None
     )
     parser.add_argument(
         "--organisations",
-        help="press release: organisations, separated by commas (ids or names from data/organisations.yml)",
+        help=_(
+            "press release: organisations, separated by commas (ids or names from data/organisations.yml)"
+        ),
         default=None,
     )
-    parser.add_argument("--id", help="the entry's id and file name (default: made from the title)")
-    parser.add_argument("--source-url", help="recording: address of the original video")
-    parser.add_argument("--speech-language", help="recording: ISO 639-1 code of the language spoken, e.g. es")
+    parser.add_argument("--id", help=_("the entry's id and file name (default: made from the title)"))
+    parser.add_argument("--source-url", help=_("recording: address of the original video"))
+    parser.add_argument(
+        "--speech-language", help=_("recording: ISO 639-1 code of the language spoken, e.g. es")
+    )
     add_project_options(parser)
     parser.set_defaults(func=run)
 
@@ -67,12 +78,12 @@ def _ask(question: str, default: str | None = None, check: Callable[[str], str |
     while True:
         answer = input(f"{question}{suffix}: ").strip() or (default or "")
         if not answer:
-            print("  (needed; please answer)")
+            print(_("  (needed; please answer)"))
             continue
         wrong = check(answer) if check else None
         if wrong is None:
             return answer
-        print(f"  not valid: {wrong}")
+        print(_("  not valid: {problem}").format(problem=wrong))
 
 
 def _date_problem(answer: str) -> str | None:
@@ -84,36 +95,42 @@ def _date_problem(answer: str) -> str | None:
 
 
 def _language_problem(answer: str) -> str | None:
-    return None if answer in LANGUAGES else f"answer {' or '.join(LANGUAGES)}"
+    return None if answer in LANGUAGES else _("answer {choices}").format(choices=_(" or ").join(LANGUAGES))
 
 
 def _ask_event(known: set[str]) -> str | None:
     """An event id, asked again until it is one of the known events or empty."""
-    listed = ", ".join(sorted(known)) or "none yet"
+    listed = ", ".join(sorted(known)) or _("none yet")
     while True:
-        answer = input(f"Event id (Enter for none; known: {listed}): ").strip()
+        answer = input(_("Event id (Enter for none; known: {known}): ").format(known=listed)).strip()
         if not answer or answer in known:
             return answer or None
-        print(f'  not valid: unknown event id "{answer}" — known events are {listed}')
+        print(
+            _('  not valid: unknown event id "{id}" — known events are {known}').format(
+                id=answer, known=listed
+            )
+        )
 
 
 def _ask_names(label: str, shared: SharedList) -> list[str]:
     """Names from a shared list, separated by commas; an unknown one is asked again, with the closest known name."""
     known = [item.name("en") for item in shared.items]
-    offer = f"; known: {', '.join(known)}" if known else ""
+    offer = _("; known: {names}").format(names=", ".join(known)) if known else ""
     while True:
-        answer = input(f"{label}, separated by commas (Enter for none{offer}): ").strip()
+        answer = input(
+            _("{label}, separated by commas (Enter for none{known}): ").format(label=label, known=offer)
+        ).strip()
         names = [name.strip() for name in answer.split(",") if name.strip()]
         unknown = [name for name in names if shared.path is not None and shared.find(name) is None]
         if not unknown:
             return names
         closest = shared.closest(unknown[0])
         hint = (
-            f' — did you mean "{closest}"?'
+            _(' — did you mean "{name}"?').format(name=closest)
             if closest
-            else f" — add it to data/{LIST_FILES[shared.kind]} first"
+            else _(" — add it to data/{file} first").format(file=LIST_FILES[shared.kind])
         )
-        print(f'  not valid: "{unknown[0]}" is not in the list{hint}')
+        print(_('  not valid: "{name}" is not in the list{hint}').format(name=unknown[0], hint=hint))
 
 
 def _split_names(text: str | None) -> list[str]:
@@ -122,32 +139,32 @@ def _split_names(text: str | None) -> list[str]:
 
 def _fill_interactively(args: argparse.Namespace, known_events: set[str], shared: SharedLists) -> None:
     if args.lang is None:
-        args.lang = _ask("Language you write in (en or es)", DEFAULT_LANGUAGE, _language_problem)
+        args.lang = _ask(_("Language you write in (en or es)"), DEFAULT_LANGUAGE, _language_problem)
     if not args.title:
-        args.title = _ask("Title")
+        args.title = _ask(_("Title"))
     if not args.date:
-        label = "Date recorded (YYYY-MM-DD)" if args.kind == "recording" else "Date (YYYY-MM-DD)"
+        label = _("Date recorded (YYYY-MM-DD)") if args.kind == "recording" else _("Date (YYYY-MM-DD)")
         args.date = _ask(label, dt.date.today().isoformat(), _date_problem)
     if args.kind == "press" and not args.summary:
-        args.summary = _ask("Summary (one or two sentences)")
+        args.summary = _ask(_("Summary (one or two sentences)"))
     if args.kind == "recording":
         if not args.source_url:
-            args.source_url = _ask("Address of the original video (https://...)")
+            args.source_url = _ask(_("Address of the original video (https://...)"))
         if not args.speech_language:
-            args.speech_language = _ask("Language spoken in the recording (e.g. es)")
+            args.speech_language = _ask(_("Language spoken in the recording (e.g. es)"))
     if args.kind != "event" and args.event is None:
         args.event = _ask_event(known_events)
     if args.topics is None:
-        args.topics = ", ".join(_ask_names("Topics", shared.topics))
+        args.topics = ", ".join(_ask_names(_("Topics"), shared.topics))
     if args.kind == "press" and args.organisations is None:
-        args.organisations = ", ".join(_ask_names("Organisations", shared.organisations))
+        args.organisations = ", ".join(_ask_names(_("Organisations"), shared.organisations))
 
 
 def run(args: argparse.Namespace) -> int:
     project = project_from(args, "new")
     if project is None:
         return 2
-    catalog, _ = build_catalog(load_archive(project.docs_dir).entries)
+    catalog, _problems = build_catalog(load_archive(project.docs_dir).entries)
     known_ids = {section: set(ids) for section, ids in catalog.by_id.items()}
     if sys.stdin.isatty():
         try:
@@ -155,13 +172,14 @@ def run(args: argparse.Namespace) -> int:
                 args, known_ids.get("events", set()), load_shared_lists(data_dir_of(project.docs_dir))
             )
         except EOFError:
-            print("memoria new: error: input ended before every value was given", file=sys.stderr)
+            print(_("memoria new: error: input ended before every value was given"), file=sys.stderr)
             return 2
     missing = [flag for flag, value in (("--title", args.title), ("--date", args.date)) if not value]
     if missing:
         print(
-            f"memoria new: error: {' and '.join(missing)} required when not run in a terminal "
-            f"(see 'memoria new --help')",
+            _(
+                "memoria new: error: {options} required when not run in a terminal (see 'memoria new --help')"
+            ).format(options=_(" and ").join(missing)),
             file=sys.stderr,
         )
         return 2
@@ -181,9 +199,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         paths = write_new_entry(project.docs_dir, entry, known_ids)
     except ScaffoldError as error:
-        print(f"memoria new: error: {error}", file=sys.stderr)
+        print(_("memoria new: error: {error}").format(error=error), file=sys.stderr)
         return 1
     for path in paths:
-        print(f"created {display_path(path)}")
-    print("Next: fill it in, run 'memoria check', and preview with 'make serve'.")
+        print(_("created {path}").format(path=display_path(path)))
+    print(
+        _(
+            "Next: write the text in place of the 'memoria:write' line, run 'memoria check', and preview with 'make serve'."
+        )
+    )
     return 0

@@ -9,29 +9,34 @@ from typing import Any
 
 from memoria.commands._project import add_project_options, project_from
 from memoria.content import display_path
+from memoria.messages import N_, _
 from memoria.scaffold import ScaffoldError, write_translation
 
-EXAMPLE = """\
+EXAMPLE = N_("""\
 example:
   memoria translate docs/press/2015/fictional-early-warning-networks.en.md
       creates docs/press/2015/fictional-early-warning-networks.es.md with the title, summary
       and other translatable fields, and the English text below a 'memoria:translate' line
-"""
+""")
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "translate",
-        help="create the Spanish (or English) file of an entry, ready to translate",
+        help=_("create the Spanish (or English) file of an entry, ready to translate"),
         description=(
-            "Create the counterpart of an entry in the other language, holding only the fields a "
-            "translation carries, with the text to translate copied below a marker line. "
-            "Never overwrites an existing file."
+            _(
+                "Create the counterpart of an entry in the other language, holding only the fields a "
+                "translation carries, with the text to translate copied below a marker line. "
+                "Never overwrites an existing file."
+            )
         ),
-        epilog=EXAMPLE,
+        epilog=_(EXAMPLE),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("path", type=Path, help="the entry file to translate, e.g. docs/press/2014/x.en.md")
+    parser.add_argument(
+        "path", type=Path, help=_("the entry file to translate, e.g. docs/press/2014/x.en.md")
+    )
     add_project_options(parser)
     parser.set_defaults(func=run)
 
@@ -43,10 +48,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         target = write_translation(project.docs_dir, args.path)
     except ScaffoldError as error:
-        print(f"memoria translate: error: {error}", file=sys.stderr)
+        print(_("memoria translate: error: {error}").format(error=error), file=sys.stderr)
         return 1
-    print(f"created {display_path(target)}")
+    print(_("created {path}").format(path=display_path(target)))
     print(
-        "Next: translate the fields and the text, delete the 'memoria:translate' line, run 'memoria check'."
+        _(
+            "Next: translate the fields and the text, delete the 'memoria:translate' line, run 'memoria check'."
+        )
     )
     return 0

@@ -10,10 +10,11 @@ from typing import Any
 from memoria import custody
 from memoria.commands._project import add_project_options, load_from
 from memoria.manifest import MANIFEST_NAME, ManifestError, load_manifest, validate_id
+from memoria.messages import N_, _
 from memoria.mirror.verify import FileProblem, verify_recording
 from memoria.project import ProjectError
 
-EXAMPLE = """\
+EXAMPLE = N_("""\
 example:
   memoria verify                         # every media/<id>/ with a manifest
   memoria verify ustream-51400296 --json
@@ -26,24 +27,26 @@ to the custody log as a PREMIS "fixity check". With a media store, every object 
 is checked there too: present, of the manifest's size, with the SHA-256 checksum the store keeps
 (no bytes read); --deep reads every byte back. A file held only in the store is not missing.
 Prints one line per problem: media/<id>/<file>: missing|altered|unexpected|custody|store: detail.
-exit status: 0 when every file matches its SHA-256, 1 on any problem, 2 for bad arguments."""
+exit status: 0 when every file matches its SHA-256, 1 on any problem, 2 for bad arguments.""")
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "verify",
-        help="re-hash every held version against its manifest and check the custody log",
-        description="Re-hash every file of media/<id>/ and report missing, altered and unexpected files.",
-        epilog=EXAMPLE,
+        help=_("re-hash every held version against its manifest and check the custody log"),
+        description=_("Re-hash every file of media/<id>/ and report missing, altered and unexpected files."),
+        epilog=_(EXAMPLE),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "ids", nargs="*", metavar="ID", help="recording ids (default: every mirrored recording)"
+        "ids", nargs="*", metavar="ID", help=_("recording ids (default: every mirrored recording)")
     )
     add_project_options(parser, media=True, store=True)
-    parser.add_argument("--json", action="store_true", help="print a machine-readable report")
+    parser.add_argument("--json", action="store_true", help=_("print a machine-readable report"))
     parser.add_argument(
-        "--deep", action="store_true", help="with a media store: read every object's bytes back and hash them"
+        "--deep",
+        action="store_true",
+        help=_("with a media store: read every object's bytes back and hash them"),
     )
     parser.set_defaults(func=run_command)
 

@@ -1,0 +1,259 @@
+"""The tools speak Spanish too: the gettext catalog, `--ui-lang`, MEMORIA_LANG and the locale."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pty
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from conftest import ROOT, write_project
+from memoria import messages
+from memoria.cli import COMMAND_MODULES, build_parser
+
+CLI = [sys.executable, "-m", "memoria.cli"]
+LOCALE = ROOT / "src" / "memoria" / "locale"
+PO = LOCALE / "es" / "LC_MESSAGES" / "memoria.po"
+MO = LOCALE / "es" / "LC_MESSAGES" / "memoria.mo"
+#: a Spanish press release with three mistakes: no summary, a date written day/month/year, an unknown country
+THREE_MISTAKES = {
+    "press/2024/tres-errores.es.md": "---\ntitle: Tres errores\ndate: 02/05/2024\ncountries: [MX, XX]\n---\n\nTexto.\n"
+}
+
+
+def run(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+    clean.pop("MEMORIA_LANG", None)
+    return subprocess.run(
+        [*CLI, *args], cwd=project, capture_output=True, text=True, timeout=120, env={**clean, **env}
+    )
+
+
+@pytest.fixture
+def mistakes(tmp_path: Path) -> Path:
+    return write_project(tmp_path / "project", THREE_MISTAKES)
+
+
+def test_check_speaks_spanish_from_the_locale(mistakes: Path) -> None:
+    result = run(mistakes, "check", LANG="es_MX.UTF-8")
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[:4] == [
+        "Errores (el sitio no se construirá hasta que se corrijan):",
+        "  docs/press/2024/tres-errores.es.md:1: summary: falta un campo obligatorio: agregue 'summary:' al encabezado",
+        '  docs/press/2024/tres-errores.es.md:3: date: se esperaba AAAA-MM-DD y se recibió "02/05/2024"',
+        '  docs/press/2024/tres-errores.es.md:4: countries.1: código de país desconocido "XX": use un código '
+        "ISO 3166 de dos letras como MX o GT",
+    ]
+    assert lines[4].startswith("3 errores, 0 advertencias en 0 entradas (")
+    assert len(lines) == 5
+
+
+def test_english_by_default_and_which_setting_wins(mistakes: Path) -> None:
+    english = run(mistakes, "check", LANG="C")
+    assert english.stdout.splitlines()[:4] == [
+        "Errors (the site will not build until they are fixed):",
+        "  docs/press/2024/tres-errores.es.md:1: summary: required field is missing: add 'summary:' to the front matter",
+        '  docs/press/2024/tres-errores.es.md:3: date: expected YYYY-MM-DD, got "02/05/2024"',
+        '  docs/press/2024/tres-errores.es.md:4: countries.1: unknown country code "XX": use an ISO 3166 '
+        "two-letter code such as MX or GT",
+    ]
+    assert english.stdout.splitlines()[4].startswith("3 errors, 0 warnings in 0 entries (")
+    # --ui-lang wins over MEMORIA_LANG, which wins over the locale (LC_ALL before LC_MESSAGES before LANG).
+    assert run(mistakes, "check", MEMORIA_LANG="en", LANG="es_MX.UTF-8").stdout.startswith("Errors")
+    assert run(mistakes, "check", MEMORIA_LANG="es", LANG="C").stdout.startswith("Errores")
+    assert run(mistakes, "--ui-lang", "en", "check", MEMORIA_LANG="es").stdout.startswith("Errors")
+    assert run(mistakes, "--ui-lang=es", "check", LANG="en_US.UTF-8").stdout.startswith("Errores")
+    assert run(mistakes, "check", LC_ALL="es_HN.UTF-8", LANG="en_GB.UTF-8").stdout.startswith("Errores")
+    assert run(mistakes, "check", LANG="fr_FR.UTF-8").stdout.startswith("Errors")  # no French: English
+
+
+def test_front_matter_errors_in_spanish(tmp_path: Path) -> None:
+    broken = "---\ntitle: Honduras: defensoras\ndate: 2024-05-02\nsummary: Un resumen.\n---\n\nTexto.\n"
+    project = write_project(tmp_path / "project", {"press/2024/dos-puntos.es.md": broken})
+    result = run(project, "check", MEMORIA_LANG="es")
+    assert result.stdout.splitlines()[1] == (
+        "  docs/press/2024/dos-puntos.es.md:2: title: ': ' sin comillas dentro del valor: ponga el valor entre "
+        'comillas dobles, como en title: "Honduras: defensoras"'
+    ), result.stdout
+
+
+def test_ui_lang_reaches_the_content_policy_messages(tmp_path: Path) -> None:
+    """The policy's messages come from the site's table; `--ui-lang es` reaches them too."""
+    page = "---\ntitle: Guion\ndate: 2024-05-02\nsummary: Un resumen.\n---\n\nTexto.\n\n<script>alert(1)</script>\n"
+    project = write_project(tmp_path / "project", {"press/2024/guion.es.md": page})
+    result = run(project, "--ui-lang", "es", "check", LANG="C.UTF-8")
+    assert (
+        "  docs/press/2024/guion.es.md:9: body: <script>: un script se ejecutaría en el navegador de cada lector "
+        "— elimínelo (las páginas no llevan scripts propios)"
+    ) in result.stdout.splitlines(), result.stdout
+    assert result.stdout.startswith("Errores")
+
+
+def _help_texts(parser: argparse.ArgumentParser) -> list[str]:
+    texts = [parser.description or "", parser.epilog or ""]
+    texts += [action.help for action in parser._actions if action.help and action.help != argparse.SUPPRESS]
+    return [text for text in texts if text]
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    [action] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    found: dict[str, argparse.ArgumentParser] = {}
+    for name, sub in action.choices.items():
+        found[name] = sub
+        nested = [a for a in sub._actions if isinstance(a, argparse._SubParsersAction)]
+        if nested:
+            found.update({f"{name} {n}": p for n, p in _subparsers(sub).items()})
+    return found
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_every_command_has_its_help_in_spanish(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each description, epilog and option help of every command is translated and shown in Spanish."""
+    monkeypatch.delenv("MEMORIA_LANG", raising=False)  # restored after the test, whatever install does
+    english = _subparsers(build_parser())
+    assert {name.split()[0] for name in english} == {
+        importlib.import_module(module).__name__.rsplit(".", 1)[-1].rstrip("_") for module in COMMAND_MODULES
+    }
+    try:
+        messages.install("es")
+        spanish = _subparsers(build_parser())
+        assert english.keys() == spanish.keys()
+        for name, parser in english.items():
+            shown = _flat(spanish[name].format_help())
+            assert shown.startswith(f"uso: memoria {name}"), name
+            assert "opciones:" in shown and "mostrar este mensaje de ayuda y salir" in shown, name
+            texts = list(zip(_help_texts(parser), _help_texts(spanish[name]), strict=True))
+            assert len(texts) >= 3, name  # a description, an epilog or help, and --help
+            for english_text, spanish_text in texts:
+                assert english_text != spanish_text, (name, english_text)  # every text has its Spanish one
+                assert _flat(spanish_text) in shown or "%" in spanish_text, (name, spanish_text)
+    finally:
+        messages.install("en")
+    assert _flat(english["check"].format_help()).startswith("usage: memoria check")
+
+
+def test_spanish_help_and_argument_errors_from_the_command_line(tmp_path: Path) -> None:
+    result = run(tmp_path, "--help", LANG="es_MX.UTF-8")
+    assert result.returncode == 0
+    assert result.stdout.startswith("uso: memoria [-h] [--version] [--ui-lang {en,es}] COMANDO ...")
+    assert "Memoria: un archivo bilingüe de comunicados de prensa" in _flat(result.stdout)
+    wrong = run(tmp_path, "new", "podcast", LANG="es_MX.UTF-8")
+    assert wrong.returncode == 2
+    assert wrong.stderr.endswith(
+        "memoria new: error: argumento kind: opción no válida: 'podcast' (elija entre 'event', 'press', "
+        "'recording') (vea 'memoria new --help')\n"
+    )
+
+
+def test_new_asks_in_spanish_and_writes_spanish_notes(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "project", copy_demo=True)
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "MEMORIA_LANG")}
+    process = subprocess.Popen(
+        [*CLI, "new", "press"],
+        cwd=project,
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env={**env, "LANG": "es_MX.UTF-8"},
+    )
+    os.close(follower)
+    answers = iter(
+        ["es", "Honduras: una ley nueva", "2024-13-01", "2024-07-09", "Las defensoras celebran la ley."]
+    )
+    transcript = b""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        transcript += chunk
+        if chunk.rstrip().endswith(b":"):
+            os.write(leader, (next(answers, "") + "\n").encode())
+    process.wait(timeout=30)
+    os.close(leader)
+    text = transcript.decode(errors="replace").replace("\r\n", "\n")
+    assert process.returncode == 0, text
+    for prompt in (
+        "Idioma en que escribe (en o es) [en]:",
+        "Título:",
+        "Fecha (AAAA-MM-DD) [",
+        "Resumen (una o dos oraciones):",
+        "Id del evento (Intro para ninguno; conocidos: ",
+        "Temas, separados por comas (Intro para ninguno",
+        "Organizaciones, separados por comas (Intro para ninguno",
+    ):
+        assert prompt in text, (prompt, text)
+    assert (
+        '  no es válido: date: se esperaba AAAA-MM-DD y se recibió "2024-13-01"' not in text
+    )  # a real date check:
+    assert "  no es válido: date: fecha imposible" in text  # 2024-13-01 was refused, in Spanish
+    assert "creado docs/press/2024/honduras-una-ley-nueva.es.md" in text
+    assert "Siguiente: escriba el texto en lugar de la línea 'memoria:write'" in text
+    written = (project / "docs/press/2024/honduras-una-ley-nueva.es.md").read_text(encoding="utf-8")
+    assert (
+        "# Un comunicado de prensa nuevo. Quite el '# ' delante de un campo opcional para usarlo." in written
+    )
+    assert written.rstrip().endswith(
+        "<!-- memoria:write: escriba el texto del comunicado de prensa aquí abajo, en Markdown, "
+        "luego borre esta línea -->"
+    )
+    # Whatever the language of its note, the scaffold's line keeps the entry a draft.
+    status = run(project, "status", "--json", MEMORIA_LANG="es")
+    assert '"file": "docs/press/2024/honduras-una-ley-nueva.es.md"' in status.stdout
+    assert '"reason": "body"' in status.stdout
+
+
+def test_status_tables_in_spanish(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "project", copy_demo=True)
+    result = run(project, "status", LANG="es_MX.UTF-8")
+    assert result.returncode == 0, result.stderr
+    for heading in ("Traducciones", "sección", "faltan", "Grabaciones", "cantidad", "Sin publicar todavía"):
+        assert heading in result.stdout, heading
+    assert "Comunicados de prensa" in result.stdout and "Sin comprobar" in result.stdout, result.stdout
+
+
+def _key(value: object) -> object:
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+def test_the_catalog_is_complete_and_compiled() -> None:
+    """Every message in the code is in the Spanish catalog with a translation, and the .mo matches the .po."""
+    with PO.open("rb") as handle:
+        catalog = read_po(handle, locale="es")
+    in_catalog = {message.id for message in catalog if message.id}
+    assert all(message.string and all(message.string) for message in catalog if message.id), [
+        message.id for message in catalog if message.id and not (message.string and all(message.string))
+    ]
+    assert not [message.id for message in catalog if message.id and message.fuzzy]
+    extracted = {
+        (message if isinstance(message, str) else tuple(message))
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            ROOT / "src" / "memoria",
+            method_map=[("**.py", "python")],
+            keywords={"_": None, "N_": None, "ngettext": (1, 2)},
+        )
+    }
+    assert len(extracted) > 200
+    assert extracted - in_catalog == set(), "run 'make messages' and translate the new messages"
+    with MO.open("rb") as handle:
+        compiled = {_key(message.id): _key(message.string) for message in read_mo(handle) if message.id}
+    assert compiled == {_key(message.id): _key(message.string) for message in catalog if message.id}, (
+        "the .mo is older than the .po: run 'make messages'"
+    )

@@ -257,3 +257,60 @@ def test_the_catalog_is_complete_and_compiled() -> None:
     assert compiled == {_key(message.id): _key(message.string) for message in catalog if message.id}, (
         "the .mo is older than the .po: run 'make messages'"
     )
+
+
+def test_new_writes_the_optional_field_notes_in_the_tools_language(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "project", {})
+    spanish = run(
+        project,
+        "new",
+        "press",
+        "--title",
+        "Una ley nueva",
+        "--date",
+        "2024-05-02",
+        "--lang",
+        "en",
+        "--summary",
+        "Resumen.",
+        LANG="es_MX.UTF-8",
+    )
+    assert spanish.returncode == 0, spanish.stderr
+    lines = (project / "docs/press/2024/una-ley-nueva.en.md").read_text(encoding="utf-8").splitlines()
+    # The entry is English (--lang en); the notes follow the tools' language, the field names never change.
+    assert "# dateline: Geneva                 # dónde se emitió el comunicado" in lines
+    assert "# countries: [MX, GT]              # códigos ISO 3166 de dos letras" in lines
+    assert "# event: roundtable-whrd-mexico-2014   # el id del evento del que trata" in lines
+    assert "# updated: 2024-05-02              # cuándo lo corrigió por última vez" in lines
+    assert not any("where the release" in line or "two-letter" in line for line in lines)
+    recording = run(
+        project,
+        "--ui-lang",
+        "es",
+        "new",
+        "recording",
+        "--title",
+        "Mesa redonda",
+        "--date",
+        "2014-09-10",
+        "--id",
+        "mesa-2014",
+        "--source-url",
+        "https://example.org/v/1",
+        "--speech-language",
+        "es",
+        LANG="C.UTF-8",
+    )
+    assert recording.returncode == 0, recording.stderr
+    text = (project / "docs/recordings/mesa-2014.en.md").read_text(encoding="utf-8")
+    assert "# summary: Una o dos frases que se muestran en los listados y los canales.\n" in text
+    assert "# duration: 1:02:03                # H:MM:SS o segundos\n" in text
+    assert "# captions:                        # archivos WebVTT en media/<id>/\n" in text
+    english = run(
+        project, "new", "event", "--title", "A roundtable", "--date", "2014-09-10", "--lang", "es", LANG="C"
+    )
+    assert english.returncode == 0, english.stderr
+    text = (project / "docs/events/2014/a-roundtable.es.md").read_text(encoding="utf-8")
+    assert "# end_date: 2024-05-03             # for events of several days\n" in text
+    assert "# country: CH                      # ISO 3166 two-letter code\n" in text
+    assert "# summary: One or two sentences shown in listings and feeds.\n" in text

@@ -33,65 +33,83 @@ KIND_SECTIONS: dict[str, str] = {"press": "press", "event": "events", "recording
 
 _LANGUAGE_NAMES = {"en": N_("English"), "es": N_("Spanish")}
 
-#: optional fields offered as YAML comments in a new file, with an example of each
-_OPTIONAL_EXAMPLES: dict[str, list[str]] = {
+#: the example summary offered in a new event or recording (translated when it is written)
+_SUMMARY_EXAMPLE = N_("One or two sentences shown in listings and feeds.")
+
+#: optional fields offered as YAML comments in a new file, each with an example and what it is for
+#: (the explanation, after '#', is in the language the tools speak; field names never change)
+_OPTIONAL_EXAMPLES: dict[str, list[tuple[str, str | None]]] = {
     "press": [
-        "dateline: Geneva                 # where the release was issued",
-        "organisations:                   # who issues it",
-        "#   - International Service for Human Rights",
-        "topics:                          # labels for the topic listings",
-        "#   - Women human rights defenders",
-        "countries: [MX, GT]              # ISO 3166 two-letter codes",
-        "contacts:",
-        "#   - name: Pooja Patel",
-        "#     role: Program and Advocacy Manager",
-        "#     email: p.patel@example.org",
-        "event: roundtable-whrd-mexico-2014   # the id of the event it is about",
-        "recordings:                      # ids of its recordings",
-        "#   - ustream-51400296",
-        "updated: 2024-05-02              # when you last corrected it",
+        ("dateline: Geneva", N_("where the release was issued")),
+        ("organisations:", N_("who issues it")),
+        ("#   - International Service for Human Rights", None),
+        ("topics:", N_("labels for the topic listings")),
+        ("#   - Women human rights defenders", None),
+        ("countries: [MX, GT]", N_("ISO 3166 two-letter codes")),
+        ("contacts:", None),
+        ("#   - name: Pooja Patel", None),
+        ("#     role: Program and Advocacy Manager", None),
+        ("#     email: p.patel@example.org", None),
+        ("event: roundtable-whrd-mexico-2014", N_("the id of the event it is about")),
+        ("recordings:", N_("ids of its recordings")),
+        ("#   - ustream-51400296", None),
+        ("updated: 2024-05-02", N_("when you last corrected it")),
     ],
     "events": [
-        "end_date: 2024-05-03             # for events of several days",
-        "summary: One or two sentences shown in listings and feeds.",
-        "venue: Palais des Nations",
-        "city: Geneva",
-        "country: CH                      # ISO 3166 two-letter code",
-        "organisers:",
-        "#   - JASS Mesoamerica",
-        "sponsors:",
-        "#   - Embassy of Norway",
-        "speakers:",
-        "#   - name: Cristina Hardaga",
-        "#     role: Speaker",
-        "#     organisation: JASS Mesoamerica",
-        "participant_countries: [MX, GT, HN]",
-        "topics:",
-        "#   - Women human rights defenders",
-        "recordings:                      # ids of its recordings",
-        "#   - ustream-51400296",
-        "documents:",
-        "#   - title: Resolution 68/181",
-        "#     url: https://undocs.org/A/RES/68/181",
-        "updated: 2024-05-02",
+        ("end_date: 2024-05-03", N_("for events of several days")),
+        ("summary: {summary}", None),
+        ("venue: Palais des Nations", None),
+        ("city: Geneva", None),
+        ("country: CH", N_("ISO 3166 two-letter code")),
+        ("organisers:", None),
+        ("#   - JASS Mesoamerica", None),
+        ("sponsors:", None),
+        ("#   - Embassy of Norway", None),
+        ("speakers:", None),
+        ("#   - name: Cristina Hardaga", None),
+        ("#     role: Speaker", None),
+        ("#     organisation: JASS Mesoamerica", None),
+        ("participant_countries: [MX, GT, HN]", None),
+        ("topics:", None),
+        ("#   - Women human rights defenders", None),
+        ("recordings:", N_("ids of its recordings")),
+        ("#   - ustream-51400296", None),
+        ("documents:", None),
+        ("#   - title: Resolution 68/181", None),
+        ("#     url: https://undocs.org/A/RES/68/181", None),
+        ("updated: 2024-05-02", None),
     ],
     "recordings": [
-        "summary: One or two sentences shown in listings and feeds.",
-        "part: 1                          # with parts: for recordings in several parts",
-        "parts: 2",
-        "alternate_urls:                  # other copies, e.g. on the Wayback Machine",
-        "#   - https://web.archive.org/web/2014/http://www.ustream.tv/recorded/51400296",
-        "platform: Ustream",
-        "duration: 1:02:03                # H:MM:SS or seconds",
-        "captions:                        # WebVTT files in media/<id>/",
-        "#   - file: captions.es.vtt",
-        "#     language: es",
-        "#     label: Español",
-        "topics:",
-        "#   - Women human rights defenders",
-        "updated: 2024-05-02",
+        ("summary: {summary}", None),
+        ("part: 1", N_("with parts: for recordings in several parts")),
+        ("parts: 2", None),
+        ("alternate_urls:", N_("other copies, e.g. on the Wayback Machine")),
+        ("#   - https://web.archive.org/web/2014/http://www.ustream.tv/recorded/51400296", None),
+        ("platform: Ustream", None),
+        ("duration: 1:02:03", N_("H:MM:SS or seconds")),
+        ("captions:", N_("WebVTT files in media/<id>/")),
+        ("#   - file: captions.es.vtt", None),
+        ("#     language: es", None),
+        ("#     label: Español", None),
+        ("topics:", None),
+        ("#   - Women human rights defenders", None),
+        ("updated: 2024-05-02", None),
     ],
 }
+
+#: the explanations start in this column, so that they line up under each other
+_COMMENT_COLUMN = 33
+
+
+def _optional_lines(section: str) -> list[str]:
+    """The optional-field examples of `section` as lines, explanations in the tools' language."""
+    lines = []
+    for example, explanation in _OPTIONAL_EXAMPLES[section]:
+        line = example.format(summary=_(_SUMMARY_EXAMPLE)) if "{summary}" in example else example
+        if explanation is not None:
+            line += " " * max(_COMMENT_COLUMN - len(line), 3) + "# " + _(explanation)
+        lines.append(line)
+    return lines
 
 
 class ScaffoldError(ValueError):
@@ -189,7 +207,7 @@ def new_entry_text(entry: NewEntry, slug: str) -> dict[str, str]:
     already = set(required)
     optional = [
         _commented(line)
-        for line in _OPTIONAL_EXAMPLES[section]
+        for line in _optional_lines(section)
         if line.startswith("#") or line.split(":", 1)[0] not in already
     ]
     header = [

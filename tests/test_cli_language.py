@@ -314,3 +314,100 @@ def test_new_writes_the_optional_field_notes_in_the_tools_language(tmp_path: Pat
     assert "# end_date: 2024-05-03             # for events of several days\n" in text
     assert "# country: CH                      # ISO 3166 two-letter code\n" in text
     assert "# summary: One or two sentences shown in listings and feeds.\n" in text
+
+
+#: one of each kind of content problem that was English until now
+CONTENT_PROBLEMS = {
+    "press/2024/sin-evento.es.md": (
+        "---\ntitle: Sin evento\ndate: 2024-05-02\nsummary: Resumen.\nevent: no-existe\n"
+        "recordings: [tampoco-existe]\n---\n\nTexto.\n"
+    ),
+    "press/2024/fecha.en.md": "---\ntitle: A date\ndate: 2024-05-02\nsummary: Summary.\n---\n\nText.\n",
+    "press/2024/fecha.es.md": "---\ntitle: Una fecha\ndate: 2024-05-03\n---\n\nTexto.\n",
+    "press/2024/dos.en.md": "---\ntitle: Two\ndate: 2024-05-02\nsummary: Summary.\noriginal: true\n---\n\nText.\n",
+    "press/2024/dos.es.md": "---\ntitle: Dos\noriginal: true\n---\n\nTexto.\n",
+}
+
+
+def test_content_problems_in_spanish(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "project", CONTENT_PROBLEMS)
+    (project / "data").mkdir()
+    (project / "data/organisations.yml").write_text("- id: ISHR\n  name: ISHR\n", encoding="utf-8")
+    spanish = run(project, "check", LANG="es_MX.UTF-8")
+    assert spanish.returncode == 1
+    lines = spanish.stdout.splitlines()
+    assert lines[:6] == [
+        "Errores (el sitio no se construirá hasta que se corrijan):",
+        '  data/organisations.yml:1: 0: id no válido "ISHR": use minúsculas, cifras y guiones, p. ej. "ishr"',
+        "  docs/press/2024/dos.es.md:3: original: docs/press/2024/dos.en.md también está marcado "
+        "'original: true': solo un archivo de una entrada es su original; quite la línea del otro",
+        "  docs/press/2024/fecha.es.md:3: date: contradice al archivo inglés (docs/press/2024/fecha.en.md "
+        "dice '2024-05-02'): 'date' no depende del idioma; póngalo solo en el archivo inglés y quítelo de aquí",
+        '  docs/press/2024/sin-evento.es.md:5: event: id de evento desconocido "no-existe": los eventos '
+        "conocidos son ninguno todavía",
+        '  docs/press/2024/sin-evento.es.md:6: recordings.0: id de grabación desconocido "tampoco-existe": '
+        "cree docs/recordings/tampoco-existe.en.md o corrija el id",
+    ]
+    assert lines[6].startswith("5 errores, 0 advertencias en 2 entradas (")
+    english = run(project, "check", LANG="C.UTF-8")
+    assert english.stdout.splitlines()[1:6] == [
+        '  data/organisations.yml:1: 0: invalid id "ISHR": use lowercase letters, digits and hyphens, e.g. "ishr"',
+        "  docs/press/2024/dos.es.md:3: original: docs/press/2024/dos.en.md is marked 'original: true' too: "
+        "only one file of an entry is its original; remove the line from the other",
+        "  docs/press/2024/fecha.es.md:3: date: conflicts with the English file (docs/press/2024/fecha.en.md "
+        "says '2024-05-02'): 'date' is language-neutral; set it only in the English file and remove it here",
+        '  docs/press/2024/sin-evento.es.md:5: event: unknown event id "no-existe": known events are none yet',
+        '  docs/press/2024/sin-evento.es.md:6: recordings.0: unknown recording id "tampoco-existe": '
+        "create docs/recordings/tampoco-existe.en.md or fix the id",
+    ]
+    # A Spanish original is named as such in a conflict of its English translation.
+    (project / "docs/press/2024/tres.es.md").write_text(
+        "---\ntitle: Tres\ndate: 2024-05-02\nsummary: Resumen.\noriginal: true\n---\n\nTexto.\n",
+        encoding="utf-8",
+    )
+    (project / "docs/press/2024/tres.en.md").write_text(
+        "---\ntitle: Three\ndate: 2024-05-09\n---\n\nText.\n", encoding="utf-8"
+    )
+    assert (
+        "  docs/press/2024/tres.en.md:3: date: contradice al archivo español "
+        "(docs/press/2024/tres.es.md dice '2024-05-02'): 'date' no depende del idioma; póngalo solo "
+        "en el archivo español y quítelo de aquí"
+    ) in run(project, "check", LANG="es_MX.UTF-8").stdout.splitlines()
+
+
+def test_project_and_translate_errors_in_spanish(tmp_path: Path) -> None:
+    nowhere = tmp_path / "nowhere"
+    nowhere.mkdir()
+    missing = run(nowhere, "check", LANG="es_MX.UTF-8")
+    assert missing.returncode != 0
+    assert missing.stderr.splitlines()[-1] == (
+        "memoria check: error: mkdocs.yml: no se encontró: ejecútelo en la carpeta del proyecto, o dé "
+        "--config PATH (o --docs-dir y --media-dir)"
+    )
+    project = write_project(tmp_path / "project", {"press/2024/nota.md": "---\ntitle: Nota\n---\n"})
+    wrong = run(project, "translate", "docs/press/2024/nota.md", LANG="es_MX.UTF-8")
+    assert wrong.returncode != 0
+    assert (
+        "docs/press/2024/nota.md: el nombre debe terminar en .en.md o .es.md: cámbielo, p. ej. a nota.en.md"
+        in (wrong.stderr)
+    )
+    outside = run(project, "translate", "mkdocs.yml", LANG="es_MX.UTF-8")
+    assert outside.stderr.startswith(
+        f"memoria translate: error: mkdocs.yml: no está dentro de {project / 'docs'}/: "
+    )
+    bad_id = run(
+        project,
+        "new",
+        "event",
+        "--title",
+        "Mesa",
+        "--date",
+        "2014-09-10",
+        "--id",
+        "Mesa_2014",
+        LANG="es_MX.UTF-8",
+    )
+    assert (
+        'id: id no válido "Mesa_2014": use minúsculas, cifras y guiones, p. ej. "roundtable-2014-part-1"'
+        in (bad_id.stderr)
+    )

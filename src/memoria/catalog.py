@@ -26,6 +26,7 @@ from memoria.content import (
     load_archive,
 )
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, country_name, t
+from memoria.messages import _
 from memoria.publication import Publication, split_by_publication
 from memoria.shared_lists import SharedLists, data_dir_of, load_shared_lists
 from memoria.when import DEFAULT_TIME_ZONE, same_day_order
@@ -275,8 +276,13 @@ def _reference_problems(catalog: Catalog, held_ids: dict[str, set[str]]) -> list
         if event_id and held("events", event_id):
             pass  # a link that appears once the event is published (held-back entries are never linked)
         elif event_id and catalog.get("events", event_id) is None:
-            known = ", ".join(sorted(catalog.by_id.get("events", {}))) or "none yet"
-            report(entry, "event", None, f'unknown event id "{event_id}": known events are {known}')
+            known = ", ".join(sorted(catalog.by_id.get("events", {}))) or _("none yet")
+            report(
+                entry,
+                "event",
+                None,
+                _('unknown event id "{id}": known events are {known}').format(id=event_id, known=known),
+            )
         for index, rec_id in enumerate(getattr(english, "recordings", [])):
             if held("recordings", rec_id):
                 continue
@@ -285,7 +291,9 @@ def _reference_problems(catalog: Catalog, held_ids: dict[str, set[str]]) -> list
                     entry,
                     "recordings",
                     index,
-                    f'unknown recording id "{rec_id}": create docs/recordings/{rec_id}.en.md or fix the id',
+                    _('unknown recording id "{id}": create docs/recordings/{id}.en.md or fix the id').format(
+                        id=rec_id
+                    ),
                 )
     return problems
 
@@ -301,7 +309,7 @@ def build_catalog(
     """
     catalog = Catalog(entries=list(entries), held_back=list(held_back), shared=shared or SharedLists())
     held_ids: dict[str, set[str]] = defaultdict(set)
-    for entry, _ in catalog.held_back:
+    for entry, _publication in catalog.held_back:
         held_ids[entry.section].add(entry.id)
     problems: list[Problem] = []
     for entry in catalog.entries:
@@ -312,7 +320,10 @@ def build_catalog(
                     source.display_path,
                     1,
                     "id",
-                    f'the file name gives the id "{entry.id}", which is not URL-safe: rename the file with lowercase letters, digits and hyphens, or set id:',
+                    _(
+                        'the file name gives the id "{id}", which is not URL-safe: rename the file with '
+                        "lowercase letters, digits and hyphens, or set id:"
+                    ).format(id=entry.id),
                 )
             )
         seen = catalog.by_id.setdefault(entry.section, {})
@@ -323,7 +334,9 @@ def build_catalog(
                     source.display_path,
                     source.front_matter.line_of(("id",)),
                     "id",
-                    f'duplicate id "{entry.id}": {first} uses it already; choose another id',
+                    _('duplicate id "{id}": {path} uses it already; choose another id').format(
+                        id=entry.id, path=first
+                    ),
                 )
             )
             continue

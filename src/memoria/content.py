@@ -29,7 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from memoria.frontmatter import FrontMatter, FrontMatterError, parse_front_matter
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, is_country_code, is_language_code
-from memoria.messages import _
+from memoria.messages import N_, _
 
 ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -621,7 +621,8 @@ def _unknown_field_warnings(source: SourceFile, model: type[EntryFields], transl
     return problems
 
 
-_LANGUAGE_ADJECTIVES = {"en": "English", "es": "Spanish"}
+#: the name of the original's language in messages ("the English file", "el archivo inglés")
+_LANGUAGE_ADJECTIVES = {"en": N_("English"), "es": N_("Spanish")}
 
 
 def _merge_translation(
@@ -630,7 +631,9 @@ def _merge_translation(
     """The original's values overlaid with the translatable values of `translation`; conflicts are problems."""
     merged = dict(english.front_matter.values)
     problems: list[Problem] = []
-    original_name = _LANGUAGE_ADJECTIVES.get(english.lang, english.lang)
+    original_name = (
+        _(_LANGUAGE_ADJECTIVES[english.lang]) if english.lang in _LANGUAGE_ADJECTIVES else english.lang
+    )
     for key, value in translation.front_matter.values.items():
         if key not in FIELD_NAMES[model] or key == "original":
             continue
@@ -647,8 +650,10 @@ def _merge_translation(
                         translation.display_path,
                         line,
                         key,
-                        f"{conflict}; the {original_name} file {english.display_path} changed — until this "
-                        f"list is brought up to date the page shows the {original_name} one",
+                        _(
+                            "{conflict}; the {language} file {path} changed — until this list is brought "
+                            "up to date the page shows the {language} one"
+                        ).format(conflict=conflict, language=original_name, path=english.display_path),
                         Severity.WARNING,
                         translation_lag=True,
                     )
@@ -660,7 +665,9 @@ def _merge_translation(
                         translation.display_path,
                         line,
                         key,
-                        f"{conflict}; the {original_name} file {english.display_path} defines it",
+                        _("{conflict}; the {language} file {path} defines it").format(
+                            conflict=conflict, language=original_name, path=english.display_path
+                        ),
                     )
                 )
                 continue
@@ -672,9 +679,13 @@ def _merge_translation(
                         translation.display_path,
                         line,
                         key,
-                        f"has {len(value)} topics but the {original_name} file has {len(english_value or [])}: "
-                        f"translate each {original_name} topic, in the same order (until then the page "
-                        f"shows the {original_name} topics)",
+                        _(
+                            "has {count} topics but the {language} file has {original_count}: translate "
+                            "each {language} topic, in the same order (until then the page shows the "
+                            "{language} topics)"
+                        ).format(
+                            count=len(value), language=original_name, original_count=len(english_value or [])
+                        ),
                         Severity.WARNING,
                         translation_lag=True,
                     )
@@ -682,14 +693,18 @@ def _merge_translation(
                 continue
             merged[key] = value
         elif english_value is None or english_value != value:
-            shown = "is not set" if english_value is None else f"says {english_value!r}"
+            shown = (
+                _("is not set") if english_value is None else _("says {value!r}").format(value=english_value)
+            )
             problems.append(
                 Problem(
                     translation.display_path,
                     line,
                     key,
-                    f"conflicts with the {original_name} file ({english.display_path} {shown}): "
-                    f"'{key}' is language-neutral; set it only in the {original_name} file and remove it here",
+                    _(
+                        "conflicts with the {language} file ({path} {shown}): '{field}' is language-neutral; "
+                        "set it only in the {language} file and remove it here"
+                    ).format(language=original_name, path=english.display_path, shown=shown, field=key),
                 )
             )
     return merged, problems
@@ -700,29 +715,28 @@ def _lags_behind(original_value: Any, value: Any) -> bool:
     return isinstance(original_value, list) and isinstance(value, list) and len(value) != len(original_value)
 
 
-def _list_conflict(
-    english_value: Any, value: Any, translatable: frozenset[str], original: str = "English"
-) -> str | None:
+def _list_conflict(english_value: Any, value: Any, translatable: frozenset[str], original: str) -> str | None:
     """Why a translated list of mappings cannot stand beside its original, if it cannot."""
     if not isinstance(value, list) or not isinstance(english_value, list):
         return (
             None
             if english_value is None and not isinstance(value, list)
-            else (f"must be a list matching the {original} one item for item")
+            else _("must be a list matching the {language} one item for item").format(language=original)
         )
     if len(value) != len(english_value):
-        return (
-            f"has {len(value)} items but the {original} file has {len(english_value)}: "
-            "translate each item, in the same order"
-        )
+        return _(
+            "has {count} items but the {language} file has {original_count}: translate each item, "
+            "in the same order"
+        ).format(count=len(value), language=original, original_count=len(english_value))
     for index, (ours, theirs) in enumerate(zip(value, english_value, strict=False)):
         if not isinstance(ours, dict) or not isinstance(theirs, dict):
             continue
         for sub, sub_value in ours.items():
             if sub not in translatable and theirs.get(sub) != sub_value:
-                return (
-                    f"item {index + 1}: '{sub}' differs from {original}; "
-                    f"only {', '.join(sorted(translatable))} may be translated"
+                return _(
+                    "item {number}: '{field}' differs from {language}; only {fields} may be translated"
+                ).format(
+                    number=index + 1, field=sub, language=original, fields=", ".join(sorted(translatable))
                 )
     return None
 
@@ -733,7 +747,7 @@ def _read(path: Path, lang: str) -> tuple[SourceFile | None, Problem | None]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return None, Problem(shown, 1, "", "not UTF-8 text: save the file as UTF-8")
+        return None, Problem(shown, 1, "", _("not UTF-8 text: save the file as UTF-8"))
     if "\r" in text:  # the line ends a text-mode file reads as "\n"
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
@@ -802,7 +816,9 @@ def _load_archive(docs_dir: Path, cache: EntryCache | None) -> LoadResult:
                     display_path(path),
                     1,
                     "",
-                    f"file name must end in .en.md or .es.md (got '{path.name}'): rename it to '{base}.en.md'",
+                    _(
+                        "file name must end in .en.md or .es.md (got '{name}'): rename it to '{base}.en.md'"
+                    ).format(name=path.name, base=base),
                 )
             )
             continue
@@ -897,8 +913,10 @@ def _original_language(
             second.display_path,
             second.front_matter.line_of(("original",)),
             "original",
-            f"{read[marked[0]].display_path} is marked 'original: true' too: only one file of an entry "
-            "is its original; remove the line from the other",
+            _(
+                "{path} is marked 'original: true' too: only one file of an entry is its original; "
+                "remove the line from the other"
+            ).format(path=read[marked[0]].display_path),
         )
     if marked:
         return marked[0], None

@@ -29,6 +29,7 @@ from lxml import etree
 from memoria.content import Problem, SourceFile, display_path
 from memoria.frontmatter import FrontMatterError, parse_front_matter
 from memoria.i18n import t, terminal_language
+from memoria.messages import _
 
 FIELD = "body"
 
@@ -93,7 +94,9 @@ class Allowance:
             return cls()
         if not isinstance(value, list) or not all(isinstance(h, str) and _is_host(h) for h in value):
             raise PolicyConfigError(
-                f"{where}: allow_embeds: expected a list of host names (e.g. [media.example.org]), got {value!r}"
+                _(
+                    "{where}: allow_embeds: expected a list of host names (e.g. [media.example.org]), got {value!r}"
+                ).format(where=where, value=value)
             )
         return cls(frozenset(h.lower() for h in value))
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from memoria.messages import _
+
 
 class ProjectError(Exception):
     """mkdocs.yml missing or unreadable; the message says how to point at the project."""
@@ -64,11 +66,15 @@ def load_project(
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 1 if mark else 1
-            raise ProjectError(f"{config_path}:{line}: not valid YAML: fix the file") from None
+            raise ProjectError(
+                _("{path}:{line}: not valid YAML: fix the file").format(path=config_path, line=line)
+            ) from None
         config = loaded if isinstance(loaded, dict) else {}
     elif docs_dir is None or media_dir is None:
         raise ProjectError(
-            f"{config_path}: not found: run in the project folder, or give --config PATH (or --docs-dir and --media-dir)"
+            _(
+                "{path}: not found: run in the project folder, or give --config PATH (or --docs-dir and --media-dir)"
+            ).format(path=config_path)
         )
     base = config_path.resolve().parent
     options = _memoria_options(config)

@@ -157,7 +157,9 @@ def make_slug(title: str) -> str:
     slug = slugify(title, max_length=80, word_boundary=True, save_order=True)
     if not slug or not ID_PATTERN.match(slug):
         raise ScaffoldError(
-            f'title: "{title}" gives no usable file name — use a title with letters or digits, or give --id'
+            _(
+                'title: "{title}" gives no usable file name — use a title with letters or digits, or give --id'
+            ).format(title=title)
         )
     return slug
 
@@ -245,9 +247,15 @@ def translate_marker_line(target_lang: str) -> str:
 def validate_new_entry(entry: NewEntry) -> None:
     """Refuse values that would give a file `memoria check` rejects, before anything is written."""
     if entry.kind not in KIND_SECTIONS:
-        raise ScaffoldError(f"kind: unknown kind '{entry.kind}' — use press, event or recording")
+        raise ScaffoldError(
+            _("kind: unknown kind '{kind}' — use press, event or recording").format(kind=entry.kind)
+        )
     if entry.lang not in LANGUAGES:
-        raise ScaffoldError(f"lang: unknown language '{entry.lang}' — use one of {', '.join(LANGUAGES)}")
+        raise ScaffoldError(
+            _("lang: unknown language '{lang}' — use one of {languages}").format(
+                lang=entry.lang, languages=", ".join(LANGUAGES)
+            )
+        )
     if not entry.title.strip():
         raise ScaffoldError(_("title: the title is empty — give the title readers will see"))
     parse_date(entry.date)
@@ -257,18 +265,26 @@ def validate_new_entry(entry: NewEntry) -> None:
         )
     if entry.id is not None and not ID_PATTERN.match(entry.id):
         raise ScaffoldError(
-            f'id: invalid id "{entry.id}" — use lowercase letters, digits and hyphens, e.g. "roundtable-2014-part-1"'
+            _(
+                'id: invalid id "{id}" — use lowercase letters, digits and hyphens, e.g. "roundtable-2014-part-1"'
+            ).format(id=entry.id)
         )
     if entry.event is not None and not ID_PATTERN.match(entry.event):
-        raise ScaffoldError(f'event: invalid event id "{entry.event}" — give the id of an existing event')
+        raise ScaffoldError(
+            _('event: invalid event id "{id}" — give the id of an existing event').format(id=entry.event)
+        )
     if entry.kind == "recording":
         if not entry.source_url or not entry.source_url.startswith(("http://", "https://")):
             raise ScaffoldError(
-                "source_url: a recording needs the address of the original video — give it with --source-url https://..."
+                _(
+                    "source_url: a recording needs the address of the original video — give it with --source-url https://..."
+                )
             )
         if not entry.speech_language or not is_language_code(entry.speech_language.lower()):
             raise ScaffoldError(
-                "language: a recording needs the language spoken in it — give an ISO 639-1 code with --speech-language, e.g. es"
+                _(
+                    "language: a recording needs the language spoken in it — give an ISO 639-1 code with --speech-language, e.g. es"
+                )
             )
         entry.speech_language = entry.speech_language.lower()
 
@@ -313,11 +329,15 @@ def section_of(docs_dir: Path, path: Path) -> str:
         relative = path.resolve().relative_to(docs_dir.resolve())
     except ValueError:
         raise ScaffoldError(
-            f"{path}: not inside {docs_dir}/ — give a file below {docs_dir}/press, events or recordings"
+            _("{path}: not inside {docs}/ — give a file below {docs}/press, events or recordings").format(
+                path=path, docs=docs_dir
+            )
         ) from None
     if not relative.parts or relative.parts[0] not in SECTIONS:
         raise ScaffoldError(
-            f"{path}: not an entry — give a file below {docs_dir}/press, events or recordings"
+            _("{path}: not an entry — give a file below {docs}/press, events or recordings").format(
+                path=path, docs=docs_dir
+            )
         )
     return relative.parts[0]
 
@@ -330,7 +350,9 @@ def counterpart_path(path: Path) -> tuple[Path, str, str]:
             target = next(lang for lang in LANGUAGES if lang != source)
             return path.with_name(name[: -len(f".{source}.md")] + f".{target}.md"), source, target
     raise ScaffoldError(
-        f"{path}: the name must end in .en.md or .es.md — rename it, e.g. to {path.stem}.en.md"
+        _("{path}: the name must end in .en.md or .es.md — rename it, e.g. to {stem}.en.md").format(
+            path=path, stem=path.stem
+        )
     )
 
 
@@ -373,7 +395,9 @@ def write_translation(docs_dir: Path, path: Path) -> Path:
     """Create the other language's file of an entry; never overwrite one that exists."""
     if not path.is_file():
         raise ScaffoldError(
-            f"{path}: no such file — give the path of an existing entry, e.g. docs/press/2014/x.en.md"
+            _(
+                "{path}: no such file — give the path of an existing entry, e.g. docs/press/2014/x.en.md"
+            ).format(path=path)
         )
     section = section_of(docs_dir, path)
     target, source_lang, target_lang = counterpart_path(path)
@@ -384,7 +408,7 @@ def write_translation(docs_dir: Path, path: Path) -> Path:
     try:
         source_text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise ScaffoldError(f"{path}: not UTF-8 text — save the file as UTF-8") from None
+        raise ScaffoldError(_("{path}: not UTF-8 text — save the file as UTF-8").format(path=path)) from None
     text = translation_text(source_text, section, source_lang, target_lang, str(path))
     with target.open("x", encoding="utf-8") as handle:
         handle.write(text)

@@ -19,6 +19,7 @@ from typing import Any
 from memoria.content import ID_PATTERN, Problem, display_path
 from memoria.frontmatter import FrontMatterError, parse_yaml
 from memoria.i18n import LANGUAGES
+from memoria.messages import _
 
 LIST_FILES = {"organisations": "organisations.yml", "topics": "topics.yml"}
 SIMILAR = 0.85  # difflib ratio from which an unknown name is taken for a misspelling of a known one
@@ -99,9 +100,11 @@ def _load_list(kind: str, path: Path) -> tuple[SharedList, list[Problem]]:
     except FrontMatterError as error:
         return shared, [Problem(shown, error.line, error.field, error.message)]
     except UnicodeDecodeError:
-        return shared, [Problem(shown, 1, "", "not UTF-8 text: save the file as UTF-8")]
+        return shared, [Problem(shown, 1, "", _("not UTF-8 text: save the file as UTF-8"))]
     if not isinstance(values, list):
-        return shared, [Problem(shown, 1, "", f"expected a list of {kind} ('- id: …' items)")]
+        return shared, [
+            Problem(shown, 1, "", _("expected a list of {kind} ('- id: …' items)").format(kind=kind))
+        ]
     problems: list[Problem] = []
     for index, raw in enumerate(values):
         line = lines.get((index,), 1)
@@ -123,7 +126,9 @@ def _load_list(kind: str, path: Path) -> tuple[SharedList, list[Problem]]:
                     shown,
                     line,
                     item.id,
-                    f'"{spelling}" already names "{other.id}": one name can stand for one item only',
+                    _('"{name}" already names "{id}": one name can stand for one item only').format(
+                        name=spelling, id=other.id
+                    ),
                 )
             )
         shared.items.append(item)
@@ -132,17 +137,21 @@ def _load_list(kind: str, path: Path) -> tuple[SharedList, list[Problem]]:
 
 def _item(raw: Any) -> tuple[SharedItem | None, str]:
     if not isinstance(raw, dict):
-        return None, "expected 'id:', 'name:' (en, es), and optionally 'short:' and 'aliases:'"
+        return None, _("expected 'id:', 'name:' (en, es), and optionally 'short:' and 'aliases:'")
     item_id = raw.get("id")
     if not isinstance(item_id, str) or not ID_PATTERN.match(item_id):
-        return None, f'invalid id "{item_id}": use lowercase letters, digits and hyphens, e.g. "ishr"'
+        return None, _('invalid id "{id}": use lowercase letters, digits and hyphens, e.g. "ishr"').format(
+            id=item_id
+        )
     names = _per_language(raw.get("name"))
     missing = [lang for lang in LANGUAGES if lang not in names]
     if missing:
-        return None, f"{item_id}: name: give the name in every language ({', '.join(missing)} missing)"
+        return None, _("{id}: name: give the name in every language ({languages} missing)").format(
+            id=item_id, languages=", ".join(missing)
+        )
     aliases = raw.get("aliases") or []
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        return None, f"{item_id}: aliases: expected a list of names"
+        return None, _("{id}: aliases: expected a list of names").format(id=item_id)
     return SharedItem(item_id, names, _per_language(raw.get("short")), tuple(aliases)), ""
 
 

@@ -82,11 +82,13 @@ def project_from(args: argparse.Namespace, command: str) -> Project | None:
             )
         project = load_from(args)
     except ProjectError as error:
-        print(f"memoria {command}: error: {error}", file=sys.stderr)
+        print(_("memoria {command}: error: {error}").format(command=command, error=error), file=sys.stderr)
         return None
     if not project.docs_dir.is_dir():
         print(
-            f"memoria {command}: error: {project.docs_dir}: no such folder — run in the project folder or give --docs-dir",
+            _(
+                "memoria {command}: error: {path}: no such folder — run in the project folder or give --docs-dir"
+            ).format(command=command, path=project.docs_dir),
             file=sys.stderr,
         )
         return None
@@ -97,9 +99,11 @@ def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("expected a whole number, got {text!r}").format(text=text)
+        ) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+        raise argparse.ArgumentTypeError(_("expected 1 or more, got {value}").format(value=value))
     return value
 
 
@@ -107,9 +111,11 @@ def non_negative_float(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("expected a number of seconds, got {text!r}").format(text=text)
+        ) from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+        raise argparse.ArgumentTypeError(_("expected 0 or more, got {value}").format(value=value))
     return value
 
 
@@ -117,7 +123,9 @@ def web_url(text: str) -> str:
     from memoria.mirror.plan import is_web_url
 
     if not is_web_url(text):
-        raise argparse.ArgumentTypeError(f"expected an http:// or https:// URL, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            _("expected an http:// or https:// URL, got {text!r}").format(text=text)
+        )
     return text
 
 
@@ -169,7 +177,7 @@ def _network(text: str) -> str:
         return str(ipaddress.ip_network(text, strict=False))
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected an address or network like 10.0.0.0/8, got {text!r}"
+            _("expected an address or network like 10.0.0.0/8, got {text!r}").format(text=text)
         ) from None
 
 
@@ -179,7 +187,9 @@ def size_in_bytes(text: str) -> int:
 
     found = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)[bB]?\s*", text)
     if not found:
-        raise argparse.ArgumentTypeError(f"expected a size like 20GB, 500MB or 1000000, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            _("expected a size like 20GB, 500MB or 1000000, got {text!r}").format(text=text)
+        )
     number, unit = found.groups()
     factor = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12}[unit.lower()]
     return int(float(number) * factor)

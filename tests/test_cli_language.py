@@ -411,3 +411,27 @@ def test_project_and_translate_errors_in_spanish(tmp_path: Path) -> None:
         'id: id no válido "Mesa_2014": use minúsculas, cifras y guiones, p. ej. "roundtable-2014-part-1"'
         in (bad_id.stderr)
     )
+
+
+def test_the_build_reports_content_problems_in_the_editors_language(tmp_path: Path) -> None:
+    project = write_project(
+        tmp_path / "project",
+        {"press/2024/sin-evento.es.md": CONTENT_PROBLEMS["press/2024/sin-evento.es.md"]},
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+    clean.pop("MEMORIA_LANG", None)
+    built = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "site")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**clean, "LANG": "es_MX.UTF-8"},
+    )
+    assert built.returncode != 0
+    output = built.stdout + built.stderr
+    assert "Memoria encontró 2 problemas en el contenido:\n" in output
+    assert (
+        'docs/press/2024/sin-evento.es.md:5: event: id de evento desconocido "no-existe": los eventos conocidos '
+        "son ninguno todavía"
+    ) in output

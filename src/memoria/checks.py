@@ -219,7 +219,7 @@ def body_problems(source: SourceFile, docs_dir: Path, generated: set[str]) -> li
                         source.display_path,
                         line,
                         "body",
-                        'image has no alt text — add alt="what it shows" to the <img> tag',
+                        _('image has no alt text — add alt="what it shows" to the <img> tag'),
                         Severity.WARNING,
                     )
                 )

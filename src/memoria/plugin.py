@@ -251,8 +251,10 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             self._require_local_media(config)
         elif self.store_location is not None and not self.config.media_url:
             raise PluginError(
-                f"mkdocs.yml: plugins: memoria: media_url: required with media_store {self.store_location}: "
-                "set it to the bucket's public address (its website endpoint or a CDN in front of it)"
+                messages._(
+                    "mkdocs.yml: plugins: memoria: media_url: required with media_store {store}: "
+                    "set it to the bucket's public address (its website endpoint or a CDN in front of it)"
+                ).format(store=self.store_location)
             )
         if self.preview is not None:
             config.theme.static_templates.discard("sitemap.xml")  # nobody crawls the preview
@@ -768,8 +770,10 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 missing.append(folder.name)
         if missing:
             raise PluginError(
-                f"the offline copy needs the media on disk, and {len(missing)} recordings are held only in "
-                f"the media store ({', '.join(missing[:5])}): run 'memoria media pull' first"
+                messages._(
+                    "the offline copy needs the media on disk, and {count} recordings are held only in "
+                    "the media store ({ids}): run 'memoria media pull' first"
+                ).format(count=len(missing), ids=", ".join(missing[:5]))
             )
 
     def _store_files(self, config: MkDocsConfig) -> Callable[[Manifest | None], list[MediaFile]] | None:
@@ -883,7 +887,12 @@ class _CompiledTemplates(BytecodeCache):
 def _content_error(problems: list[Problem]) -> PluginError:
     count = len(problems)
     return PluginError(
-        f"Memoria found {count} problem{'s' if count != 1 else ''} in the content:\n"
+        messages.ngettext(
+            "Memoria found {count} problem in the content:",
+            "Memoria found {count} problems in the content:",
+            count,
+        ).format(count=count)
+        + "\n"
         + "\n".join(str(p) for p in sorted(set(problems), key=lambda p: (p.path, p.line)))
     )
 

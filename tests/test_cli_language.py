@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import os
 import pty
+import re
 import subprocess
 import sys
 import time
@@ -435,3 +437,99 @@ def test_the_build_reports_content_problems_in_the_editors_language(tmp_path: Pa
         'docs/press/2024/sin-evento.es.md:5: event: id de evento desconocido "no-existe": los eventos conocidos '
         "son ninguno todavía"
     ) in output
+
+
+# --- the guide's errors pages quote each message in the page's language ------------------------
+
+GUIDE_ERRORS = {lang: ROOT / "docs" / "guide" / f"errors.{lang}.md" for lang in ("en", "es")}
+#: how much literal text a message needs to tell one language from the other
+_LITERAL_ENOUGH = 15
+
+
+def _templates(lang: str) -> list[str]:
+    """Every message the tools print in `lang`, placeholders as '*': the catalog and the site's table."""
+    from memoria.i18n import MESSAGES
+
+    with PO.open("rb") as handle:
+        catalog = read_po(handle, locale="es")
+    texts: list[str] = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        texts.extend(ids if lang == "en" else strings)
+    texts.extend(entry[lang] for entry in MESSAGES.values() if lang in entry)
+    globbed = [re.sub(r"\{[^{}]*\}", "*", text) for text in texts]
+    return [g for g in globbed if len(g.replace("*", "")) >= _LITERAL_ENOUGH]
+
+
+#: what may stand before a message in a quote: field names and paths ("speakers.0: ", "docs/x.pdf:1: ")
+_PREFIX = re.compile(r"(?:[\w./<>-]+(?::\d+)?: )*")
+
+
+def _could_be(quoted: str, template: str) -> bool:
+    """Whether the quote can be a text the template gives: its part before the first '…' (field
+    names and paths before the message aside) begins such a text, and each later part of a dozen
+    characters or more is found in one, the template's own words making a good share of each."""
+    first, *later = [part.strip() for part in quoted.split("…")]
+    prefixes = _PREFIX.match(first)
+    assert prefixes is not None
+    starts = [first] + [
+        first[piece.end() :] for piece in re.finditer(r"[\w./<>-]+(?::\d+)?: ", prefixes.group(0))
+    ]
+    starts = [text for text in starts if len(text) >= 12] or ([first] if not later else [])
+    long_enough = [part for part in later if len(part) >= 12]
+    if starts and not any(_begins(text, template) for text in starts) and not long_enough:
+        return False  # (a part before a '…' that falls inside a value is left to the later parts)
+    if not starts and not long_enough:
+        return False
+    return all(_begins(part, template, anywhere=True) for part in long_enough)
+
+
+def _begins(text: str, template: str, anywhere: bool = False) -> bool:
+    """Whether `text` begins a text the template gives (with `anywhere`: is found inside one)."""
+
+    @functools.cache
+    def most(i: int, j: int) -> int:
+        """The most characters of text[i:] matched by the template's own words from template[j:], or -1."""
+        if i == len(text):
+            return 0
+        if j == len(template):
+            return -1
+        if template[j] == "*":
+            return max(most(i, j + 1), most(i + 1, j))
+        if template[j] != text[i]:
+            return -1
+        rest = most(i + 1, j + 1)
+        return -1 if rest < 0 else rest + 1
+
+    best = max(most(0, j) for j in range(len(template))) if anywhere else most(0, 0)
+    return best >= max(0.2 * len(text), min(10, len(text)))
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[^\W\d_]{4,}", text.lower()))
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_each_errors_page_quotes_the_messages_in_its_language(lang: str) -> None:
+    """Every message the errors page's tables quote is one the tools print in the page's language."""
+    sys.setrecursionlimit(20_000)
+    own, other = _templates(lang), _templates("es" if lang == "en" else "en")
+    quoted = [
+        line.split("`")[1]
+        for line in GUIDE_ERRORS[lang].read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `")
+    ]
+    assert len(quoted) > 40
+    for quote in quoted:
+        words = _words(quote)
+        candidates = sorted(own, key=lambda t: -len(words & _words(t)))[:25]
+        assert any(_could_be(quote, t) for t in candidates), (
+            f"errors.{lang}.md: not a message in {lang}: {quote}"
+        )
+        foreign = sorted(other, key=lambda t: -len(words & _words(t)))[:25]
+        assert not any(_could_be(quote, t) for t in foreign if t not in own), (
+            f"errors.{lang}.md quotes a message of the other language: {quote}"
+        )

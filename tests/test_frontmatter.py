@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from memoria import messages
 from memoria.content import Severity, load_archive
 from memoria.frontmatter import FrontMatterError, parse_front_matter
 
@@ -132,16 +133,26 @@ def test_each_mistake_names_its_real_line_and_the_fix(docs: Path, header: str, e
 
 @pytest.mark.parametrize(("header", "expected"), [m[1:] for m in MISTAKES], ids=[m[0] for m in MISTAKES])
 def test_each_message_is_in_the_guide_in_both_languages(header: str, expected: str) -> None:
+    """Each language's errors page quotes the message as the tools print it in that language."""
     message = expected.partition(": ")[2]
+    assert _shown(header, "en") == message
+    for lang, page in GUIDE.items():
+        shown = _shown(header, lang)
+        assert f"`{shown}`" in page, f"docs/guide/errors.{lang}.md does not show: {shown}"
+    assert _shown(header, "es") != message  # the Spanish page quotes the Spanish message
+
+
+def _shown(header: str, lang: str) -> str:
+    """The message `header` gives, as `memoria check` words it in `lang`."""
+    messages.install(lang)
     try:
         parse_front_matter(f"---\n{header}---\n")
     except FrontMatterError as error:
-        shown = f"{error.field}: {error.message}" if error.field else error.message
+        return f"{error.field}: {error.message}" if error.field else error.message
     else:
         pytest.fail("no error")
-    assert shown == message
-    for lang, page in GUIDE.items():
-        assert f"`{shown}`" in page, f"docs/guide/errors.{lang}.md does not show: {shown}"
+    finally:
+        messages.install("en")
 
 
 def test_an_alias_bomb_is_refused_before_any_expansion() -> None:

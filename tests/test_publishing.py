@@ -16,6 +16,7 @@ import pytest
 from lxml import html as lxml_html
 
 from conftest import ROOT, BuiltSite, write_project
+from memoria import messages
 from memoria.content import load_archive
 from test_serve import START_DEADLINE_SECONDS, _free_port, _get, _start_serve, _wait_until
 
@@ -326,8 +327,16 @@ def test_bad_publication_fields_name_line_and_fix(
     assert [str(p) for p in load_archive(tmp_path / "docs").problems] == [
         f"docs/press/2026/x.en.md:5: {expected}"
     ]
+    # Each errors page quotes the message as the tools print it in the page's language.
     for lang, page in GUIDE_ERRORS.items():
-        assert f"`{expected}`" in page, lang
+        messages.install(lang)
+        try:
+            [problem] = load_archive(tmp_path / "docs").problems
+        finally:
+            messages.install("en")
+        shown = str(problem).removeprefix("docs/press/2026/x.en.md:5: ")
+        assert shown == expected or lang != "en"
+        assert f"`{shown}`" in page, lang
 
 
 def test_a_future_date_waits_for_its_local_midnight_in_the_archive_zone(

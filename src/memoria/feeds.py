@@ -627,7 +627,17 @@ def mirrored_enclosure(
     from media_dir), a file missing on disk or of the wrong size gives no enclosure. With
     `files_of` (a media store), the files, types and lengths are the store's, below media_base_url.
     """
-    manifest = load_manifest(media_dir, recording_id)
+    return enclosure_of(load_manifest(media_dir, recording_id), media_dir, media_base_url, local, files_of)
+
+
+def enclosure_of(
+    manifest: Manifest | None,
+    media_dir: Path,
+    media_base_url: str,
+    local: bool = True,
+    files_of: Callable[[Manifest | None], list[MediaFile]] | None = None,
+) -> Enclosure | None:
+    """The enclosure of an already-read manifest (a build reads each manifest once)."""
     if files_of is not None:
         base = media_base_url.rstrip("/")
         stored = [replace(f, url=f"{base}/{f.path}") for f in files_of(manifest)]

@@ -66,9 +66,9 @@ from memoria.feeds import (
     FeedOptions,
     FeedSite,
     check_options,
+    enclosure_of,
     feed_updated,
     language_base_url,
-    mirrored_enclosure,
     plan_feeds,
     write_feeds,
 )
@@ -715,15 +715,11 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
     def _archive_status_finder(self, config: MkDocsConfig) -> Callable[[Entry], RecordingStatus | None]:
         """A recording's status for its feed item, read from media/<id>/manifest.json (memoria.manifest)."""
-        media_dir = self._media_dir(config)
 
         def status(entry: Entry) -> RecordingStatus | None:
             if entry.section != "recordings":
                 return None
-            try:
-                return recording_status(load_manifest(media_dir, entry.id))
-            except ManifestError as error:
-                raise PluginError(str(error)) from None
+            return recording_status(self._manifest_of(config, entry.id))
 
         return status
 
@@ -736,14 +732,25 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         def enclosure(entry: Entry) -> Enclosure | None:
             if entry.section != "recordings":
                 return None
-            try:
-                return mirrored_enclosure(
-                    media_dir, entry.id, media_url, local=self.media_url is None, files_of=store_files
-                )
-            except ManifestError as error:
-                raise PluginError(str(error)) from None
+            return enclosure_of(
+                self._manifest_of(config, entry.id),
+                media_dir,
+                media_url,
+                local=self.media_url is None,
+                files_of=store_files,
+            )
 
         return enclosure
+
+    def _manifest_of(self, config: MkDocsConfig, recording_id: str) -> Manifest | None:
+        """A recording's manifest, from the ones read once per build (feeds ask for each recording
+        in several feeds, pages for each in every listing)."""
+        return self._build_manifests(config).get(recording_id)
+
+    def _build_manifests(self, config: MkDocsConfig) -> dict[str, Manifest | None]:
+        if self.recording_manifests is None:
+            self.recording_manifests = self._manifests(config)
+        return self.recording_manifests
 
     # --- recordings: player, status badges, media published once ---------------------
 
@@ -811,9 +818,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     ) -> None:
         """The player on a recording's page; a status badge per recording and counts on listings."""
         assert self.catalog is not None
-        if self.recording_manifests is None:
-            self.recording_manifests = self._manifests(config)
-        manifests, lang = self.recording_manifests, self.lang
+        manifests, lang = self._build_manifests(config), self.lang
 
         def media_url_of(path: str) -> str:
             if self.media_url:

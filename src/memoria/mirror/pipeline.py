@@ -703,8 +703,9 @@ def _dedupe_and_seal(staged: _Staged, manifest: Manifest, settings: Settings) ->
 
 def _keep(
     staged: _Staged, manifest: Manifest, settings: Settings, arrival: CustodyEvent, origin: OriginCheck | None
-) -> tuple[Manifest, MirrorOutcome]:
-    """Keep a verified stage as a new version, or drop it when the held copy has the same bytes."""
+) -> tuple[Manifest, MirrorOutcome, int]:
+    """Keep a verified stage as a new version, or drop it when a held version has the same bytes;
+    returns the manifest, the outcome and the number of the version that holds the bytes."""
     root = settings.media_dir / manifest.id
     current = manifest.current_version
     key = staged.version.content_key()
@@ -731,7 +732,7 @@ def _keep(
             changed_at_origin=staged.version.retrieved_at if reverted else manifest.changed_at_origin,
         )
         write_manifest(root, manifest)
-        return manifest, (MirrorOutcome.CHANGED if reverted else MirrorOutcome.UNCHANGED)
+        return manifest, (MirrorOutcome.CHANGED if reverted else MirrorOutcome.UNCHANGED), same.number
     _dedupe_and_seal(staged, manifest, settings)
     root.mkdir(parents=True, exist_ok=True)
     os.rename(
@@ -752,9 +753,10 @@ def _keep(
         changed_at_origin=staged.version.retrieved_at if changed else manifest.changed_at_origin,
     )
     write_manifest(root, manifest)
+    number = staged.version.number
     if staged.version.via == "import":
-        return manifest, MirrorOutcome.IMPORTED
-    return manifest, (MirrorOutcome.CHANGED if changed else MirrorOutcome.RESCUED)
+        return manifest, MirrorOutcome.IMPORTED, number
+    return manifest, (MirrorOutcome.CHANGED if changed else MirrorOutcome.RESCUED), number
 
 
 # --- one recording ---------------------------------------------------------------------
@@ -783,21 +785,35 @@ def _result_for(
 
 def mirror_recording(target: Target, settings: Settings, progress: Progress | None = None) -> MirrorResult:
     """Every stage for one recording, under its lock; returns its outcome, never raises for a network problem."""
+    return _with_recording(
+        target, settings, lambda held: _mirror_held(target, settings, progress or NoProgress(), held)
+    )
+
+
+def _with_recording(
+    target: Target, settings: Settings, work: Callable[[Manifest | None], MirrorResult]
+) -> MirrorResult:
+    """What every writer of a recording does first: its lock, then the manifest read and any
+    interrupted run recovered; `work` gets the manifest (None when nothing was ever recorded)."""
     validate_id(target.id)
     try:
         with recording_lock(settings.media_dir, target.id, settings.lock_wait):
-            return _mirror_locked(target, settings, progress or NoProgress())
+            try:
+                held = _recover(
+                    settings, target.id, load_manifest(settings.media_dir, target.id), target.source_url
+                )
+            except ManifestError as error:
+                return MirrorResult(target.id, MirrorOutcome.FAILED, str(error))
+            _remove_tree(_work(settings, target.id) / "stage")
+            return work(held)
     except Busy as busy:
         return MirrorResult(target.id, MirrorOutcome.BUSY, str(busy))
 
 
-def _mirror_locked(target: Target, settings: Settings, progress: Progress) -> MirrorResult:
+def _mirror_held(
+    target: Target, settings: Settings, progress: Progress, held: Manifest | None
+) -> MirrorResult:
     root = settings.media_dir / target.id
-    try:
-        held = _recover(settings, target.id, load_manifest(settings.media_dir, target.id), target.source_url)
-    except ManifestError as error:
-        return MirrorResult(target.id, MirrorOutcome.FAILED, str(error))
-    _remove_tree(_work(settings, target.id) / "stage")
     if held is not None and is_mirrored(held):
         problems = _fixity(settings, held)
         if problems:
@@ -889,7 +905,7 @@ def _mirror_locked(target: Target, settings: Settings, progress: Progress) -> Mi
                 sha256_after=_hashes(staged.version),
             )
             manifest = _with(manifest, attempts=_bounded(manifest, attempts))
-            manifest, outcome = _keep(staged, manifest, settings, arrival, origin)
+            manifest, outcome, _ = _keep(staged, manifest, settings, arrival, origin)
             _remove_tree(_work(settings, target.id))
             detail = {
                 MirrorOutcome.RESCUED: "verified",
@@ -1007,68 +1023,65 @@ def import_recording(
     captions: list[tuple[str, Path]],
 ) -> MirrorResult:
     """A file from a laptop or a USB stick becomes a version, probed, hashed and logged like a download."""
-    validate_id(target.id)
+    return _with_recording(
+        target, settings, lambda held: _import_held(target, settings, file, donor, captions, held)
+    )
+
+
+def _import_held(
+    target: Target,
+    settings: Settings,
+    file: Path,
+    donor: str | None,
+    captions: list[tuple[str, Path]],
+    held: Manifest | None,
+) -> MirrorResult:
+    manifest = held or _empty_manifest(target)
+    stage = _work(settings, target.id) / "stage"
+    stage.mkdir(parents=True)
+    suffix = file.suffix.lower() if file.suffix.lower() in media.IMPORT_SUFFIXES else ".bin"
+    media_path = stage / f"{target.id}{suffix}"
+    shutil.copyfile(file, media_path)  # the donor's file is never moved or changed
+    for language, caption in captions:
+        shutil.copyfile(caption, stage / f"{target.id}.{language}.vtt")
     try:
-        with recording_lock(settings.media_dir, target.id, settings.lock_wait):
-            try:
-                manifest = load_manifest(settings.media_dir, target.id)
-                manifest = _recover(settings, target.id, manifest, target.source_url)
-            except ManifestError as error:
-                return MirrorResult(target.id, MirrorOutcome.FAILED, str(error))
-            manifest = manifest or _empty_manifest(target)
-            stage = _work(settings, target.id) / "stage"
-            _remove_tree(stage)
-            stage.mkdir(parents=True)
-            suffix = file.suffix.lower() if file.suffix.lower() in media.IMPORT_SUFFIXES else ".bin"
-            media_path = stage / f"{target.id}{suffix}"
-            shutil.copyfile(file, media_path)  # the donor's file is never moved or changed
-            for language, caption in captions:
-                shutil.copyfile(caption, stage / f"{target.id}.{language}.vtt")
-            try:
-                staged = _stage(
-                    target.id,
-                    stage,
-                    media_path,
-                    _Source(
-                        via="import",
-                        announced=((target.announced_duration, target.source_file),),
-                        imported_from=file.name,
-                        donor=donor,
-                    ),
-                    settings,
-                    manifest.next_number,
-                )
-            except (_Rejected, media.MediaError) as rejected:
-                _remove_tree(_work(settings, target.id))
-                custody.append(
-                    settings.media_dir,
-                    [new_event(target.id, "ingestion", "failure", f"{file.name}: {rejected}")],
-                )
-                return MirrorResult(target.id, MirrorOutcome.INCOMPLETE, str(rejected), via="import")
-            agents = [Agent(name=donor, role="donor")] if donor else []
-            arrival = new_event(
-                target.id,
-                "ingestion",
-                "success",
-                f"imported from {file.name}" + (f", given by: {donor}" if donor else ""),
-                version=staged.version.number,
-                agents=agents,
-                sha256_before=_hashes(manifest.current_version),
-                sha256_after=_hashes(staged.version),
-            )
-            manifest, outcome = _keep(staged, manifest, settings, arrival, None)
-            _remove_tree(_work(settings, target.id))
-            matched = next(
-                (v.number for v in manifest.versions if v.content_key() == staged.version.content_key()), None
-            )
-            detail = (
-                "imported and verified"
-                if outcome is MirrorOutcome.IMPORTED
-                else f"the same bytes as version {matched}, already held: nothing stored; the ingestion is logged"
-            )
-            return _result_for(manifest, outcome, detail, None, "import")
-    except Busy as busy:
-        return MirrorResult(target.id, MirrorOutcome.BUSY, str(busy))
+        staged = _stage(
+            target.id,
+            stage,
+            media_path,
+            _Source(
+                via="import",
+                announced=((target.announced_duration, target.source_file),),
+                imported_from=file.name,
+                donor=donor,
+            ),
+            settings,
+            manifest.next_number,
+        )
+    except (_Rejected, media.MediaError) as rejected:
+        _remove_tree(_work(settings, target.id))
+        custody.append(
+            settings.media_dir, [new_event(target.id, "ingestion", "failure", f"{file.name}: {rejected}")]
+        )
+        return MirrorResult(target.id, MirrorOutcome.INCOMPLETE, str(rejected), via="import")
+    arrival = new_event(
+        target.id,
+        "ingestion",
+        "success",
+        f"imported from {file.name}" + (f", given by: {donor}" if donor else ""),
+        version=staged.version.number,
+        agents=[Agent(name=donor, role="donor")] if donor else [],
+        sha256_before=_hashes(manifest.current_version),
+        sha256_after=_hashes(staged.version),
+    )
+    manifest, outcome, matched = _keep(staged, manifest, settings, arrival, None)
+    _remove_tree(_work(settings, target.id))
+    detail = (
+        "imported and verified"
+        if outcome is MirrorOutcome.IMPORTED
+        else f"the same bytes as version {matched}, already held: nothing stored; the ingestion is logged"
+    )
+    return _result_for(manifest, outcome, detail, None, "import")
 
 
 # --- the run ---------------------------------------------------------------------------

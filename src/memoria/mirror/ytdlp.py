@@ -176,6 +176,14 @@ def _login_wall(ydl: yt_dlp.YoutubeDL, url: str) -> bool:
     )
 
 
+def _extraction_failure(ydl: yt_dlp.YoutubeDL, url: str, error: BaseException) -> FetchError:
+    """An extraction error, classified; a page with no media that asks for a login is restricted, not gone."""
+    failure = _classify(error)
+    if failure.failure is FailureClass.GONE and failure.http_status is None and _login_wall(ydl, url):
+        return FetchError(FailureClass.RESTRICTED, f"{url}: a login page, no recording")
+    return failure
+
+
 def extract(url: str, retries: int = 3, timeout: float = 20.0) -> dict[str, Any]:
     """Extract without downloading (for `memoria linkcheck`); raises FetchError."""
     options = _options(None, "probe", retries, timeout, None, None)
@@ -186,10 +194,7 @@ def extract(url: str, retries: int = 3, timeout: float = 20.0) -> dict[str, Any]
         try:
             info = ydl.extract_info(url, download=False)
         except (DownloadError, ExtractorError) as error:
-            failure = _classify(error)
-            if failure.failure is FailureClass.GONE and failure.http_status is None and _login_wall(ydl, url):
-                raise FetchError(FailureClass.RESTRICTED, f"{url}: a login page, no recording") from None
-            raise failure from None
+            raise _extraction_failure(ydl, url, error) from None
     if not info:
         raise FetchError(FailureClass.GONE, f"{url}: no media found")
     return dict(info)
@@ -258,10 +263,7 @@ def fetch(
         try:
             extracted = ydl.extract_info(url, download=False)
         except (DownloadError, ExtractorError) as error:
-            failure = _classify(error)
-            if failure.failure is FailureClass.GONE and failure.http_status is None and _login_wall(ydl, url):
-                raise FetchError(FailureClass.RESTRICTED, f"{url}: a login page, no recording") from None
-            raise failure from None
+            raise _extraction_failure(ydl, url, error) from None
         if extracted and extracted.get("_type") == "playlist":
             entries = [e for e in extracted.get("entries") or [] if e]
             extracted = entries[0] if entries else None

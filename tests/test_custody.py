@@ -614,3 +614,21 @@ def test_every_status_is_worded_in_both_languages() -> None:
         for key in (f"status.{status.value}", f"feeds.status.{status.value}"):
             for lang in LANGUAGES:
                 assert t(key, lang) and t(key, lang) != key, (key, lang)
+
+
+def test_import_speaks_the_staffs_language(tmp_path: Path, server: MediaServer) -> None:
+    project = make_project(tmp_path / "project", server, {"talk": ["/plain/video.mp4"]})
+    spanish = {**os.environ, "LANG": "es_MX.UTF-8", "LC_ALL": "", "MEMORIA_LANG": ""}
+    missing = subprocess.run(
+        [*MEMORIA, "import", "talk", "falta.mp4"], cwd=project, capture_output=True, text=True, env=spanish
+    )
+    assert (
+        missing.returncode == 2
+        and missing.stderr.strip() == "memoria import: falta.mp4: no existe ese archivo"
+    )
+    notes = tmp_path / "notas.txt"
+    notes.write_text("no soy un video")
+    refused = subprocess.run(
+        [*MEMORIA, "import", "talk", str(notes)], cwd=project, capture_output=True, text=True, env=spanish
+    )
+    assert refused.returncode == 1 and refused.stdout.startswith("talk: incompleta: ")

@@ -68,17 +68,30 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run_command)
 
 
+#: outcome words and fixed details `memoria import` prints, for the catalog (pipeline.py stays language-free)
+IMPORT_DETAILS = {N_("imported and verified")}
+_OUTCOME_WORDS = (N_("imported"), N_("unchanged"), N_("incomplete"), N_("busy"), N_("failed"))
+
+
 def _captions(values: list[str]) -> list[tuple[str, Path]]:
     out = []
     for value in values:
         language, _sep, name = value.partition("=")
         if not LANGUAGE_TAG_PATTERN.match(language) or not name:
-            raise ValueError(f"--captions {value!r}: expected LANG=FILE, e.g. es=clip.es.vtt")
+            raise ValueError(
+                _("--captions {value}: expected LANG=FILE, e.g. es=clip.es.vtt").format(value=repr(value))
+            )
         path = Path(name)
         if not path.is_file():
-            raise ValueError(f"--captions {value!r}: {path}: no such file")
+            raise ValueError(
+                _("--captions {value}: {path}: no such file").format(value=repr(value), path=path)
+            )
         if not path.read_bytes()[:16].lstrip(b"\xef\xbb\xbf").startswith(b"WEBVTT"):
-            raise ValueError(f"--captions {value!r}: {path} is not a WebVTT file (it must start with WEBVTT)")
+            raise ValueError(
+                _("--captions {value}: {path} is not a WebVTT file (it must start with WEBVTT)").format(
+                    value=repr(value), path=path
+                )
+            )
         out.append((language, path))
     return out
 
@@ -97,12 +110,15 @@ def run_command(args: argparse.Namespace) -> int:
         return 2
     if not planned.targets:
         print(
-            f"memoria import: {args.id}: fix the entry first: {'; '.join(planned.broken.get(args.id, []))}",
+            "memoria import: "
+            + _("{id}: fix the entry first: {problems}").format(
+                id=args.id, problems="; ".join(planned.broken.get(args.id, []))
+            ),
             file=sys.stderr,
         )
         return 2
     if not args.file.is_file():
-        print(f"memoria import: {args.file}: no such file", file=sys.stderr)
+        print("memoria import: " + _("{path}: no such file").format(path=args.file), file=sys.stderr)
         return 2
     store, status = open_store(project, "import", args.part_size, args.remove_local)
     if status:
@@ -128,8 +144,19 @@ def run_command(args: argparse.Namespace) -> int:
         json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        where = f" as version {result.version} in {project.media_dir / args.id}" if result.version else ""
-        print(f"{args.id}: {result.outcome.value}{where}: {result.detail}")
+        if result.version:
+            line = _("{id}: {outcome} as version {version} in {folder}: {detail}")
+        else:
+            line = _("{id}: {outcome}: {detail}")
+        print(
+            line.format(
+                id=args.id,
+                outcome=_(result.outcome.value),
+                version=result.version,
+                folder=project.media_dir / args.id,
+                detail=_(result.detail) if result.detail in IMPORT_DETAILS else result.detail,
+            )
+        )
         if store is not None and result.outcome.ok:
             print_moves(moved, project.media_dir, f"import → {store.location}")
     if failure:

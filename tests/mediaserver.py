@@ -22,6 +22,7 @@ Hostile servers (issue 11):
 /login/watch.html           a redirect to a login page with a password field (a login wall)
 /loop/a /loop/b             redirects to each other without end
 /to-link-local/video.mp4    a redirect to http://169.254.169.254/ (cloud metadata address)
+/half/video.mp4             announces and sends only the first half of the MP4 (a server that lies about the size)
 /hostile-subs/watch.html    a page whose caption language is "../../evil" (a path, not a language)
 """
 
@@ -294,6 +295,8 @@ class MediaServer:
             handler.wfile.flush()
             time.sleep(self.stall_seconds)
             return None
+        if path == "/half/video.mp4":
+            return self._send(handler, 200, media.mp4[: len(media.mp4) // 2], "video/mp4")
         if path == "/drip/video.mp4":
             handler.send_response(200)
             handler.send_header("Content-Type", "video/mp4")

@@ -632,3 +632,22 @@ def test_import_speaks_the_staffs_language(tmp_path: Path, server: MediaServer) 
         [*MEMORIA, "import", "talk", str(notes)], cwd=project, capture_output=True, text=True, env=spanish
     )
     assert refused.returncode == 1 and refused.stdout.startswith("talk: incompleta: ")
+
+
+def test_a_server_that_lies_about_the_size_never_becomes_a_version(
+    tmp_path: Path, server: MediaServer
+) -> None:
+    """Half an MP4, announced as the whole (ffmpeg exits 0 on it, saying 'partial file'): incomplete."""
+    project = make_project(tmp_path / "project", server, {"talk": ["/plain/video.mp4"]})
+    assert run_json(project, *FAST)[1]["talk"]["outcome"] == "rescued"
+    held = snapshot(project / "media" / "talk" / "v1")
+    doc = project / "docs" / "recordings" / "talk.en.md"
+    doc.write_text(doc.read_text().replace("/plain/video.mp4", "/half/video.mp4"))
+    code, report = run_json(project, "--refresh", "--attempts", "1", *FAST)
+    assert code == 1 and report["talk"]["outcome"] == "incomplete", report
+    assert "does not read to its end" in report["talk"]["detail"]
+    assert (
+        snapshot(project / "media" / "talk" / "v1") == held
+        and not (project / "media" / "talk" / "v2").exists()
+    )
+    assert manifest_of(project, "talk").current == 1

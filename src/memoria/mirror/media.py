@@ -138,12 +138,11 @@ def check_demuxes(ffmpeg: str, path: Path) -> None:
         timeout=3600,
         check=False,
     )
-    if result.returncode != 0:
-        detail = (
-            result.stderr.strip().splitlines()[-1]
-            if result.stderr.strip()
-            else f"exit status {result.returncode}"
-        )
+    # ffmpeg exits 0 on a truncated MP4 ("partial file") but says so at error level: any error
+    # line means the container does not read to its end
+    if result.returncode != 0 or result.stderr.strip():
+        lines = result.stderr.strip().splitlines()
+        detail = lines[0] if lines else f"exit status {result.returncode}"
         raise MediaError(f"{path.name}: the file does not read to its end ({detail})")
 
 

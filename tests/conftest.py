@@ -117,3 +117,32 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     built = run_build(project)
     assert built.returncode == 0, built.output
     return built
+
+
+def answer_prompts(
+    command: list[str], cwd: Path, answers: list[str], env: dict[str, str] | None = None
+) -> tuple[int, str]:
+    """Run `command` on a pseudo-terminal, typing the next answer after each prompt (a line ending
+    in ':'); returns the exit status and everything the terminal showed."""
+    import pty
+    import time
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(command, cwd=cwd, stdin=follower, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    replies = iter(answers)
+    transcript = b""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        transcript += chunk
+        if chunk.rstrip().endswith(b":"):
+            os.write(leader, (next(replies, "") + "\n").encode())
+    process.wait(timeout=30)
+    os.close(leader)
+    return process.returncode, transcript.decode(errors="replace")

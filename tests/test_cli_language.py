@@ -6,11 +6,9 @@ import argparse
 import functools
 import importlib
 import os
-import pty
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from conftest import ROOT, write_project
+from conftest import ROOT, answer_prompts, write_project
 from memoria import messages
 from memoria.cli import COMMAND_MODULES, build_parser
 
@@ -162,36 +160,15 @@ def test_spanish_help_and_argument_errors_from_the_command_line(tmp_path: Path) 
 
 def test_new_asks_in_spanish_and_writes_spanish_notes(tmp_path: Path) -> None:
     project = write_project(tmp_path / "project", copy_demo=True)
-    leader, follower = pty.openpty()
     env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "MEMORIA_LANG")}
-    process = subprocess.Popen(
+    returncode, text = answer_prompts(
         [*CLI, "new", "press"],
-        cwd=project,
-        stdin=follower,
-        stdout=follower,
-        stderr=follower,
+        project,
+        ["es", "Honduras: una ley nueva", "2024-13-01", "2024-07-09", "Las defensoras celebran la ley."],
         env={**env, "LANG": "es_MX.UTF-8"},
     )
-    os.close(follower)
-    answers = iter(
-        ["es", "Honduras: una ley nueva", "2024-13-01", "2024-07-09", "Las defensoras celebran la ley."]
-    )
-    transcript = b""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        transcript += chunk
-        if chunk.rstrip().endswith(b":"):
-            os.write(leader, (next(answers, "") + "\n").encode())
-    process.wait(timeout=30)
-    os.close(leader)
-    text = transcript.decode(errors="replace").replace("\r\n", "\n")
-    assert process.returncode == 0, text
+    text = text.replace("\r\n", "\n")
+    assert returncode == 0, text
     for prompt in (
         "Idioma en que escribe (en o es) [en]:",
         "Título:",

@@ -10,7 +10,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from conftest import run_build, write_project
+from conftest import answer_prompts, run_build, write_project
 from memoria.checks import check_archive
 from memoria.shared_lists import collation_key, load_shared_lists
 
@@ -180,23 +180,13 @@ def test_a_list_with_a_missing_spanish_name_is_an_error(
 
 def test_new_offers_the_lists_and_asks_again_for_an_unknown_event(tmp_path: Path) -> None:
     """In a terminal, an unknown event id or topic is asked again; nothing typed before is lost."""
-    import os
-    import pty
-    import time
 
     from memoria.frontmatter import parse_front_matter
 
     project = write_project(tmp_path / "demo", copy_demo=True)
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
+    returncode, text = answer_prompts(
         [sys.executable, "-m", "memoria.cli", "new", "press"],
-        cwd=project,
-        stdin=follower,
-        stdout=follower,
-        stderr=follower,
-    )
-    os.close(follower)
-    answers = iter(
+        project,
         [
             "es",
             "Honduras: nueva ley de protección",
@@ -207,24 +197,9 @@ def test_new_offers_the_lists_and_asks_again_for_an_unknown_event(tmp_path: Path
             "Protection mechanism",  # a misspelling: asked again with the known name
             "Protection mechanisms, Defensoras de derechos humanos",
             "ISHR",
-        ]
+        ],
     )
-    transcript = b""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        transcript += chunk
-        if chunk.rstrip().endswith(b":"):
-            os.write(leader, (next(answers, "") + "\n").encode())
-    process.wait(timeout=30)
-    os.close(leader)
-    text = transcript.decode(errors="replace")
-    assert process.returncode == 0, text
+    assert returncode == 0, text
     assert "known: fictional-hearing-defenders-2015, roundtable-whrd-mexico-2014" in text
     assert 'not valid: unknown event id "roundtable-mexico"' in text
     assert "known: Women human rights defenders, Protection mechanisms, Land and territory" in text

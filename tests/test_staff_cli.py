@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import run_build, write_project
+from conftest import answer_prompts, run_build, write_project
 from memoria.content import FIELDS_BY_SECTION
 from memoria.frontmatter import parse_front_matter
 
@@ -258,28 +256,12 @@ def test_new_event_and_recording_bad_input(project: Path, args: list[str], expec
 
 def test_new_asks_in_a_terminal(project: Path) -> None:
     """With a terminal on stdin, `new` prompts for every missing value and re-asks a bad answer."""
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [*CLI, "new", "press"], cwd=project, stdin=follower, stdout=follower, stderr=follower
+    returncode, text = answer_prompts(
+        [*CLI, "new", "press"],
+        project,
+        ["", "Honduras: a new law", "2024-13-01", "2024-07-09", "Defenders welcome the law.", ""],
     )
-    os.close(follower)
-    answers = iter(["", "Honduras: a new law", "2024-13-01", "2024-07-09", "Defenders welcome the law.", ""])
-    transcript = b""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        transcript += chunk
-        if chunk.rstrip().endswith(b":") or chunk.rstrip().endswith(b"]:"):
-            os.write(leader, (next(answers, "") + "\n").encode())
-    process.wait(timeout=30)
-    os.close(leader)
-    text = transcript.decode(errors="replace")
-    assert process.returncode == 0, text
+    assert returncode == 0, text
     assert "Title:" in text and "Summary (one or two sentences):" in text
     assert "not valid" in text  # 2024-13-01 was asked again
     path = project / "docs/press/2024/honduras-a-new-law.en.md"

@@ -19,7 +19,7 @@ from conftest import ROOT, BuiltSite, write_project
 from searchsite import RECORDING_ID, build_search_demo
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from browsing import Recorder, launch, serve, wait_for
+from browsing import Recorder, serve, wait_for
 from memoria.offline import make_offline_copy
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -44,14 +44,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 def base_url(site: BuiltSite) -> Iterator[str]:
     with serve(site.site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 class Reader:

@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT, run_build, write_project
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from browsing import Recorder, launch, serve, wait_for
+from browsing import Recorder, serve, wait_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -56,14 +56,6 @@ def tracker() -> Iterator[tuple[str, list[str]]]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def _open(browser: Any, url: str) -> tuple[Any, Recorder, list[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ from memoria.custody import read_log
 from memoria.manifest import RecordingStatus, load_manifest, recording_status
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from browsing import Recorder, launch, serve, wait_for
+from browsing import Recorder, serve, wait_for
 
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -73,12 +74,10 @@ def demo_with_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("prefix", ["", "es/"])
 @pytest.mark.parametrize("width", [390, 1280])
 def test_a_newcomer_sees_the_demo_clip_play_with_spanish_captions(
-    demo_with_clip: Path, prefix: str, width: int
+    demo_with_clip: Path, prefix: str, width: int, browser: Any
 ) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright, serve(demo_with_clip) as base_url:
-        chromium = launch(playwright)
-        context = chromium.new_context(viewport={"width": width, "height": 900}, has_touch=width < 500)
+    with serve(demo_with_clip) as base_url:
+        context = browser.new_context(viewport={"width": width, "height": 900}, has_touch=width < 500)
         page = context.new_page()
         recorder = Recorder().attach(page)
         page.goto(f"{base_url}{prefix}recordings/hearing-2015-part-1/", wait_until="networkidle")
@@ -97,7 +96,6 @@ def test_a_newcomer_sees_the_demo_clip_play_with_spanish_captions(
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"demo-clip-{prefix.strip('/') or 'en'}-{width}.png"))
         context.close()
-        chromium.close()
     assert state["error"] is None and state["src"].endswith(
         "/media/hearing-2015-part-1/v1/hearing-2015-part-1.mp4"
     )

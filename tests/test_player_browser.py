@@ -27,7 +27,7 @@ from memoria.manifest import load_manifest
 from memoria.offline import make_offline_copy
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from browsing import Recorder, launch, serve, wait_for
+from browsing import Recorder, serve, wait_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -87,14 +87,6 @@ def manifest_files(project: Path) -> dict[str, dict[str, Any]]:
     manifest = load_manifest(project / "media", RECORDING_ID)
     assert manifest is not None and manifest.current_version is not None
     return {f.name: f.model_dump() for f in manifest.current_version.files}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def play(page: Any) -> dict[str, Any]:

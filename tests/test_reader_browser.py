@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 import sys  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from browsing import launch, serve  # noqa: E402
+from browsing import serve  # noqa: E402
 
 LOST = "ustream-51404484"
 PHONE = {"width": 390, "height": 844}
@@ -66,14 +66,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
 def base_url(site: BuiltSite) -> Iterator[str]:
     with serve(site.site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 class PhoneReader(Reader):

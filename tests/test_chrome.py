@@ -1,4 +1,4 @@
-"""Tabs, navigation and script config rendered once per language and reused (memoria.chrome)."""
+"""Tabs, navigation and script config rendered once per language and reused (memoria.engine.chrome)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 from lxml import html as lxml_html
 
 from conftest import BuiltSite
-from memoria.chrome import SharedChrome
+from memoria.engine.chrome import SharedChrome
 from test_site import DEMO_PRESS, DEMO_RECORDING, hrefs, resolve, texts
 
 PAGES_OUTSIDE_NAV = [DEMO_PRESS, DEMO_RECORDING, "press/2014/", "events/2014/"]

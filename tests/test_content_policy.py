@@ -309,7 +309,7 @@ def test_the_preview_refuses_what_check_reports(tmp_path: Path, options: list[st
             output = log_path.read_text()
             for marker, _words in SIBLING_ERRORS:
                 assert f"{shown}:{_line_of(page, marker)}: body: " in output, marker
-            # The preview answers with its error page (memoria.preview_errors), where what the
+            # The preview answers with its error page (memoria.engine.preview_errors), where what the
             # policy refused appears only as escaped text: the page is never served with it
             served = lxml_html.fromstring(_get(url))
             assert served.xpath("//main[@class='memoria-preview-error']")

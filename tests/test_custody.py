@@ -562,7 +562,7 @@ def test_only_the_network_commands_load_yt_dlp(tmp_path: Path) -> None:
         )
         assert result.stdout.strip().splitlines()[-1] == "NO-YTDLP", (command, result.stdout, result.stderr)
     plugin = subprocess.run(
-        [MEMORIA[0], "-c", "import sys, memoria.plugin; print('yt_dlp' in sys.modules)"],
+        [MEMORIA[0], "-c", "import sys, memoria.engine.plugin; print('yt_dlp' in sys.modules)"],
         capture_output=True,
         text=True,
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from memoria.cli import COMMAND_MODULES, build_parser
-from memoria.plugin import MemoriaConfig
+from memoria.engine.plugin import MemoriaConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

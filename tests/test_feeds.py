@@ -699,7 +699,7 @@ def test_enclosure_is_read_from_the_mirror_manifest(tmp_path: Path) -> None:
 
 
 def test_every_feed_setting_is_documented_in_the_readme() -> None:
-    from memoria.plugin import MemoriaConfig
+    from memoria.engine.plugin import MemoriaConfig
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     feeds_section = readme.split("## Feeds", 1)[1].split("\n## ", 1)[0]

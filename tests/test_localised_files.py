@@ -9,7 +9,7 @@ from mkdocs.structure.files import get_files
 from mkdocs_static_i18n import suffix
 
 from conftest import write_project
-from memoria.localised_files import LocalisedFiles
+from memoria.engine.localised_files import LocalisedFiles
 
 
 def _attributes(file: object) -> dict[str, object]:

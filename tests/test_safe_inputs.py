@@ -8,7 +8,7 @@ import yaml
 
 from conftest import run_build, write_project
 from memoria.catalog import Listing
-from memoria.plugin import _generated_markdown
+from memoria.engine.plugin import _generated_markdown
 
 TOPIC = 'Says \\"no\\": the "right" to \'dissent\' # and: more'
 PRESS = f"""

@@ -208,7 +208,7 @@ def _builds(log: Path) -> int:
 
 
 def test_serve_rebuilds_once_per_save_and_not_when_idle(served: tuple[Path, str, Path]) -> None:
-    """File events, not polling (memoria.watch): a build reading every entry must not trigger another."""
+    """File events, not polling (memoria.engine.watch): a build reading every entry must not trigger another."""
     project, base, log = served
     time.sleep(3)
     assert _builds(log) == 1, log.read_text(encoding="utf-8")

@@ -26,7 +26,6 @@ import argparse
 import ctypes
 import datetime as dt
 import gzip
-import logging
 import multiprocessing
 import os
 import shutil
@@ -37,6 +36,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from memoria.engine.build import BuildFailed, build_language, build_serial, languages_of
 from memoria.i18n import t, terminal_language
 from memoria.messages import N_, _
 from memoria.publication import BUILD_TIME_VARIABLE
@@ -68,67 +68,6 @@ def register(subparsers: Any) -> None:
         "--serial", action="store_true", help=_("build in one process, as 'mkdocs build' does")
     )
     parser.set_defaults(func=run)
-
-
-class BuildFailed(Exception):
-    """One language's build failed; the message says which and why."""
-
-
-def _build_language(config_file: str, lang: str, site_dir: str, strict: bool, search_root: str) -> int:
-    """Run MkDocs' build for `lang` only, into `site_dir` (in a worker process); stage its search pages.
-
-    Returns how many pages are staged in `search_root` (that language's pages at their real
-    paths, so Pagefind's result URLs are the pages' URLs: /es/press/…).
-    """
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    from memoria.search import stage_site
-
-    _log_to_stderr()
-    config = load_config(config_file, site_dir=site_dir, strict=strict or None)
-    i18n = config.plugins.get("i18n")
-    if i18n is not None:
-        # static-i18n starts at current_language when set, and does not build the other
-        # languages while `building` is set (its own guard for the builds it nests).
-        i18n.current_language = lang
-        i18n.building = True
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    except MkDocsException as error:
-        raise BuildFailed(f"'{lang}' build: {error}") from None
-    finally:
-        config.plugins.on_shutdown()
-    # The part of this tree that assemble() keeps: all of it for the default language
-    # (the first), the /<lang>/ folder for the others.
-    default = i18n is None or next(x.locale for x in i18n.config.languages if x.default) == lang
-    part = "" if default else lang
-    return stage_site(Path(site_dir) / part, Path(search_root) / part)
-
-
-def _log_to_stderr() -> None:
-    logger = logging.getLogger("mkdocs")
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.WARNING)
-
-
-def _languages(config_file: Path) -> tuple[list[str], Path]:
-    """Languages to build (default first) and the site_dir, read without running any plugin."""
-    from mkdocs.config import load_config
-
-    config = load_config(str(config_file))
-    site_dir = Path(config.site_dir)
-    i18n = config.plugins.get("i18n")
-    if i18n is None:
-        return [], site_dir
-    langs = [lang.locale for lang in i18n.config.languages if lang.build]
-    default = next(lang.locale for lang in i18n.config.languages if lang.default)
-    return [default, *(lang for lang in langs if lang != default)], site_dir
 
 
 def merge_sitemaps(default_xml: str, others: list[str]) -> str:
@@ -200,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     started = time.perf_counter()
-    langs, site_dir = _languages(config_file)
+    langs, site_dir = languages_of(config_file)
     if args.site_dir is not None:
         site_dir = args.site_dir.resolve()
     site_dir = site_dir.absolute()
@@ -212,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
     new_site = staging / "site"
     try:
         if args.serial or len(langs) < 2:
-            failure = _serial(config_file, new_site, args.strict)
+            failure = build_serial(config_file, new_site, args.strict)
         else:
             failure = _parallel(config_file, langs, staging, new_site, args.strict)
         if failure is None:
@@ -243,7 +182,7 @@ def _parallel(config_file: Path, langs: list[str], staging: Path, new_site: Path
     with ProcessPoolExecutor(max_workers=len(langs), mp_context=context) as pool:
         jobs = {
             lang: pool.submit(
-                _build_language, str(config_file), lang, str(path), strict, str(search_roots[lang])
+                build_language, str(config_file), lang, str(path), strict, str(search_roots[lang])
             )
             for lang, path in staged.items()
         }
@@ -275,22 +214,4 @@ def _index(search_roots: dict[str, Path], default: str, site_dir: Path) -> str |
     print(
         f"memoria build: search indexed {report.pages} pages in {report.languages} languages", file=sys.stderr
     )
-    return None
-
-
-def _serial(config_file: Path, site_dir: Path, strict: bool) -> str | None:
-    """`mkdocs build` in this process into `site_dir` (search indexed by the plugin); why it failed, if it did."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    _log_to_stderr()
-    config = load_config(str(config_file), site_dir=str(site_dir), strict=strict or None)
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    except MkDocsException as error:
-        return str(error)
-    finally:
-        config.plugins.on_shutdown()
     return None

@@ -11,8 +11,8 @@ are read again only when their files change. Under `mkdocs serve --dirty` (`make
 pages whose content changed are rendered again (memoria.preview decides; the adapter removes
 their previous output so MkDocs' dirty build renders them), feeds keep the other entries'
 HTML from earlier builds, and search is indexed once, at the first build. Under any
-`mkdocs serve`, edits are seen through file events, not polling (memoria.watch), and
-static-i18n's localised files are made once (memoria.localised_files).
+`mkdocs serve`, edits are seen through file events, not polling (memoria.engine.watch), and
+static-i18n's localised files are made once (memoria.engine.localised_files).
 """
 
 from __future__ import annotations
@@ -49,10 +49,13 @@ from memoria.calendars import (
     write_event_calendar,
 )
 from memoria.catalog import Catalog, Listing, load_catalog
-from memoria.chrome import SharedChrome
 from memoria.content import ContentErrors, Entry, EntryCache, Problem, RecordingFields, SourceFile
 from memoria.content_policy import Allowance, PolicyCache, PolicyConfigError, escaping_links, policy_problems
 from memoria.csp import content_security_policy, inline_script_hashes, with_csp_meta
+from memoria.engine.chrome import SharedChrome
+from memoria.engine.localised_files import LocalisedFiles
+from memoria.engine.preview_errors import PreviewErrors
+from memoria.engine.watch import StopOnSigterm, use_file_events
 from memoria.feed_stylesheet import render_stylesheet
 from memoria.feeds import (
     DEFAULT_LIMIT,
@@ -74,7 +77,6 @@ from memoria.feeds import (
 )
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, editor_language, fallback_notice, messages_for, t
 from memoria.identity import Identity, IdentityError, read_identity
-from memoria.localised_files import LocalisedFiles
 from memoria.manifest import (
     Manifest,
     ManifestError,
@@ -86,7 +88,6 @@ from memoria.manifest import (
 )
 from memoria.offline import OFFLINE_ENV
 from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
-from memoria.preview_errors import PreviewErrors
 from memoria.publication import FUTURE_DATES, build_moment, publication_of
 from memoria.reader_pages import (
     READER_PAGES,
@@ -108,7 +109,6 @@ from memoria.views import (
     page_feed_names,
     publication_banner,
 )
-from memoria.watch import StopOnSigterm, use_file_events
 from memoria.when import DEFAULT_TIME_ZONE
 
 log = get_plugin_logger(__name__)
@@ -192,8 +192,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 self.compiled_templates = _CompiledTemplates()
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Callable[..., Any]) -> Any:
-        """Watch with the system's file events: polling thousands of entries slows every rebuild (memoria.watch);
-        show a failed rebuild's problems as a page instead of a stalled one (memoria.preview_errors)."""
+        """Watch with the system's file events: polling thousands of entries slows every rebuild (memoria.engine.watch);
+        show a failed rebuild's problems as a page instead of a stalled one (memoria.engine.preview_errors)."""
         if not self.config.preview_polling:
             use_file_events(server)
         PreviewErrors(lambda: self.content_problems, editor_language(os.environ)).install(server)

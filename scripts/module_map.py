@@ -27,7 +27,10 @@ def summary(path: Path) -> str:
     docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)))
     if not docstring:
         raise SystemExit(f"{path.relative_to(ROOT)}: no module docstring: add one line saying what it is for")
-    return " ".join(docstring.split("\n\n", 1)[0].split())
+    line = " ".join(docstring.split("\n\n", 1)[0].split())
+    # outside `code`, Markdown would read media/<id>/ as an HTML tag and drop it
+    parts = line.split("`")
+    return "`".join(part if i % 2 else part.replace("<", "&lt;") for i, part in enumerate(parts))
 
 
 def lines(package: Path, depth: int = 0) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from memoria.addressing import with_language
 from memoria.catalog import Catalog, Listing
 from memoria.content import Entry, EventFields, PressFields, RecordingFields
 from memoria.feeds import FORMAT_LABELS, MEDIA_TYPES, Feed
@@ -88,10 +89,6 @@ class ListingView:
     home_sections: list[tuple[str, str, list[Item]]] = field(default_factory=list)
 
 
-def _listing_uri(folder_uri: str, lang: str) -> str:
-    return f"{folder_uri[: -len('.md')]}.{lang}.md"
-
-
 def item_for(entry: Entry, lang: str, url_of: UrlOf, zone: str = DEFAULT_TIME_ZONE) -> Item:
     fields = entry.in_language(lang)
     moment = when(entry, zone)
@@ -141,7 +138,7 @@ def listing_view(
 
     def page_uri(number: int) -> str:
         uri = f"{base_folder}/index.md" if number == 1 else f"{base_folder}/page/{number}/index.md"
-        return _listing_uri(uri.lstrip("/"), lang)
+        return with_language(uri.lstrip("/"), lang)
 
     groups: list[Link] = []
     if listing.kind.startswith("index-of-"):
@@ -156,7 +153,7 @@ def listing_view(
             groups.append(
                 Link(
                     label,
-                    url_of(_listing_uri(uri, lang)),
+                    url_of(with_language(uri, lang)),
                     t("listing.count_one" if count == 1 else "listing.count", lang, count=count),
                 )
             )
@@ -180,7 +177,7 @@ def listing_view(
         ):
             section_items = [i for i in items if i.section == section]
             view.home_sections.append(
-                (t(key, lang), url_of(_listing_uri(f"{section}/index.md", lang)), section_items)
+                (t(key, lang), url_of(with_language(f"{section}/index.md", lang)), section_items)
             )
     return view
 
@@ -199,7 +196,7 @@ def entry_view(
     rows = view.rows
 
     def listing_link(folder: str, key: str, text: str) -> Link:
-        return Link(text, url_of(_listing_uri(f"{folder}/{key}/index.md", lang)))
+        return Link(text, url_of(with_language(f"{folder}/{key}/index.md", lang)))
 
     def add(label_key: str, values: list[Link]) -> None:
         if values:

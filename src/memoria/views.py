@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from memoria.addressing import with_language
+from memoria.addressing import with_language as _listing_uri  # a listing's file in one language
 from memoria.catalog import Catalog, Listing
 from memoria.content import Entry, EventFields, PressFields, RecordingFields
 from memoria.feeds import FORMAT_LABELS, MEDIA_TYPES, Feed
@@ -138,7 +138,7 @@ def listing_view(
 
     def page_uri(number: int) -> str:
         uri = f"{base_folder}/index.md" if number == 1 else f"{base_folder}/page/{number}/index.md"
-        return with_language(uri.lstrip("/"), lang)
+        return _listing_uri(uri.lstrip("/"), lang)
 
     groups: list[Link] = []
     if listing.kind.startswith("index-of-"):
@@ -153,7 +153,7 @@ def listing_view(
             groups.append(
                 Link(
                     label,
-                    url_of(with_language(uri, lang)),
+                    url_of(_listing_uri(uri, lang)),
                     t("listing.count_one" if count == 1 else "listing.count", lang, count=count),
                 )
             )
@@ -177,7 +177,7 @@ def listing_view(
         ):
             section_items = [i for i in items if i.section == section]
             view.home_sections.append(
-                (t(key, lang), url_of(with_language(f"{section}/index.md", lang)), section_items)
+                (t(key, lang), url_of(_listing_uri(f"{section}/index.md", lang)), section_items)
             )
     return view
 
@@ -196,7 +196,7 @@ def entry_view(
     rows = view.rows
 
     def listing_link(folder: str, key: str, text: str) -> Link:
-        return Link(text, url_of(with_language(f"{folder}/{key}/index.md", lang)))
+        return Link(text, url_of(_listing_uri(f"{folder}/{key}/index.md", lang)))
 
     def add(label_key: str, values: list[Link]) -> None:
         if values:

@@ -387,7 +387,7 @@ def test_a_one_language_site_reads_only_its_language(tmp_path: Path) -> None:
     english = Languages(("en",), "en")
     loaded = load_archive(docs, languages=english)
     assert [p.message for p in loaded.problems] == [
-        "file name must end in .en.md or .es.md (got 'one.es.md'): rename it to 'one.en.md'"
+        "file name must end in .en.md (got 'one.es.md'): rename it to 'one.en.md'"
     ]
     both = load_archive(docs)
     assert not both.problems and set(both.entries[0].sources) == {"en", "es"}
@@ -404,6 +404,24 @@ def test_a_one_language_site_reads_only_its_language(tmp_path: Path) -> None:
         counterpart_path(docs / "press" / "2014" / "one.en.md", english)
     target, source, other = counterpart_path(docs / "press" / "2014" / "one.en.md")
     assert (target.name, source, other) == ("one.es.md", "en", "es")
+
+
+def test_the_mirror_plans_from_the_sites_languages(tmp_path: Path) -> None:
+    from memoria.mirror.plan import plan_recordings
+
+    recordings = tmp_path / "docs" / "recordings"
+    recordings.mkdir(parents=True)
+    (recordings / "talk.en.md").write_text(
+        "---\nid: talk\ntitle: Talk\nlanguage: es\nrecorded: 2014-08-25\n"
+        "source_url: https://video.example.org/talk\n---\n",
+        encoding="utf-8",
+    )
+    (recordings / "talk.es.md").write_text("---\ntitle: Charla\n---\n", encoding="utf-8")
+    assert plan_recordings(tmp_path / "docs").broken == {}
+    english = plan_recordings(tmp_path / "docs", languages=Languages(("en",), "en"))
+    assert [target.id for target in english.targets] == ["talk"]
+    assert list(english.broken) == ["talk"]
+    assert "file name must end in .en.md (got 'talk.es.md')" in english.broken["talk"][0]
 
 
 def test_memoria_status_and_check_read_the_languages_of_mkdocs_yml(
@@ -430,3 +448,22 @@ def test_memoria_status_and_check_read_the_languages_of_mkdocs_yml(
         assert "mkdocs.yml: plugins: i18n: languages: default: 'es' is the default language" in (
             capsys.readouterr().err
         )
+
+
+def test_a_file_without_a_language_is_named_as_before_in_both_languages(tmp_path: Path) -> None:
+    """The message now lists the site's languages; for Memoria's two it reads exactly as it did."""
+    from memoria import messages
+
+    docs = tmp_path / "docs"
+    (docs / "press" / "2014").mkdir(parents=True)
+    (docs / "press" / "2014" / "plain.md").write_text(PRESS.format(n=1, day=1), encoding="utf-8")
+    assert [p.message for p in load_archive(docs).problems] == [
+        "file name must end in .en.md or .es.md (got 'plain.md'): rename it to 'plain.en.md'"
+    ]
+    try:
+        messages.install("es")
+        assert [p.message for p in load_archive(docs).problems] == [
+            "el nombre del archivo debe terminar en .en.md o .es.md (es 'plain.md'): cámbielo a 'plain.en.md'"
+        ]
+    finally:
+        messages.install("en")

@@ -810,8 +810,13 @@ def _load_archive(docs_dir: Path, cache: EntryCache | None, languages: Languages
                     1,
                     "",
                     _(
-                        "file name must end in .en.md or .es.md (got '{name}'): rename it to '{base}.en.md'"
-                    ).format(name=path.name, base=base),
+                        "file name must end in {suffixes} (got '{name}'): rename it to '{base}.{default}.md'"
+                    ).format(
+                        suffixes=_(" or ").join(f".{code}.md" for code in languages),
+                        name=path.name,
+                        base=base,
+                        default=languages.default,
+                    ),
                 )
             )
             continue

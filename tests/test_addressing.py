@@ -438,6 +438,11 @@ def test_memoria_status_and_check_read_the_languages_of_mkdocs_yml(
     assert main(["status", "--json", "--config", config]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["translations"][0]["translated"] == {"en": 1}
+    new = ["new", "press", "--config", config, "--title", "Two", "--date", "2014-01-02", "--summary", "S."]
+    assert main([*new, "--lang", "es"]) == 1
+    assert "lang: unknown language 'es' — use one of en" in capsys.readouterr().err
+    assert main(new) == 0
+    assert (docs / "two.en.md").is_file()
     (tmp_path / "mkdocs.yml").write_text(_i18n("en", "es", default="es"), encoding="utf-8")
     for argv in (
         ["status", "--config", config],

@@ -188,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
         kind=args.kind,
         title=args.title,
         date=args.date,
-        lang=args.lang or DEFAULT_LANGUAGE,
+        lang=args.lang or languages.default,
         summary=args.summary,
         event=args.event,
         id=args.id,

@@ -27,6 +27,7 @@ from memoria.addressing import (
 )
 from memoria.catalog import load_catalog
 from memoria.content import load_archive
+from memoria.feeds import Feed
 from memoria.i18n import LANGUAGES, MESSAGES
 from memoria.messages import LOCALE_DIR
 from memoria.project import ProjectError, load_project
@@ -280,10 +281,17 @@ def test_language_roots(site_url: str, lang: str, base: str, home: str) -> None:
 
 
 def test_feed_urls_and_folders() -> None:
-    assert SITE.file_url("https://archive.example.org/", "en", "feeds/all.rss.xml") == (
-        "https://archive.example.org/feeds/all.rss.xml"
+    feed = Feed(
+        name="topic/tierra",
+        lang="es",
+        label="Tema: Tierra",
+        short_label="Tierra",
+        title="Tema: Tierra · Memoria",
+        description="",
+        listing_uri="topics/tierra/index.md",
+        entries=(),
     )
-    assert SITE.file_url("https://archive.example.org/", "es", "feeds/topic/tierra.atom.xml") == (
+    assert SITE.base_url("https://archive.example.org/", "es") + feed.path("atom") == (
         "https://archive.example.org/es/feeds/topic/tierra.atom.xml"
     )
     assert SITE.site_folder(Path("site"), "en") == Path("site")

@@ -227,12 +227,9 @@ class Addressing:
         return self.prefix(lang) + path
 
     def base_url(self, site_url: str, lang: str) -> str:
-        """The absolute URL of the language's home: https://archive.example.org/, …/es/."""
+        """The absolute URL of the language's home: https://archive.example.org/, …/es/; a feed's
+        URL is this plus its path below the language's root (memoria.feeds.Feed.path)."""
         return site_url.rstrip("/") + "/" + self.prefix(lang)
-
-    def file_url(self, site_url: str, lang: str, path: str) -> str:
-        """The absolute URL of a file below the language's root, e.g. a feed's `feeds/all.rss.xml`."""
-        return self.base_url(site_url, lang) + path
 
     def home_path(self, site_url: str, lang: str) -> str:
         """The path part of the language's home URL: "/", "/es/" (below site_url's path)."""

@@ -36,7 +36,13 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from memoria.engine.build import BuildFailed, build_language, build_serial, languages_of
+from memoria.engine.build import (
+    BuildFailed,
+    build_language,
+    build_serial,
+    languages_of,
+    separate_builds_refused,
+)
 from memoria.i18n import t, terminal_language
 from memoria.messages import N_, _
 from memoria.publication import BUILD_TIME_VARIABLE
@@ -149,8 +155,12 @@ def run(args: argparse.Namespace) -> int:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".memoria-build-", dir=site_dir.parent))
     new_site = staging / "site"
+    refused = None if args.serial or len(langs) < 2 else separate_builds_refused()
+    if refused:
+        fallback = _("{reason}: building in one process").format(reason=refused)
+        print(f"memoria build: {fallback}", file=sys.stderr)
     try:
-        if args.serial or len(langs) < 2:
+        if args.serial or len(langs) < 2 or refused:
             failure = build_serial(config_file, new_site, args.strict)
         else:
             failure = _parallel(config_file, langs, staging, new_site, args.strict)

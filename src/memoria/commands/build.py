@@ -36,13 +36,6 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from memoria.engine.build import (
-    BuildFailed,
-    build_language,
-    build_serial,
-    languages_of,
-    separate_builds_refused,
-)
 from memoria.i18n import t, terminal_language
 from memoria.messages import N_, _
 from memoria.publication import BUILD_TIME_VARIABLE
@@ -137,6 +130,9 @@ def publish(new_site: Path, site_dir: Path, trash: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # The engine (MkDocs, static-i18n, Material) loads when a site is built, not for every command.
+    from memoria.engine.build import build_serial, languages_of, separate_builds_refused
+
     config_file: Path = args.config_file
     if not config_file.is_file():
         print(
@@ -183,6 +179,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _parallel(config_file: Path, langs: list[str], staging: Path, new_site: Path, strict: bool) -> str | None:
     """Each language in its own process, then one tree and one search index in `new_site`; why it failed, if it did."""
+    from memoria.engine.build import BuildFailed, build_language
+
     staged = {lang: staging / lang for lang in langs}
     search_roots = {lang: staging / ".search" / lang for lang in langs}
     # On Linux each language's process is forked from this one, which has already imported

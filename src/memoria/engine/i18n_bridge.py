@@ -97,7 +97,7 @@ class StaticI18n:
         return self._read(self.plugin, "current_language", "current language") or default
 
     def nested_build(self) -> bool:
-        """True in the builds static-i18n runs from inside the first one's on_post_build, and in `building_only`'s."""
+        """True in the builds static-i18n runs from inside the first one's on_post_build, and in `build_only`'s."""
         if not self.enabled:
             return False
         return bool(self._read(self.plugin, "building", "flag for the languages it builds itself"))

@@ -13,6 +13,9 @@ their previous output so MkDocs' dirty build renders them), feeds keep the other
 HTML from earlier builds, and search is indexed once, at the first build. Under any
 `mkdocs serve`, edits are seen through file events, not polling (memoria.engine.watch), and
 static-i18n's localised files are made once (memoria.engine.localised_files).
+
+What static-i18n does not offer publicly (the language being built, its nested builds, its
+languages, a File's locale and alternates) is read through memoria.engine.i18n_bridge only.
 """
 
 from __future__ import annotations

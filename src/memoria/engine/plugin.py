@@ -13,6 +13,9 @@ their previous output so MkDocs' dirty build renders them), feeds keep the other
 HTML from earlier builds, and search is indexed once, at the first build. Under any
 `mkdocs serve`, edits are seen through file events, not polling (memoria.engine.watch), and
 static-i18n's localised files are made once (memoria.engine.localised_files).
+
+What static-i18n does not offer publicly (the language being built, its nested builds, its
+languages, a File's locale and alternates) is read through memoria.engine.i18n_bridge only.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ from memoria.content import ContentErrors, Entry, EntryCache, Problem, Recording
 from memoria.content_policy import Allowance, PolicyCache, PolicyConfigError, escaping_links, policy_problems
 from memoria.csp import content_security_policy, inline_script_hashes, with_csp_meta
 from memoria.engine.chrome import SharedChrome
+from memoria.engine.i18n_bridge import StaticI18n, file_alternates, file_language
 from memoria.engine.localised_files import LocalisedFiles
 from memoria.engine.preview_errors import PreviewErrors
 from memoria.engine.watch import StopOnSigterm, use_file_events
@@ -178,6 +182,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.policy_cache: PolicyCache | None = None  # preview: unchanged bodies are checked once
         self.store_location: StoreLocation | None = None  # media_store: s3://… (None: the media folder)
         self.media_url: str | None = None  # where the pages point for media (None: site/media/)
+        # Set by memoria.engine.build in each per-language process of `memoria build`: this
+        # process makes that one language, and the parent indexes search once all have ended.
+        self.single_language: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Content problems are worded in the editor's language (the preview's error page, the log).
@@ -201,6 +208,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         return server
 
     def on_shutdown(self) -> None:
+        # MkDocs keeps a plugin with on_startup for the whole process: the setting was for one build.
+        self.single_language = None
         self.localised_files.uninstall()
         self.stop_on_sigterm.uninstall()
         if self.preview is not None:
@@ -209,16 +218,14 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     # --- configuration and content ---------------------------------------------------
 
     def _current_language(self, config: MkDocsConfig) -> str:
-        i18n = config.plugins.get("i18n")
-        lang = getattr(i18n, "current_language", None) if i18n else None
-        return lang or self.addressing.languages.default
+        return StaticI18n.of(config).current_language(self.addressing.languages.default)
 
     def _read_addressing(self, config: MkDocsConfig) -> Addressing:
         """The site's languages, from the i18n plugin's configuration, checked against Memoria's texts."""
-        i18n = config.plugins.get("i18n")
-        if i18n is None:
+        i18n = StaticI18n.of(config)
+        if not i18n.enabled:
             return Addressing(WITHOUT_I18N, config.use_directory_urls)
-        settings = (LanguageSetting(lang.locale, lang.default, lang.build) for lang in i18n.config.languages)
+        settings = (LanguageSetting(lang.locale, lang.default, lang.build) for lang in i18n.languages())
         try:
             languages = check_languages(settings, Path(config.config_file_path or "mkdocs.yml").name)
         except LanguagesError as error:
@@ -382,7 +389,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         for file in files.documentation_pages():
             listing = self.listings.get(file.src_uri)
             if listing is not None:
-                lang = getattr(file, "locale", self.addressing.languages.default)
+                lang = file_language(file, self.addressing.languages.default)
                 if self.preview is None:
                     file.content_string = _generated_markdown(listing, lang, self.identity)
                 else:
@@ -477,7 +484,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             "about_url": url_of(self.addressing.source_uri("about/index.md", lang)),
             "search_url": url_of(self.addressing.source_uri("search/index.md", lang)),
         }
-        file_locale = getattr(page.file, "locale", lang)
+        file_locale = file_language(page.file, lang)
         entry = self.entries.get(self.addressing.norm_uri(page.file.src_uri))
         shown = entry.shown_language(lang) if entry is not None else file_locale
         memoria["fallback"] = shown != lang
@@ -653,8 +660,10 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         # After static-i18n's on_post_build (-100), which builds the other languages from
         # inside the first build's: index once, when it is no longer building, one bundle
         # per language (the other languages' folders are theirs, not the default's).
-        i18n = config.plugins.get("i18n")
-        if i18n is not None and getattr(i18n, "building", False):
+        if self.single_language is not None:
+            return  # one language of `memoria build`: the parent indexes them all (memoria.engine.build)
+        i18n = StaticI18n.of(config)
+        if i18n.nested_build():
             return
         if self.preview is not None and self.preview.indexed:
             return  # the preview's search stays as its first build indexed it (handbook/staff-tools.md: Live preview)
@@ -879,7 +888,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def _alternates(self, page: Page, config: MkDocsConfig) -> list[dict[str, str]]:
         """Absolute URL of this page in each language, plus x-default (English)."""
         site_url = config.site_url or ""
-        alternates_by_lang = getattr(page.file, "alternates", {}) or {}
+        alternates_by_lang = file_alternates(page.file)
         out = []
         for lang in self.addressing.languages:
             alternate = alternates_by_lang.get(lang)

@@ -359,7 +359,7 @@ def test_citation_and_social_tags_of_an_entry(catalog: Catalog, english: Site) -
     assert (value(tags, "type"), value(tags, "locale"), value(tags, "alternate_locales")) == (
         "article",
         "es_ES",
-        ("en_US",),
+        ("en_GB",),
     )
     built = value(english.memoria("press/2014/statement/"), "cite")
     assert value(built, "permalink") == "https://archive.example.org/press/2014/statement/"

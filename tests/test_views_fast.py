@@ -354,7 +354,10 @@ def test_citation_and_social_tags_of_an_entry(catalog: Catalog, english: Site) -
     assert bibtex.startswith("data:application/x-bibtex;charset=utf-8,@misc{Statement2014,")
     assert "author = {{Keepers}}" in bibtex and "urldate = {2026-11-29}" in bibtex
     csl = json.loads(unquote(value(cite, "csl_json")).partition(",")[2])
-    assert (csl[0]["title"], csl[0]["abstract"]) == ("Strengthen protection of defenders", "A call to governments.")
+    assert (csl[0]["title"], csl[0]["abstract"]) == (
+        "Strengthen protection of defenders",
+        "A call to governments.",
+    )
     tags = social_tags("A & B", "why", "https://archive.example.org/x/", "Archive", "es", article=True)
     assert (value(tags, "type"), value(tags, "locale"), value(tags, "alternate_locales")) == (
         "article",

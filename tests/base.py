@@ -317,3 +317,37 @@ SMALL_ARCHIVE: dict[str, str] = {
         The closing.
         """,
 }
+
+
+# --- the `memoria` command, in this process ------------------------------------------------
+
+
+@dataclass
+class CommandResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def memoria_command(project_dir: Path, *args: str, capsys: Any, monkeypatch: Any) -> CommandResult:
+    """`memoria <args>` run in this process from `project_dir`, as the staff would type it.
+
+    `memoria.cli.main` installs the tools' language for the process (and MEMORIA_LANG); both
+    are put back afterwards, so one test's --lang never reaches another.
+    """
+    from memoria import messages
+    from memoria.cli import main
+
+    monkeypatch.chdir(project_dir)
+    for name in ("MEMORIA_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")  # English, unless the arguments say --ui-lang
+    capsys.readouterr()
+    try:
+        code = main(list(args))
+    except SystemExit as error:  # argparse's usage errors
+        code = error.code if isinstance(error.code, int) else 1
+    finally:
+        messages.install("en")
+    captured = capsys.readouterr()
+    return CommandResult(code, captured.out, captured.err)

@@ -213,3 +213,27 @@ def test_the_tools_speak_spanish_when_asked(archive: Path, memoria: Any) -> None
     assert result.returncode == 1
     assert result.stdout.splitlines()[0].startswith("Errores")
     assert memoria("check").stdout.splitlines()[0].startswith("Errors")  # the next command: English again
+
+
+def test_mirror_dry_run_plans_without_a_request_or_a_write(
+    archive: Path, memoria: Any, tmp_path: Path
+) -> None:
+    page = archive / "docs/recordings/session-part-1.en.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("duration: 3725\n", ""), encoding="utf-8")
+    held_recording(
+        archive / "media",
+        "session-part-1",
+        make_clip(tmp_path / "clip.mp4"),
+        "https://video.example.org/watch/1",
+    )
+    before = sorted(p.relative_to(archive) for p in (archive / "media").rglob("*"))
+    result = memoria("mirror", "--dry-run", "--json")
+    assert result.returncode == 0, result.stderr
+    planned = {
+        item["id"]: (item["outcome"], item["detail"]) for item in json.loads(result.stdout)["recordings"]
+    }
+    assert planned == {
+        "session-part-1": ("present", "held (checked on a real run)"),
+        "session-part-2": ("planned", "would try https://video.example.org/watch/2"),
+    }
+    assert sorted(p.relative_to(archive) for p in (archive / "media").rglob("*")) == before

@@ -227,3 +227,40 @@ def test_status_counts_in_a_fixed_order(media: Path, clips: dict[str, Path]) -> 
         ("endangered", 1),
         ("unknown", 2),
     ]
+
+
+def test_the_built_page_plays_the_held_copy_and_publishes_it(tmp_path: Path, clips: dict[str, Path]) -> None:
+    """An in-process build of one language: the player's HTML, the transcript and site/media/."""
+    from base import SMALL_ARCHIVE, build, project
+
+    archive = project(tmp_path / "project", SMALL_ARCHIVE)
+    page = archive / "docs/recordings/session-part-2.en.md"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "duration: 1800\n",
+            "captions:\n  - file: session-part-2.es.vtt\n    language: es\n    label: Spanish (as spoken)\n",
+        ),
+        encoding="utf-8",
+    )
+    held_recording(
+        archive / "media",
+        "session-part-2",
+        clips["a"],
+        "https://video.example.org/watch/2",
+        captions=[("es", clips["captions"])],
+    )
+    site = build(archive, "en")
+    html = site.page("recordings/session-part-2/")
+    assert html.xpath("//video/source/@src") == ["../../media/session-part-2/v1/session-part-2.mp4"]
+    assert html.xpath("//track/@label") == ["Spanish (as spoken)"]
+    assert html.xpath("//track/@srclang") == ["es"]
+    assert "Hola." in html.text_content()  # the transcript, from the captions
+    published = site.site_dir / "media/session-part-2/v1/session-part-2.mp4"
+    assert published.read_bytes() == clips["a"].read_bytes()
+    assert published.stat().st_ino != (archive / "media/session-part-2/v1/session-part-2.mp4").stat().st_ino
+    player = value(site.memoria("recordings/session-part-2/"), "recording")
+    assert value(value(player, "status"), "status") == "rescued"
+    # the recording without a copy says so, and asks for one
+    other = site.page("recordings/session-part-1/")
+    assert other.xpath("//video") == []
+    assert "archive@example.org" in other.text_content()

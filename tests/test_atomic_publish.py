@@ -51,6 +51,7 @@ def _project(tmp_path: Path, one_language: bool) -> Path:
     return project
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", PATHS)
 def test_a_failed_build_leaves_the_published_site_byte_identical(tmp_path: Path, path: str) -> None:
     options, one_language = PATHS[path]
@@ -89,6 +90,7 @@ def test_a_failed_build_leaves_the_published_site_byte_identical(tmp_path: Path,
     assert not [p.name for p in project.iterdir() if p.name.startswith(".memoria-build-")]
 
 
+@pytest.mark.slow
 def test_readers_always_find_a_whole_site_with_search_during_a_rebuild(tmp_path: Path) -> None:
     project = _project(tmp_path, one_language=False)
     assert _build(project).returncode == 0

@@ -23,7 +23,7 @@ from browsing import Recorder, serve, wait_for
 from memoria.offline import make_offline_copy
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

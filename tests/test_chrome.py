@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from lxml import html as lxml_html
 
 from conftest import BuiltSite
@@ -29,6 +30,7 @@ def test_a_fragment_is_rendered_once_per_key_and_every_time_without_one() -> Non
     assert len(renders) == 4 and len(chrome) == 2
 
 
+@pytest.mark.slow
 def test_reused_navigation_links_resolve_from_every_page(demo_site: BuiltSite) -> None:
     for prefix in ("", "es/"):
         for path in PAGES_OUTSIDE_NAV:
@@ -45,6 +47,7 @@ def test_reused_navigation_links_resolve_from_every_page(demo_site: BuiltSite) -
             assert resolve(url, config["base"] + "/") == "/", url  # the site root, from any depth
 
 
+@pytest.mark.slow
 def test_each_language_keeps_its_own_navigation_and_pages_in_it_stay_highlighted(
     demo_site: BuiltSite,
 ) -> None:

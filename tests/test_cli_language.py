@@ -43,6 +43,7 @@ def mistakes(tmp_path: Path) -> Path:
     return write_project(tmp_path / "project", THREE_MISTAKES)
 
 
+@pytest.mark.slow
 def test_check_speaks_spanish_from_the_locale(mistakes: Path) -> None:
     result = run(mistakes, "check", LANG="es_MX.UTF-8")
     assert result.returncode == 1
@@ -58,6 +59,7 @@ def test_check_speaks_spanish_from_the_locale(mistakes: Path) -> None:
     assert len(lines) == 5
 
 
+@pytest.mark.slow
 def test_english_by_default_and_which_setting_wins(mistakes: Path) -> None:
     english = run(mistakes, "check", LANG="C")
     assert english.stdout.splitlines()[:4] == [
@@ -77,6 +79,7 @@ def test_english_by_default_and_which_setting_wins(mistakes: Path) -> None:
     assert run(mistakes, "check", LANG="fr_FR.UTF-8").stdout.startswith("Errors")  # no French: English
 
 
+@pytest.mark.slow
 def test_front_matter_errors_in_spanish(tmp_path: Path) -> None:
     broken = "---\ntitle: Honduras: defensoras\ndate: 2024-05-02\nsummary: Un resumen.\n---\n\nTexto.\n"
     project = write_project(tmp_path / "project", {"press/2024/dos-puntos.es.md": broken})
@@ -87,6 +90,7 @@ def test_front_matter_errors_in_spanish(tmp_path: Path) -> None:
     ), result.stdout
 
 
+@pytest.mark.slow
 def test_ui_lang_reaches_the_content_policy_messages(tmp_path: Path) -> None:
     """The policy's messages come from the site's table; `--ui-lang es` reaches them too."""
     page = "---\ntitle: Guion\ndate: 2024-05-02\nsummary: Un resumen.\n---\n\nTexto.\n\n<script>alert(1)</script>\n"
@@ -145,6 +149,7 @@ def test_every_command_has_its_help_in_spanish(monkeypatch: pytest.MonkeyPatch) 
     assert _flat(english["check"].format_help()).startswith("usage: memoria check")
 
 
+@pytest.mark.slow
 def test_spanish_help_and_argument_errors_from_the_command_line(tmp_path: Path) -> None:
     result = run(tmp_path, "--help", LANG="es_MX.UTF-8")
     assert result.returncode == 0
@@ -158,6 +163,7 @@ def test_spanish_help_and_argument_errors_from_the_command_line(tmp_path: Path) 
     )
 
 
+@pytest.mark.slow
 def test_new_asks_in_spanish_and_writes_spanish_notes(tmp_path: Path) -> None:
     project = write_project(tmp_path / "project", copy_demo=True)
     env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "MEMORIA_LANG")}
@@ -199,6 +205,7 @@ def test_new_asks_in_spanish_and_writes_spanish_notes(tmp_path: Path) -> None:
     assert '"reason": "body"' in status.stdout
 
 
+@pytest.mark.slow
 def test_status_tables_in_spanish(tmp_path: Path) -> None:
     project = write_project(tmp_path / "project", copy_demo=True)
     result = run(project, "status", LANG="es_MX.UTF-8")
@@ -238,6 +245,7 @@ def test_the_catalog_is_complete_and_compiled() -> None:
     )
 
 
+@pytest.mark.slow
 def test_new_writes_the_optional_field_notes_in_the_tools_language(tmp_path: Path) -> None:
     project = write_project(tmp_path / "project", {})
     spanish = run(
@@ -308,6 +316,7 @@ CONTENT_PROBLEMS = {
 }
 
 
+@pytest.mark.slow
 def test_content_problems_in_spanish(tmp_path: Path) -> None:
     project = write_project(tmp_path / "project", CONTENT_PROBLEMS)
     (project / "data").mkdir()
@@ -354,6 +363,7 @@ def test_content_problems_in_spanish(tmp_path: Path) -> None:
     ) in run(project, "check", LANG="es_MX.UTF-8").stdout.splitlines()
 
 
+@pytest.mark.slow
 def test_project_and_translate_errors_in_spanish(tmp_path: Path) -> None:
     nowhere = tmp_path / "nowhere"
     nowhere.mkdir()
@@ -392,6 +402,7 @@ def test_project_and_translate_errors_in_spanish(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_the_build_reports_content_problems_in_the_editors_language(tmp_path: Path) -> None:
     project = write_project(
         tmp_path / "project",

@@ -184,6 +184,7 @@ def _line_of(page: Path, text: str) -> int:
     return next(n for n, line in enumerate(page.read_text(encoding="utf-8").split("\n"), 1) if text in line)
 
 
+@pytest.mark.slow
 def test_check_reports_script_tracker_and_iframe_in_both_languages(tmp_path: Path) -> None:
     project, page = _hostile_project(tmp_path)
     shown = "docs/press/2014/protect-women-defenders-mesoamerica.en.md"
@@ -209,6 +210,7 @@ def test_check_reports_script_tracker_and_iframe_in_both_languages(tmp_path: Pat
     assert f"{shown}:{_line_of(page, '<script>')}: body: <script>: un script se ejecutaría" in spanish.stdout
 
 
+@pytest.mark.slow
 def test_check_honours_allow_embeds(tmp_path: Path) -> None:
     project, _page = _hostile_project(tmp_path)
     mkdocs_yml = project / "mkdocs.yml"
@@ -223,6 +225,7 @@ def test_check_honours_allow_embeds(tmp_path: Path) -> None:
     assert len(errors) == 2 and not any("iframe" in m for m in errors), errors
 
 
+@pytest.mark.slow
 def test_check_refuses_a_symbolic_link_to_etc_passwd(tmp_path: Path) -> None:
     project = write_project(tmp_path / "project", copy_demo=True)
     (project / "docs/press/2014/passwd.en.md").symlink_to("/etc/passwd")
@@ -262,6 +265,7 @@ def _sibling_project(tmp_path: Path) -> tuple[Path, Path]:
     return project, page
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     [
@@ -285,6 +289,7 @@ def test_the_build_refuses_every_sibling_with_file_and_line(tmp_path: Path, comm
     assert not (project / "site" / "es" / "press").exists(), "nothing published"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "options", [["--dirty", "--no-strict"], []], ids=["make-serve-dirty", "full-rebuild"]
 )
@@ -323,6 +328,7 @@ def test_the_preview_refuses_what_check_reports(tmp_path: Path, options: list[st
             process.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_svg_and_html_files_in_docs_are_held_to_the_policy(tmp_path: Path) -> None:
     project = write_project(tmp_path / "project", copy_demo=True)
     (project / "docs/img").mkdir()

@@ -6,11 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import ROOT, run_build
 from memoria.catalog import build_catalog
 from memoria.content import load_archive
+
+pytestmark = pytest.mark.slow  # every test here builds or runs a command in a subprocess
 
 MAKE_CORPUS = ROOT / "scripts" / "make_corpus.py"
 

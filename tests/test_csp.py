@@ -6,6 +6,8 @@ import base64
 import hashlib
 import re
 
+import pytest
+
 from conftest import BuiltSite
 from memoria.csp import content_security_policy, inline_script_hashes, with_csp_meta
 
@@ -64,6 +66,7 @@ def test_the_meta_comes_right_after_the_charset() -> None:
     )
 
 
+@pytest.mark.slow
 def test_every_page_of_the_demo_carries_a_policy_hashing_its_scripts(demo_site: BuiltSite) -> None:
     pages = sorted(demo_site.site.rglob("*.html"))
     assert len(pages) > 50

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from browsing import Recorder, serve, wait_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PAGE = "press/2014/protect-women-defenders-mesoamerica/"
 PLANTED = """

@@ -73,6 +73,7 @@ def run_json(project: Path, *args: str, timeout: float = 120) -> tuple[int, dict
 # --- 1. nothing is ever destroyed; identical bytes are not stored twice -------------------------
 
 
+@pytest.mark.slow
 def test_refresh_with_changed_bytes_keeps_both_versions(tmp_path: Path, server: MediaServer) -> None:
     project = make_project(tmp_path / "project", server, {"talk": ["/changing/video.mp4"]})
     server.changed = False
@@ -124,6 +125,7 @@ def test_refresh_with_changed_bytes_keeps_both_versions(tmp_path: Path, server: 
 # --- 2. the custody log ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_custody_log_fetch_refresh_verify_import(
     tmp_path: Path, server: MediaServer, test_media: GeneratedMedia
 ) -> None:
@@ -173,6 +175,7 @@ def test_custody_log_fetch_refresh_verify_import(
     assert result.returncode == 1 and f"custody.jsonl:{len(lines) + 1}" in result.stdout
 
 
+@pytest.mark.slow
 def test_import_brings_a_lost_recording_back(
     tmp_path: Path, server: MediaServer, test_media: GeneratedMedia
 ) -> None:
@@ -219,6 +222,7 @@ def test_import_brings_a_lost_recording_back(
 # --- 3. one writer per recording ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_two_runs_on_one_id_one_reports_busy(
     tmp_path: Path, server: MediaServer, test_media: GeneratedMedia
 ) -> None:
@@ -241,6 +245,7 @@ def test_two_runs_on_one_id_one_reports_busy(
     assert verified.returncode == 0 and "1 versions" in verified.stdout and "0 files" not in verified.stdout
 
 
+@pytest.mark.slow
 def test_the_same_id_twice_is_one_job(tmp_path: Path, server: MediaServer) -> None:
     project = make_project(tmp_path / "project", server, {"plain": ["/plain/video.mp4"]})
     code, report = run_json(project, "plain", "plain", "--jobs", "2", *FAST)
@@ -250,6 +255,7 @@ def test_the_same_id_twice_is_one_job(tmp_path: Path, server: MediaServer) -> No
 # --- 4. bounded in time, size and disk ------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_stalling_server_fails_in_bounded_time(tmp_path: Path, server: MediaServer) -> None:
     project = make_project(
         tmp_path / "project", server, {"stall": ["/stall/video.mp4"], "plain": ["/plain/video.mp4"]}
@@ -266,6 +272,7 @@ def test_a_stalling_server_fails_in_bounded_time(tmp_path: Path, server: MediaSe
     assert manifest.versions == [] and recording_status(manifest) is RecordingStatus.UNREACHABLE
 
 
+@pytest.mark.slow
 def test_a_dripping_server_is_a_stall_not_a_download(tmp_path: Path, server: MediaServer) -> None:
     project = make_project(tmp_path / "project", server, {"drip": ["/drip/video.mp4"]})
     started = time.monotonic()
@@ -273,6 +280,7 @@ def test_a_dripping_server_is_a_stall_not_a_download(tmp_path: Path, server: Med
     assert code == 1 and report["drip"]["outcome"] == "unreachable" and time.monotonic() - started < 15
 
 
+@pytest.mark.slow
 def test_the_deadline_ends_a_recording(tmp_path: Path, server: MediaServer) -> None:
     project = make_project(tmp_path / "project", server, {"slow": ["/slow/video.mp4"]})
     server.slow_chunk_delay = 0.5
@@ -283,6 +291,7 @@ def test_the_deadline_ends_a_recording(tmp_path: Path, server: MediaServer) -> N
     assert code == 1 and report["slow"]["outcome"] == "unreachable" and "deadline" in report["slow"]["detail"]
 
 
+@pytest.mark.slow
 def test_an_endless_response_stops_at_the_size_cap(tmp_path: Path, server: MediaServer) -> None:
     project = make_project(tmp_path / "project", server, {"endless": ["/endless/video.mp4"]})
     code, report = run_json(project, "--max-size", "2MB", *FAST)
@@ -295,6 +304,7 @@ def test_an_endless_response_stops_at_the_size_cap(tmp_path: Path, server: Media
     assert leftovers == []  # nothing to resume: the partial file is gone
 
 
+@pytest.mark.slow
 def test_not_enough_disk_is_disk_full_before_downloading(tmp_path: Path, server: MediaServer) -> None:
     project = make_project(tmp_path / "project", server, {"plain": ["/plain/video.mp4"]})
     code, report = run_json(project, "--min-free", "100000TB", *FAST)
@@ -303,6 +313,7 @@ def test_not_enough_disk_is_disk_full_before_downloading(tmp_path: Path, server:
     assert recording_status(manifest_of(project, "plain")) is not RecordingStatus.LOST
 
 
+@pytest.mark.slow
 def test_a_full_disk_mid_download_leaves_no_partial_file(tmp_path: Path, server: MediaServer) -> None:
     project = make_project(tmp_path / "project", server, {"endless": ["/endless/video.mp4"]})
     disk = tmp_path / "small-disk"
@@ -321,6 +332,7 @@ def test_a_full_disk_mid_download_leaves_no_partial_file(tmp_path: Path, server:
 # --- 5. complete or failed ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_playlist_that_changes_during_the_download_is_not_kept(tmp_path: Path, server: MediaServer) -> None:
     project = make_project(tmp_path / "project", server, {"stream": ["/hls-changing/index.m3u8"]})
     code, report = run_json(project, "--attempts", "1", *FAST)
@@ -337,6 +349,7 @@ def test_a_playlist_that_changes_during_the_download_is_not_kept(tmp_path: Path,
 # --- 6. honest outcomes ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_outcomes_say_what_happened(tmp_path: Path, server: MediaServer) -> None:
     dead_dns = "http://archive-recordings.invalid/video.mp4"
     project = make_project(
@@ -384,6 +397,7 @@ def test_outcomes_say_what_happened(tmp_path: Path, server: MediaServer) -> None
 # --- 7. one bad entry never blocks the others -----------------------------------------------------
 
 
+@pytest.mark.slow
 def test_one_bad_entry_does_not_block_the_others(tmp_path: Path, server: MediaServer) -> None:
     project = make_project(tmp_path / "project", server, {"plain": ["/plain/video.mp4"]})
     (project / "docs" / "recordings" / "broken.en.md").write_text(
@@ -399,6 +413,7 @@ def test_one_bad_entry_does_not_block_the_others(tmp_path: Path, server: MediaSe
 # --- 8. safe network ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_private_and_link_local_addresses_are_refused(tmp_path: Path, server: MediaServer) -> None:
     project = make_project(
         tmp_path / "project",
@@ -427,6 +442,7 @@ def test_private_and_link_local_addresses_are_refused(tmp_path: Path, server: Me
     assert report["metadata"]["outcome"] == "failed" and "169.254.169.254" in report["metadata"]["detail"]
 
 
+@pytest.mark.slow
 def test_platform_subtitle_languages_never_name_files(tmp_path: Path, server: MediaServer) -> None:
     project = make_project(tmp_path / "project", server, {"subs": ["/hostile-subs/watch.html"]})
     code, report = run_json(project, *FAST)
@@ -443,6 +459,7 @@ def test_platform_subtitle_languages_never_name_files(tmp_path: Path, server: Me
 # --- 10. the typed manifest -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_hand_edited_manifest_is_a_clear_error(tmp_path: Path, server: MediaServer) -> None:
     project = make_project(tmp_path / "project", server, {"gone": ["/status/410.mp4"]})
     run_json(
@@ -481,6 +498,7 @@ def test_the_published_json_schema_is_the_model() -> None:
 # --- kill -9 at random points ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_kill_9_at_random_points_of_a_refresh_loses_nothing(tmp_path: Path, server: MediaServer) -> None:
     project = make_project(tmp_path / "project", server, {"talk": ["/changing/video.mp4"]})
     assert run_json(project, *FAST)[0] == 0
@@ -512,6 +530,7 @@ def test_kill_9_at_random_points_of_a_refresh_loses_nothing(tmp_path: Path, serv
     assert snapshot(project / "media" / "talk" / "v1") == held
 
 
+@pytest.mark.slow
 def test_a_version_kept_before_a_kill_is_adopted_on_the_next_run(tmp_path: Path, server: MediaServer) -> None:
     """A kill between keeping a version folder and writing the manifest: the next run records it."""
     project = make_project(tmp_path / "project", server, {"talk": ["/changing/video.mp4"]})
@@ -540,6 +559,7 @@ def test_a_version_kept_before_a_kill_is_adopted_on_the_next_run(tmp_path: Path,
 # --- imports follow need ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_only_the_network_commands_load_yt_dlp(tmp_path: Path) -> None:
     """check, status, new, build, verify and import read manifests and content only: no yt-dlp."""
     probe = (
@@ -569,6 +589,7 @@ def test_only_the_network_commands_load_yt_dlp(tmp_path: Path) -> None:
     assert plugin.stdout.strip() == "False", plugin.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "point", ["version-kept", "custody-partial", "custody-written", "manifest.json-temp-written"]
 )
@@ -616,6 +637,7 @@ def test_every_status_is_worded_in_both_languages() -> None:
                 assert t(key, lang) and t(key, lang) != key, (key, lang)
 
 
+@pytest.mark.slow
 def test_import_speaks_the_staffs_language(tmp_path: Path, server: MediaServer) -> None:
     project = make_project(tmp_path / "project", server, {"talk": ["/plain/video.mp4"]})
     spanish = {**os.environ, "LANG": "es_MX.UTF-8", "LC_ALL": "", "MEMORIA_LANG": ""}
@@ -634,6 +656,7 @@ def test_import_speaks_the_staffs_language(tmp_path: Path, server: MediaServer) 
     assert refused.returncode == 1 and refused.stdout.startswith("talk: incompleta: ")
 
 
+@pytest.mark.slow
 def test_a_server_that_lies_about_the_size_never_becomes_a_version(
     tmp_path: Path, server: MediaServer
 ) -> None:

@@ -16,6 +16,8 @@ from memoria.manifest import RecordingStatus, load_manifest, recording_status
 sys.path.insert(0, str(ROOT / "scripts"))
 from browsing import Recorder, serve, wait_for
 
+pytestmark = pytest.mark.slow  # every test here builds or runs a command in a subprocess
+
 ARTIFACTS = ROOT / "test-artifacts"
 
 

@@ -23,6 +23,7 @@ def test_every_command_is_in_the_readme(command: str) -> None:
     assert re.search(rf"memoria {command}\b", README), f"README.md never shows 'memoria {command}'"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example(command: str) -> None:
     result = subprocess.run(
@@ -49,6 +50,7 @@ def test_every_plugin_setting_is_in_the_configuration_reference(option: str) -> 
     )
 
 
+@pytest.mark.slow
 def test_makefile_targets_in_the_readme() -> None:
     targets = re.findall(r"^([a-z-]+):.*##", (ROOT / "Makefile").read_text(), re.MULTILINE)
     assert {"site", "test", "serve", "check"} <= set(targets)
@@ -56,6 +58,7 @@ def test_makefile_targets_in_the_readme() -> None:
     assert missing == []
 
 
+@pytest.mark.slow
 def test_bad_arguments_give_one_line_not_a_traceback() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "memoria.cli", "no-such-command"], capture_output=True, text=True, timeout=60

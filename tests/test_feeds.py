@@ -110,6 +110,7 @@ def feed_name(site: Path, path: Path) -> tuple[str, str, str]:
 # --- the demo: every feed valid, complete and in order ------------------------------------
 
 
+@pytest.mark.slow
 def test_every_feed_is_written_per_language(demo_site: BuiltSite) -> None:
     catalog = load_catalog(demo_site.project / "docs")
     topics = {slug for e in catalog.entries for slug in catalog.topic_slugs(e)}
@@ -124,6 +125,7 @@ def test_every_feed_is_written_per_language(demo_site: BuiltSite) -> None:
     assert "country/mx" in names and len(topics) >= 2
 
 
+@pytest.mark.slow
 def test_rss_feeds_have_every_required_element(demo_site: BuiltSite) -> None:
     for path in feed_paths(demo_site.site):
         lang, _name, fmt = feed_name(demo_site.site, path)
@@ -150,6 +152,7 @@ def test_rss_feeds_have_every_required_element(demo_site: BuiltSite) -> None:
             )
 
 
+@pytest.mark.slow
 def test_atom_feeds_have_every_element_rfc_4287_requires(demo_site: BuiltSite) -> None:
     for path in feed_paths(demo_site.site):
         lang, _name, fmt = feed_name(demo_site.site, path)
@@ -174,6 +177,7 @@ def test_atom_feeds_have_every_element_rfc_4287_requires(demo_site: BuiltSite) -
             assert entry.find(f"{ATOM}content").get("type") == "html"
 
 
+@pytest.mark.slow
 def test_entries_are_this_languages_only_newest_first(demo_site: BuiltSite) -> None:
     catalog = load_catalog(demo_site.project / "docs")
     for path in feed_paths(demo_site.site):
@@ -189,6 +193,7 @@ def test_entries_are_this_languages_only_newest_first(demo_site: BuiltSite) -> N
         assert dates == sorted(dates, reverse=True), rel
 
 
+@pytest.mark.slow
 def test_no_english_entry_in_a_spanish_feed(demo_site: BuiltSite) -> None:
     catalog = load_catalog(demo_site.project / "docs")
     assert not catalog.get("press", UNTRANSLATED_ID).is_translated("es")
@@ -206,6 +211,7 @@ def test_no_english_entry_in_a_spanish_feed(demo_site: BuiltSite) -> None:
     assert any(UNTRANSLATED_ID in e.link for e in english.entries)
 
 
+@pytest.mark.slow
 def test_feed_dates_come_from_the_newest_entry_not_the_clock(demo_site: BuiltSite) -> None:
     spanish_press = xml(demo_site.site, SPANISH_PRESS).find("channel")
     assert spanish_press.findtext("lastBuildDate") == "Mon, 25 Aug 2014 00:00:00 -0500"
@@ -216,6 +222,7 @@ def test_feed_dates_come_from_the_newest_entry_not_the_clock(demo_site: BuiltSit
     assert str(dt.date.today().year) not in atom.findtext(f"{ATOM}updated")
 
 
+@pytest.mark.slow
 def test_categories_are_topics_and_localised_countries(demo_site: BuiltSite) -> None:
     spanish = read_feed(demo_site.site, "es/feeds/press.atom.xml").entries[0]
     terms = [tag.term for tag in spanish.tags]
@@ -225,6 +232,7 @@ def test_categories_are_topics_and_localised_countries(demo_site: BuiltSite) -> 
     assert {"Women human rights defenders", "Mexico", "El Salvador"} <= {t.term for t in roundtable.tags}
 
 
+@pytest.mark.slow
 def test_what_a_subscriber_to_the_spanish_press_feed_sees(demo_site: BuiltSite) -> None:
     """The demo's Spanish press feed as a reader shows it (described in the issue's note)."""
     feed = read_feed(demo_site.site, SPANISH_PRESS)
@@ -249,6 +257,7 @@ def feed_links(page: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
     )
 
 
+@pytest.mark.slow
 def test_every_page_links_its_languages_feeds(demo_site: BuiltSite) -> None:
     pages = sorted(demo_site.site.rglob("*.html"))
     assert len(pages) > 50
@@ -268,6 +277,7 @@ def test_every_page_links_its_languages_feeds(demo_site: BuiltSite) -> None:
             )
 
 
+@pytest.mark.slow
 def test_pages_link_the_feed_of_what_they_show(demo_site: BuiltSite) -> None:
     cases = {
         "press/2014/protect-women-defenders-mesoamerica/": "feeds/press",
@@ -292,6 +302,7 @@ def test_pages_link_the_feed_of_what_they_show(demo_site: BuiltSite) -> None:
     assert english_titles[3].startswith("Press releases · ") and english_titles[3].endswith("(RSS feed)")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("url", "lang", "title", "explains"),
     [
@@ -430,6 +441,7 @@ def raw_content(site: Path, rel: str, page_url: str) -> str:
     )
 
 
+@pytest.mark.slow
 def test_content_links_and_images_are_absolute(tmp_path: Path) -> None:
     built = build(tmp_path, "links", docs=custom_docs())
     for lang, fmt in (("en", "atom"), ("en", "rss"), ("es", "atom"), ("es", "rss")):
@@ -452,6 +464,7 @@ def test_content_links_and_images_are_absolute(tmp_path: Path) -> None:
             assert "mailto:press@example.org" in urls
 
 
+@pytest.mark.slow
 def test_updated_front_matter_is_the_entry_and_feed_update(tmp_path: Path) -> None:
     built = build(tmp_path, "updated", docs=custom_docs())
     atom = xml(built.site, "feeds/press.atom.xml")
@@ -473,6 +486,7 @@ def test_updated_front_matter_is_the_entry_and_feed_update(tmp_path: Path) -> No
     assert len(read_feed(built.site, "feeds/topic/only-english.atom.xml").entries) == 1
 
 
+@pytest.mark.slow
 def test_hostile_titles_and_summaries_are_escaped_in_both_formats(tmp_path: Path) -> None:
     built = build(tmp_path, "hostile", docs=custom_docs())
     for lang, title in (("en", HOSTILE), ("es", HOSTILE + " (es)")):
@@ -507,6 +521,7 @@ def ids_of(site: Path) -> dict[str, list[str]]:
     return {rel: [e.id for e in read_feed(site, rel).entries] for rel in snapshot(site)}
 
 
+@pytest.mark.slow
 def test_rebuilds_are_byte_identical_and_ids_survive_a_move(tmp_path: Path) -> None:
     first = build(tmp_path, "a", docs=custom_docs(), copy_demo=True)
     before = snapshot(first.site)
@@ -538,6 +553,7 @@ def test_default_ids_depend_on_the_host_only(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_limit_and_choice_of_feeds(tmp_path: Path) -> None:
     built = build(
         tmp_path,
@@ -566,6 +582,7 @@ def test_limit_and_choice_of_feeds(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("option", "message"),
     [
@@ -618,6 +635,7 @@ def manifest_for(recording_id: str, files: list[dict[str, object]], outcome: str
     return json.dumps({"id": recording_id, "outcome": outcome, "files": files}, indent=2).encode()
 
 
+@pytest.mark.slow
 def test_mirrored_recordings_carry_an_enclosure_in_rss_and_atom(tmp_path: Path) -> None:
     rec = "ustream-51400296"
     web = {

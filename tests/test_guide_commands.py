@@ -8,6 +8,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 HEADINGS = {"en": "## Getting the `memoria` command", "es": "## Obtener el comando `memoria`"}
 
@@ -27,6 +29,7 @@ def test_both_guides_give_the_same_commands() -> None:
     assert "make setup" in readme and ". .venv/bin/activate" in readme
 
 
+@pytest.mark.slow
 def test_the_guide_commands_run_as_written_in_a_fresh_terminal() -> None:
     """A login-like shell whose PATH has no .venv: the block's lines, one after the other, as typed."""
     path = os.pathsep.join(

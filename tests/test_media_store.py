@@ -108,6 +108,7 @@ def import_clip(project: Path, s3: SeaweedS3, rid: str, clip: GeneratedMedia, *e
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_import_push_verify_remove_pull_round_trip(
     tmp_path: Path, s3: SeaweedS3, clip: GeneratedMedia
 ) -> None:
@@ -171,6 +172,7 @@ def test_import_push_verify_remove_pull_round_trip(
     assert memoria(project, s3, "verify").returncode == 0
 
 
+@pytest.mark.slow
 def test_identical_bytes_are_stored_once(tmp_path: Path, s3: SeaweedS3, clip: GeneratedMedia) -> None:
     store = f"{STORE}/dedupe"
     project = project_with(tmp_path / "project", "part-1", "part-2")
@@ -184,6 +186,7 @@ def test_identical_bytes_are_stored_once(tmp_path: Path, s3: SeaweedS3, clip: Ge
     assert memoria(project, s3, "verify", "--media-store", store).returncode == 0
 
 
+@pytest.mark.slow
 def test_verify_catches_an_object_changed_in_the_store(
     tmp_path: Path, s3: SeaweedS3, clip: GeneratedMedia
 ) -> None:
@@ -216,6 +219,7 @@ def test_verify_catches_an_object_changed_in_the_store(
     assert not (project / "media" / "talk" / version.folder / version.original).exists()
 
 
+@pytest.mark.slow
 def test_an_interrupted_multipart_upload_resumes(tmp_path: Path, s3: SeaweedS3, big_clip: Path) -> None:
     store = f"{STORE}/resume"
     project = project_with(tmp_path / "project", "long")
@@ -248,6 +252,7 @@ def test_an_interrupted_multipart_upload_resumes(tmp_path: Path, s3: SeaweedS3, 
     assert deep.returncode == 0, deep.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("case", "expected"),
     [
@@ -280,6 +285,7 @@ def test_store_failures_are_one_line_and_lose_nothing(
     assert after == before  # nothing held was removed or changed
 
 
+@pytest.mark.slow  # against a real S3 server in a subprocess
 def test_the_store_rejects_bytes_that_do_not_match_their_checksum(tmp_path: Path, s3: SeaweedS3) -> None:
     from memoria.store import S3Store, StoreError, StoreLocation
 
@@ -303,6 +309,7 @@ def test_the_store_rejects_bytes_that_do_not_match_their_checksum(tmp_path: Path
     assert store.head("0" * 64) is None
 
 
+@pytest.mark.slow
 def test_the_site_serves_recordings_from_the_store(
     tmp_path: Path, s3: SeaweedS3, clip: GeneratedMedia
 ) -> None:
@@ -340,6 +347,7 @@ def test_the_site_serves_recordings_from_the_store(
             assert SECRET_KEY.encode() not in data and ACCESS_KEY.encode() not in data, path
 
 
+@pytest.mark.slow
 def test_a_store_without_media_url_is_a_clear_build_error(tmp_path: Path) -> None:
     project = project_with(tmp_path / "project", "hearing", options=":\n      media_store: s3://archive/x")
     built = run_build(project)
@@ -348,6 +356,7 @@ def test_a_store_without_media_url_is_a_clear_build_error(tmp_path: Path) -> Non
     shutil.rmtree(project)
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_a_reader_plays_the_recording_from_the_store_with_captions(
     tmp_path: Path, s3: SeaweedS3, clip: GeneratedMedia
@@ -387,6 +396,7 @@ def test_a_reader_plays_the_recording_from_the_store_with_captions(
     assert player["tracks"][0]["cues"]  # fetched cross-origin from the store
 
 
+@pytest.mark.slow
 def test_mirror_writes_straight_to_the_store(tmp_path: Path, s3: SeaweedS3, clip: GeneratedMedia) -> None:
     """A real mirror run (yt-dlp from a server on 127.0.0.1) keeps the version, then sends it to the store."""
     store = f"{STORE}/mirror"
@@ -475,6 +485,7 @@ class CuttingProxy:
         self.listener.close()
 
 
+@pytest.mark.slow
 def test_a_network_failure_mid_upload_is_one_line_and_the_next_run_resumes(
     tmp_path: Path, s3: SeaweedS3, big_clip: Path
 ) -> None:
@@ -504,6 +515,7 @@ def test_a_network_failure_mid_upload_is_one_line_and_the_next_run_resumes(
     assert memoria(project, s3, "verify", "--media-store", store, "--deep").returncode == 0
 
 
+@pytest.mark.slow
 def test_the_offline_copy_takes_the_media_pulled_from_the_store(
     tmp_path: Path, s3: SeaweedS3, clip: GeneratedMedia
 ) -> None:
@@ -577,6 +589,7 @@ class ChecksumDroppingGateway:
         self.server.server_close()
 
 
+@pytest.mark.slow
 def test_a_store_that_keeps_no_checksum_is_refused_in_one_line(
     tmp_path: Path, s3: SeaweedS3, clip: GeneratedMedia
 ) -> None:
@@ -618,6 +631,7 @@ def test_media_store_values_are_checked() -> None:
             parse_media_store(bad)
 
 
+@pytest.mark.slow
 def test_a_folder_as_media_store_is_the_media_folder(
     tmp_path: Path, s3: SeaweedS3, clip: GeneratedMedia
 ) -> None:

@@ -26,6 +26,8 @@ from conftest import run_build, write_project
 from mediaserver import CAPTURE_TIMESTAMP, HOSTILE_TITLE, GeneratedMedia, MediaServer, make_media
 from memoria.manifest import Manifest, RecordingStatus, Version, load_manifest, recording_status, validate_id
 
+pytestmark = pytest.mark.slow  # every test here builds or runs a command in a subprocess
+
 MEMORIA = [sys.executable, "-m", "memoria.cli"]
 
 #: recording id → path on the media server (alternates after the first)

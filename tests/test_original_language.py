@@ -34,6 +34,7 @@ def project(tmp_path: Path) -> Path:
     return write_project(tmp_path / "project", copy_demo=True)
 
 
+@pytest.mark.slow
 def test_spanish_first_release_from_new_to_published(project: Path) -> None:
     created = memoria(
         project,
@@ -118,6 +119,7 @@ def test_spanish_first_release_from_new_to_published(project: Path) -> None:
     assert entry.original_lang == "es"  # the Spanish file, written first, keeps the dates
 
 
+@pytest.mark.slow
 def test_an_english_file_holding_the_marker_is_not_published(project: Path) -> None:
     """An untranslated placeholder never goes out as English (the bug this issue reports)."""
     untranslated = project / "docs/press/2015/fictional-early-warning-networks.es.md"
@@ -180,6 +182,7 @@ def test_an_original_still_holding_the_scaffold_marker_is_a_draft(
     assert (publication.state, publication.reason) == (PublicationState.DRAFT, "body")
 
 
+@pytest.mark.slow
 def test_a_lagging_translation_never_stops_a_strict_build(build_site) -> None:  # type: ignore[no-untyped-def]
     built = build_site(
         {

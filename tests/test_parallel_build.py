@@ -10,7 +10,11 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from conftest import run_build, write_project
+
+pytestmark = pytest.mark.slow  # every test here builds or runs a command in a subprocess
 
 MEMORIA = [sys.executable, "-m", "memoria.cli"]
 

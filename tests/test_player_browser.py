@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from browsing import Recorder, serve, wait_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 RECORDING_ID = "ustream-51400296"
 RECORDING = f"es/recordings/{RECORDING_ID}/"

@@ -24,6 +24,8 @@ from test_serve import (
     _wait_until,
 )
 
+pytestmark = pytest.mark.slow  # every test here builds or runs a command in a subprocess
+
 ENTRY = "docs/press/2015/fictional-early-warning-networks.en.md"
 ERROR_PAGE = 'class="memoria-preview-error"'
 

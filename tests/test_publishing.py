@@ -48,6 +48,7 @@ def site_texts(site: Path) -> dict[str, str]:
     return texts
 
 
+@pytest.mark.slow
 def test_decomposed_text_reaches_pages_feeds_and_search_composed(
     build_site: Callable[..., BuiltSite],
 ) -> None:
@@ -179,6 +180,7 @@ def traces(site: Path, words: tuple[str, ...]) -> dict[str, list[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_drafts_and_embargoes_leave_no_trace_until_their_time(
     build_site: Callable[..., BuiltSite], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -211,6 +213,7 @@ def test_drafts_and_embargoes_leave_no_trace_until_their_time(
     assert any(name.startswith("pagefind/fragment/") for name in found)
 
 
+@pytest.mark.slow
 def test_the_preview_shows_held_back_entries_with_a_banner(tmp_path: Path) -> None:
     project = write_project(tmp_path / "project", HELD_BACK_DOCS)
     port = _free_port()
@@ -254,6 +257,7 @@ def test_the_preview_shows_held_back_entries_with_a_banner(tmp_path: Path) -> No
             process.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_status_lists_drafts_and_scheduled_entries_with_their_times(tmp_path: Path) -> None:
     project = write_project(tmp_path / "project", HELD_BACK_DOCS)
     command = [sys.executable, "-m", "memoria.cli", "status", "--json"]
@@ -360,6 +364,7 @@ def test_a_future_date_waits_for_its_local_midnight_in_the_archive_zone(
     assert publication_of(entry, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "publish", zone).published
 
 
+@pytest.mark.slow
 def test_the_scaffolds_placeholder_is_never_published(
     build_site: Callable[..., BuiltSite], tmp_path: Path
 ) -> None:

@@ -19,7 +19,7 @@ from searchsite import RECORDING_ID, build_search_demo
 from test_browser import AXE, Reader, load_axe, screenshot
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 import sys  # noqa: E402
 

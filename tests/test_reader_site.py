@@ -58,6 +58,7 @@ def test_every_status_of_the_manifest_has_plain_words_in_both_languages() -> Non
     assert t("status.changed", "es") == "Cambiada en el origen"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("lang", "prefix"), LANGS)
 def test_states_page_explains_all_eight_states_and_every_badge_links_to_it(
     site: BuiltSite, lang: str, prefix: str
@@ -76,6 +77,7 @@ def test_states_page_explains_all_eight_states_and_every_badge_links_to_it(
         assert target.split("#")[1] in ids
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("lang", "prefix"), LANGS)
 def test_a_lost_recording_says_so_links_wayback_marks_the_dead_link_and_asks_for_a_copy(
     site: BuiltSite, lang: str, prefix: str
@@ -98,6 +100,7 @@ def test_a_lost_recording_says_so_links_wayback_marks_the_dead_link_and_asks_for
     assert not page.xpath("//*[contains(@src,'archive.org')]")
 
 
+@pytest.mark.slow
 def test_an_unchecked_recording_says_its_link_is_not_checked(site: BuiltSite) -> None:
     page = site.page("es/recordings/ustream-51407558/")
     assert page.xpath("//*[@data-memoria-state]/@data-memoria-state") == ["unknown"]
@@ -108,6 +111,7 @@ def test_an_unchecked_recording_says_its_link_is_not_checked(site: BuiltSite) ->
 # --- 4. identity --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("lang", "prefix"), LANGS)
 def test_home_opens_with_whose_archive_and_what_it_holds(site: BuiltSite, lang: str, prefix: str) -> None:
     home = site.page(prefix)
@@ -130,6 +134,7 @@ def test_home_opens_with_whose_archive_and_what_it_holds(site: BuiltSite, lang: 
     assert t("about.privacy", lang) in text(about.text_content())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("lang", "prefix"), LANGS)
 def test_staff_guide_is_out_of_the_menu_but_built_and_in_the_small_print(
     site: BuiltSite, lang: str, prefix: str
@@ -150,6 +155,7 @@ def test_staff_guide_is_out_of_the_menu_but_built_and_in_the_small_print(
 # --- 5. Spanish throughout -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_spanish_pages_carry_spanish_organisations_footer_and_dates(site: BuiltSite) -> None:
     event = site.page("es/" + EVENT_2015)
     panel = text(event.xpath("string(//dl[@class='memoria-meta'])"))
@@ -169,6 +175,7 @@ def test_date_ranges_name_month_and_year_once() -> None:
     assert format_date_range(dt.date(2015, 3, 18), dt.date(2015, 4, 2), "en") == "18 March – 2 April 2015"
 
 
+@pytest.mark.slow
 def test_fallback_items_are_marked_and_lang_tagged_and_parts_are_numbered(site: BuiltSite) -> None:
     press = site.page("es/press/")
     untranslated = press.xpath("//li[.//*[@data-memoria-fallback-marker]]")
@@ -187,6 +194,7 @@ def test_fallback_items_are_marked_and_lang_tagged_and_parts_are_numbered(site: 
 # --- 6. reading comfort ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_summary_is_a_lead_before_the_metadata_and_parts_link_each_other(site: BuiltSite) -> None:
     page = site.page("es/" + PRESS)
     content = page.xpath("//div[contains(@class,'memoria-content')]")[0]
@@ -205,6 +213,7 @@ def test_summary_is_a_lead_before_the_metadata_and_parts_link_each_other(site: B
 # --- 7. cite and share ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("lang", "prefix"), LANGS)
 def test_link_previews_citation_and_share_links_load_nothing(site: BuiltSite, lang: str, prefix: str) -> None:
     page = site.page(prefix + PRESS)
@@ -239,6 +248,7 @@ def test_link_previews_citation_and_share_links_load_nothing(site: BuiltSite, la
 # --- 8. transcripts ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_transcripts_download_as_webvtt_and_text_and_cues_are_anchors(site: BuiltSite) -> None:
     page = site.page(f"es/recordings/{RECORDING_ID}/")
     downloads = page.xpath("//a[@data-memoria-transcript-download]/@href")
@@ -254,6 +264,7 @@ def test_transcripts_download_as_webvtt_and_text_and_cues_are_anchors(site: Buil
     assert [c.xpath("string(.//a/@data-memoria-seek)") for c in cues] == ["1", "7"]
 
 
+@pytest.mark.slow
 def test_search_staging_weights_titles_carries_facets_and_anchors_spoken_lines(site: BuiltSite) -> None:
     staged = read_page(site.site / "es" / "recordings" / RECORDING_ID / "index.html")
     assert staged is not None and staged.facets is not None
@@ -285,6 +296,7 @@ def test_identity_settings_with_the_wrong_shape_are_named() -> None:
     assert identity.contact_url == "https://example.org/contact"
 
 
+@pytest.mark.slow
 def test_a_bad_identity_setting_fails_the_build_naming_it(tmp_path: Path) -> None:
     from conftest import write_project
 

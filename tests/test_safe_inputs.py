@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import run_build, write_project
@@ -35,6 +36,7 @@ def test_generated_front_matter_is_yaml_whatever_the_title_holds() -> None:
         assert values["search"] == {"exclude": True} and values["hide"] == ["toc"]
 
 
+@pytest.mark.slow
 def test_a_topic_with_quotes_backslashes_and_colons_keeps_its_title(tmp_path: Path) -> None:
     project = write_project(tmp_path / "project", {"press/2014/quoting.en.md": PRESS})
     built = run_build(project)
@@ -52,6 +54,7 @@ def test_a_topic_with_quotes_backslashes_and_colons_keeps_its_title(tmp_path: Pa
     )
 
 
+@pytest.mark.slow
 def test_a_symbolic_link_to_etc_passwd_fails_the_build(tmp_path: Path) -> None:
     project = write_project(tmp_path / "project", copy_demo=True)
     (project / "docs" / "passwd.txt").symlink_to("/etc/passwd")
@@ -64,6 +67,7 @@ def test_a_symbolic_link_to_etc_passwd_fails_the_build(tmp_path: Path) -> None:
     assert not (project / "site" / "passwd.txt").exists()
 
 
+@pytest.mark.slow
 def test_a_symbolic_link_out_of_media_fails_the_build(tmp_path: Path) -> None:
     project = write_project(tmp_path / "project", copy_demo=True)
     (project / "media" / "ustream-51400296").mkdir(parents=True)

@@ -35,6 +35,7 @@ def page_counts(bundle: Path) -> dict[str, int]:
     return {lang: info["page_count"] for lang, info in entry["languages"].items()}
 
 
+@pytest.mark.slow
 def test_one_bundle_per_language_counting_only_pages_in_that_language(site: BuiltSite) -> None:
     # The default language's bundle at the root, every other language's in its folder.
     # English: 2 press releases, 2 events, 6 recordings. Spanish: the same less the press
@@ -45,6 +46,7 @@ def test_one_bundle_per_language_counting_only_pages_in_that_language(site: Buil
     assert "Search: indexed 19 pages in 2 languages" in site.output
 
 
+@pytest.mark.slow
 def test_each_page_links_the_bundle_of_its_language(site: BuiltSite) -> None:
     [english] = site.page(PRESS).xpath("//*[@data-memoria-search]")
     [spanish] = site.page("es/" + PRESS).xpath("//*[@data-memoria-search]")
@@ -70,6 +72,7 @@ def indexed(site: BuiltSite) -> dict[str, dict]:
     return records
 
 
+@pytest.mark.slow
 def test_indexed_text_keeps_each_word_once_and_no_function_words(site: BuiltSite) -> None:
     records = indexed(site)
     assert len(records) == 19
@@ -83,6 +86,7 @@ def test_indexed_text_keeps_each_word_once_and_no_function_words(site: BuiltSite
         assert not set(words) & STOPWORDS[record["lang"]], f"{url}: {set(words) & STOPWORDS[record['lang']]}"
 
 
+@pytest.mark.slow
 def test_indexed_text_keeps_title_first_and_the_names_readers_search_for(site: BuiltSite) -> None:
     records = indexed(site)
     press = records["/es/press/2014/protect-women-defenders-mesoamerica/"]
@@ -100,6 +104,7 @@ def test_indexed_text_keeps_title_first_and_the_names_readers_search_for(site: B
         assert "radiodifusoras" in records[url]["content"].split()
 
 
+@pytest.mark.slow
 def test_a_result_carries_the_entrys_summary_in_its_language(site: BuiltSite) -> None:
     records = indexed(site)
     assert records["/es/press/2014/protect-women-defenders-mesoamerica/"]["meta"]["summary"] == (
@@ -188,6 +193,7 @@ def test_indexed_elements_nested_in_one_another_are_read_once(tmp_path: Path) ->
     assert (searchable.title, searchable.words) == ("Title", ("Body", "text"))
 
 
+@pytest.mark.slow
 def test_lunr_is_gone(site: BuiltSite) -> None:
     assert not (
         site.site / "search" / "search_index.json"
@@ -195,6 +201,7 @@ def test_lunr_is_gone(site: BuiltSite) -> None:
     assert "search_index" not in (site.site / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_entries_are_indexed_with_their_metadata_but_not_their_labels_or_neighbours(site: BuiltSite) -> None:
     page = site.page("es/press/2014/protect-women-defenders-mesoamerica/")
     [body] = page.xpath("//*[@data-pagefind-body]")
@@ -204,11 +211,13 @@ def test_entries_are_indexed_with_their_metadata_but_not_their_labels_or_neighbo
         assert ignored.get("data-pagefind-ignore") is not None, ignored.text_content()
 
 
+@pytest.mark.slow
 def test_fallback_copies_are_not_indexed(site: BuiltSite) -> None:
     assert not site.page("es/press/2015/fictional-early-warning-networks/").xpath("//*[@data-pagefind-body]")
     assert site.page("press/2015/fictional-early-warning-networks/").xpath("//*[@data-pagefind-body]")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "url", ["", "es/", "press/", "es/topics/", "es/countries/mx/", "404.html", "es/404.html"]
 )
@@ -216,6 +225,7 @@ def test_listings_home_and_not_found_pages_are_not_indexed(site: BuiltSite, url:
     assert not site.page(url).xpath("//*[@data-pagefind-body]")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("url", ["", "es/", "404.html", "es/404.html", "es/press/"])
 def test_every_page_has_the_search_box_and_loads_no_index_up_front(site: BuiltSite, url: str) -> None:
     page = site.page(url)
@@ -227,6 +237,7 @@ def test_every_page_has_the_search_box_and_loads_no_index_up_front(site: BuiltSi
     assert not page.xpath("//script[contains(@src, 'pagefind')] | //link[contains(@href, 'pagefind')]")
 
 
+@pytest.mark.slow
 def test_recording_page_shows_its_captions_as_a_collapsed_transcript(site: BuiltSite) -> None:
     for url, summary in (
         (f"recordings/{RECORDING_ID}/", "Transcript (Spanish)"),
@@ -245,6 +256,7 @@ def test_recording_page_shows_its_captions_as_a_collapsed_transcript(site: Built
         ]
 
 
+@pytest.mark.slow
 def test_recordings_without_captions_have_no_transcript(site: BuiltSite) -> None:
     assert not site.page("recordings/ustream-51404484/").xpath(
         "//details[contains(@class, 'memoria-transcript')]"
@@ -269,6 +281,7 @@ def test_a_language_with_no_entry_page_gets_no_bundle_and_the_others_still_do(tm
     assert bundle_dirs(site) == [site / "pagefind"]
 
 
+@pytest.mark.slow
 def test_a_broken_caption_file_fails_the_build_naming_it(tmp_path: Path) -> None:
     from conftest import run_build
 

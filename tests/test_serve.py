@@ -18,6 +18,8 @@ from lxml import html as lxml_html
 
 from conftest import MKDOCS, write_project
 
+pytestmark = pytest.mark.slow  # every test here builds or runs a command in a subprocess
+
 #: how long a change may take to appear; `make serve` rebuilds the demo in about a second
 CHANGE_DEADLINE_SECONDS = 20.0
 START_DEADLINE_SECONDS = 60.0

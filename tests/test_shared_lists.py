@@ -77,6 +77,7 @@ def project(tmp_path: Path) -> Path:
     return project
 
 
+@pytest.mark.slow
 def test_check_flags_a_misspelt_name_with_did_you_mean(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -98,6 +99,7 @@ def test_check_flags_a_misspelt_name_with_did_you_mean(
     assert 'did you mean "International Service for Human Rights"?' in result.stdout
 
 
+@pytest.mark.slow
 def test_one_page_per_organisation_named_in_the_page_language(project: Path) -> None:
     built = run_build(project, strict=False)
     assert built.returncode == 0, built.output
@@ -178,6 +180,7 @@ def test_a_list_with_a_missing_spanish_name_is_an_error(
     ]
 
 
+@pytest.mark.slow
 def test_new_offers_the_lists_and_asks_again_for_an_unknown_event(tmp_path: Path) -> None:
     """In a terminal, an unknown event id or topic is asked again; nothing typed before is lost."""
 

@@ -6,10 +6,13 @@ import re
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
+import pytest
 from lxml import html as lxml_html
 
 from conftest import BuiltSite
 from memoria.catalog import PAGE_SIZE, load_catalog
+
+pytestmark = pytest.mark.slow  # every test here builds or runs a command in a subprocess
 
 DEMO_PRESS = "press/2014/protect-women-defenders-mesoamerica/"
 DEMO_EVENT = "events/2014/roundtable-whrd-mexico-2014/"

@@ -15,6 +15,8 @@ from conftest import answer_prompts, run_build, write_project
 from memoria.content import FIELDS_BY_SECTION
 from memoria.frontmatter import parse_front_matter
 
+pytestmark = pytest.mark.slow  # every test here builds or runs a command in a subprocess
+
 CLI = [sys.executable, "-m", "memoria.cli"]
 ONE_LINE_ERROR = re.compile(r"^memoria( \w+)?: error: [^\n]+\n$")
 

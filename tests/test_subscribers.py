@@ -95,6 +95,7 @@ def all_feeds(site: Path) -> list[str]:
 # --- 1. time zones ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_dates_are_local_midnight_with_the_real_offset_of_the_day(demo_site: BuiltSite) -> None:
     """Every feed, read by feedparser: the day a reader sees in the archive's zone, UTC−6 and UTC+1."""
     docs = load_archive(demo_site.project / "docs")
@@ -122,6 +123,7 @@ def test_dates_are_local_midnight_with_the_real_offset_of_the_day(demo_site: Bui
     assert checked > 50
 
 
+@pytest.mark.slow
 def test_a_winter_date_is_the_right_day_at_utc_minus_6_and_plus_1(tmp_path: Path) -> None:
     """When the zone is at UTC−6 (standard time), a date-only entry is midnight there."""
     project = write_project(
@@ -194,6 +196,7 @@ def test_bad_times_are_reported_with_file_line_and_field(
     assert problems[0].path.endswith("x.en.md") and problems[0].line >= 1
 
 
+@pytest.mark.slow
 def test_an_unknown_archive_time_zone_fails_the_build(tmp_path: Path) -> None:
     project = write_project(tmp_path / "badzone", copy_demo=True)
     config = project / "mkdocs.yml"
@@ -203,6 +206,7 @@ def test_an_unknown_archive_time_zone_fails_the_build(tmp_path: Path) -> None:
     assert 'timezone: unknown time zone "Mexico/Atlantis"' in built.output
 
 
+@pytest.mark.slow
 def test_pages_show_local_times_where_one_is_given(demo_site: BuiltSite) -> None:
     for lang, text in (
         ("en", "18 March 2015, 09:00 CST – 19 March 2015, 17:00 CST"),
@@ -218,12 +222,14 @@ def test_pages_show_local_times_where_one_is_given(demo_site: BuiltSite) -> None
 # --- 2. order ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_same_day_items_follow_kind_and_part_in_every_format(demo_site: BuiltSite) -> None:
     for fmt in ("rss.xml", "atom.xml", "json"):
         entries = parse(demo_site.site, f"es/feeds/all.{fmt}").entries
         assert [key_of(e.id) for e in entries] == SPANISH_ALL_ORDER, fmt
 
 
+@pytest.mark.slow
 def test_listings_use_the_same_order(demo_site: BuiltSite) -> None:
     page = demo_site.page("es/topics/women-human-rights-defenders/")
     links = [a.get("href") for a in page.xpath("//article//li//a[not(ancestor::nav)]")]
@@ -235,6 +241,7 @@ def test_listings_use_the_same_order(demo_site: BuiltSite) -> None:
 # --- 3. richer items ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_items_have_authors_kind_categories_and_facts_in_the_feeds_language(demo_site: BuiltSite) -> None:
     kinds = {"es": {"press", "events", "recordings"}, "en": {"press", "events", "recordings"}}
     labels = {
@@ -272,6 +279,7 @@ def facts(entry: feedparser.FeedParserDict) -> str:
     return " | ".join(li.text_content() for li in content.xpath(".//ul[@class='memoria-facts']/li"))
 
 
+@pytest.mark.slow
 def test_item_text_carries_dateline_venue_speakers_and_archive_status(demo_site: BuiltSite) -> None:
     entries = {key_of(e.id): e for e in parse(demo_site.site, "es/feeds/all.atom.xml").entries}
     press = facts(entries[f"press/{PRESS_ID}"])
@@ -291,6 +299,7 @@ def test_item_text_carries_dateline_venue_speakers_and_archive_status(demo_site:
     assert len(texts) == 5  # five recordings, five different texts
 
 
+@pytest.mark.slow
 def test_recording_items_say_what_the_mirror_holds(tmp_path: Path) -> None:
     """The status comes from media/<id>/manifest.json through memoria.manifest."""
     rec = "ustream-51400296"
@@ -327,6 +336,7 @@ def test_recording_items_say_what_the_mirror_holds(tmp_path: Path) -> None:
 # --- 4. a feed a browser can show --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_feed_points_to_its_languages_stylesheet(demo_site: BuiltSite) -> None:
     for rel in all_feeds(demo_site.site):
         if rel.endswith(".json"):
@@ -343,6 +353,7 @@ def test_every_feed_points_to_its_languages_stylesheet(demo_site: BuiltSite) -> 
         assert instruction.get("type") == "text/xsl"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("rel", "subscribe", "month"),
     [
@@ -388,6 +399,7 @@ def read_calendar(path: Path) -> tuple[icalendar.Calendar, object]:
     return icalendar.Calendar.from_ical(data), vobject.readOne(data.decode("utf-8"))
 
 
+@pytest.mark.slow
 def test_calendars_per_language_parse_with_two_parsers(demo_site: BuiltSite) -> None:
     uids = {}
     for lang, base in BASES.items():
@@ -422,6 +434,7 @@ def test_calendars_per_language_parse_with_two_parsers(demo_site: BuiltSite) -> 
     assert uids["en"] == uids["es"]  # one event, one UID, in both languages
 
 
+@pytest.mark.slow
 def test_every_event_page_offers_its_own_calendar(demo_site: BuiltSite) -> None:
     for lang, base in BASES.items():
         for event, year in ((ROUNDTABLE, 2014), (HEARING, 2015)):
@@ -446,6 +459,7 @@ def test_every_event_page_offers_its_own_calendar(demo_site: BuiltSite) -> None:
 # --- 6. JSON Feed ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_json_feeds_are_json_feed_1_1_with_the_same_items(demo_site: BuiltSite) -> None:
     for rel in all_feeds(demo_site.site):
         if not rel.endswith(".json"):
@@ -462,6 +476,7 @@ def test_json_feeds_are_json_feed_1_1_with_the_same_items(demo_site: BuiltSite) 
         assert [i["id"] for i in document["items"]] == [e.id for e in atom.entries], rel
 
 
+@pytest.mark.slow
 def test_feed_formats_setting_chooses_the_formats(tmp_path: Path) -> None:
     project = write_project(tmp_path / "formats", copy_demo=True)
     config = project / "mkdocs.yml"
@@ -481,6 +496,7 @@ def test_feed_formats_setting_chooses_the_formats(tmp_path: Path) -> None:
 # --- stable output -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_rebuilds_give_byte_identical_feeds_calendars_and_stylesheets(tmp_path: Path) -> None:
     project = write_project(tmp_path / "twice", copy_demo=True)
 
@@ -503,6 +519,7 @@ def test_rebuilds_give_byte_identical_feeds_calendars_and_stylesheets(tmp_path: 
 # --- in a real browser -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.parametrize(
     ("rel", "heading", "subscribe"),

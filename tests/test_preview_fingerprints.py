@@ -1,0 +1,186 @@
+"""The live preview's fingerprints (memoria.preview): which edits make which pages render again.
+
+Real files in a tmp project, read through the preview's EntryCache; each test edits a file and
+compares every page's fingerprint before and after. test_serve.py proves the same through a
+running `mkdocs serve --dirty`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from base import SMALL_ARCHIVE, project
+from memoria.catalog import Catalog, load_catalog
+from memoria.content import EntryCache
+from memoria.feeds import FeedOptions, plan_feeds
+from memoria.i18n import LANGUAGES
+from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
+
+UPDATED = dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)
+
+
+class Preview:
+    """A project read as the preview reads it: one EntryCache kept across edits."""
+
+    def __init__(self, root: Path) -> None:
+        self.docs = root / "docs"
+        self.cache = EntryCache()
+        self.catalog: Catalog = load_catalog(self.docs, self.cache)
+
+    def edit(self, relative: str, old: str, new: str) -> None:
+        path = self.docs / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{relative} does not say {old!r}"
+        stat = path.stat()
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # a later save
+        self.catalog = load_catalog(self.docs, self.cache)
+
+    def pages(self) -> dict[str, str]:
+        """Every entry page and listing of both languages → its fingerprint."""
+        found = {}
+        for lang in LANGUAGES:
+            for entry in self.catalog.entries:
+                found[f"{lang}:{entry.section}/{entry.id}"] = entry_fingerprint(
+                    self.catalog, self.cache, entry, lang
+                )
+            for listing in self.catalog.listings():
+                found[f"{lang}:{listing.uri}"] = listing_fingerprint(self.cache, listing, lang)
+        return found
+
+    def feeds(self) -> dict[str, str]:
+        return {
+            f"{lang}:{feed.name}": feed_fingerprint(self.cache, feed, UPDATED)
+            for lang in LANGUAGES
+            for feed in plan_feeds(self.catalog, lang, "Archive", FeedOptions())
+        }
+
+
+def changed(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    return {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
+
+
+@pytest.fixture
+def preview(tmp_path: Path) -> Preview:
+    return Preview(project(tmp_path / "project", SMALL_ARCHIVE))
+
+
+def test_nothing_changes_when_nothing_is_edited(preview: Preview) -> None:
+    before = preview.pages()
+    preview.catalog = load_catalog(preview.docs, preview.cache)
+    assert changed(before, preview.pages()) == set()
+
+
+def test_editing_a_recording_renders_it_its_event_and_its_listings(preview: Preview) -> None:
+    before = preview.pages()
+    preview.edit("recordings/session-part-2.en.md", "The closing.", "The closing, with the vote.")
+    assert changed(before, preview.pages()) == {
+        f"{lang}:{page}"
+        for lang in LANGUAGES
+        for page in (
+            "recordings/session-part-2",
+            "events/roundtable",  # lists its recordings
+            "index.md",  # the home page lists the latest recordings
+            "recordings/index.md",
+        )
+    }
+    # Part 1's page is not among them, though it links to part 2 by title (next_part): its
+    # fingerprint covers its event and press releases, not its sibling parts (see the note of 16f).
+
+
+def test_editing_the_event_renders_the_pages_that_link_to_it(preview: Preview) -> None:
+    before = preview.pages()
+    preview.edit("events/2014/roundtable.es.md", "Cuerpo de la mesa.", "Cuerpo de la mesa, corregido.")
+    got = changed(before, preview.pages())
+    for lang in LANGUAGES:
+        assert {
+            f"{lang}:events/roundtable",
+            f"{lang}:press/statement",  # its event
+            f"{lang}:recordings/session-part-1",
+            f"{lang}:recordings/session-part-2",
+            f"{lang}:events/index.md",
+            f"{lang}:events/2014/index.md",
+            f"{lang}:countries/mx/index.md",
+            f"{lang}:topics/protection-mechanisms/index.md",
+        } <= got
+        # an entry unrelated to the event, and the listings it alone is on, stay as they were
+        assert f"{lang}:press/untranslated" not in got
+        assert f"{lang}:countries/sv/index.md" not in got
+        assert f"{lang}:press/2015/index.md" not in got
+
+
+def test_renaming_a_topic_in_spanish_renders_the_spanish_pages_that_show_it(tmp_path: Path) -> None:
+    other = {
+        "press/2015/other.en.md": """
+            ---
+            title: Another statement
+            date: 2015-02-01
+            summary: Related to nothing, on the same topic.
+            topics: [Protection mechanisms]
+            ---
+
+            Body.
+            """
+    }
+    preview = Preview(project(tmp_path / "project", {**SMALL_ARCHIVE, **other}))
+    before = preview.pages()
+    # the Spanish label comes from the entries that name the topic in Spanish
+    preview.edit("events/2014/roundtable.es.md", "[Mecanismos de protección]", "[Protección]")
+    preview.edit("press/2014/statement.es.md", "[Mecanismos de protección]", "[Protección]")
+    assert preview.catalog.topic_label("protection-mechanisms", "es") == "Protección"
+    got = changed(before, preview.pages())
+    # its files and relations are as they were: only the label it shows in Spanish changed
+    assert "es:press/other" in got
+    assert "en:press/other" not in got
+    assert "es:topics/protection-mechanisms/index.md" in got  # its title
+    assert "es:press/untranslated" not in got  # another topic
+
+
+def test_feeds_change_with_their_entries_and_their_date(preview: Preview) -> None:
+    before = preview.feeds()
+    preview.edit("press/2015/untranslated.en.md", "Body in English only.", "Body, longer.")
+    got = changed(before, preview.feeds())
+    assert got == {
+        "en:all",
+        "en:press",
+        "en:country/sv",
+        "en:topic/land-and-territory",
+    }  # not in Spanish feeds
+    feed = plan_feeds(preview.catalog, "en", "Archive", FeedOptions())[0]
+    later = UPDATED + dt.timedelta(days=1)
+    assert feed_fingerprint(preview.cache, feed, later) != feed_fingerprint(preview.cache, feed, UPDATED)
+
+
+def test_deleting_an_entry_drops_its_page_and_changes_its_listings(preview: Preview) -> None:
+    before = preview.pages()
+    (preview.docs / "press/2015/untranslated.en.md").unlink()
+    preview.catalog = load_catalog(preview.docs, preview.cache)
+    after = preview.pages()
+    assert "en:press/untranslated" in before and "en:press/untranslated" not in after
+    assert "en:press/2015/index.md" not in after  # a year left empty has no page
+    assert "en:press/index.md" in changed(before, after)
+    assert "en:events/index.md" not in changed(before, after)
+
+
+def test_preview_state_renders_what_changed_and_removes_what_vanished(tmp_path: Path) -> None:
+    state = PreviewState(tmp_path / "work")
+    assert state.changed("en", "press/a.en.md", "f1", "press/a/index.html") is True  # first build: all
+    assert state.changed("en", "press/b.en.md", "f2", "press/b/index.html") is True
+    state.commit("en")
+    assert state.changed("en", "press/a.en.md", "f1", "press/a/index.html") is False
+    assert state.changed("en", "press/a.en.md", "f1", "press/a2/index.html") is True  # moved
+    assert state.vanished("en") == ["press/b/index.html"]  # not in this build
+    assert state.changed("es", "press/a.es.md", "f1", "es/press/a/index.html") is True  # per language
+    state.commit("en")
+    assert state.fingerprints["en"] == {"press/a.en.md": ("f1", "press/a2/index.html")}
+
+    path = state.listing_source("press/index.en.md", "# Press\n")
+    stamp = path.stat().st_mtime_ns
+    os.utime(path, ns=(stamp - 10_000_000_000, stamp - 10_000_000_000))
+    assert state.listing_source("press/index.en.md", "# Press\n").stat().st_mtime_ns == stamp - 10_000_000_000
+    state.listing_source("press/index.en.md", "# Press releases\n")
+    assert path.read_text(encoding="utf-8") == "# Press releases\n"

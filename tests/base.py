@@ -121,6 +121,8 @@ def build(project_dir: Path, lang: str = "en", strict: bool = True, **env: str) 
 
     from mkdocs.commands.build import build as mkdocs_build
 
+    from memoria.engine.i18n_bridge import StaticI18n
+
     site_dir = project_dir / f"site-{lang}"  # each language its own: a build empties its site_dir
     contexts: dict[str, dict[str, Any]] = {}
     saved = dict(os.environ)
@@ -129,10 +131,9 @@ def build(project_dir: Path, lang: str = "en", strict: bool = True, **env: str) 
     try:
         os.chdir(project_dir)  # relative paths in mkdocs.yml (media/, data/) are the project's
         config = load_config(project_dir, site_dir=str(site_dir), strict=strict or None)
-        i18n = config.plugins.get("i18n")
-        if i18n is not None:
-            i18n.current_language = lang
-            i18n.building = True  # static-i18n builds no other language while this is set
+        i18n = StaticI18n.of(config)
+        if i18n.enabled:
+            i18n.build_only(lang)  # static-i18n builds this language alone (memoria.engine.i18n_bridge)
         config.plugins["memoria-test-context"] = _ContextRecorder(contexts)
         config.plugins.on_startup(command="build", dirty=False)
         try:

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from memoria.content import SECTIONS, display_path, entry_files, load_archive
+from memoria.content import display_path, entry_files, load_archive, sections
 from memoria.frontmatter import FrontMatterError, parse_front_matter
 from memoria.i18n import LANGUAGES
 from memoria.manifest import ManifestError, RecordingStatus, load_manifest, recording_status
@@ -66,7 +66,7 @@ def translation_coverage(docs_dir: Path) -> list[SectionCoverage]:
         base, lang = _split(path.name)
         if lang in LANGUAGES:
             groups.setdefault((section, path.parent, base), {})[lang] = path
-    coverage = {section: SectionCoverage(section) for section in SECTIONS}
+    coverage = {section: SectionCoverage(section) for section in sections()}
     for (section, folder, base), paths in sorted(groups.items()):
         row = coverage[section]
         row.total += 1
@@ -76,7 +76,7 @@ def translation_coverage(docs_dir: Path) -> list[SectionCoverage]:
                 row.translated[lang] += 1
             else:
                 row.missing[lang].append(display_path(folder / f"{base}.{lang}.md"))
-    return [coverage[section] for section in SECTIONS]
+    return [coverage[section] for section in coverage]
 
 
 def recording_ids(docs_dir: Path) -> list[str]:

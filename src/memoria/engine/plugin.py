@@ -49,7 +49,7 @@ from memoria.calendars import (
     write_event_calendar,
 )
 from memoria.catalog import Catalog, Listing, load_catalog
-from memoria.content import ContentErrors, Entry, EntryCache, Problem, RecordingFields, SourceFile
+from memoria.content import KINDS, ContentErrors, Entry, EntryCache, Problem, RecordingFields, SourceFile
 from memoria.content_policy import Allowance, PolicyCache, PolicyConfigError, escaping_links, policy_problems
 from memoria.csp import content_security_policy, inline_script_hashes, with_csp_meta
 from memoria.engine.chrome import SharedChrome
@@ -60,7 +60,6 @@ from memoria.feed_stylesheet import render_stylesheet
 from memoria.feeds import (
     DEFAULT_LIMIT,
     FEED_FORMATS,
-    FEED_KINDS,
     FEEDS_PAGE,
     STYLESHEET,
     Enclosure,
@@ -70,6 +69,7 @@ from memoria.feeds import (
     FeedSite,
     check_options,
     enclosure_of,
+    feed_kinds,
     feed_updated,
     language_base_url,
     plan_feeds,
@@ -114,6 +114,36 @@ from memoria.when import DEFAULT_TIME_ZONE
 log = get_plugin_logger(__name__)
 
 
+class _FeedKindChoice(c.Choice[str]):
+    """One of the feed kinds known when the configuration is read (a kind registered after import counts)."""
+
+    def __init__(self) -> None:
+        super().__init__(feed_kinds())
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        return feed_kinds()
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        pass  # always the registered kinds
+
+
+class _FeedKinds(c.ListOfItems[str]):
+    """`feeds:`, by default every feed kind (memoria.feeds.feed_kinds)."""
+
+    def __init__(self) -> None:
+        super().__init__(_FeedKindChoice(), default=[])
+
+    @property  # type: ignore[override]
+    def default(self) -> list[str]:
+        return list(feed_kinds())
+
+    @default.setter
+    def default(self, value: object) -> None:
+        pass
+
+
 class MemoriaConfig(base.Config):
     media_dir = c.Type(str, default="media")
     """Folder of mirrored recordings (media/<id>/manifest.json), relative to mkdocs.yml."""
@@ -123,7 +153,7 @@ class MemoriaConfig(base.Config):
     """Where the recordings' bytes live: s3://bucket/prefix (then media_url is the bucket's public address), default the media folder."""
     feed_limit = c.Type(int, default=DEFAULT_LIMIT)
     """Entries per feed, newest first; 0 puts every entry in every feed."""
-    feeds = c.ListOfItems(c.Choice(FEED_KINDS), default=list(FEED_KINDS))
+    feeds = _FeedKinds()
     """Which feeds to write per language: all, press, events, recordings, topics, countries."""
     feed_formats = c.ListOfItems(c.Choice(FEED_FORMATS), default=list(FEED_FORMATS))
     """Formats each feed is written in: rss, atom, json (JSON Feed 1.1)."""
@@ -477,7 +507,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if entry is not None:
             memoria["entry"] = entry_view(self.catalog, entry, lang, url_of, self.config.timezone, names)
             memoria["publication"] = self._publication_banner(entry, lang)
-            if entry.section == "events":
+            if entry.kind.calendar:
                 # Written beside the page by _write_feeds: a relative link from the page's folder.
                 memoria["calendar"] = {"url": event_file_name(entry), "type": "text/calendar"}
             memoria["transcripts"] = self._transcripts(entry, lang, config)
@@ -563,8 +593,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def _transcripts(self, entry: Entry, lang: str, config: MkDocsConfig) -> list[TranscriptView]:
         """Caption text of a recording (files in media/<id>/), shown collapsed and indexed by search."""
         fields = entry.in_language(lang)
-        if not isinstance(fields, RecordingFields):
+        if not entry.kind.media:
             return []
+        assert isinstance(fields, RecordingFields)  # the fields of a kind with media
         declared = [CaptionFile(c.file, c.language, c.label) for c in fields.captions]
         try:
             return transcript_views(transcripts_for(fields.id, declared, self._media_dir(config)), lang)
@@ -708,7 +739,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         )
         if "events" in self.config.feeds:
             write_calendar(self.catalog, site, root)
-        for entry in self.catalog.section("events"):
+        for entry in self.catalog.entries:
+            if not entry.kind.calendar:
+                continue
             page = self.files.get_file_from_path(entry.source_uri(self.lang))
             if page is not None:
                 write_event_calendar(entry, site, Path(page.abs_dest_path).parent)
@@ -717,7 +750,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         """A recording's status for its feed item, read from media/<id>/manifest.json (memoria.manifest)."""
 
         def status(entry: Entry) -> RecordingStatus | None:
-            if entry.section != "recordings":
+            if not entry.kind.media:
                 return None
             return recording_status(self._manifest_of(config, entry.id))
 
@@ -730,7 +763,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         store_files = self._store_files(config)
 
         def enclosure(entry: Entry) -> Enclosure | None:
-            if entry.section != "recordings":
+            if not entry.kind.media:
                 return None
             return enclosure_of(
                 self._manifest_of(config, entry.id),
@@ -803,7 +836,10 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def _manifests(self, config: MkDocsConfig) -> dict[str, Manifest | None]:
         assert self.catalog is not None
         try:
-            return load_manifests(self._media_dir(config), [e.id for e in self.catalog.section("recordings")])
+            media = [
+                e.id for section, kind in KINDS.items() if kind.media for e in self.catalog.section(section)
+            ]
+            return load_manifests(self._media_dir(config), media)
         except ManifestError as error:
             raise PluginError(str(error)) from None
 
@@ -825,9 +861,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 return self.media_url.rstrip("/") + "/" + path
             return get_relative_url(f"media/{path}", page.url)  # site/media/ serves every language
 
-        if entry is not None and isinstance(entry.in_language(lang), RecordingFields):
+        if entry is not None and entry.kind.media:
             fields = entry.in_language(lang)
-            assert isinstance(fields, RecordingFields)
+            assert isinstance(fields, RecordingFields)  # the fields of a kind with media
             memoria["recording"] = player_view(
                 fields,
                 manifests.get(entry.id),
@@ -841,9 +877,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             memoria["recording_status"] = {
                 url_of(e.source_uri(lang)): status_badge(manifests.get(e.id), lang)
                 for e in listing.entries
-                if e.section == "recordings"
+                if e.kind.media
             }
-            if listing.section == "recordings" and listing.kind == "section":
+            if listing.section is not None and KINDS[listing.section].media and listing.kind == "section":
                 memoria["status_counts"] = status_counts(manifests, lang)
 
     @event_priority(0)

@@ -37,6 +37,7 @@ from memoria.i18n import (
     is_country_code,
     is_language_code,
     language_name,
+    messages_for,
     t,
 )
 from memoria.messages import N_, _
@@ -744,6 +745,7 @@ def register_kind(kind: Kind) -> Kind:
                 f"kind {kind.section!r}: message {key!r} has no text in {', '.join(sorted(missing))}"
             )
     MESSAGES.update({key: dict(texts) for key, texts in kind.messages.items()})
+    messages_for.cache_clear()  # the templates' tables, made once per language, now hold the new strings
     kind = dataclasses.replace(kind, order=len(KINDS))
     KINDS[kind.section] = kind
     FIELD_NAMES[kind.fields] = frozenset(kind.fields.model_fields)

@@ -364,23 +364,35 @@ def feeds_page(
     return groups
 
 
-def publication_banner(publication: Publication, lang: str) -> dict[str, str] | None:
+@dataclass(frozen=True)
+class PublicationNotice:
+    """The preview's banner on an entry readers cannot see yet."""
+
+    state: str
+    """`draft` or `scheduled`."""
+    label: str
+    """The banner's title."""
+    text: str
+    """What it means, and when a scheduled entry appears."""
+
+
+def publication_banner(publication: Publication, lang: str) -> PublicationNotice | None:
     """The preview's banner on an entry readers cannot see yet: a label and what it means."""
     if publication.state is PublicationState.DRAFT:
-        return {
-            "state": "draft",
-            "label": t("publication.draft", lang),
-            "text": t(
+        return PublicationNotice(
+            state="draft",
+            label=t("publication.draft", lang),
+            text=t(
                 "publication.draft_body" if publication.reason == "body" else "publication.draft_text", lang
             ),
-        }
+        )
     if publication.state is PublicationState.SCHEDULED and publication.at is not None:
         when = format_moment(publication.at, lang)
-        return {
-            "state": "scheduled",
-            "label": t("publication.scheduled", lang),
-            "text": t("publication.scheduled_text", lang, when=when),
-        }
+        return PublicationNotice(
+            state="scheduled",
+            label=t("publication.scheduled", lang),
+            text=t("publication.scheduled_text", lang, when=when),
+        )
     return None
 
 

@@ -87,6 +87,7 @@ from memoria.manifest import (
     recording_status,
 )
 from memoria.offline import OFFLINE_ENV
+from memoria.page_context import Alternate, CalendarLink, NotFoundContext, PageContext
 from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
 from memoria.publication import FUTURE_DATES, build_moment, publication_of
 from memoria.reader_pages import (
@@ -102,6 +103,7 @@ from memoria.search import SearchIndexError, bundle_path, index_site
 from memoria.store import StoreError, StoreLocation, load_record, parse_media_store, store_media_files
 from memoria.transcript import CaptionFile, TranscriptError, TranscriptView, transcript_views, transcripts_for
 from memoria.views import (
+    PublicationNotice,
     entry_view,
     feed_links,
     feeds_page,
@@ -474,6 +476,22 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def on_page_context(  # type: ignore[override]
         self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
     ) -> dict[str, Any]:
+        context["memoria"] = self._page_context(page, config, nav, context.get("base_url"))
+        return context
+
+    def _header_context(self, config: MkDocsConfig, feed_names: list[str]) -> PageContext:
+        """What every page's header and head need, the 404 page's too: language, strings, search, feeds."""
+        lang = self.lang
+        base_url = language_base_url(config.site_url or "", lang)
+        return PageContext(
+            lang=lang,
+            t=messages_for(lang),
+            search_bundle=_search_bundle(lang),
+            feed_links=feed_links(self.feeds, feed_names, base_url, tuple(self.config.feed_formats)),
+        )
+
+    def _page_context(self, page: Page, config: MkDocsConfig, nav: Navigation, base_url: Any) -> PageContext:
+        """The `memoria` object of a page (memoria.page_context documents it): assembled here only."""
         assert self.catalog is not None
         lang = self.lang
 
@@ -486,50 +504,42 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 raise PluginError(f"{page.file.src_uri}: internal link to unknown page {src_uri}")
             return get_relative_url(target.url, page.url)
 
-        memoria: dict[str, Any] = {
-            "lang": lang,
-            "t": messages_for(lang),
-            "search_bundle": _search_bundle(lang),
-            "states_url": url_of(f"states/index.{lang}.md"),
-            "about_url": url_of(f"about/index.{lang}.md"),
-            "search_url": url_of(f"search/index.{lang}.md"),
-        }
-        file_locale = getattr(page.file, "locale", lang)
         entry = self.entries.get(self._norm_uri(page.file.src_uri))
-        shown = entry.shown_language(lang) if entry is not None else file_locale
-        memoria["fallback"] = shown != lang
-        memoria["content_lang"] = shown
-        memoria["fallback_notice"] = fallback_notice(lang, shown)
-        memoria["alternates"] = self._alternates(page, config)
         listing = self.listings.get(page.file.src_uri)
+        memoria = self._header_context(config, page_feed_names(entry, listing))
+        memoria.states_url = url_of(f"states/index.{lang}.md")
+        memoria.about_url = url_of(f"about/index.{lang}.md")
+        memoria.search_url = url_of(f"search/index.{lang}.md")
+        file_locale = getattr(page.file, "locale", lang)
+        shown = entry.shown_language(lang) if entry is not None else file_locale
+        memoria.fallback = shown != lang
+        memoria.content_lang = shown
+        memoria.fallback_notice = fallback_notice(lang, shown)
+        memoria.alternates = [Alternate(**alternate) for alternate in self._alternates(page, config)]
         names = self._organisation_names(lang)
         permalink = urljoin((config.site_url or "").rstrip("/") + "/", page.url)
         if entry is not None:
-            memoria["entry"] = entry_view(self.catalog, entry, lang, url_of, self.config.timezone, names)
-            memoria["publication"] = self._publication_banner(entry, lang)
+            memoria.entry = entry_view(self.catalog, entry, lang, url_of, self.config.timezone, names)
+            memoria.publication = self._publication_banner(entry, lang)
             if entry.kind.calendar:
                 # Written beside the page by _write_feeds: a relative link from the page's folder.
-                memoria["calendar"] = {"url": event_file_name(entry), "type": "text/calendar"}
-            memoria["transcripts"] = self._transcripts(entry, lang, config)
+                memoria.calendar = CalendarLink(event_file_name(entry), "text/calendar")
+            memoria.transcripts = self._transcripts(entry, lang, config)
             self.transcript_files[page.file.src_uri] = [
-                (name, text) for view in memoria["transcripts"] for name, text in view.files
+                (name, text) for view in memoria.transcripts for name, text in view.files
             ]
-            memoria["cite"] = cite_view(
-                entry, self.identity, config.site_name, lang, permalink, _build_date()
-            )
+            memoria.cite = cite_view(entry, self.identity, config.site_name, lang, permalink, _build_date())
         elif listing is not None:
-            memoria["listing"] = listing_view(
-                self.catalog, listing, lang, url_of, self.config.timezone, names
-            )
+            memoria.listing = listing_view(self.catalog, listing, lang, url_of, self.config.timezone, names)
             if listing.kind == "home":
-                memoria["home"] = home_intro(self.catalog, self.identity, lang, memoria["about_url"])
+                memoria.home = home_intro(self.catalog, self.identity, lang, memoria.about_url)
             elif listing.kind == "about":
-                memoria["about"] = about_view(
-                    self.catalog, self.identity, lang, memoria["states_url"], url_of(f"feeds/index.{lang}.md")
+                memoria.about = about_view(
+                    self.catalog, self.identity, lang, memoria.states_url, url_of(f"feeds/index.{lang}.md")
                 )
             elif listing.kind == "states":
-                memoria["states"] = state_texts(lang)
-        memoria["social"] = social_tags(
+                memoria.states = state_texts(lang)
+        memoria.social = social_tags(
             html.unescape(page.title or config.site_name),  # the plugin escaped titles for Material
             html.unescape((page.meta or {}).get("description") or config.site_description or ""),
             permalink,
@@ -538,18 +548,17 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             article=entry is not None,
         )
         self._recording_context(memoria, entry, listing, page, config, url_of)
-        base_url = language_base_url(config.site_url or "", lang)
-        formats = tuple(self.config.feed_formats)
-        memoria["feed_links"] = feed_links(self.feeds, page_feed_names(entry, listing), base_url, formats)
         if listing is FEEDS_PAGE:
-            memoria["feeds"] = feeds_page(list(self.feeds.values()), base_url, formats)
+            feeds_base_url = language_base_url(config.site_url or "", lang)
+            memoria.feeds = feeds_page(
+                list(self.feeds.values()), feeds_base_url, tuple(self.config.feed_formats)
+            )
             if "events" in self.config.feeds:
-                memoria["calendar_url"] = base_url + CALENDAR_PATH
-        memoria["chrome"] = self.chrome.for_page(self._chrome_key(page, nav, context.get("base_url")))
-        context["memoria"] = memoria
-        return context
+                memoria.calendar_url = feeds_base_url + CALENDAR_PATH
+        memoria.chrome = self.chrome.for_page(self._chrome_key(page, nav, base_url))
+        return memoria
 
-    def _publication_banner(self, entry: Entry, lang: str) -> dict[str, str] | None:
+    def _publication_banner(self, entry: Entry, lang: str) -> PublicationNotice | None:
         """In the preview, what a banner says on an entry readers cannot see yet (None if they can)."""
         if self.entry_cache is None:
             return None  # a build has left such entries out altogether
@@ -610,24 +619,18 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if template_name == "404.html":
             base_path = urlsplit(config.site_url or "/").path or "/"
             home = base_path if self.lang == DEFAULT_LANGUAGE else f"{base_path}{self.lang}/"
-            context.setdefault(
-                "memoria",
-                {"lang": self.lang, "t": messages_for(self.lang), "search_bundle": _search_bundle(self.lang)},
-            )  # header search box
-            base_url = language_base_url(config.site_url or "", self.lang)
-            formats = tuple(self.config.feed_formats)
-            context["memoria"].setdefault("feed_links", feed_links(self.feeds, ["all"], base_url, formats))
-            context["memoria_404"] = {
-                "title": t("notfound.title", self.lang),
-                "text": t("notfound.text", self.lang),
-                "home": t("notfound.home", self.lang),
-                "home_url": home,
+            context.setdefault("memoria", self._header_context(config, ["all"]))  # header search box, feeds
+            context["memoria_404"] = NotFoundContext(
+                title=t("notfound.title", self.lang),
+                text=t("notfound.text", self.lang),
+                home=t("notfound.home", self.lang),
+                home_url=home,
                 # Static hosts serve /404.html for every missing page: the other languages' own
                 # 404 pages, which the English one shows for a path under their folder.
-                "languages": [f"{base_path}{lang}/" for lang in LANGUAGES if lang != DEFAULT_LANGUAGE]
+                languages=[f"{base_path}{lang}/" for lang in LANGUAGES if lang != DEFAULT_LANGUAGE]
                 if self.lang == DEFAULT_LANGUAGE
                 else [],
-            }
+            )
         return context
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
@@ -845,7 +848,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
     def _recording_context(
         self,
-        memoria: dict[str, Any],
+        memoria: PageContext,
         entry: Entry | None,
         listing: Listing | None,
         page: Page,
@@ -864,7 +867,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if entry is not None and entry.kind.media:
             fields = entry.in_language(lang)
             assert isinstance(fields, RecordingFields)  # the fields of a kind with media
-            memoria["recording"] = player_view(
+            memoria.recording = player_view(
                 fields,
                 manifests.get(entry.id),
                 lang,
@@ -874,13 +877,13 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 identity=self.identity,
             )
         elif listing is not None:
-            memoria["recording_status"] = {
+            memoria.recording_status = {
                 url_of(e.source_uri(lang)): status_badge(manifests.get(e.id), lang)
                 for e in listing.entries
                 if e.kind.media
             }
             if listing.section is not None and KINDS[listing.section].media and listing.kind == "section":
-                memoria["status_counts"] = status_counts(manifests, lang)
+                memoria.status_counts = status_counts(manifests, lang)
 
     @event_priority(0)
     def _publish_media(self, config: MkDocsConfig) -> None:

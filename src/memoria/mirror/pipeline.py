@@ -36,6 +36,7 @@ from memoria.manifest import (
     Attempt,
     Check,
     FileRecord,
+    FormatValue,
     Manifest,
     ManifestError,
     OriginCheck,
@@ -466,48 +467,12 @@ def _stage(
     transformations: list[Transformation] = []
     events: list[CustodyEvent] = []
     ffmpeg_agent = Agent(name="ffmpeg", role="executing program", version=media.ffmpeg_version(ffmpeg))
-    try:
-        probed = media.probe(ffmpeg, media_path)
-        checks.append(Check(name="readable", passed=True, detail=f"container {probed.container}"))
-        media.check_demuxes(ffmpeg, media_path)
-        checks.append(Check(name="demuxes", passed=True, detail="every packet reads to the end"))
-    except media.MediaError as error:
-        raise _Rejected(str(error)) from None
-    # yt-dlp names HLS downloads .mp4 even when the bytes are MPEG-TS: say what they are.
-    if probed.suffix and media_path.suffix != probed.suffix:
-        renamed = media_path.with_suffix(probed.suffix)
-        os.rename(media_path, renamed)
-        transformations.append(
-            Transformation(
-                step="rename",
-                at=utc_now(),
-                source=media_path.name,
-                result=renamed.name,
-                note=f"the bytes are {probed.container}; name changed, bytes unchanged",
-            )
-        )
-        media_path = renamed
+    probed = _probe_readable(ffmpeg, media_path, checks)
+    media_path = _named_for_content(media_path, probed, transformations)
     announced = [*source.announced]
     if source.playlist_duration:
         announced.append((source.playlist_duration, "the HLS playlist (sum of its segments)"))
-    for value, where in announced:
-        if not value:
-            continue
-        if probed.duration is None:
-            raise _Rejected(f"no duration could be read, but {where} announces {float(value):.1f}s")
-        passed = _within(probed.duration, float(value))
-        checks.append(
-            Check(
-                name=f"duration matches {where}",
-                passed=passed,
-                detail=f"{probed.duration:.1f}s measured, {float(value):.1f}s announced",
-            )
-        )
-        if not passed:
-            raise _Rejected(
-                f"duration {probed.duration:.1f}s but {where} announces {float(value):.1f}s: "
-                "the copy is incomplete (or the announced duration is wrong)"
-            )
+    _check_durations(probed, announced, checks)
     if source.playlist_duration:
         checks.append(
             Check(name="playlist unchanged during the download", passed=True, detail="read before and after")
@@ -518,71 +483,22 @@ def _stage(
         web_copy = media_path.name
     elif probed.codecs_playable and settings.web_copy:
         web_path = stage / f"{recording_id}.web.mp4"
-        try:
-            arguments = media.remux_to_mp4(ffmpeg, media_path, web_path)
-            web_probe = media.probe(ffmpeg, web_path)
-        except media.MediaError as error:
-            raise _Rejected(str(error)) from None
-        same = (
-            probed.duration is None
-            or web_probe.duration is None
-            or abs(web_probe.duration - probed.duration) <= max(0.5, 0.01 * probed.duration)
+        _remux_web_copy(
+            ffmpeg,
+            media_path,
+            web_path,
+            probed,
+            (recording_id, number, ffmpeg_agent),
+            checks,
+            transformations,
+            events,
         )
-        checks.append(
-            Check(
-                name="web copy duration equals the original's",
-                passed=same,
-                detail=f"{(web_probe.duration or 0):.2f}s and {(probed.duration or 0):.2f}s",
-            )
-        )
-        if not same:
-            raise _Rejected("the web copy's duration differs from the original's: remux failed")
         web_copy = web_path.name
-        transformations.append(
-            Transformation(
-                step="remux",
-                at=utc_now(),
-                tool="ffmpeg",
-                tool_version=ffmpeg_agent.version,
-                arguments=arguments,
-                source=media_path.name,
-                result=web_path.name,
-                source_sha256=sha256_of(media_path),
-                result_sha256=sha256_of(web_path),
-                note="audio and video streams copied unchanged into MP4 (no re-encoding)",
-            )
-        )
-        events.append(
-            new_event(
-                recording_id,
-                "format transformation",
-                "success",
-                f"{media_path.name} remuxed into {web_path.name} for browsers (streams copied, no re-encoding)",
-                version=number,
-                agents=[ffmpeg_agent],
-                sha256_before={media_path.name: sha256_of(media_path)},
-                sha256_after={web_path.name: sha256_of(web_path)},
-            )
-        )
     else:
         web_note = "no web copy: " + (
             "disabled (--no-web-copy)" if not settings.web_copy else "codecs not playable in browsers"
         )
-    files = []
-    for path in sorted(stage.iterdir()):
-        role, language = _role_of(path, recording_id, media_path.name)
-        if path.name == web_copy and role != "original":
-            role = "web"
-        files.append(
-            FileRecord(
-                name=path.name,
-                role=role,  # type: ignore[arg-type]
-                size=path.stat().st_size,
-                sha256=sha256_of(path),
-                mime=mime_of(path.name),
-                language=language,
-            )
-        )
+    files = _file_records(stage, recording_id, media_path.name, web_copy)
     checks.append(Check(name="sha256", passed=True, detail=f"{len(files)} files hashed"))
     memento = source.memento
     wayback = None
@@ -607,15 +523,7 @@ def _stage(
         imported_from=source.imported_from,
         duration=round(probed.duration, 3) if probed.duration is not None else None,
         announced_duration=next((float(v) for v, _ in announced if v), None),
-        format={
-            **{
-                k: v for k, v in source.format.items() if isinstance(v, str | int | float | bool) or v is None
-            },
-            "container": probed.container,
-            "video_codecs": ",".join(probed.video_codecs),
-            "audio_codecs": ",".join(probed.audio_codecs),
-            **({"discontinuities": source.discontinuities} if source.discontinuities is not None else {}),
-        },
+        format=_format_record(source, probed),
         original=media_path.name,
         web_copy=web_copy,
         web_copy_note=web_note,
@@ -644,6 +552,150 @@ def _stage(
         ),
     ]
     return _Staged(stage, version, events)
+
+
+def _probe_readable(ffmpeg: str, media_path: Path, checks: list[Check]) -> media.Probe:
+    """The file's container, streams and duration, and proof that every packet reads."""
+    try:
+        probed = media.probe(ffmpeg, media_path)
+        checks.append(Check(name="readable", passed=True, detail=f"container {probed.container}"))
+        media.check_demuxes(ffmpeg, media_path)
+        checks.append(Check(name="demuxes", passed=True, detail="every packet reads to the end"))
+    except media.MediaError as error:
+        raise _Rejected(str(error)) from None
+    return probed
+
+
+def _named_for_content(media_path: Path, probed: media.Probe, transformations: list[Transformation]) -> Path:
+    """yt-dlp names HLS downloads .mp4 even when the bytes are MPEG-TS: say what they are."""
+    if not probed.suffix or media_path.suffix == probed.suffix:
+        return media_path
+    renamed = media_path.with_suffix(probed.suffix)
+    os.rename(media_path, renamed)
+    transformations.append(
+        Transformation(
+            step="rename",
+            at=utc_now(),
+            source=media_path.name,
+            result=renamed.name,
+            note=f"the bytes are {probed.container}; name changed, bytes unchanged",
+        )
+    )
+    return renamed
+
+
+def _check_durations(
+    probed: media.Probe, announced: list[tuple[float | None, str]], checks: list[Check]
+) -> None:
+    """The measured duration against each announced one: a copy much shorter is incomplete."""
+    for value, where in announced:
+        if not value:
+            continue
+        if probed.duration is None:
+            raise _Rejected(f"no duration could be read, but {where} announces {float(value):.1f}s")
+        passed = _within(probed.duration, float(value))
+        checks.append(
+            Check(
+                name=f"duration matches {where}",
+                passed=passed,
+                detail=f"{probed.duration:.1f}s measured, {float(value):.1f}s announced",
+            )
+        )
+        if not passed:
+            raise _Rejected(
+                f"duration {probed.duration:.1f}s but {where} announces {float(value):.1f}s: "
+                "the copy is incomplete (or the announced duration is wrong)"
+            )
+
+
+def _remux_web_copy(
+    ffmpeg: str,
+    media_path: Path,
+    web_path: Path,
+    probed: media.Probe,
+    version: tuple[str, int, Agent],
+    checks: list[Check],
+    transformations: list[Transformation],
+    events: list[CustodyEvent],
+) -> None:
+    """An MP4 browsers play, with the original's streams copied unchanged; its duration checked."""
+    recording_id, number, ffmpeg_agent = version
+    try:
+        arguments = media.remux_to_mp4(ffmpeg, media_path, web_path)
+        web_probe = media.probe(ffmpeg, web_path)
+    except media.MediaError as error:
+        raise _Rejected(str(error)) from None
+    same = (
+        probed.duration is None
+        or web_probe.duration is None
+        or abs(web_probe.duration - probed.duration) <= max(0.5, 0.01 * probed.duration)
+    )
+    checks.append(
+        Check(
+            name="web copy duration equals the original's",
+            passed=same,
+            detail=f"{(web_probe.duration or 0):.2f}s and {(probed.duration or 0):.2f}s",
+        )
+    )
+    if not same:
+        raise _Rejected("the web copy's duration differs from the original's: remux failed")
+    transformations.append(
+        Transformation(
+            step="remux",
+            at=utc_now(),
+            tool="ffmpeg",
+            tool_version=ffmpeg_agent.version,
+            arguments=arguments,
+            source=media_path.name,
+            result=web_path.name,
+            source_sha256=sha256_of(media_path),
+            result_sha256=sha256_of(web_path),
+            note="audio and video streams copied unchanged into MP4 (no re-encoding)",
+        )
+    )
+    events.append(
+        new_event(
+            recording_id,
+            "format transformation",
+            "success",
+            f"{media_path.name} remuxed into {web_path.name} for browsers (streams copied, no re-encoding)",
+            version=number,
+            agents=[ffmpeg_agent],
+            sha256_before={media_path.name: sha256_of(media_path)},
+            sha256_after={web_path.name: sha256_of(web_path)},
+        )
+    )
+
+
+def _file_records(stage: Path, recording_id: str, original: str, web_copy: str | None) -> list[FileRecord]:
+    """Every file of the staged version with its role, size, SHA-256 and media type."""
+    files = []
+    for path in sorted(stage.iterdir()):
+        role, language = _role_of(path, recording_id, original)
+        if path.name == web_copy and role != "original":
+            role = "web"
+        files.append(
+            FileRecord(
+                name=path.name,
+                role=role,  # type: ignore[arg-type]
+                size=path.stat().st_size,
+                sha256=sha256_of(path),
+                mime=mime_of(path.name),
+                language=language,
+            )
+        )
+    return files
+
+
+def _format_record(source: _Source, probed: media.Probe) -> dict[str, FormatValue]:
+    """The format as yt-dlp reported it (plain values only) and as ffprobe measured it."""
+    return {
+        **{k: v for k, v in source.format.items() if isinstance(v, str | int | float | bool) or v is None},
+        "container": probed.container,
+        "video_codecs": ",".join(probed.video_codecs),
+        "audio_codecs": ",".join(probed.audio_codecs),
+        **({"discontinuities": source.discontinuities} if source.discontinuities is not None else {}),
+    }
 
 
 def _stage_download(target: Target, download: _Download, settings: Settings, number: int) -> _Staged:

@@ -106,6 +106,17 @@ class Catalog:
             return self.press_of_recording.get(entry.id, [])
         return []
 
+    def related(self, entry: Entry) -> list[tuple[str, list[Entry]]]:
+        """What an entry's page links to, by relation (event, press, recordings), empty ones too.
+
+        A recording lists no recordings: its page links its event's other parts instead.
+        """
+        event = self.event_of(entry)
+        related = [("event", [event] if event else []), ("press", self.press_of(entry))]
+        if entry.section != "recordings":
+            related.append(("recordings", self.recordings_of(entry)))
+        return related
+
     def topic_slugs(self, entry: Entry) -> list[str]:
         return [self.topic_key(topic) for topic in entry.english.topics]
 

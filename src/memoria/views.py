@@ -191,7 +191,7 @@ def entry_view(
     )
     view.facets = _search_facets(catalog, entry, lang, item_for(entry, lang, url_of, zone))
     event = catalog.event_of(entry)
-    view.related = _related_rows(catalog, entry, event, lang, url_of, zone)
+    view.related = _related_rows(catalog, entry, lang, url_of, zone)
     if entry.section == "recordings" and event is not None:
         view.previous_part, view.next_part = _neighbour_parts(catalog, entry, event, lang, url_of, zone)
     return view
@@ -240,15 +240,11 @@ def _search_facets(catalog: Catalog, entry: Entry, lang: str, item: Item) -> dic
     }
 
 
-def _related_rows(
-    catalog: Catalog, entry: Entry, event: Entry | None, lang: str, url_of: UrlOf, zone: str
-) -> list[Row]:
+def _related_rows(catalog: Catalog, entry: Entry, lang: str, url_of: UrlOf, zone: str) -> list[Row]:
     """Its event, the press releases about it, and (but on a recording) its recordings."""
-    groups = [("related.event", [event] if event else []), ("related.press", catalog.press_of(entry))]
-    if entry.section != "recordings":
-        groups.append(("related.recordings", catalog.recordings_of(entry)))
     related = []
-    for label_key, entries in groups:
+    for relation, entries in catalog.related(entry):
+        label_key = f"related.{relation}"
         if entries:
             items = [item_for(e, lang, url_of, zone) for e in entries]
             links = tuple(

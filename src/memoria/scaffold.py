@@ -61,7 +61,7 @@ class ScaffoldError(ValueError):
 
 @dataclass
 class NewEntry:
-    """What staff give for a new entry; `extra` holds kind-specific required values."""
+    """What staff give for a new entry (the fields `memoria new` asks for)."""
 
     kind: str  # press, event, recording
     title: str
@@ -74,7 +74,6 @@ class NewEntry:
     speech_language: str | None = None
     topics: list[str] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)  # press releases only
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def section(self) -> str:

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 from memoria import __version__ as MEMORIA_VERSION
 from memoria import custody
@@ -126,6 +126,25 @@ class Settings:
         return AddressPolicy.from_strings(self.allow_private, self.allowed_networks)
 
 
+#: one try at one URL as the run records it: the custody log's and --json's record, and the
+#: manifest's `Attempt` once validated (written as JSON: "try" is the key, a Python keyword)
+AttemptRecord = TypedDict(
+    "AttemptRecord",
+    {
+        "url": str,
+        "kind": str,
+        "try": int,
+        "started_at": str,
+        "finished_at": str,
+        "outcome": str,
+        "error_class": str,
+        "error": str,
+        "http_status": "int | None",
+    },
+    total=False,
+)
+
+
 @dataclass
 class MirrorResult:
     """What happened to one recording, for the summary table and --json."""
@@ -138,7 +157,7 @@ class MirrorResult:
     files: int = 0
     size: int = 0
     version: int | None = None
-    attempts: list[dict[str, Any]] = field(default_factory=list)
+    attempts: list[AttemptRecord] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -328,7 +347,7 @@ def _url_folder(work: Path, url: str) -> Path:
     return work / ("dl-" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:16])
 
 
-def _attempt_record(url: str, kind: str, number: int) -> dict[str, Any]:
+def _attempt_record(url: str, kind: str, number: int) -> AttemptRecord:
     return {"url": url, "kind": kind, "try": number, "started_at": utc_now(), "outcome": "started"}
 
 
@@ -337,7 +356,7 @@ def _fetch_with_retries(
     url: str,
     kind: str,
     settings: Settings,
-    attempts: list[dict[str, Any]],
+    attempts: list[AttemptRecord],
     progress: Progress,
     deadline_at: float,
 ) -> tuple[_Download | None, FetchError | None]:
@@ -373,11 +392,13 @@ def _fetch_with_retries(
             )
         except FetchError as error:
             record.update(
-                finished_at=utc_now(),
-                outcome="failed",
-                error_class=error.failure.value,
-                error=error.message,
-                http_status=error.http_status,
+                {
+                    "finished_at": utc_now(),
+                    "outcome": "failed",
+                    "error_class": error.failure.value,
+                    "error": error.message,
+                    "http_status": error.http_status,
+                }
             )
             last = error
             if error.failure is not FailureClass.UNREACHABLE:
@@ -386,7 +407,7 @@ def _fetch_with_retries(
             if number < settings.attempts and time.monotonic() < deadline_at:
                 time.sleep(settings.backoff * 2 ** (number - 1))
             continue
-        record.update(finished_at=utc_now(), outcome="downloaded")
+        record.update({"finished_at": utc_now(), "outcome": "downloaded"})
         return _Download(fetched, folder, kind, url), None
     return None, last
 
@@ -886,7 +907,7 @@ def _mirror_held(
     manifest: Manifest = (held or _empty_manifest(target)).model_copy(
         update={"source_url": target.source_url, "alternate_urls": list(target.alternate_urls)}
     )
-    attempts: list[dict[str, Any]] = []
+    attempts: list[AttemptRecord] = []
     origin: OriginCheck | None = None
     errors: list[tuple[str, FetchError]] = []
     events: list[CustodyEvent] = []
@@ -919,7 +940,11 @@ def _mirror_held(
                 staged = _stage_download(target, download, settings, manifest.next_number)
             except (_Rejected, media.MediaError) as rejected:
                 attempts[-1].update(
-                    outcome="rejected", error_class=FailureClass.REJECTED.value, error=str(rejected)
+                    {
+                        "outcome": "rejected",
+                        "error_class": FailureClass.REJECTED.value,
+                        "error": str(rejected),
+                    }
                 )
                 errors.append((kind, FetchError(FailureClass.REJECTED, str(rejected))))
                 events.append(
@@ -999,7 +1024,7 @@ def _mirror_held(
     return MirrorResult(target.id, outcome, detail, attempts=attempts)
 
 
-def _bounded(manifest: Manifest, attempts: list[dict[str, Any]]) -> list[Attempt]:
+def _bounded(manifest: Manifest, attempts: list[AttemptRecord]) -> list[Attempt]:
     """The manifest keeps the last 50 attempts; the custody log keeps every one."""
     return [*manifest.attempts, *(Attempt.model_validate(a) for a in attempts)][-50:]
 
@@ -1013,7 +1038,7 @@ def _remove_stale(settings: Settings, recording_id: str) -> None:
 
 
 def _wayback_lookup(
-    target: Target, settings: Settings, attempts: list[dict[str, Any]], errors: list[tuple[str, FetchError]]
+    target: Target, settings: Settings, attempts: list[AttemptRecord], errors: list[tuple[str, FetchError]]
 ) -> tuple[list[Memento], int | None]:
     for number in range(1, max(1, settings.attempts) + 1):
         record = _attempt_record(settings.cdx_endpoint, "wayback-cdx", number)
@@ -1028,14 +1053,19 @@ def _wayback_lookup(
             )
         except FetchError as error:
             record.update(
-                finished_at=utc_now(), outcome="failed", error_class=error.failure.value, error=error.message
+                {
+                    "finished_at": utc_now(),
+                    "outcome": "failed",
+                    "error_class": error.failure.value,
+                    "error": error.message,
+                }
             )
             if error.failure is FailureClass.UNREACHABLE and number < settings.attempts:
                 time.sleep(settings.backoff * 2 ** (number - 1))
                 continue
             errors.append(("wayback", error))
             return [], None
-        record.update(finished_at=utc_now(), outcome=f"{len(mementos)} captures")
+        record.update({"finished_at": utc_now(), "outcome": f"{len(mementos)} captures"})
         return mementos, len(mementos)
     return [], None
 

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements-dev.lock | sha1sum | cut -c1-12)
 # Every dependency, direct or not, is installed at the version and with the SHA-256 its lock file
 # records (pip --require-hashes refuses anything else); the project itself goes in with --no-deps.
-# `make lock` re-resolves them from pyproject.toml (README: Updating dependencies).
+# `make lock` re-resolves them from pyproject.toml (CONTRIBUTING.md: Dependencies).
 LOCK_FLAGS := --universal --generate-hashes --python-version 3.11 --quiet --no-header
 export NO_MKDOCS_2_WARNING := 1
 

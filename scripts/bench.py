@@ -436,7 +436,7 @@ def main() -> int:
     if not RESULTS.exists():
         RESULTS.write_text(
             "# Benchmarks\n\nAppended by `make bench` (scripts/bench.py); newest last. "
-            "Medians of alternating runs; see README.md § Benchmarks for what each column means.\n\n",
+            "Medians of alternating runs; CONTRIBUTING.md says how to run it.\n\n",
             encoding="utf-8",
         )
     with RESULTS.open("a", encoding="utf-8") as handle:

@@ -14,6 +14,7 @@ from memoria.engine.plugin import MemoriaConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+CONFIGURATION = (ROOT / "handbook" / "configuration.md").read_text(encoding="utf-8")
 COMMANDS = [name.rsplit(".", 1)[1].rstrip("_") for name in COMMAND_MODULES]  # import_ is `memoria import`
 
 
@@ -42,8 +43,10 @@ def test_every_option_of_every_command_is_explained(command: str) -> None:
 
 
 @pytest.mark.parametrize("option", sorted(key for key, _ in MemoriaConfig._schema))
-def test_every_plugin_setting_is_in_the_readme(option: str) -> None:
-    assert re.search(rf"`{option}`", README), f"README.md does not document the plugin setting '{option}'"
+def test_every_plugin_setting_is_in_the_configuration_reference(option: str) -> None:
+    assert re.search(rf"`{option}`", CONFIGURATION), (
+        f"handbook/configuration.md does not document the plugin setting '{option}'"
+    )
 
 
 def test_makefile_targets_in_the_readme() -> None:

@@ -8,7 +8,7 @@ from a CDN) or anything the reader's browser would fetch from another host: imag
 styles, fonts, CSS `url()`. Raw HTML is read with a real HTML parser (lxml), which keeps each
 element's line; Markdown links, images and attribute lists (`{ onclick=… }`) are read from the
 text around it. Staff may allow the embeds of named hosts (`allow_embeds:`), at a cost to
-readers the README states.
+readers handbook/deployment.md states.
 
 Also here: symbolic links that lead out of docs/ or media/, which would publish whatever they
 point at.

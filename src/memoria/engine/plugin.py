@@ -176,7 +176,7 @@ class MemoriaConfig(base.Config):
     organisation_names = c.Optional(c.Type(dict))
     """Names of organisations per language, keyed by the name as written in entries ({name: {es: …}})."""
     allow_embeds = c.ListOfItems(c.Type(str), default=[])
-    """Hosts whose iframes, images and media pages may load (each one is contacted by every reader: README)."""
+    """Hosts whose iframes, images and media pages may load (each one is contacted by every reader: handbook/deployment.md)."""
     content_policy = c.Type(bool, default=True)
     """Refuse pages whose text holds scripts or loads from other hosts; false only to test the Content-Security-Policy."""
 
@@ -671,7 +671,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if i18n is not None and getattr(i18n, "building", False):
             return
         if self.preview is not None and self.preview.indexed:
-            return  # the preview's search stays as its first build indexed it (README: Live preview)
+            return  # the preview's search stays as its first build indexed it (handbook/staff-tools.md: Live preview)
         folders = [
             lang.locale
             for lang in (i18n.config.languages if i18n is not None else [])

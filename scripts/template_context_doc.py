@@ -1,4 +1,4 @@
-"""Write architecture/template-context.md from the typed template context (a test keeps the two in step)."""
+"""Write handbook/template-context.md from the typed template context (a test keeps the two in step)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from memoria.page_context import template_context_markdown
 
-TARGET = Path(__file__).resolve().parent.parent / "architecture" / "template-context.md"
+TARGET = Path(__file__).resolve().parent.parent / "handbook" / "template-context.md"
 
 
 def main() -> int:

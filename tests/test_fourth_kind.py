@@ -1,5 +1,5 @@
 """Adding a kind takes one module (plus templates, if it needs its own): proved with a throwaway
-fourth kind, "statement", registered the way architecture/adding-a-kind.md says, then a real
+fourth kind, "statement", registered the way handbook/adding-a-kind.md says, then a real
 MkDocs build of a bilingual archive holding one."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from memoria.i18n import MESSAGES, messages_for
 from memoria.scaffold import NewEntry, kind_nouns, write_new_entry
 from memoria.search import stage_site
 
-# --- the kind, as a module of its own would define it (architecture/adding-a-kind.md, steps 1-2) ---
+# --- the kind, as a module of its own would define it (handbook/adding-a-kind.md, steps 1-2) ---
 
 
 class StatementFields(EntryFields):

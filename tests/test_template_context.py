@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_committed_template_context_page_is_the_generated_one() -> None:
-    committed = (ROOT / "architecture" / "template-context.md").read_text(encoding="utf-8")
+    committed = (ROOT / "handbook" / "template-context.md").read_text(encoding="utf-8")
     assert committed == template_context_markdown(), (
-        "architecture/template-context.md is stale: run 'python scripts/template_context_doc.py'"
+        "handbook/template-context.md is stale: run 'python scripts/template_context_doc.py'"
     )
 
 

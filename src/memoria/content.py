@@ -687,7 +687,7 @@ class FeedFacts(Protocol):
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of entry and everything the site does differently for it; see docs/architecture/adding-a-kind.md.
+    """One kind of entry and everything the site does differently for it; see handbook/adding-a-kind.md.
 
     The fields model answers the per-entry questions (its date, places, relations, metadata
     rows, feed facts); this record answers the per-kind ones (where its files live, which

@@ -1,7 +1,7 @@
 """What templates receive: the `memoria` object of every page and `memoria_404` of the 404 page.
 
 A contract between the code and the templates in overrides/ (and a site's own overrides):
-architecture/template-context.md is generated from these classes (scripts/template_context_doc.py),
+handbook/template-context.md is generated from these classes (scripts/template_context_doc.py),
 so every field needs a docstring. Engine-independent: the adapter fills it in.
 """
 
@@ -204,7 +204,7 @@ def documented_fields(cls: type) -> list[tuple[str, str, str]]:
 
 
 def template_context_markdown() -> str:
-    """The template context page (architecture/template-context.md), generated from the classes above."""
+    """The template context page (handbook/template-context.md), generated from the classes above."""
     parts = [_INTRO]
     for cls in DOCUMENTED:
         doc = " ".join(inspect.cleandoc(cls.__doc__ or "").split())

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from slugify import slugify
 
+from memoria.addressing import MEMORIA_LANGUAGES, Languages, with_language
 from memoria.content import (
     ID_PATTERN,
     KINDS,
@@ -48,7 +49,7 @@ class Listing:
     groups: tuple[tuple[str, str, int], ...] = ()  # (label key, listing uri, count) for indexes
 
     def source_uri(self, lang: str) -> str:
-        return f"{self.uri[: -len('.md')]}.{lang}.md"
+        return with_language(self.uri, lang)
 
 
 @dataclass
@@ -371,13 +372,14 @@ def load_catalog(
     published_at: dt.datetime | None = None,
     future_dates: str = "hold",
     archive_zone: str = DEFAULT_TIME_ZONE,
+    languages: Languages = MEMORIA_LANGUAGES,
 ) -> Catalog:
     """Load, validate and index the archive, raising ContentErrors with every error found.
 
     With `published_at`, only what readers may see at that moment is catalogued; drafts and
     scheduled entries are validated all the same and kept in `held_back`.
     """
-    result = load_archive(docs_dir, cache)
+    result = load_archive(docs_dir, cache, languages)
     held: list[tuple[Entry, Publication]] = []
     if published_at is None:
         entries = result.entries

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
+from memoria.addressing import MEMORIA_LANGUAGES, Addressing, Languages, with_language
 from memoria.catalog import build_catalog
 from memoria.content import (
     Entry,
@@ -31,7 +32,6 @@ from memoria.content import (
 )
 from memoria.content_policy import Allowance, escaping_links, policy_problems
 from memoria.frontmatter import FrontMatterError, parse_front_matter
-from memoria.i18n import LANGUAGES
 from memoria.messages import _
 from memoria.scaffold import SCAFFOLD_MARKER, TRANSLATE_MARKER
 from memoria.shared_lists import LIST_FILES, SharedList, SharedLists, data_dir_of, load_shared_lists
@@ -67,6 +67,7 @@ def check_archive(
     change_times: dict[Path, float] | None = None,
     allowance: Allowance | None = None,
     media_dir: Path | None = None,
+    languages: Languages = MEMORIA_LANGUAGES,
 ) -> CheckReport:
     """Validate the archive in `docs_dir` as the build does, then run the staff checks."""
     links = escaping_links(docs_dir, "docs")
@@ -74,7 +75,7 @@ def check_archive(
         links += escaping_links(media_dir, "media")
     if links:  # nothing is read through them
         return CheckReport(sorted(set(links)), 0)
-    result = load_archive(docs_dir)
+    result = load_archive(docs_dir, languages=languages)
     shared = load_shared_lists(data_dir_of(docs_dir))
     catalog, reference_problems = build_catalog(result.entries, shared=shared)
     problems: list[Problem] = [*result.problems, *reference_problems, *shared.problems]
@@ -84,7 +85,7 @@ def check_archive(
     problems.extend(policy_problems(docs_dir, sources, allowance or Allowance()))
     generated = {listing.uri for listing in catalog.listings()}
     for source in sources:
-        problems.extend(body_problems(source, docs_dir, generated))
+        problems.extend(body_problems(source, docs_dir, generated, languages))
         problems.extend(unfinished_translation_problems(source))
         problems.extend(unwritten_text_problems(source))
     for entry in catalog.entries:
@@ -147,7 +148,9 @@ def _resolve(target: str, source: SourceFile, docs_dir: Path) -> str | None:
     return "/".join(parts)
 
 
-def _link_problem(target: str, source: SourceFile, docs_dir: Path, generated: set[str]) -> str | None:
+def _link_problem(
+    target: str, source: SourceFile, docs_dir: Path, generated: set[str], languages: Languages
+) -> str | None:
     """Why a relative link will be broken on the site, if it will (`mkdocs build --strict` fails on it)."""
     path = unquote(target.split("#", 1)[0].split("?", 1)[0])
     if not path or "://" in path or path.startswith("/") or _SCHEME.match(path):
@@ -166,16 +169,15 @@ def _link_problem(target: str, source: SourceFile, docs_dir: Path, generated: se
         ).format(target=target, folder=PurePosixPath(relative).parent)
     if relative in generated:
         return None
-    stem = relative[: -len(".md")]
-    _base, dot, suffix = stem.rpartition(".")
-    if dot and suffix in LANGUAGES:
+    suffix = Addressing(languages).language_of(relative)
+    if suffix is not None:
         # static-i18n serves x.en.md and x.es.md as x.md; a link naming one language is not found
         plain = target.replace(f".{suffix}.md", ".md", 1)
         return _(
             "link to {target} names a language — link to {plain}; each reader gets their own language"
         ).format(target=target, plain=plain)
     if (docs_dir / relative).is_file() or any(
-        (docs_dir / f"{stem}.{lang}.md").is_file() for lang in LANGUAGES
+        (docs_dir / with_language(relative, lang)).is_file() for lang in languages
     ):
         return None
     return _(
@@ -183,7 +185,9 @@ def _link_problem(target: str, source: SourceFile, docs_dir: Path, generated: se
     ).format(target=target)
 
 
-def body_problems(source: SourceFile, docs_dir: Path, generated: set[str]) -> list[Problem]:
+def body_problems(
+    source: SourceFile, docs_dir: Path, generated: set[str], languages: Languages = MEMORIA_LANGUAGES
+) -> list[Problem]:
     """Links to Markdown pages that do not exist, and images without alt text."""
     problems: list[Problem] = []
     if "[" not in source.body and "<img" not in source.body.lower():
@@ -224,7 +228,7 @@ def body_problems(source: SourceFile, docs_dir: Path, generated: set[str]) -> li
                     )
                 )
         for target in targets:
-            message = _link_problem(target, source, docs_dir, generated)
+            message = _link_problem(target, source, docs_dir, generated, languages)
             if message:
                 problems.append(Problem(source.display_path, line, "body", message))
     return problems

@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from memoria.addressing import MEMORIA_LANGUAGES, Languages, page_source, split_language
 from memoria.frontmatter import FrontMatter, FrontMatterError, parse_front_matter
 from memoria.i18n import (
     DEFAULT_LANGUAGE,
@@ -911,10 +912,8 @@ class Entry:
         return lang if self.is_translated(lang) else self.original_lang
 
     def source_uri(self, lang: str) -> str:
-        """Path below docs/ of the page readers of `lang` get: their language's file, or the
-        default language's, which the site engine builds as each language's stand-in page."""
-        stem = self.norm_uri[: -len(".md")]
-        return f"{stem}.{lang if self.is_translated(lang) else DEFAULT_LANGUAGE}.md"
+        """Path below docs/ of the page readers of `lang` get (memoria.addressing.page_source)."""
+        return page_source(self.norm_uri, lang, self.is_translated(lang))
 
     @property
     def kind(self) -> Kind:
@@ -965,15 +964,6 @@ def display_path(path: Path) -> str:
 @lru_cache(maxsize=256)
 def _relative_folder(cwd: str, folder: str) -> str:
     return os.path.relpath(folder, cwd)
-
-
-def _split_language(name: str) -> tuple[str, str | None]:
-    """`slug.es.md` → (`slug`, `es`); `slug.md` → (`slug`, None)."""
-    stem = name[: -len(".md")]
-    if "." in stem:
-        base, _sep, suffix = stem.rpartition(".")
-        return base, suffix
-    return stem, None
 
 
 def entry_files(docs_dir: Path) -> Iterable[tuple[str, Path]]:
@@ -1216,13 +1206,16 @@ class EntryCache:
         return cached[0] if cached is not None else ()
 
 
-def load_archive(docs_dir: Path, cache: EntryCache | None = None) -> LoadResult:
+def load_archive(
+    docs_dir: Path, cache: EntryCache | None = None, languages: Languages = MEMORIA_LANGUAGES
+) -> LoadResult:
     """Read and validate every entry below `docs_dir`; every problem is collected, none raised.
 
     With a `cache` (kept by a live preview), entries whose files are unchanged are not read again.
+    A file's name ends in one of the site's `languages` (memoria.addressing).
     """
     with _cycle_collection_paused():
-        return _load_archive(docs_dir, cache)
+        return _load_archive(docs_dir, cache, languages)
 
 
 @contextmanager
@@ -1238,21 +1231,26 @@ def _cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _load_archive(docs_dir: Path, cache: EntryCache | None) -> LoadResult:
+def _load_archive(docs_dir: Path, cache: EntryCache | None, languages: Languages) -> LoadResult:
     result = LoadResult()
     groups: dict[tuple[str, str], dict[str, Path]] = {}
     depth = len(docs_dir.parts)
     for section, path in entry_files(docs_dir):
-        base, lang = _split_language(path.name)
-        if lang not in LANGUAGES:
+        base, lang = split_language(path.name)
+        if lang is None or lang not in languages:
             result.problems.append(
                 Problem(
                     display_path(path),
                     1,
                     "",
                     _(
-                        "file name must end in .en.md or .es.md (got '{name}'): rename it to '{base}.en.md'"
-                    ).format(name=path.name, base=base),
+                        "file name must end in {suffixes} (got '{name}'): rename it to '{base}.{default}.md'"
+                    ).format(
+                        suffixes=_(" or ").join(f".{code}.md" for code in languages),
+                        name=path.name,
+                        base=base,
+                        default=languages.default,
+                    ),
                 )
             )
             continue

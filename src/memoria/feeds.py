@@ -26,9 +26,10 @@ from lxml.html import builder as E
 from pydantic_core import PydanticCustomError
 
 from memoria import __version__
+from memoria.addressing import with_language
 from memoria.catalog import Catalog, Listing, newest_first
 from memoria.content import Entry, check_time_zone, sections
-from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, country_name, t
+from memoria.i18n import LANGUAGES, country_name, t
 from memoria.manifest import Manifest, MediaFile, RecordingStatus, load_manifest, media_files
 from memoria.when import DEFAULT_TIME_ZONE, describe, when
 
@@ -487,7 +488,7 @@ def render_feed(
             cache[key] = (parts, _feed_entry(parts, site.lang))
         items.append(cache[key])
     updated = feed_updated(feed, catalog, options.timezone)
-    page = site.page_url(_with_language(feed.listing_uri, feed.lang))
+    page = site.page_url(with_language(feed.listing_uri, feed.lang))
     rights = site.copyright or t("feeds.rights", feed.lang, site=site.site_name)
     out: dict[str, bytes] = {}
     if "rss" in options.formats or "atom" in options.formats:
@@ -578,10 +579,6 @@ def _json_feed(feed: Feed, items: list[_ItemParts], site: FeedSite, page: str, r
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _with_language(uri: str, lang: str) -> str:
-    return f"{uri[: -len('.md')]}.{lang}.md"
-
-
 def write_feeds(
     feeds: Iterable[Feed], catalog: Catalog, site: FeedSite, options: FeedOptions, site_url: str, root: Path
 ) -> list[Path]:
@@ -595,12 +592,6 @@ def write_feeds(
             path.write_bytes(document)
             written.append(path)
     return written
-
-
-def language_base_url(site_url: str, lang: str) -> str:
-    """https://archive.example.org/ for English, https://archive.example.org/es/ for Spanish."""
-    root = site_url.rstrip("/") + "/"
-    return root if lang == DEFAULT_LANGUAGE else f"{root}{lang}/"
 
 
 # --- enclosures from the mirror's manifests --------------------------------------------

@@ -12,6 +12,9 @@ from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_interval as babel_format_interval
 
+#: The languages Memoria has texts for (MESSAGES here, the gettext catalog in locale/), and the one
+#: its texts fall back to. A site's own languages are the i18n plugin's in mkdocs.yml, checked
+#: against these (memoria.addressing); paths and URLs are never derived from this tuple.
 LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from memoria.addressing import Addressing, LanguagesError, languages_from_yaml
 from memoria.messages import _
 
 
@@ -42,6 +43,8 @@ class Project:
     timezone: str = "UTC"  # the plugin's setting: the archive's time zone (memoria.when.DEFAULT_TIME_ZONE)
     allow_embeds: object = None  # the memoria plugin's allow_embeds: as written (memoria.content_policy)
     media_store: str | None = None  # s3://bucket/prefix, or None for the bytes in media_dir
+    # the site's languages (the i18n plugin's) and URL style
+    addressing: Addressing = field(default_factory=Addressing)
 
 
 def _memoria_options(config: dict[str, Any]) -> dict[str, Any]:
@@ -78,6 +81,10 @@ def load_project(
         )
     base = config_path.resolve().parent
     options = _memoria_options(config)
+    try:
+        languages = languages_from_yaml(config, str(config_path))
+    except LanguagesError as error:
+        raise ProjectError(str(error)) from None
     store = media_store or options.get("media_store") or None
     if store and not str(store).startswith("s3://") and not media_dir:
         media_dir = base / str(store)  # a folder as the store: the bytes stay beside the manifests there
@@ -90,4 +97,5 @@ def load_project(
         timezone=str(options.get("timezone") or "UTC"),
         allow_embeds=options.get("allow_embeds"),
         media_store=str(store) if store and str(store).startswith("s3://") else None,
+        addressing=Addressing(languages, config.get("use_directory_urls") is not False),
     )

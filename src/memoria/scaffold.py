@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from slugify import slugify
 
+from memoria.addressing import MEMORIA_LANGUAGES, Addressing, Languages, with_language
 from memoria.content import (
     DATE_PATTERN,
     ID_PATTERN,
@@ -23,7 +24,7 @@ from memoria.content import (
     kind_by_noun,
 )
 from memoria.frontmatter import FrontMatterError, parse_front_matter
-from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, is_language_code
+from memoria.i18n import DEFAULT_LANGUAGE, is_language_code
 from memoria.messages import N_, _
 
 #: the line that marks text still waiting for translation; `memoria check` and `status` look for it
@@ -111,8 +112,8 @@ def make_slug(title: str) -> str:
 def entry_path(docs_dir: Path, section: str, slug: str, year: int, lang: str) -> Path:
     """Where an entry lives: by year (press, events), or by id (recordings: `by_year=False`)."""
     if not KINDS[section].by_year:
-        return docs_dir / section / f"{slug}.{lang}.md"
-    return docs_dir / section / f"{year:04d}" / f"{slug}.{lang}.md"
+        return docs_dir / section / with_language(f"{slug}.md", lang)
+    return docs_dir / section / f"{year:04d}" / with_language(f"{slug}.md", lang)
 
 
 def _yaml_block(values: dict[str, Any]) -> list[str]:
@@ -177,16 +178,16 @@ def translate_marker_line(target_lang: str) -> str:
     return f"{TRANSLATE_MARKER}: {text.format(language=name)} -->"
 
 
-def validate_new_entry(entry: NewEntry) -> None:
+def validate_new_entry(entry: NewEntry, languages: Languages = MEMORIA_LANGUAGES) -> None:
     """Refuse values that would give a file `memoria check` rejects, before anything is written."""
     if kind_by_noun(entry.kind) is None:
         raise ScaffoldError(
             _("kind: unknown kind '{kind}' — use press, event or recording").format(kind=entry.kind)
         )
-    if entry.lang not in LANGUAGES:
+    if entry.lang not in languages:
         raise ScaffoldError(
             _("lang: unknown language '{lang}' — use one of {languages}").format(
-                lang=entry.lang, languages=", ".join(LANGUAGES)
+                lang=entry.lang, languages=", ".join(languages)
             )
         )
     if not entry.title.strip():
@@ -222,9 +223,11 @@ def validate_new_entry(entry: NewEntry) -> None:
         entry.speech_language = entry.speech_language.lower()
 
 
-def write_new_entry(docs_dir: Path, entry: NewEntry, known_ids: dict[str, set[str]]) -> list[Path]:
+def write_new_entry(
+    docs_dir: Path, entry: NewEntry, known_ids: dict[str, set[str]], languages: Languages = MEMORIA_LANGUAGES
+) -> list[Path]:
     """Write the files of a new entry; refuse to overwrite or to reuse an id or unknown event."""
-    validate_new_entry(entry)
+    validate_new_entry(entry, languages)
     slug = entry.id or make_slug(entry.title)
     if slug in known_ids.get(entry.section, set()):
         raise ScaffoldError(
@@ -240,7 +243,7 @@ def write_new_entry(docs_dir: Path, entry: NewEntry, known_ids: dict[str, set[st
     year = parse_date(entry.date).year
     texts = new_entry_text(entry, slug)
     paths = {lang: entry_path(docs_dir, entry.section, slug, year, lang) for lang in texts}
-    for lang in LANGUAGES:
+    for lang in languages:
         existing = entry_path(docs_dir, entry.section, slug, year, lang)
         if existing.exists():
             raise ScaffoldError(
@@ -275,13 +278,19 @@ def section_of(docs_dir: Path, path: Path) -> str:
     return relative.parts[0]
 
 
-def counterpart_path(path: Path) -> tuple[Path, str, str]:
-    """`x.en.md` → (`x.es.md`, "en", "es") and the other way round."""
-    name = path.name
-    for source in LANGUAGES:
-        if name.endswith(f".{source}.md"):
-            target = next(lang for lang in LANGUAGES if lang != source)
-            return path.with_name(name[: -len(f".{source}.md")] + f".{target}.md"), source, target
+def counterpart_path(path: Path, languages: Languages = MEMORIA_LANGUAGES) -> tuple[Path, str, str]:
+    """`x.en.md` → (`x.es.md`, "en", "es") and the other way round: the site's next other language."""
+    addressing = Addressing(languages)
+    source = addressing.language_of(path.name)
+    if source is not None:
+        target = next((lang for lang in languages if lang != source), None)
+        if target is None:
+            raise ScaffoldError(
+                _("{path}: the site has one language ({lang}): there is none to translate into").format(
+                    path=path, lang=source
+                )
+            )
+        return path.with_name(with_language(addressing.norm_uri(path.name), target)), source, target
     raise ScaffoldError(
         _("{path}: the name must end in .en.md or .es.md — rename it, e.g. to {stem}.en.md").format(
             path=path, stem=path.stem
@@ -324,7 +333,7 @@ def translation_text(
     return "\n".join(lines)
 
 
-def write_translation(docs_dir: Path, path: Path) -> Path:
+def write_translation(docs_dir: Path, path: Path, languages: Languages = MEMORIA_LANGUAGES) -> Path:
     """Create the other language's file of an entry; never overwrite one that exists."""
     if not path.is_file():
         raise ScaffoldError(
@@ -333,7 +342,7 @@ def write_translation(docs_dir: Path, path: Path) -> Path:
             ).format(path=path)
         )
     section = section_of(docs_dir, path)
-    target, source_lang, target_lang = counterpart_path(path)
+    target, source_lang, target_lang = counterpart_path(path, languages)
     if target.exists():
         raise ScaffoldError(
             _("{path}: already exists — edit it instead (nothing was written)").format(path=target)

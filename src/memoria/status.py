@@ -11,9 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from memoria.addressing import MEMORIA_LANGUAGES, Languages, split_language, with_language
 from memoria.content import display_path, entry_files, load_archive, sections
 from memoria.frontmatter import FrontMatterError, parse_front_matter
-from memoria.i18n import LANGUAGES
 from memoria.manifest import ManifestError, RecordingStatus, load_manifest, recording_status
 from memoria.publication import Publication, publication_of
 from memoria.scaffold import TRANSLATE_MARKER
@@ -28,8 +28,8 @@ class SectionCoverage:
 
     section: str
     total: int = 0
-    translated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LANGUAGES, 0))
-    missing: dict[str, list[str]] = field(default_factory=lambda: {lang: [] for lang in LANGUAGES})
+    translated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEMORIA_LANGUAGES, 0))
+    missing: dict[str, list[str]] = field(default_factory=lambda: {lang: [] for lang in MEMORIA_LANGUAGES})
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -38,12 +38,6 @@ class SectionCoverage:
             "translated": self.translated,
             "missing": self.missing,
         }
-
-
-def _split(name: str) -> tuple[str, str | None]:
-    stem = name[: -len(".md")]
-    base, dot, suffix = stem.rpartition(".")
-    return (base, suffix) if dot else (stem, None)
 
 
 def _finished(path: Path) -> bool:
@@ -59,23 +53,28 @@ def _finished(path: Path) -> bool:
     return TRANSLATE_MARKER not in body
 
 
-def translation_coverage(docs_dir: Path) -> list[SectionCoverage]:
-    """Per section: entries in total, entries finished in each language, and the missing files."""
+def translation_coverage(docs_dir: Path, languages: Languages = MEMORIA_LANGUAGES) -> list[SectionCoverage]:
+    """Per section: entries in total, entries finished in each of the site's languages, and the missing files."""
     groups: dict[tuple[str, Path, str], dict[str, Path]] = {}
     for section, path in entry_files(docs_dir):
-        base, lang = _split(path.name)
-        if lang in LANGUAGES:
+        base, lang = split_language(path.name)
+        if lang is not None and lang in languages:
             groups.setdefault((section, path.parent, base), {})[lang] = path
-    coverage = {section: SectionCoverage(section) for section in sections()}
+    coverage = {
+        section: SectionCoverage(
+            section, translated=dict.fromkeys(languages, 0), missing={lang: [] for lang in languages}
+        )
+        for section in sections()
+    }
     for (section, folder, base), paths in sorted(groups.items()):
         row = coverage[section]
         row.total += 1
-        for lang in LANGUAGES:
+        for lang in languages:
             present = paths.get(lang)
             if present is not None and _finished(present):
                 row.translated[lang] += 1
             else:
-                row.missing[lang].append(display_path(folder / f"{base}.{lang}.md"))
+                row.missing[lang].append(display_path(folder / with_language(f"{base}.md", lang)))
     return [coverage[section] for section in coverage]
 
 
@@ -83,7 +82,7 @@ def recording_ids(docs_dir: Path) -> list[str]:
     """Ids of the recordings, as the English files name them (or their file names)."""
     ids = []
     for section, path in entry_files(docs_dir):
-        base, lang = _split(path.name)
+        base, lang = split_language(path.name)
         if section != "recordings" or lang != "en":
             continue
         try:
@@ -148,11 +147,15 @@ class HeldBack:
 
 
 def held_back(
-    docs_dir: Path, now: dt.datetime, future_dates: str = "hold", archive_zone: str = "UTC"
+    docs_dir: Path,
+    now: dt.datetime,
+    future_dates: str = "hold",
+    archive_zone: str = "UTC",
+    languages: Languages = MEMORIA_LANGUAGES,
 ) -> list[HeldBack]:
     """Drafts and scheduled entries (valid ones: `memoria check` reports the rest), soonest first."""
     rows = []
-    for entry in load_archive(docs_dir).entries:
+    for entry in load_archive(docs_dir, languages=languages).entries:
         publication: Publication = publication_of(entry, now, future_dates, archive_zone)
         if publication.published:
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from memoria.addressing import with_language as _listing_uri  # a listing's file in one language
 from memoria.catalog import Catalog, Listing
 from memoria.content import KINDS, Entry
 from memoria.feeds import FORMAT_LABELS, MEDIA_TYPES, Feed
@@ -85,10 +86,6 @@ class ListingView:
     older_url: str | None
     page_label: str
     home_sections: list[tuple[str, str, list[Item]]] = field(default_factory=list)
-
-
-def _listing_uri(folder_uri: str, lang: str) -> str:
-    return f"{folder_uri[: -len('.md')]}.{lang}.md"
 
 
 def item_for(entry: Entry, lang: str, url_of: UrlOf, zone: str = DEFAULT_TIME_ZONE) -> Item:

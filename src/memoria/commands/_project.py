@@ -65,7 +65,7 @@ def recordings_from(args: argparse.Namespace, command: str) -> tuple[Project, li
 
     try:
         project = load_from(args)
-        return project, plan(project.docs_dir, list(args.ids))
+        return project, plan(project.docs_dir, list(args.ids), project.addressing.languages)
     except (ProjectError, PlanError, ContentErrors) as error:
         print(f"memoria {command}: {error}", file=sys.stderr)
         return None

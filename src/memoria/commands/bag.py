@@ -8,12 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import bagit
-
 from memoria.commands._project import add_project_options, load_from
 from memoria.manifest import ManifestError, is_mirrored, load_manifest, validate_id
 from memoria.messages import N_, _
-from memoria.mirror.verify import verify_recording
 from memoria.project import ProjectError
 
 EXAMPLE = N_("""\
@@ -48,6 +45,10 @@ def register(subparsers: Any) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    import bagit  # only this command needs these (every `memoria` command imports this module)
+
+    from memoria.mirror.verify import verify_recording
+
     try:
         project = load_from(args)
         recording_id = validate_id(args.id)

@@ -36,7 +36,6 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from memoria.engine.build import BuildFailed, build_language, build_serial, languages_of
 from memoria.i18n import t, terminal_language
 from memoria.messages import N_, _
 from memoria.publication import BUILD_TIME_VARIABLE
@@ -131,6 +130,9 @@ def publish(new_site: Path, site_dir: Path, trash: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # The engine (MkDocs, static-i18n, Material) loads when a site is built, not for every command.
+    from memoria.engine.build import build_serial, languages_of, separate_builds_refused
+
     config_file: Path = args.config_file
     if not config_file.is_file():
         print(
@@ -149,8 +151,12 @@ def run(args: argparse.Namespace) -> int:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".memoria-build-", dir=site_dir.parent))
     new_site = staging / "site"
+    refused = None if args.serial or len(langs) < 2 else separate_builds_refused()
+    if refused:
+        fallback = _("{reason}: building in one process").format(reason=refused)
+        print(f"memoria build: {fallback}", file=sys.stderr)
     try:
-        if args.serial or len(langs) < 2:
+        if args.serial or len(langs) < 2 or refused:
             failure = build_serial(config_file, new_site, args.strict)
         else:
             failure = _parallel(config_file, langs, staging, new_site, args.strict)
@@ -173,6 +179,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _parallel(config_file: Path, langs: list[str], staging: Path, new_site: Path, strict: bool) -> str | None:
     """Each language in its own process, then one tree and one search index in `new_site`; why it failed, if it did."""
+    from memoria.engine.build import BuildFailed, build_language
+
     staged = {lang: staging / lang for lang in langs}
     search_roots = {lang: staging / ".search" / lang for lang in langs}
     # On Linux each language's process is forked from this one, which has already imported

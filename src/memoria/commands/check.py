@@ -69,7 +69,12 @@ def run(args: argparse.Namespace) -> int:
         print(_("memoria check: error: {error}").format(error=error), file=sys.stderr)
         return 2
     started = time.perf_counter()
-    report = check_archive(project.docs_dir, allowance=allowance, media_dir=project.media_dir)
+    report = check_archive(
+        project.docs_dir,
+        allowance=allowance,
+        media_dir=project.media_dir,
+        languages=project.addressing.languages,
+    )
     seconds = time.perf_counter() - started
     failed = bool(report.errors) or (args.strict and bool(report.warnings))
     if args.json:

@@ -103,7 +103,7 @@ def run_command(args: argparse.Namespace) -> int:
 
     try:
         project = load_from(args)
-        planned = plan_recordings(project.docs_dir, [args.id])
+        planned = plan_recordings(project.docs_dir, [args.id], project.addressing.languages)
         captions = _captions(args.captions)
     except (ProjectError, PlanError, ValueError) as error:
         print(f"memoria import: {error}", file=sys.stderr)

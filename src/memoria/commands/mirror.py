@@ -148,7 +148,7 @@ def run_command(args: argparse.Namespace) -> int:
 
     try:
         project = load_from(args)
-        planned = plan_recordings(project.docs_dir, list(args.ids))
+        planned = plan_recordings(project.docs_dir, list(args.ids), project.addressing.languages)
     except (ProjectError, PlanError) as error:
         print(f"memoria mirror: {error}", file=sys.stderr)
         return 2

@@ -164,7 +164,8 @@ def run(args: argparse.Namespace) -> int:
     project = project_from(args, "new")
     if project is None:
         return 2
-    catalog, _problems = build_catalog(load_archive(project.docs_dir).entries)
+    languages = project.addressing.languages
+    catalog, _problems = build_catalog(load_archive(project.docs_dir, languages=languages).entries)
     known_ids = {section: set(ids) for section, ids in catalog.by_id.items()}
     if sys.stdin.isatty():
         try:
@@ -187,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
         kind=args.kind,
         title=args.title,
         date=args.date,
-        lang=args.lang or DEFAULT_LANGUAGE,
+        lang=args.lang or languages.default,
         summary=args.summary,
         event=args.event,
         id=args.id,
@@ -197,7 +198,7 @@ def run(args: argparse.Namespace) -> int:
         organisations=_split_names(args.organisations),
     )
     try:
-        paths = write_new_entry(project.docs_dir, entry, known_ids)
+        paths = write_new_entry(project.docs_dir, entry, known_ids, languages)
     except ScaffoldError as error:
         print(_("memoria new: error: {error}").format(error=error), file=sys.stderr)
         return 1

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from memoria.commands._project import add_project_options, project_from
-from memoria.i18n import LANGUAGES, t
+from memoria.i18n import t
 from memoria.messages import N_, _, current_language
 from memoria.publication import build_moment
 from memoria.status import count_by_status, held_back, recording_states, translation_coverage
@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     project = project_from(args, "status")
     if project is None:
         return 2
-    coverage = translation_coverage(project.docs_dir)
+    languages = project.addressing.languages
+    coverage = translation_coverage(project.docs_dir, languages)
     states = recording_states(project.docs_dir, project.media_dir)
     counts = count_by_status(states)
     try:
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(_("memoria status: error: {error}").format(error=error), file=sys.stderr)
         return 2
-    waiting = held_back(project.docs_dir, now, project.future_dates, project.timezone)
+    waiting = held_back(project.docs_dir, now, project.future_dates, project.timezone, languages)
     if args.json:
         json.dump(
             {
@@ -82,14 +83,14 @@ def run(args: argparse.Namespace) -> int:
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
     table = Table(title=_("Translations"), title_justify="left")
     table.add_column(_("section"))
-    for lang in LANGUAGES:
+    for lang in languages:
         table.add_column(lang, justify="right")
     table.add_column(_("missing"), overflow="fold")
     for row in coverage:
-        missing = [f"{lang}: {path}" for lang in LANGUAGES for path in row.missing[lang]]
+        missing = [f"{lang}: {path}" for lang in languages for path in row.missing[lang]]
         table.add_row(
             t(f"section.{row.section}", current_language()),
-            *(f"{row.translated[lang]}/{row.total}" for lang in LANGUAGES),
+            *(f"{row.translated[lang]}/{row.total}" for lang in languages),
             "\n".join(missing) or "—",
         )
     console.print(table)

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     if project is None:
         return 2
     try:
-        target = write_translation(project.docs_dir, args.path)
+        target = write_translation(project.docs_dir, args.path, project.addressing.languages)
     except ScaffoldError as error:
         print(_("memoria translate: error: {error}").format(error=error), file=sys.stderr)
         return 1

@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from memoria import custody
 from memoria.commands._project import add_project_options, load_from
 from memoria.manifest import MANIFEST_NAME, ManifestError, load_manifest, validate_id
 from memoria.messages import N_, _
-from memoria.mirror.verify import FileProblem, verify_recording
 from memoria.project import ProjectError
+
+if TYPE_CHECKING:
+    from memoria.mirror.verify import FileProblem
 
 EXAMPLE = N_("""\
 example:
@@ -52,6 +54,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    from memoria.mirror.verify import FileProblem, verify_recording  # only this command needs the mirror
+
     try:
         project = load_from(args)
         ids = [validate_id(i) for i in args.ids]

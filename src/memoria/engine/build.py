@@ -1,7 +1,8 @@
 """The engine's half of `memoria build`: run MkDocs' build for one language, or for all in one process.
 
 `memoria.commands.build` decides what to build and publishes the result; everything here talks
-to MkDocs (or an engine that reads mkdocs.yml the same way) and to static-i18n.
+to MkDocs (or an engine that reads mkdocs.yml the same way), to static-i18n (through
+memoria.engine.i18n_bridge) and to Memoria's own plugin (its `single_language`).
 """
 
 from __future__ import annotations
@@ -9,6 +10,14 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from memoria.engine.i18n_bridge import StaticI18n, installed_version, unknown_version
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from memoria.engine.plugin import MemoriaPlugin
 
 
 class BuildFailed(Exception):
@@ -29,12 +38,15 @@ def build_language(config_file: str, lang: str, site_dir: str, strict: bool, sea
 
     log_to_stderr()
     config = load_config(config_file, site_dir=site_dir, strict=strict or None)
-    i18n = config.plugins.get("i18n")
-    if i18n is not None:
-        # static-i18n starts at current_language when set, and does not build the other
-        # languages while `building` is set (its own guard for the builds it nests).
-        i18n.current_language = lang
-        i18n.building = True
+    i18n = StaticI18n.of(config)
+    if i18n.enabled:
+        try:
+            i18n.build_only(lang)
+        except ValueError as error:
+            raise BuildFailed(f"'{lang}' build: {error}") from None
+    memoria = _memoria_plugin(config)
+    if memoria is not None:
+        memoria.single_language = lang  # do not index search: the parent indexes every language
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
@@ -44,9 +56,21 @@ def build_language(config_file: str, lang: str, site_dir: str, strict: bool, sea
         config.plugins.on_shutdown()
     # The part of this tree that assemble() keeps: all of it for the default language
     # (the first), the /<lang>/ folder for the others.
-    default = i18n is None or next(x.locale for x in i18n.config.languages if x.default) == lang
+    default = not i18n.enabled or i18n.default_language() == lang
     part = "" if default else lang
     return stage_site(Path(site_dir) / part, Path(search_root) / part)
+
+
+def _memoria_plugin(config: MkDocsConfig) -> MemoriaPlugin | None:
+    """Memoria's plugin among the site's plugins (None: the site does not use it)."""
+    from memoria.engine.plugin import MemoriaPlugin
+
+    return next((plugin for plugin in config.plugins.values() if isinstance(plugin, MemoriaPlugin)), None)
+
+
+def separate_builds_refused() -> str | None:
+    """Why the installed static-i18n cannot be made to build one language per process (None: it can)."""
+    return unknown_version(installed_version())
 
 
 def log_to_stderr() -> None:
@@ -64,11 +88,11 @@ def languages_of(config_file: Path) -> tuple[list[str], Path]:
 
     config = load_config(str(config_file))
     site_dir = Path(config.site_dir)
-    i18n = config.plugins.get("i18n")
-    if i18n is None:
-        return [], site_dir
-    langs = [lang.locale for lang in i18n.config.languages if lang.build]
-    default = next(lang.locale for lang in i18n.config.languages if lang.default)
+    i18n = StaticI18n.of(config)
+    langs = [lang.locale for lang in i18n.languages() if lang.build]
+    default = i18n.default_language()
+    if default is None:
+        return langs, site_dir
     return [default, *(lang for lang in langs if lang != default)], site_dir
 
 

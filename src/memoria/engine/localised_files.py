@@ -7,24 +7,19 @@ whatever the edit. A localised File depends only on the file's paths and the lan
 settings, never on its content, so while `mkdocs serve` runs each is made once and copied
 afterwards. static-i18n's own choices (which file a language uses, fallbacks, alternates) still
 run on every rebuild. This replaces a function of static-i18n's module for the preview's
-lifetime, and only for the version it was written against; any other version runs as is.
+lifetime, through memoria.engine.i18n_bridge, and only for the version it was written
+against; any other version runs as is.
 """
 
 from __future__ import annotations
 
 import copy
-import importlib.metadata
-from collections.abc import Callable
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
-from mkdocs_static_i18n import suffix
 
-KNOWN_VERSION = "1.3.1"
-"""The static-i18n whose create_i18n_file this matches (pinned in pyproject.toml)."""
-
-_Create = Callable[[File, str, str, list[str], MkDocsConfig], File]
+from memoria.engine.i18n_bridge import CreateFile, replace_create_i18n_file, restore_create_i18n_file
 
 
 class LocalisedFiles:
@@ -32,19 +27,18 @@ class LocalisedFiles:
 
     def __init__(self) -> None:
         self.made: dict[tuple[Any, ...], File] = {}
-        self._original: _Create | None = None
+        self._original: CreateFile | None = None
 
-    def install(self) -> bool:
+    def install(self, version: str | None = None) -> bool:
         """Take over static-i18n's create_i18n_file; False (and nothing changed) for another version."""
-        if importlib.metadata.version("mkdocs-static-i18n") != KNOWN_VERSION or self._original is not None:
+        if self._original is not None:
             return False
-        self._original = suffix.create_i18n_file
-        suffix.create_i18n_file = self.create  # type: ignore[assignment]
-        return True
+        self._original = replace_create_i18n_file(self.create, version)
+        return self._original is not None
 
     def uninstall(self) -> None:
         if self._original is not None:
-            suffix.create_i18n_file = self._original  # type: ignore[assignment]
+            restore_create_i18n_file(self._original)
             self._original = None
         self.made.clear()
 

@@ -13,6 +13,9 @@ their previous output so MkDocs' dirty build renders them), feeds keep the other
 HTML from earlier builds, and search is indexed once, at the first build. Under any
 `mkdocs serve`, edits are seen through file events, not polling (memoria.engine.watch), and
 static-i18n's localised files are made once (memoria.engine.localised_files).
+
+What static-i18n does not offer publicly (the language being built, its nested builds, its
+languages, a File's locale and alternates) is read through memoria.engine.i18n_bridge only.
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import yaml
 from jinja2 import BytecodeCache, Environment
@@ -41,6 +44,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from memoria import messages
+from memoria.addressing import WITHOUT_I18N, Addressing, LanguagesError, LanguageSetting, check_languages
 from memoria.calendars import (
     CALENDAR_PATH,
     CalendarSite,
@@ -53,6 +57,7 @@ from memoria.content import KINDS, ContentErrors, Entry, EntryCache, Problem, Re
 from memoria.content_policy import Allowance, PolicyCache, PolicyConfigError, escaping_links, policy_problems
 from memoria.csp import content_security_policy, inline_script_hashes, with_csp_meta
 from memoria.engine.chrome import SharedChrome
+from memoria.engine.i18n_bridge import StaticI18n, file_alternates, file_language
 from memoria.engine.localised_files import LocalisedFiles
 from memoria.engine.preview_errors import PreviewErrors
 from memoria.engine.watch import StopOnSigterm, use_file_events
@@ -71,11 +76,10 @@ from memoria.feeds import (
     enclosure_of,
     feed_kinds,
     feed_updated,
-    language_base_url,
     plan_feeds,
     write_feeds,
 )
-from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, editor_language, fallback_notice, messages_for, t
+from memoria.i18n import editor_language, fallback_notice, messages_for, t
 from memoria.identity import Identity, IdentityError, read_identity
 from memoria.manifest import (
     Manifest,
@@ -191,7 +195,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.generated: list[Listing] = []  # every generated page of the catalog
         self.entries: dict[str, Entry] = {}  # norm uri (press/2014/x.md) → entry
         self.files: Files | None = None
-        self.lang = DEFAULT_LANGUAGE
+        self.addressing = Addressing()  # the site's languages and URL style, read in on_config
+        self.lang = self.addressing.languages.default
         self.not_found_pages: dict[str, str] = {}  # language → rendered 404.html
         self.feeds: dict[str, Feed] = {}  # feed name → feed of the language being built
         self.rendered: dict[tuple[str, str], str] = {}  # (section, id) → page HTML, this language
@@ -209,6 +214,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.policy_cache: PolicyCache | None = None  # preview: unchanged bodies are checked once
         self.store_location: StoreLocation | None = None  # media_store: s3://… (None: the media folder)
         self.media_url: str | None = None  # where the pages point for media (None: site/media/)
+        # Set by memoria.engine.build in each per-language process of `memoria build`: this
+        # process makes that one language, and the parent indexes search once all have ended.
+        self.single_language: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Content problems are worded in the editor's language (the preview's error page, the log).
@@ -232,6 +240,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         return server
 
     def on_shutdown(self) -> None:
+        # MkDocs keeps a plugin with on_startup for the whole process: the setting was for one build.
+        self.single_language = None
         self.localised_files.uninstall()
         self.stop_on_sigterm.uninstall()
         if self.preview is not None:
@@ -240,9 +250,19 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     # --- configuration and content ---------------------------------------------------
 
     def _current_language(self, config: MkDocsConfig) -> str:
-        i18n = config.plugins.get("i18n")
-        lang = getattr(i18n, "current_language", None) if i18n else None
-        return lang or DEFAULT_LANGUAGE
+        return StaticI18n.of(config).current_language(self.addressing.languages.default)
+
+    def _read_addressing(self, config: MkDocsConfig) -> Addressing:
+        """The site's languages, from the i18n plugin's configuration, checked against Memoria's texts."""
+        i18n = StaticI18n.of(config)
+        if not i18n.enabled:
+            return Addressing(WITHOUT_I18N, config.use_directory_urls)
+        settings = (LanguageSetting(lang.locale, lang.default, lang.build) for lang in i18n.languages())
+        try:
+            languages = check_languages(settings, Path(config.config_file_path or "mkdocs.yml").name)
+        except LanguagesError as error:
+            raise PluginError(str(error)) from None
+        return Addressing(languages, config.use_directory_urls)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.site_url:
@@ -250,6 +270,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 "mkdocs.yml: site_url: required by Memoria (feeds and hreflang links must be "
                 "absolute): add e.g. 'site_url: https://archive.example.org/'"
             )
+        self.addressing = self._read_addressing(config)
         try:
             check_options(self._feed_options())
         except FeedConfigError as error:
@@ -313,7 +334,12 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         published_at = None if self.entry_cache is not None else self.build_time
         try:
             catalog = load_catalog(
-                docs_dir, self.entry_cache, published_at, self.config.future_dates, self.config.timezone
+                docs_dir,
+                self.entry_cache,
+                published_at,
+                self.config.future_dates,
+                self.config.timezone,
+                self.addressing.languages,
             )
         except ContentErrors as error:
             # Every problem at once: the content policy's too, read from the files themselves.
@@ -343,7 +369,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     @event_priority(50)
     def _announce_generated_pages(self, files: Files, config: MkDocsConfig) -> Files:
         self.lang = self._current_language(config)
-        if self.catalog is None or self.lang == DEFAULT_LANGUAGE:
+        if self.catalog is None or self.lang == self.addressing.languages.default:
             self.catalog = self._load(config)  # once per `mkdocs build`, reused by later languages
             # the same pages in every language
             self.generated = [*self.catalog.listings(), FEEDS_PAGE, *READER_PAGES]
@@ -361,8 +387,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         options = self._feed_options()
         self.feeds = {f.name: f for f in plan_feeds(self.catalog, self.lang, config.site_name, options)}
         for listing in self.generated:
-            for lang in LANGUAGES:
-                uri = listing.source_uri(lang)
+            for lang in self.addressing.languages:
+                uri = self.addressing.source_uri(listing.uri, lang)
                 self.listings[uri] = listing
                 if files.get_file_from_path(uri) is None:
                     # A path inside docs_dir that does not exist on disk: static-i18n keeps
@@ -380,15 +406,14 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         """
         assert self.catalog is not None
         for entry in self.catalog.entries:
-            stem = entry.norm_uri[: -len(".md")]
-            for lang in LANGUAGES:
+            for lang in self.addressing.languages:
                 if entry.is_translated(lang):
                     continue
-                uri = f"{stem}.{lang}.md"
+                uri = self.addressing.source_uri(entry.norm_uri, lang)
                 unfinished = files.get_file_from_path(uri)
                 if unfinished is not None:
                     files.remove(unfinished)
-                if lang == DEFAULT_LANGUAGE:
+                if lang == self.addressing.languages.default:
                     files.append(File(uri, config.docs_dir, config.site_dir, config.use_directory_urls))
 
     @event_priority(-200)
@@ -396,7 +421,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         for file in files.documentation_pages():
             listing = self.listings.get(file.src_uri)
             if listing is not None:
-                lang = getattr(file, "locale", DEFAULT_LANGUAGE)
+                lang = file_language(file, self.addressing.languages.default)
                 if self.preview is None:
                     file.content_string = _generated_markdown(listing, lang, self.identity)
                 else:
@@ -415,7 +440,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.preview.pending[self.lang] = {}
         for file in files.documentation_pages():
             listing = self.listings.get(file.src_uri)
-            entry = self.entries.get(self._norm_uri(file.src_uri))
+            entry = self.entries.get(self.addressing.norm_uri(file.src_uri))
             if listing is FEEDS_PAGE:
                 fingerprint = None  # shows every feed's count: rendered every time (one page)
             elif listing is not None:
@@ -443,14 +468,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
     # --- pages ------------------------------------------------------------------------
 
-    def _norm_uri(self, src_uri: str) -> str:
-        path = PurePosixPath(src_uri)
-        stem, _, suffix = path.stem.rpartition(".")
-        return str(path.with_name(f"{stem}.md")) if suffix in LANGUAGES else src_uri
-
     def on_page_read_source(self, page: Page, config: MkDocsConfig) -> str | None:
         """An entry's body as the catalog already read it: no second read and YAML parse per page."""
-        entry = self.entries.get(self._norm_uri(page.file.src_uri))
+        entry = self.entries.get(self.addressing.norm_uri(page.file.src_uri))
         if entry is None:
             return None
         # An empty front matter block, so that MkDocs takes no body line ("Note: …") for metadata.
@@ -461,7 +481,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         return entry.sources[entry.shown_language(self.lang)]
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        entry = self.entries.get(self._norm_uri(page.file.src_uri))
+        entry = self.entries.get(self.addressing.norm_uri(page.file.src_uri))
         if entry is not None:
             fields = entry.in_language(self.lang)
             page.meta = {
@@ -482,11 +502,11 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def _header_context(self, config: MkDocsConfig, feed_names: list[str]) -> PageContext:
         """What every page's header and head need, the 404 page's too: language, strings, search, feeds."""
         lang = self.lang
-        base_url = language_base_url(config.site_url or "", lang)
+        base_url = self.addressing.base_url(config.site_url or "", lang)
         return PageContext(
             lang=lang,
             t=messages_for(lang),
-            search_bundle=_search_bundle(lang),
+            search_bundle=bundle_path(self.addressing.folder(lang)),
             feed_links=feed_links(self.feeds, feed_names, base_url, tuple(self.config.feed_formats)),
         )
 
@@ -504,13 +524,13 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 raise PluginError(f"{page.file.src_uri}: internal link to unknown page {src_uri}")
             return get_relative_url(target.url, page.url)
 
-        entry = self.entries.get(self._norm_uri(page.file.src_uri))
+        file_locale = file_language(page.file, lang)
+        entry = self.entries.get(self.addressing.norm_uri(page.file.src_uri))
         listing = self.listings.get(page.file.src_uri)
         memoria = self._header_context(config, page_feed_names(entry, listing))
-        memoria.states_url = url_of(f"states/index.{lang}.md")
-        memoria.about_url = url_of(f"about/index.{lang}.md")
-        memoria.search_url = url_of(f"search/index.{lang}.md")
-        file_locale = getattr(page.file, "locale", lang)
+        memoria.states_url = url_of(self.addressing.source_uri("states/index.md", lang))
+        memoria.about_url = url_of(self.addressing.source_uri("about/index.md", lang))
+        memoria.search_url = url_of(self.addressing.source_uri("search/index.md", lang))
         shown = entry.shown_language(lang) if entry is not None else file_locale
         memoria.fallback = shown != lang
         memoria.content_lang = shown
@@ -535,7 +555,11 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 memoria.home = home_intro(self.catalog, self.identity, lang, memoria.about_url)
             elif listing.kind == "about":
                 memoria.about = about_view(
-                    self.catalog, self.identity, lang, memoria.states_url, url_of(f"feeds/index.{lang}.md")
+                    self.catalog,
+                    self.identity,
+                    lang,
+                    memoria.states_url,
+                    url_of(self.addressing.source_uri(FEEDS_PAGE.uri, lang)),
                 )
             elif listing.kind == "states":
                 memoria.states = state_texts(lang)
@@ -549,7 +573,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         )
         self._recording_context(memoria, entry, listing, page, config, url_of)
         if listing is FEEDS_PAGE:
-            feeds_base_url = language_base_url(config.site_url or "", lang)
+            feeds_base_url = self.addressing.base_url(config.site_url or "", lang)
             memoria.feeds = feeds_page(
                 list(self.feeds.values()), feeds_base_url, tuple(self.config.feed_formats)
             )
@@ -581,7 +605,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Keep each entry page's HTML for the feeds (only pages written in this language)."""
-        entry = self.entries.get(self._norm_uri(page.file.src_uri))
+        entry = self.entries.get(self.addressing.norm_uri(page.file.src_uri))
         if entry is not None and entry.is_translated(self.lang):
             self.rendered[(entry.section, entry.id)] = html
         return html
@@ -617,18 +641,17 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self, context: dict[str, Any], template_name: str, config: MkDocsConfig
     ) -> dict[str, Any]:
         if template_name == "404.html":
-            base_path = urlsplit(config.site_url or "/").path or "/"
-            home = base_path if self.lang == DEFAULT_LANGUAGE else f"{base_path}{self.lang}/"
+            addressing, site_url = self.addressing, config.site_url or ""
             context.setdefault("memoria", self._header_context(config, ["all"]))  # header search box, feeds
             context["memoria_404"] = NotFoundContext(
                 title=t("notfound.title", self.lang),
                 text=t("notfound.text", self.lang),
                 home=t("notfound.home", self.lang),
-                home_url=home,
+                home_url=addressing.home_path(site_url, self.lang),
                 # Static hosts serve /404.html for every missing page: the other languages' own
                 # 404 pages, which the English one shows for a path under their folder.
-                languages=[f"{base_path}{lang}/" for lang in LANGUAGES if lang != DEFAULT_LANGUAGE]
-                if self.lang == DEFAULT_LANGUAGE
+                languages=[addressing.home_path(site_url, lang) for lang in addressing.languages.others]
+                if self.lang == addressing.languages.default
                 else [],
             )
         return context
@@ -658,7 +681,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         # builds Spanish last, so put each language's page back where it belongs.
         site_dir = Path(config.site_dir)
         for lang, output in self.not_found_pages.items():
-            target = site_dir / "404.html" if lang == DEFAULT_LANGUAGE else site_dir / lang / "404.html"
+            target = self.addressing.site_folder(site_dir, lang) / "404.html"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(output, encoding="utf-8")
 
@@ -667,16 +690,14 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         # After static-i18n's on_post_build (-100), which builds the other languages from
         # inside the first build's: index once, when it is no longer building, one bundle
         # per language (the other languages' folders are theirs, not the default's).
-        i18n = config.plugins.get("i18n")
-        if i18n is not None and getattr(i18n, "building", False):
+        if self.single_language is not None:
+            return  # one language of `memoria build`: the parent indexes them all (memoria.engine.build)
+        i18n = StaticI18n.of(config)
+        if i18n.nested_build():
             return
         if self.preview is not None and self.preview.indexed:
             return  # the preview's search stays as its first build indexed it (handbook/staff-tools.md: Live preview)
-        folders = [
-            lang.locale
-            for lang in (i18n.config.languages if i18n is not None else [])
-            if lang.build and lang.locale != DEFAULT_LANGUAGE
-        ]
+        folders = list(self.addressing.languages.built_others)
         try:
             report = index_site(Path(config.site_dir), folders)
         except SearchIndexError as error:
@@ -700,7 +721,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
         site = FeedSite(
             lang=self.lang,
-            base_url=language_base_url(site_url, self.lang),
+            base_url=self.addressing.base_url(site_url, self.lang),
             site_name=config.site_name,
             page_url=page_url,
             content=self.rendered,
@@ -708,11 +729,12 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             copyright=config.copyright,
             archive_status=self._archive_status_finder(config),
         )
-        root = Path(config.site_dir) / ("" if self.lang == DEFAULT_LANGUAGE else self.lang)
+        root = self.addressing.site_folder(Path(config.site_dir), self.lang)
         self._write_calendars(config, page_url, root)
         stylesheet = root / STYLESHEET
         stylesheet.parent.mkdir(parents=True, exist_ok=True)
-        stylesheet.write_bytes(render_stylesheet(self.lang, page_url(f"feeds/index.{self.lang}.md")))
+        feeds_page_url = page_url(self.addressing.source_uri(FEEDS_PAGE.uri, self.lang))
+        stylesheet.write_bytes(render_stylesheet(self.lang, feeds_page_url))
         feeds = list(self.feeds.values())
         zone = self.config.timezone
         if self.preview is not None:  # only the feeds whose entries changed since they were written
@@ -889,7 +911,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def _publish_media(self, config: MkDocsConfig) -> None:
         # Once, from the default language's build (site/, not site/es/), unless a media_url serves them.
         self.recording_manifests = None
-        if self.lang != DEFAULT_LANGUAGE or self.media_url:
+        if self.lang != self.addressing.languages.default or self.media_url:
             return
         placed = publish_media(
             self._media_dir(config), Path(config.site_dir) / "media", self._manifests(config)
@@ -901,14 +923,14 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def _alternates(self, page: Page, config: MkDocsConfig) -> list[dict[str, str]]:
         """Absolute URL of this page in each language, plus x-default (English)."""
         site_url = config.site_url or ""
-        alternates_by_lang = getattr(page.file, "alternates", {}) or {}
+        alternates_by_lang = file_alternates(page.file)
         out = []
-        for lang in LANGUAGES:
+        for lang in self.addressing.languages:
             alternate = alternates_by_lang.get(lang)
             if alternate is None:
                 continue
             out.append({"lang": lang, "url": site_url.rstrip("/") + "/" + alternate.url.lstrip("/")})
-        default = next((a for a in out if a["lang"] == DEFAULT_LANGUAGE), None)
+        default = next((a for a in out if a["lang"] == self.addressing.languages.default), None)
         if default:
             out.append({"lang": "x-default", "url": default["url"]})
         return out
@@ -963,8 +985,3 @@ def _generated_markdown(listing: Listing, lang: str, identity: Identity | None =
 def _build_date() -> dt.date:
     """Today in UTC: the 'accessed' date a citation carries until the page's script puts the reader's."""
     return dt.datetime.now(dt.UTC).date()
-
-
-def _search_bundle(lang: str) -> str:
-    """The language's search bundle, from the site root: Pagefind writes one per language (memoria.search)."""
-    return bundle_path("" if lang == DEFAULT_LANGUAGE else lang)

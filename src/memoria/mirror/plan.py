@@ -10,6 +10,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from memoria.addressing import MEMORIA_LANGUAGES, Languages, split_language
 from memoria.content import RecordingFields, load_archive
 from memoria.manifest import validate_id
 
@@ -49,13 +50,14 @@ def is_web_url(url: str) -> bool:
 
 
 def _stem_id(path: str) -> str:
-    name = Path(path).name.removesuffix(".md")
-    return name.rsplit(".", 1)[0] if "." in name else name
+    return split_language(Path(path).name)[0]
 
 
-def plan_recordings(docs_dir: Path, ids: list[str] | None = None) -> Plan:
+def plan_recordings(
+    docs_dir: Path, ids: list[str] | None = None, languages: Languages = MEMORIA_LANGUAGES
+) -> Plan:
     """Every valid recording (or those named), plus the recordings whose files have errors."""
-    loaded = load_archive(docs_dir)
+    loaded = load_archive(docs_dir, languages=languages)
     result = Plan()
     targets: dict[str, Target] = {}
     for entry in loaded.entries:
@@ -91,6 +93,8 @@ def plan_recordings(docs_dir: Path, ids: list[str] | None = None) -> Plan:
     return result
 
 
-def plan(docs_dir: Path, ids: list[str] | None = None) -> list[Target]:
+def plan(
+    docs_dir: Path, ids: list[str] | None = None, languages: Languages = MEMORIA_LANGUAGES
+) -> list[Target]:
     """The valid recordings only (for commands that report broken files elsewhere)."""
-    return plan_recordings(docs_dir, ids).targets
+    return plan_recordings(docs_dir, ids, languages).targets

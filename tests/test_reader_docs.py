@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from memoria.content import FIELDS_BY_SECTION, EntryFields
+from memoria.content import KINDS, EntryFields
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -111,7 +111,7 @@ def reference_table() -> dict[str, tuple[set[str], set[str], set[str]]]:
 
 def test_the_content_reference_lists_every_kind() -> None:
     documented = {KIND_ROWS[kind] for kind in reference_table()} - {None}
-    assert documented == set(FIELDS_BY_SECTION), "handbook/content.md: one row per kind of entry"
+    assert documented == set(KINDS), "handbook/content.md: one row per kind of entry"
 
 
 @pytest.mark.parametrize("kind", [k for k, section in KIND_ROWS.items() if section])
@@ -119,7 +119,7 @@ def test_the_content_reference_matches_the_model(kind: str) -> None:
     table = reference_table()
     every_required, every_optional, every_translated = table["every kind"]
     required, optional, translated = table[kind]
-    model = FIELDS_BY_SECTION[KIND_ROWS[kind]]  # type: ignore[index]
+    model = KINDS[KIND_ROWS[kind]].fields  # type: ignore[index]
     fields = {name: info for name, info in model.model_fields.items() if not info.exclude}
     assert {n for n, info in fields.items() if info.is_required()} == every_required | required, kind
     assert {n for n, info in fields.items() if not info.is_required()} == (

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import answer_prompts, run_build, write_project
-from memoria.content import FIELDS_BY_SECTION
+from memoria.content import KINDS
 from memoria.frontmatter import parse_front_matter
 
 pytestmark = pytest.mark.slow  # every test here builds or runs a command in a subprocess
@@ -285,8 +285,8 @@ def test_translate_copies_only_translatable_fields_and_the_text(project: Path) -
     assert "created docs/press/2015/fictional-early-warning-networks.es.md" in result.stdout
     fields = front_matter(target)
     english = front_matter(source)
-    assert set(fields) <= FIELDS_BY_SECTION["press"].TRANSLATABLE
-    assert set(fields) == set(english) & FIELDS_BY_SECTION["press"].TRANSLATABLE
+    assert set(fields) <= KINDS["press"].fields.TRANSLATABLE
+    assert set(fields) == set(english) & KINDS["press"].fields.TRANSLATABLE
     assert "date" not in fields and "countries" not in fields
     text = target.read_text(encoding="utf-8")
     marker, _, body = text.partition("<!-- memoria:translate")[2].partition("\n")

@@ -15,14 +15,11 @@ from slugify import slugify
 from memoria.addressing import MEMORIA_LANGUAGES, Languages, with_language
 from memoria.content import (
     ID_PATTERN,
-    SECTIONS,
+    KINDS,
     ContentErrors,
     Entry,
     EntryCache,
-    EventFields,
-    PressFields,
     Problem,
-    RecordingFields,
     Severity,
     load_archive,
 )
@@ -80,7 +77,7 @@ class Catalog:
         return self.by_id.get(section, {}).get(entry_id)
 
     def event_of(self, entry: Entry) -> Entry | None:
-        event_id = getattr(entry.english, "event", None)
+        event_id = entry.english.event_id
         if event_id:
             return self.get("events", event_id)
         if entry.section == "recordings":  # named only by the event's own list
@@ -92,14 +89,14 @@ class Catalog:
     def recordings_of(self, entry: Entry) -> list[Entry]:
         """Recordings named by a press release or event, plus (for events) those naming it."""
         found: dict[str, Entry] = {}
-        for rec_id in getattr(entry.english, "recordings", []):
+        for rec_id in entry.english.recording_ids:
             rec = self.get("recordings", rec_id)
             if rec is not None:
                 found[rec.id] = rec
         if entry.section == "events":
             for rec in self.recordings_of_event.get(entry.id, []):
                 found.setdefault(rec.id, rec)
-        named = list(found.values())[: len(getattr(entry.english, "recordings", []))]
+        named = list(found.values())[: len(entry.english.recording_ids)]
         others = sorted(list(found.values())[len(named) :], key=_recording_order)
         return [*named, *others]
 
@@ -109,6 +106,17 @@ class Catalog:
         if entry.section == "recordings":
             return self.press_of_recording.get(entry.id, [])
         return []
+
+    def related(self, entry: Entry) -> list[tuple[str, list[Entry]]]:
+        """What an entry's page links to, by relation (event, press, recordings), empty ones too.
+
+        A recording lists no recordings: its page links its event's other parts instead.
+        """
+        event = self.event_of(entry)
+        related = [("event", [event] if event else []), ("press", self.press_of(entry))]
+        if entry.section != "recordings":
+            related.append(("recordings", self.recordings_of(entry)))
+        return related
 
     def topic_slugs(self, entry: Entry) -> list[str]:
         return [self.topic_key(topic) for topic in entry.english.topics]
@@ -138,31 +146,20 @@ class Catalog:
         return self.organisation_names.get(key, key)
 
     def countries_of(self, entry: Entry) -> list[str]:
-        english = entry.english
-        if isinstance(english, PressFields):
-            return list(english.countries)
-        if isinstance(english, EventFields):
-            codes = [english.country] if english.country else []
-            return list(dict.fromkeys([*codes, *english.participant_countries]))
-        return []
+        return entry.english.countries_named
 
     def organisations_of(self, entry: Entry) -> list[str]:
-        english = entry.english
-        if isinstance(english, PressFields):
-            return list(english.organisations)
-        if isinstance(english, EventFields):
-            return list(dict.fromkeys([*english.organisers, *english.sponsors]))
-        return []
+        return entry.english.organisations_named
 
     # --- generated pages ---------------------------------------------------------------
 
     def listings(self) -> list[Listing]:
         """Every generated page: home, sections (paginated), years, topics, countries, organisations."""
         pages: list[Listing] = [self._home()]
-        for section in SECTIONS:
+        for section, kind in KINDS.items():
             entries = self.section(section)
             pages.extend(_paginate(f"{section}", "section", _titles(f"section.{section}"), entries, section))
-            if section != "recordings":
+            if kind.by_year:
                 by_year: dict[int, list[Entry]] = defaultdict(list)
                 for entry in entries:
                     by_year[entry.sort_date.year].append(entry)
@@ -223,8 +220,12 @@ class Catalog:
         return pages
 
     def _home(self) -> Listing:
-        latest = [*self.section("press")[:HOME_LATEST], *self.section("events")[:HOME_LATEST]]
-        latest += self.section("recordings")[:HOME_LATEST]
+        latest = [
+            entry
+            for section, kind in KINDS.items()
+            if kind.home_label is not None
+            for entry in self.section(section)[:HOME_LATEST]
+        ]
         return Listing(uri="index.md", kind="home", title=_titles("home.title"), entries=tuple(latest))
 
 
@@ -239,8 +240,7 @@ def newest_first(entries: Iterable[Entry]) -> list[Entry]:
 
 def _recording_order(entry: Entry) -> tuple[object, ...]:
     english = entry.english
-    assert isinstance(english, RecordingFields)
-    return (english.recorded, english.part or 0, entry.id)
+    return (english.sort_date, english.part_number or 0, entry.id)
 
 
 def _titles(key: str) -> dict[str, str]:
@@ -273,7 +273,7 @@ def _reference_problems(catalog: Catalog, held_ids: dict[str, set[str]]) -> list
 
     for entry in catalog.entries:
         english = entry.english
-        event_id = getattr(english, "event", None)
+        event_id = english.event_id
         if event_id and held("events", event_id):
             pass  # a link that appears once the event is published (held-back entries are never linked)
         elif event_id and catalog.get("events", event_id) is None:
@@ -284,7 +284,7 @@ def _reference_problems(catalog: Catalog, held_ids: dict[str, set[str]]) -> list
                 None,
                 _('unknown event id "{id}": known events are {known}').format(id=event_id, known=known),
             )
-        for index, rec_id in enumerate(getattr(english, "recordings", [])):
+        for index, rec_id in enumerate(english.recording_ids):
             if held("recordings", rec_id):
                 continue
             if catalog.get("recordings", rec_id) is None:
@@ -345,16 +345,15 @@ def build_catalog(
     problems.extend(_reference_problems(catalog, held_ids))
 
     for entry in catalog.section("press"):
-        if isinstance(entry.english, PressFields):
-            if entry.english.event:
-                catalog.press_of_event[entry.english.event].append(entry)
-            for rec_id in entry.english.recordings:
-                catalog.press_of_recording[rec_id].append(entry)
+        if entry.english.event_id:
+            catalog.press_of_event[entry.english.event_id].append(entry)
+        for rec_id in entry.english.recording_ids:
+            catalog.press_of_recording[rec_id].append(entry)
     for entry in catalog.section("recordings"):
-        if isinstance(entry.english, RecordingFields) and entry.english.event:
-            catalog.recordings_of_event[entry.english.event].append(entry)
+        if entry.english.event_id:
+            catalog.recordings_of_event[entry.english.event_id].append(entry)
     for entry in catalog.section("events"):
-        for rec_id in getattr(entry.english, "recordings", []):
+        for rec_id in entry.english.recording_ids:
             rec = catalog.get("recordings", rec_id)
             if rec is not None and rec not in catalog.recordings_of_event[entry.id]:
                 catalog.recordings_of_event[entry.id].append(rec)

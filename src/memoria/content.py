@@ -1,4 +1,4 @@
-"""Front matter → typed entries: the three kinds, translation inheritance, and problems for people."""
+"""Front matter → typed entries: the kinds (and their registry), translation inheritance, and problems for people."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import gc
 import os
 import re
 import zoneinfo
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol
 
 from pydantic import (
     BaseModel,
@@ -29,13 +29,26 @@ from pydantic_core import PydanticCustomError
 
 from memoria.addressing import MEMORIA_LANGUAGES, Languages, page_source, split_language
 from memoria.frontmatter import FrontMatter, FrontMatterError, parse_front_matter
-from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, is_country_code, is_language_code
+from memoria.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    MESSAGES,
+    country_name,
+    format_duration,
+    is_country_code,
+    is_language_code,
+    language_name,
+    messages_for,
+    t,
+)
 from memoria.messages import N_, _
+
+if TYPE_CHECKING:
+    from memoria.views import Link
 
 ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-SECTIONS = ("press", "events", "recordings")
 #: the line `memoria translate` puts above text still to be translated: such a file is not published
 TRANSLATE_MARKER = "<!-- memoria:translate"
 #: the line `memoria new` puts where the text goes: an entry whose body still holds it is a draft
@@ -339,6 +352,69 @@ class EntryFields(_Model):
     #: inside lists of mappings, the sub-fields a translation may change
     TRANSLATABLE_SUBFIELDS: ClassVar[dict[str, frozenset[str]]] = {}
 
+    # What each kind answers for itself; the defaults are what a kind without such fields says.
+
+    @property
+    def sort_date(self) -> dt.date:
+        """The day the entry sits at in listings and feeds: the value of its DATE_FIELD."""
+        return getattr(self, self.DATE_FIELD)  # type: ignore[no-any-return]
+
+    @property
+    def end(self) -> tuple[dt.date | None, dt.time | None]:
+        """The last day and the local end time, for kinds that span time (events)."""
+        return None, None
+
+    @property
+    def part_number(self) -> int | None:
+        """The entry's number among its event's parts (recordings)."""
+        return None
+
+    @property
+    def speech_language(self) -> str | None:
+        """The language spoken in the entry's media, if it has media (recordings)."""
+        return None
+
+    @property
+    def event_id(self) -> str | None:
+        """The event this entry names as its own (press releases, recordings)."""
+        return None
+
+    @property
+    def recording_ids(self) -> list[str]:
+        """The recordings this entry names (press releases, events)."""
+        return []
+
+    @property
+    def countries_named(self) -> list[str]:
+        """Country codes the entry is about, first-named first: its country pages."""
+        return []
+
+    @property
+    def organisations_named(self) -> list[str]:
+        """Organisations as the entry writes them: its organisation pages."""
+        return []
+
+    @property
+    def contact_names(self) -> list[str]:
+        """People to contact about the entry, named as its authors in feeds (press releases)."""
+        return []
+
+    def place(self, lang: str) -> str | None:
+        """Where it happened or was issued, in one line for listings."""
+        return None
+
+    def part_label(self, lang: str) -> str | None:
+        """'Part 1 of 2' for an entry in parts."""
+        return None
+
+    def metadata_rows(self, rows: MetadataRows) -> None:
+        """The kind's rows of the metadata panel on its page (topics and relations are added after)."""
+        rows.add("field.date", [rows.link(rows.date)])
+
+    def feed_facts(self, facts: FeedFacts) -> None:
+        """What a feed item says first about the entry: the panel's main rows, as text."""
+        facts.add(t("field.date", facts.lang), facts.date)
+
 
 class PressFields(EntryFields):
     date: IsoDate
@@ -352,6 +428,48 @@ class PressFields(EntryFields):
 
     TRANSLATABLE = frozenset({"title", "summary", "topics", "dateline", "contacts"})
     TRANSLATABLE_SUBFIELDS = {"contacts": frozenset({"role"})}
+
+    @property
+    def event_id(self) -> str | None:
+        return self.event
+
+    @property
+    def recording_ids(self) -> list[str]:
+        return self.recordings
+
+    @property
+    def countries_named(self) -> list[str]:
+        return list(self.countries)
+
+    @property
+    def organisations_named(self) -> list[str]:
+        return list(self.organisations)
+
+    @property
+    def contact_names(self) -> list[str]:
+        return [contact.name for contact in self.contacts]
+
+    def place(self, lang: str) -> str | None:
+        return self.dateline
+
+    def metadata_rows(self, rows: MetadataRows) -> None:
+        rows.add("field.date", [rows.link(rows.date)])
+        rows.add("field.dateline", [rows.link(self.dateline)] if self.dateline else [])
+        rows.add("field.organisations", rows.organisations(self.organisations))
+        rows.add("field.countries", [rows.country(c) for c in self.countries])
+        rows.add(
+            "field.contacts",
+            [rows.link(c.name, f"mailto:{c.email}" if c.email else None, c.role) for c in self.contacts],
+        )
+
+    def feed_facts(self, facts: FeedFacts) -> None:
+        lang = facts.lang
+        facts.add(t("field.date", lang), facts.date)
+        if self.dateline:
+            facts.add(t("field.dateline", lang), self.dateline)
+        if self.contacts:
+            contacts = [", ".join(x for x in (c.name, c.role, c.email) if x) for c in self.contacts]
+            facts.add(t("field.contacts", lang), "; ".join(contacts))
 
 
 class EventFields(EntryFields):
@@ -370,6 +488,70 @@ class EventFields(EntryFields):
 
     TRANSLATABLE = frozenset({"title", "summary", "topics", "venue", "city", "speakers", "documents"})
     TRANSLATABLE_SUBFIELDS = {"speakers": frozenset({"role"}), "documents": frozenset({"title"})}
+
+    @property
+    def end(self) -> tuple[dt.date | None, dt.time | None]:
+        return self.end_date, self.end_time
+
+    @property
+    def recording_ids(self) -> list[str]:
+        return self.recordings
+
+    @property
+    def countries_named(self) -> list[str]:
+        codes = [self.country] if self.country else []
+        return list(dict.fromkeys([*codes, *self.participant_countries]))
+
+    @property
+    def organisations_named(self) -> list[str]:
+        return list(dict.fromkeys([*self.organisers, *self.sponsors]))
+
+    def place(self, lang: str) -> str | None:
+        country = country_name(self.country, lang) if self.country else None
+        return ", ".join(x for x in (self.city, country) if x) or None
+
+    def metadata_rows(self, rows: MetadataRows) -> None:
+        rows.add("field.dates" if self.end_date else "field.date", [rows.link(rows.date)])
+        rows.add("field.venue", [rows.link(self.venue)] if self.venue else [])
+        if self.country:
+            city = [rows.link(self.city)] if self.city else []
+            rows.add("field.location", [*city, rows.country(self.country)])
+        rows.add("field.organisers", rows.organisations(self.organisers))
+        rows.add("field.sponsors", rows.organisations(self.sponsors))
+        rows.add(
+            "field.speakers",
+            [
+                rows.link(
+                    s.name,
+                    None,
+                    ", ".join(
+                        x for x in (s.role, rows.name_of(s.organisation) if s.organisation else None) if x
+                    )
+                    or None,
+                )
+                for s in self.speakers
+            ],
+        )
+        rows.add("field.participant_countries", [rows.country(c) for c in self.participant_countries])
+        rows.add("field.documents", [rows.link(d.title, d.url) for d in self.documents])
+
+    def feed_facts(self, facts: FeedFacts) -> None:
+        lang = facts.lang
+        label = "field.dates" if self.end_date and self.end_date != self.date else "field.date"
+        facts.add(t(label, lang), facts.date)
+        if self.venue:
+            facts.add(t("field.venue", lang), self.venue)
+        place = [x for x in (self.city, country_name(self.country, lang) if self.country else None) if x]
+        if place:
+            facts.add(t("field.location", lang), ", ".join(place))
+        if self.speakers:
+            speakers = [
+                f"{s.name} ({', '.join(x for x in (s.role, s.organisation) if x)})"
+                if s.role or s.organisation
+                else s.name
+                for s in self.speakers
+            ]
+            facts.add(t("field.speakers", lang), "; ".join(speakers))
 
     @model_validator(mode="after")
     def _end_after_start(self) -> EventFields:
@@ -406,6 +588,46 @@ class RecordingFields(EntryFields):
     TRANSLATABLE = frozenset({"title", "summary", "topics", "captions"})
     TRANSLATABLE_SUBFIELDS = {"captions": frozenset({"label"})}
 
+    @property
+    def part_number(self) -> int | None:
+        return self.part
+
+    @property
+    def speech_language(self) -> str | None:
+        return self.language
+
+    @property
+    def event_id(self) -> str | None:
+        return self.event
+
+    def part_label(self, lang: str) -> str | None:
+        if self.part and self.parts:
+            return t("field.part_of", lang, part=self.part, parts=self.parts)
+        return None
+
+    def metadata_rows(self, rows: MetadataRows) -> None:
+        rows.add("field.recorded", [rows.link(rows.date)])
+        rows.add("field.language", [rows.link(language_name(self.language, rows.lang))])
+        if self.part and self.parts:
+            rows.add(
+                "field.part", [rows.link(t("field.part_of", rows.lang, part=self.part, parts=self.parts))]
+            )
+        rows.add("field.duration", [rows.link(format_duration(self.duration))] if self.duration else [])
+        rows.add("field.platform", [rows.link(self.platform)] if self.platform else [])
+
+    def feed_facts(self, facts: FeedFacts) -> None:
+        lang = facts.lang
+        facts.add(t("field.recorded", lang), facts.date)
+        if self.part and self.parts:
+            facts.add("", t("field.part_of", lang, part=self.part, parts=self.parts))
+        event_title = facts.event_title()
+        if event_title is not None:
+            facts.add(t("related.event", lang), event_title)
+        facts.add(t("field.source_url", lang), self.source_url)
+        status = facts.archive_status()
+        if status is not None:
+            facts.add(t("feeds.item.archive", lang), t(f"feeds.status.{status}", lang))
+
     @model_validator(mode="after")
     def _part_within_parts(self) -> RecordingFields:
         if self.part is not None and self.parts is not None and not 1 <= self.part <= self.parts:
@@ -413,15 +635,226 @@ class RecordingFields(EntryFields):
         return self
 
 
-FIELDS_BY_SECTION: dict[str, type[EntryFields]] = {
-    "press": PressFields,
-    "events": EventFields,
-    "recordings": RecordingFields,
-}
+class MetadataRows(Protocol):
+    """Where a kind writes its metadata panel (memoria.views builds it): labelled rows of links."""
+
+    @property
+    def lang(self) -> str:
+        """The page's language."""
+
+    @property
+    def date(self) -> str:
+        """The entry's date (and time) as readers of `lang` write it."""
+
+    def add(self, label_key: str, values: Sequence[Link]) -> None:
+        """A row under the label `label_key` (a template string); no row when `values` is empty."""
+
+    def link(self, text: str, url: str | None = None, note: str | None = None) -> Link:
+        """One value: text, maybe a link, maybe a note in brackets."""
+
+    def country(self, code: str) -> Link:
+        """A country by its localised name, linked to its country page."""
+
+    def organisations(self, names: list[str]) -> list[Link]:
+        """Organisations by their names in `lang`, each linked to its page once."""
+
+    def name_of(self, organisation: str) -> str:
+        """An organisation as written in entries → its name in `lang`."""
+
+
+class FeedFacts(Protocol):
+    """Where a kind writes the facts a feed item opens with (memoria.feeds builds it)."""
+
+    @property
+    def lang(self) -> str:
+        """The feed's language."""
+
+    @property
+    def date(self) -> str:
+        """The entry's date (and time) as readers of `lang` write it."""
+
+    def add(self, label: str, text: str) -> None:
+        """One fact; an empty label shows the text alone."""
+
+    def event_title(self) -> str | None:
+        """The title of the entry's event in `lang`, if it belongs to one."""
+
+    def archive_status(self) -> str | None:
+        """The archive state of the entry's media (RecordingStatus value), if it has media."""
+
+
+# --- the kinds ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of entry and everything the site does differently for it; see handbook/adding-a-kind.md.
+
+    The fields model answers the per-entry questions (its date, places, relations, metadata
+    rows, feed facts); this record answers the per-kind ones (where its files live, which
+    pages and feeds list it, what `memoria new` asks).
+    """
+
+    #: folder below docs/, URL segment, feed name and search facet: "press", "events"
+    section: str
+    #: the singular staff type after `memoria new`: "press", "event", "recording"
+    noun: str
+    fields: type[EntryFields]
+    #: `memoria new`: the comment above the fields, and the hint where the text goes (English marked
+    #: with N_(), translated in the tools' catalog by `make messages`)
+    new_header: str
+    new_hint: str
+    #: files in <section>/<YYYY>/<slug>.<lang>.md and a listing per year; else <section>/<id>.<lang>.md
+    by_year: bool = True
+    #: the message key of its block on the home page (None: not on the home page)
+    home_label: str | None = None
+    #: media mirrored from a source URL: player, archive state, enclosures, transcripts (recordings)
+    media: bool = False
+    #: a calendar file beside each page and a calendar of all of them (events)
+    calendar: bool = False
+    #: the CSL type of its citation (https://docs.citationstyles.org/en/stable/specification.html#appendix-iii-types)
+    csl_type: str = "article"
+    #: template strings the kind brings, {key: {language: text}}: kind.<section> (its singular),
+    #: section.<section> (its listing's title), feeds.description.<section>, its home_label
+    messages: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: `memoria new`: optional fields offered as comments (example line, why: English marked with N_())
+    new_optional: tuple[tuple[str, str | None], ...] = ()
+    #: position among the kinds: same-day order in listings (press, event, recordings)
+    order: int = 0
+
+
+#: every kind by section, in registration order (which is also the same-day order)
+KINDS: dict[str, Kind] = {}
 #: each kind's field names, looked up for every key of every file
-FIELD_NAMES: dict[type[EntryFields], frozenset[str]] = {
-    model: frozenset(model.model_fields) for model in FIELDS_BY_SECTION.values()
-}
+FIELD_NAMES: dict[type[EntryFields], frozenset[str]] = {}
+
+
+def register_kind(kind: Kind) -> Kind:
+    """Add a kind: its folder is read, its pages, listings and feeds are made, `memoria new` offers it."""
+    if kind.section in KINDS:
+        raise ValueError(f"kind {kind.section!r} is registered already")
+    if not ID_PATTERN.match(kind.section) or any(k.noun == kind.noun for k in KINDS.values()):
+        raise ValueError(
+            f"kind {kind.section!r}: the section must be URL-safe and the noun {kind.noun!r} unique"
+        )
+    for key, texts in kind.messages.items():
+        if key in MESSAGES and MESSAGES[key] != texts:
+            raise ValueError(f"kind {kind.section!r}: message {key!r} is defined already with other texts")
+        missing = set(LANGUAGES) - set(texts)
+        if missing:
+            raise ValueError(
+                f"kind {kind.section!r}: message {key!r} has no text in {', '.join(sorted(missing))}"
+            )
+    MESSAGES.update({key: dict(texts) for key, texts in kind.messages.items()})
+    messages_for.cache_clear()  # the templates' tables, made once per language, now hold the new strings
+    kind = dataclasses.replace(kind, order=len(KINDS))
+    KINDS[kind.section] = kind
+    FIELD_NAMES[kind.fields] = frozenset(kind.fields.model_fields)
+    return kind
+
+
+def sections() -> tuple[str, ...]:
+    """The sections of every registered kind, in order."""
+    return tuple(KINDS)
+
+
+def kind_by_noun(noun: str) -> Kind | None:
+    """The kind staff name on the command line (`memoria new event`)."""
+    return next((kind for kind in KINDS.values() if kind.noun == noun), None)
+
+
+register_kind(
+    Kind(
+        section="press",
+        noun="press",
+        fields=PressFields,
+        home_label="home.latest_press",
+        csl_type="article",
+        new_header=N_("# A new press release. Remove the '# ' in front of an optional field to use it."),
+        new_hint=N_("write the text of the press release below, in Markdown, then delete this line"),
+        new_optional=(
+            ("dateline: Geneva", N_("where the release was issued")),
+            ("organisations:", N_("who issues it")),
+            ("#   - International Service for Human Rights", None),
+            ("topics:", N_("labels for the topic listings")),
+            ("#   - Women human rights defenders", None),
+            ("countries: [MX, GT]", N_("ISO 3166 two-letter codes")),
+            ("contacts:", None),
+            ("#   - name: Pooja Patel", None),
+            ("#     role: Program and Advocacy Manager", None),
+            ("#     email: p.patel@example.org", None),
+            ("event: roundtable-whrd-mexico-2014", N_("the id of the event it is about")),
+            ("recordings:", N_("ids of its recordings")),
+            ("#   - ustream-51400296", None),
+            ("updated: 2024-05-02", N_("when you last corrected it")),
+        ),
+    )
+)
+register_kind(
+    Kind(
+        section="events",
+        noun="event",
+        fields=EventFields,
+        home_label="home.latest_events",
+        calendar=True,
+        csl_type="event",
+        new_header=N_("# A new event. Remove the '# ' in front of an optional field to use it."),
+        new_hint=N_("write the text of the event below, in Markdown, then delete this line"),
+        new_optional=(
+            ("end_date: 2024-05-03", N_("for events of several days")),
+            ("summary: {summary}", None),
+            ("venue: Palais des Nations", None),
+            ("city: Geneva", None),
+            ("country: CH", N_("ISO 3166 two-letter code")),
+            ("organisers:", None),
+            ("#   - JASS Mesoamerica", None),
+            ("sponsors:", None),
+            ("#   - Embassy of Norway", None),
+            ("speakers:", None),
+            ("#   - name: Cristina Hardaga", None),
+            ("#     role: Speaker", None),
+            ("#     organisation: JASS Mesoamerica", None),
+            ("participant_countries: [MX, GT, HN]", None),
+            ("topics:", None),
+            ("#   - Women human rights defenders", None),
+            ("recordings:", N_("ids of its recordings")),
+            ("#   - ustream-51400296", None),
+            ("documents:", None),
+            ("#   - title: Resolution 68/181", None),
+            ("#     url: https://undocs.org/A/RES/68/181", None),
+            ("updated: 2024-05-02", None),
+        ),
+    )
+)
+register_kind(
+    Kind(
+        section="recordings",
+        noun="recording",
+        fields=RecordingFields,
+        by_year=False,
+        home_label="home.recordings",
+        media=True,
+        csl_type="motion_picture",
+        new_header=N_("# A new recording. Remove the '# ' in front of an optional field to use it."),
+        new_hint=N_("write the text of the recording below, in Markdown, then delete this line"),
+        new_optional=(
+            ("summary: {summary}", None),
+            ("part: 1", N_("with parts: for recordings in several parts")),
+            ("parts: 2", None),
+            ("alternate_urls:", N_("other copies, e.g. on the Wayback Machine")),
+            ("#   - https://web.archive.org/web/2014/http://www.ustream.tv/recorded/51400296", None),
+            ("platform: Ustream", None),
+            ("duration: 1:02:03", N_("H:MM:SS or seconds")),
+            ("captions:", N_("WebVTT files in media/<id>/")),
+            ("#   - file: captions.es.vtt", None),
+            ("#     language: es", None),
+            ("#     label: Español", None),
+            ("topics:", None),
+            ("#   - Women human rights defenders", None),
+            ("updated: 2024-05-02", None),
+        ),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -483,11 +916,12 @@ class Entry:
         return page_source(self.norm_uri, lang, self.is_translated(lang))
 
     @property
+    def kind(self) -> Kind:
+        return KINDS[self.section]
+
+    @property
     def sort_date(self) -> dt.date:
-        english = self.english
-        if isinstance(english, RecordingFields):
-            return english.recorded
-        return english.date  # type: ignore[attr-defined,no-any-return]
+        return self.english.sort_date
 
 
 class ProblemSplit:
@@ -533,8 +967,8 @@ def _relative_folder(cwd: str, folder: str) -> str:
 
 
 def entry_files(docs_dir: Path) -> Iterable[tuple[str, Path]]:
-    """Every Markdown entry file below the three section folders, sorted, with its section."""
-    for section in SECTIONS:
+    """Every Markdown entry file below the kinds' section folders, sorted, with its section."""
+    for section in KINDS:
         root = docs_dir / section
         if not root.is_dir():
             continue
@@ -843,7 +1277,7 @@ def _load_archive(docs_dir: Path, cache: EntryCache | None, languages: Languages
 def _load_entry(section: str, norm: str, paths: dict[str, Path]) -> tuple[Entry | None, list[Problem]]:
     """One entry from its original file and translations, or None, with the problems found."""
     problems: list[Problem] = []
-    model = FIELDS_BY_SECTION[section]
+    model = KINDS[section].fields
     read: dict[str, SourceFile] = {}
     # A broken original does not hide its translations' own problems: all are reported.
     for lang in sorted(paths, key=LANGUAGES.index):

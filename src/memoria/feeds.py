@@ -28,13 +28,19 @@ from pydantic_core import PydanticCustomError
 from memoria import __version__
 from memoria.addressing import with_language
 from memoria.catalog import Catalog, Listing, newest_first
-from memoria.content import SECTIONS, Entry, EventFields, PressFields, RecordingFields, check_time_zone
+from memoria.content import Entry, check_time_zone, sections
 from memoria.i18n import LANGUAGES, country_name, t
 from memoria.manifest import Manifest, MediaFile, RecordingStatus, load_manifest, media_files
 from memoria.when import DEFAULT_TIME_ZONE, describe, when
 
 #: what `feeds:` in mkdocs.yml may list; topics and countries mean one feed per topic/country
-FEED_KINDS = ("all", *SECTIONS, "topics", "countries")
+
+
+def feed_kinds() -> tuple[str, ...]:
+    """What `feeds:` may list: the whole archive, each kind's section, topics and countries."""
+    return ("all", *sections(), "topics", "countries")
+
+
 #: what `feed_formats:` may list; every feed is written in each
 FEED_FORMATS = ("rss", "atom", "json")
 DEFAULT_LIMIT = 50
@@ -61,7 +67,7 @@ class FeedOptions:
     """The `feed_*` settings of mkdocs.yml."""
 
     limit: int = DEFAULT_LIMIT  # entries per feed, newest first; 0 = all
-    kinds: tuple[str, ...] = FEED_KINDS
+    kinds: tuple[str, ...] = field(default_factory=feed_kinds)
     id_authority: str | None = None  # RFC 4151 tag authority, e.g. "archive.example.org,2014"
     timezone: str = DEFAULT_TIME_ZONE  # the archive's IANA time zone: dates without a time are its midnight
     formats: tuple[str, ...] = FEED_FORMATS
@@ -184,7 +190,7 @@ def plan_feeds(catalog: Catalog, lang: str, site_name: str, options: FeedOptions
 
     if "all" in options.kinds:
         add("all", t("feeds.all", lang), "feeds.description.all", "index.md", own)
-    for section in SECTIONS:
+    for section in sections():
         if section in options.kinds:
             entries = [e for e in own if e.section == section]
             add(
@@ -326,47 +332,35 @@ class _AtomLinkAttributes(BaseEntryExtension):  # type: ignore[misc]
 
 def _facts(catalog: Catalog, entry: Entry, site: FeedSite, zone: str) -> list[tuple[str, str]]:
     """What the entry page's metadata panel says first, as (label, text) in the feed's language."""
-    lang = site.lang
-    fields = entry.in_language(lang)
-    moment = when(entry, zone)
-    facts: list[tuple[str, str]] = []
-    if isinstance(fields, PressFields):
-        facts.append((t("field.date", lang), describe(moment, lang)))
-        if fields.dateline:
-            facts.append((t("field.dateline", lang), fields.dateline))
-        if fields.contacts:
-            contacts = [", ".join(x for x in (c.name, c.role, c.email) if x) for c in fields.contacts]
-            facts.append((t("field.contacts", lang), "; ".join(contacts)))
-    elif isinstance(fields, EventFields):
-        label = "field.dates" if fields.end_date and fields.end_date != fields.date else "field.date"
-        facts.append((t(label, lang), describe(moment, lang)))
-        if fields.venue:
-            facts.append((t("field.venue", lang), fields.venue))
-        place = [
-            x for x in (fields.city, country_name(fields.country, lang) if fields.country else None) if x
-        ]
-        if place:
-            facts.append((t("field.location", lang), ", ".join(place)))
-        if fields.speakers:
-            speakers = [
-                f"{s.name} ({', '.join(x for x in (s.role, s.organisation) if x)})"
-                if s.role or s.organisation
-                else s.name
-                for s in fields.speakers
-            ]
-            facts.append((t("field.speakers", lang), "; ".join(speakers)))
-    elif isinstance(fields, RecordingFields):
-        facts.append((t("field.recorded", lang), describe(moment, lang)))
-        if fields.part and fields.parts:
-            facts.append(("", t("field.part_of", lang, part=fields.part, parts=fields.parts)))
-        event = catalog.event_of(entry)
-        if event is not None:
-            facts.append((t("related.event", lang), event.in_language(lang).title))
-        facts.append((t("field.source_url", lang), fields.source_url))
-        status = site.archive_status(entry)
-        if status is not None:
-            facts.append((t("feeds.item.archive", lang), t(f"feeds.status.{status.value}", lang)))
-    return facts
+    facts = _ItemFacts(catalog, entry, site, describe(when(entry, zone), site.lang))
+    entry.in_language(site.lang).feed_facts(facts)  # each kind's own facts (memoria.content)
+    return facts.facts
+
+
+@dataclass
+class _ItemFacts:
+    """The facts of one feed item as a kind writes them (memoria.content.FeedFacts)."""
+
+    catalog: Catalog
+    entry: Entry
+    site: FeedSite
+    date: str
+    facts: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.site.lang
+
+    def add(self, label: str, text: str) -> None:
+        self.facts.append((label, text))
+
+    def event_title(self) -> str | None:
+        event = self.catalog.event_of(self.entry)
+        return event.in_language(self.lang).title if event is not None else None
+
+    def archive_status(self) -> str | None:
+        status = self.site.archive_status(self.entry)
+        return status.value if status is not None else None
 
 
 def _facts_html(facts: list[tuple[str, str]]) -> str:
@@ -384,9 +378,7 @@ def _authors(entry: Entry, site: FeedSite) -> list[dict[str, str]]:
     prefer to dc:creator, hiding the organisation. Contacts' addresses are in the item text.
     """
     authors = [{"name": site.site_name}]
-    fields = entry.in_language(site.lang)
-    if isinstance(fields, PressFields):
-        authors.extend({"name": contact.name} for contact in fields.contacts)
+    authors.extend({"name": name} for name in entry.in_language(site.lang).contact_names)
     return authors
 
 

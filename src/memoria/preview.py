@@ -25,10 +25,7 @@ def _digest(parts: object) -> str:
 
 def entry_fingerprint(catalog: Catalog, cache: EntryCache, entry: Entry, lang: str) -> str:
     """What an entry page shows: the entry, the entries it links to, and its topics' labels."""
-    event = catalog.event_of(entry)
-    related = [*([event] if event else []), *catalog.press_of(entry)]
-    if entry.section != "recordings":
-        related += catalog.recordings_of(entry)
+    related = [e for _relation, entries in catalog.related(entry) for e in entries]
     topics = [(slug, catalog.topic_label(slug, lang)) for slug in catalog.topic_slugs(entry)]
     return _digest((lang, cache.stamp_of(entry), [cache.stamp_of(e) for e in related], topics))
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 from memoria.catalog import Catalog, Listing
-from memoria.content import Entry, EventFields, PressFields, RecordingFields
+from memoria.content import KINDS, Entry
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, language_name, t
 from memoria.identity import Identity
 from memoria.manifest import RecordingStatus
@@ -91,16 +91,10 @@ def holdings(catalog: Catalog, lang: str) -> str | None:
     """'It holds 2 press releases, 2 event summaries and 5 recordings, from 2014 to 2015, in English and Spanish.'"""
     if not catalog.entries:
         return None
-    counts = [
-        _count(section, n, lang)
-        for section in ("press", "events", "recordings")
-        if (n := len(catalog.section(section)))
-    ]
+    counts = [_count(section, n, lang) for section in KINDS if (n := len(catalog.section(section)))]
     years = sorted({entry.sort_date.year for entry in catalog.entries})
     written = {lang_ for entry in catalog.entries for lang_ in entry.sources}
-    spoken = {
-        entry.english.language for entry in catalog.entries if isinstance(entry.english, RecordingFields)
-    }
+    spoken = {language for entry in catalog.entries if (language := entry.english.speech_language)}
     languages = [language_name(code, lang) for code in sorted(written | spoken)]
     key = "home.holds" if years[0] != years[-1] else "home.holds_one_year"
     return t(
@@ -178,16 +172,7 @@ class CiteView:
     share: list[ShareLink]
 
 
-_CSL_TYPES = {"press": "article", "events": "event", "recordings": "motion_picture"}
 _BIBTEX_KEY = re.compile(r"[^A-Za-z0-9]+")
-
-
-def _entry_date(entry: Entry) -> dt.date:
-    english = entry.english
-    if isinstance(english, RecordingFields):
-        return english.recorded
-    assert isinstance(english, PressFields | EventFields)
-    return english.date
 
 
 def _bibtex_escape(text: str) -> str:
@@ -200,13 +185,13 @@ def cite_view(
     """The citation of `entry` in `lang` at `permalink`; `accessed` is the build's date (the page script puts today's)."""
     fields = entry.in_language(lang)
     author = identity.text("organisation", lang) or site_name
-    date = _entry_date(entry)
+    date = entry.sort_date
     kind = t(f"kind.{entry.section}", lang)
     accessed_text = t("cite.accessed", lang, date=format_date(accessed, lang))
     text = f"{author}. “{fields.title}”. {kind}, {format_date(date, lang)}. {site_name}. {permalink}"
     csl = {
         "id": entry.id,
-        "type": _CSL_TYPES[entry.section],
+        "type": entry.kind.csl_type,
         "title": fields.title,
         "author": [{"literal": author}],
         "issued": {"date-parts": [[date.year, date.month, date.day]]},

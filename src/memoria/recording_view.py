@@ -27,6 +27,7 @@ from memoria.manifest import (
     MANIFEST_NAME,
     Manifest,
     MediaFile,
+    OriginCheck,
     OriginStatus,
     RecordingStatus,
     load_manifest,
@@ -171,43 +172,101 @@ def player_view(
     web = by_name.get(version.web_copy or "") if version else None
     original = by_name.get(version.original) if version else None
     poster = next((f for f in files if f.role == "thumbnail"), None)
+    origin = manifest.origin if manifest else None
+    wayback = version.wayback if version else None
+    duration = version.duration if version else None
+    status = recording_status(manifest)
+    dead = status in DEAD_ORIGINAL_STATES or (origin is not None and origin.status is OriginStatus.GONE)
+    contact = identity.contact if identity else None
+    ask_copy, contact_url = (
+        _ask_copy(fields, identity, lang)
+        if status in NO_COPY_STATES and not files and contact
+        else (None, None)
+    )
+    return PlayerView(
+        status=status_badge(manifest, lang),
+        video_url=url(web) if web else None,
+        video_mime=web.mime if web else None,
+        poster_url=url(poster) if poster else None,
+        tracks=_tracks(fields, files, url, lang),
+        duration=format_duration(round(duration)) if duration else None,
+        downloads=_downloads(web, original, url, lang),
+        original_url=fields.source_url,
+        origin_note=_origin_note(origin, lang) if origin is not None else None,
+        wayback_url=wayback.capture_url if wayback else None,
+        wayback_note=_wayback_note(wayback.timestamp, lang) if wayback is not None else None,
+        platform_title=version.platform_title if version else None,
+        version=version.number if version else None,
+        earlier_versions=_earlier_versions(manifest, version.number, lang) if manifest and version else (),
+        changed_note=(
+            t("player.changed", lang, date=_date(manifest.changed_at_origin, lang) or "?")
+            if manifest is not None and manifest.changed_at_origin
+            else None
+        ),
+        cross_origin=files_of is not None and bool(files),
+        status_text=t(f"status.{status.value}.text", lang),
+        wayback_listing_url=wayback_listing(fields.source_url),
+        original_dead=dead,
+        original_link_note=_original_link_note(status, dead, lang),
+        ask_copy=ask_copy,
+        contact=contact,
+        contact_url=contact_url,
+    )
+
+
+def _tracks(
+    fields: RecordingFields, files: list[MediaFile], url: Callable[[MediaFile], str], lang: str
+) -> tuple[Track, ...]:
+    """The captions as <track>s, labelled as the entry says, else by their language's name."""
     labels = {c.file: c.label for c in fields.captions if c.label}
-    tracks = tuple(
+    return tuple(
         Track(
             url(f), f.language or "und", labels.get(f.name) or language_name(f.language or "", lang) or f.name
         )
         for f in files
         if f.role == "captions" and f.name.endswith(".vtt")
     )
+
+
+def _downloads(
+    web: MediaFile | None, original: MediaFile | None, url: Callable[[MediaFile], str], lang: str
+) -> tuple[Download, ...]:
+    """The web copy and the original as downloads with size and SHA-256 (one link when they are one file)."""
     downloads: list[Download] = []
     for file, key in ((web, "player.download_web"), (original, "player.download_original")):
         if file is not None and not any(d.name == file.name for d in downloads):
             downloads.append(
                 Download(url(file), file.name, _size(file.size, lang), file.sha256, t(key, lang))
             )
-    origin = manifest.origin if manifest else None
-    origin_note = None
-    if origin is not None:
-        origin_note = t(
-            "player.origin_checked",
-            lang,
-            status=t(f"origin.{origin.status.value}", lang),
-            http=f" (HTTP {origin.http_status})" if origin.http_status else "",
-            date=_date(origin.checked_at, lang) or "?",
-        )
-    wayback = version.wayback if version else None
-    wayback_note = None
-    if wayback is not None:
-        stamp = wayback.timestamp
-        try:
-            captured = format_date(dt.date(int(stamp[:4]), int(stamp[4:6]), int(stamp[6:8])), lang)
-        except ValueError:
-            captured = stamp
-        wayback_note = t("player.wayback", lang, date=captured)
+    return tuple(downloads)
+
+
+def _origin_note(origin: OriginCheck, lang: str) -> str:
+    """What the last check of the original's address found, and when."""
+    return t(
+        "player.origin_checked",
+        lang,
+        status=t(f"origin.{origin.status.value}", lang),
+        http=f" (HTTP {origin.http_status})" if origin.http_status else "",
+        date=_date(origin.checked_at, lang) or "?",
+    )
+
+
+def _wayback_note(stamp: str, lang: str) -> str:
+    """When the Wayback Machine captured the copy the archive points to."""
+    try:
+        captured = format_date(dt.date(int(stamp[:4]), int(stamp[4:6]), int(stamp[6:8])), lang)
+    except ValueError:
+        captured = stamp
+    return t("player.wayback", lang, date=captured)
+
+
+def _earlier_versions(manifest: Manifest, current: int, lang: str) -> tuple[EarlierVersion, ...]:
+    """Versions the archive holds besides the current one, newest first."""
     earlier: list[EarlierVersion] = []
-    for held in sorted(manifest.versions if manifest and version else [], key=lambda v: -v.number):
+    for held in sorted(manifest.versions, key=lambda v: -v.number):
         held_original = held.file(held.original)
-        if version is None or held.number == version.number or held_original is None:
+        if held.number == current or held_original is None:
             continue
         earlier.append(
             EarlierVersion(
@@ -218,52 +277,29 @@ def player_view(
                 _size(held_original.size, lang),
             )
         )
-    changed_note = None
-    if manifest is not None and manifest.changed_at_origin:
-        changed_note = t("player.changed", lang, date=_date(manifest.changed_at_origin, lang) or "?")
-    duration = version.duration if version else None
-    status = recording_status(manifest)
-    dead = status in DEAD_ORIGINAL_STATES or (origin is not None and origin.status is OriginStatus.GONE)
-    link_note = None
+    return tuple(earlier)
+
+
+def _original_link_note(status: RecordingStatus, dead: bool, lang: str) -> str | None:
+    """'dead link' / 'not checked', said next to the original's address."""
     if dead:
-        link_note = t("recording.dead_link", lang)
-    elif status is RecordingStatus.UNKNOWN:
-        link_note = t("recording.unchecked_link", lang)
-    contact = identity.contact if identity else None
-    ask_copy = None
-    contact_url = None
-    if status in NO_COPY_STATES and not files and contact:
-        before, _, after = t("recording.ask_copy_text", lang, contact="\0").partition("\0")
-        ask_copy = (before, after)
-        contact_url = identity.contact_url if identity else None
-        if contact_url and contact_url.startswith("mailto:"):
-            subject = t("recording.ask_copy_subject", lang, title=fields.title)
-            contact_url += "?" + urlencode({"subject": f"{subject} ({fields.source_url})"}, quote_via=quote)
-    return PlayerView(
-        status=status_badge(manifest, lang),
-        video_url=url(web) if web else None,
-        video_mime=web.mime if web else None,
-        poster_url=url(poster) if poster else None,
-        tracks=tracks,
-        duration=format_duration(round(duration)) if duration else None,
-        downloads=tuple(downloads),
-        original_url=fields.source_url,
-        origin_note=origin_note,
-        wayback_url=wayback.capture_url if wayback else None,
-        wayback_note=wayback_note,
-        platform_title=version.platform_title if version else None,
-        version=version.number if version else None,
-        earlier_versions=tuple(earlier),
-        changed_note=changed_note,
-        cross_origin=files_of is not None and bool(files),
-        status_text=t(f"status.{status.value}.text", lang),
-        wayback_listing_url=wayback_listing(fields.source_url),
-        original_dead=dead,
-        original_link_note=link_note,
-        ask_copy=ask_copy,
-        contact=contact,
-        contact_url=contact_url,
-    )
+        return t("recording.dead_link", lang)
+    if status is RecordingStatus.UNKNOWN:
+        return t("recording.unchecked_link", lang)
+    return None
+
+
+def _ask_copy(
+    fields: RecordingFields, identity: Identity | None, lang: str
+) -> tuple[tuple[str, str], str | None]:
+    """For a recording the archive holds no copy of: the sentence around the contact link, and the
+    link (a mailto: with the recording's title and original address as subject)."""
+    before, _, after = t("recording.ask_copy_text", lang, contact="\0").partition("\0")
+    contact_url = identity.contact_url if identity else None
+    if contact_url and contact_url.startswith("mailto:"):
+        subject = t("recording.ask_copy_subject", lang, title=fields.title)
+        contact_url += "?" + urlencode({"subject": f"{subject} ({fields.source_url})"}, quote_via=quote)
+    return (before, after), contact_url
 
 
 def _copy_file(source: Path, target: Path) -> None:

@@ -16,12 +16,12 @@ from slugify import slugify
 from memoria.addressing import MEMORIA_LANGUAGES, Addressing, Languages, with_language
 from memoria.content import (
     DATE_PATTERN,
-    FIELDS_BY_SECTION,
     ID_PATTERN,
+    KINDS,
     SCAFFOLD_MARKER,
-    SECTIONS,
     TRANSLATE_MARKER,
     EntryFields,
+    kind_by_noun,
 )
 from memoria.frontmatter import FrontMatterError, parse_front_matter
 from memoria.i18n import DEFAULT_LANGUAGE, is_language_code
@@ -29,83 +29,26 @@ from memoria.messages import N_, _
 
 #: the line that marks text still waiting for translation; `memoria check` and `status` look for it
 
-#: a singular name for each kind, as staff type it on the command line
-KIND_SECTIONS: dict[str, str] = {"press": "press", "event": "events", "recording": "recordings"}
+
+def kind_nouns() -> list[str]:
+    """Each kind's singular name, as staff type it on the command line (`memoria new event`)."""
+    return sorted(kind.noun for kind in KINDS.values())
+
 
 _LANGUAGE_NAMES = {"en": N_("English"), "es": N_("Spanish")}
 
 #: the example summary offered in a new event or recording (translated when it is written)
 _SUMMARY_EXAMPLE = N_("One or two sentences shown in listings and feeds.")
 
-#: optional fields offered as YAML comments in a new file, each with an example and what it is for
-#: (the explanation, after '#', is in the language the tools speak; field names never change)
-_OPTIONAL_EXAMPLES: dict[str, list[tuple[str, str | None]]] = {
-    "press": [
-        ("dateline: Geneva", N_("where the release was issued")),
-        ("organisations:", N_("who issues it")),
-        ("#   - International Service for Human Rights", None),
-        ("topics:", N_("labels for the topic listings")),
-        ("#   - Women human rights defenders", None),
-        ("countries: [MX, GT]", N_("ISO 3166 two-letter codes")),
-        ("contacts:", None),
-        ("#   - name: Pooja Patel", None),
-        ("#     role: Program and Advocacy Manager", None),
-        ("#     email: p.patel@example.org", None),
-        ("event: roundtable-whrd-mexico-2014", N_("the id of the event it is about")),
-        ("recordings:", N_("ids of its recordings")),
-        ("#   - ustream-51400296", None),
-        ("updated: 2024-05-02", N_("when you last corrected it")),
-    ],
-    "events": [
-        ("end_date: 2024-05-03", N_("for events of several days")),
-        ("summary: {summary}", None),
-        ("venue: Palais des Nations", None),
-        ("city: Geneva", None),
-        ("country: CH", N_("ISO 3166 two-letter code")),
-        ("organisers:", None),
-        ("#   - JASS Mesoamerica", None),
-        ("sponsors:", None),
-        ("#   - Embassy of Norway", None),
-        ("speakers:", None),
-        ("#   - name: Cristina Hardaga", None),
-        ("#     role: Speaker", None),
-        ("#     organisation: JASS Mesoamerica", None),
-        ("participant_countries: [MX, GT, HN]", None),
-        ("topics:", None),
-        ("#   - Women human rights defenders", None),
-        ("recordings:", N_("ids of its recordings")),
-        ("#   - ustream-51400296", None),
-        ("documents:", None),
-        ("#   - title: Resolution 68/181", None),
-        ("#     url: https://undocs.org/A/RES/68/181", None),
-        ("updated: 2024-05-02", None),
-    ],
-    "recordings": [
-        ("summary: {summary}", None),
-        ("part: 1", N_("with parts: for recordings in several parts")),
-        ("parts: 2", None),
-        ("alternate_urls:", N_("other copies, e.g. on the Wayback Machine")),
-        ("#   - https://web.archive.org/web/2014/http://www.ustream.tv/recorded/51400296", None),
-        ("platform: Ustream", None),
-        ("duration: 1:02:03", N_("H:MM:SS or seconds")),
-        ("captions:", N_("WebVTT files in media/<id>/")),
-        ("#   - file: captions.es.vtt", None),
-        ("#     language: es", None),
-        ("#     label: Español", None),
-        ("topics:", None),
-        ("#   - Women human rights defenders", None),
-        ("updated: 2024-05-02", None),
-    ],
-}
-
 #: the explanations start in this column, so that they line up under each other
 _COMMENT_COLUMN = 33
 
 
 def _optional_lines(section: str) -> list[str]:
-    """The optional-field examples of `section` as lines, explanations in the tools' language."""
+    """The optional-field examples of `section` (its kind's `new_optional`) as lines, explanations in
+    the tools' language (each example and why: memoria.content, where the kind is registered)."""
     lines = []
-    for example, explanation in _OPTIONAL_EXAMPLES[section]:
+    for example, explanation in KINDS[section].new_optional:
         line = example.format(summary=_(_SUMMARY_EXAMPLE)) if "{summary}" in example else example
         if explanation is not None:
             line += " " * max(_COMMENT_COLUMN - len(line), 3) + "# " + _(explanation)
@@ -119,7 +62,7 @@ class ScaffoldError(ValueError):
 
 @dataclass
 class NewEntry:
-    """What staff give for a new entry; `extra` holds kind-specific required values."""
+    """What staff give for a new entry (the fields `memoria new` asks for)."""
 
     kind: str  # press, event, recording
     title: str
@@ -132,11 +75,12 @@ class NewEntry:
     speech_language: str | None = None
     topics: list[str] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)  # press releases only
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def section(self) -> str:
-        return KIND_SECTIONS[self.kind]
+        kind = kind_by_noun(self.kind)
+        assert kind is not None, self.kind  # validate_new_entry refuses unknown kinds first
+        return kind.section
 
 
 def parse_date(value: str) -> dt.date:
@@ -166,8 +110,8 @@ def make_slug(title: str) -> str:
 
 
 def entry_path(docs_dir: Path, section: str, slug: str, year: int, lang: str) -> Path:
-    """Where an entry lives: press and events by year, recordings by id."""
-    if section == "recordings":
+    """Where an entry lives: by year (press, events), or by id (recordings: `by_year=False`)."""
+    if not KINDS[section].by_year:
         return docs_dir / section / with_language(f"{slug}.md", lang)
     return docs_dir / section / f"{year:04d}" / with_language(f"{slug}.md", lang)
 
@@ -213,20 +157,9 @@ def new_entry_text(entry: NewEntry, slug: str) -> dict[str, str]:
         for line in _optional_lines(section)
         if line.startswith("#") or line.split(":", 1)[0] not in already
     ]
-    header = [
-        "---",
-        {
-            "press": _("# A new press release. Remove the '# ' in front of an optional field to use it."),
-            "events": _("# A new event. Remove the '# ' in front of an optional field to use it."),
-            "recordings": _("# A new recording. Remove the '# ' in front of an optional field to use it."),
-        }[section],
-    ]
+    header = ["---", _(KINDS[section].new_header)]
     lines = [*header, *_block_lines(required), *optional, "---", ""]
-    hint = {
-        "press": _("write the text of the press release below, in Markdown, then delete this line"),
-        "events": _("write the text of the event below, in Markdown, then delete this line"),
-        "recordings": _("write the text of the recording below, in Markdown, then delete this line"),
-    }[section]
+    hint = _(KINDS[section].new_hint)
     body_hint = f"{SCAFFOLD_MARKER}: {hint} -->"
     return {entry.lang: "\n".join([*lines, body_hint, ""])}
 
@@ -236,7 +169,7 @@ def _block_lines(values: dict[str, Any]) -> list[str]:
 
 
 def _translatable(section: str) -> frozenset[str]:
-    return FIELDS_BY_SECTION[section].TRANSLATABLE
+    return KINDS[section].fields.TRANSLATABLE
 
 
 def translate_marker_line(target_lang: str) -> str:
@@ -247,7 +180,7 @@ def translate_marker_line(target_lang: str) -> str:
 
 def validate_new_entry(entry: NewEntry, languages: Languages = MEMORIA_LANGUAGES) -> None:
     """Refuse values that would give a file `memoria check` rejects, before anything is written."""
-    if entry.kind not in KIND_SECTIONS:
+    if kind_by_noun(entry.kind) is None:
         raise ScaffoldError(
             _("kind: unknown kind '{kind}' — use press, event or recording").format(kind=entry.kind)
         )
@@ -336,7 +269,7 @@ def section_of(docs_dir: Path, path: Path) -> str:
                 path=path, docs=docs_dir
             )
         ) from None
-    if not relative.parts or relative.parts[0] not in SECTIONS:
+    if not relative.parts or relative.parts[0] not in KINDS:
         raise ScaffoldError(
             _("{path}: not an entry — give a file below {docs}/press, events or recordings").format(
                 path=path, docs=docs_dir
@@ -378,7 +311,7 @@ def translation_text(
         front_matter = parse_front_matter(source_text)
     except FrontMatterError as error:
         raise ScaffoldError(f"{source_name}:{error.line}: {error.message}") from None
-    model = FIELDS_BY_SECTION[section]
+    model = KINDS[section].fields
     # The file translated from stays the original: it keeps the language-neutral fields.
     values = _translatable_values(front_matter.values, model)
     subfields = ", ".join(

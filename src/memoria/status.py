@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from memoria.addressing import MEMORIA_LANGUAGES, Languages, split_language, with_language
-from memoria.content import SECTIONS, display_path, entry_files, load_archive
+from memoria.content import display_path, entry_files, load_archive, sections
 from memoria.frontmatter import FrontMatterError, parse_front_matter
 from memoria.manifest import ManifestError, RecordingStatus, load_manifest, recording_status
 from memoria.publication import Publication, publication_of
@@ -64,7 +64,7 @@ def translation_coverage(docs_dir: Path, languages: Languages = MEMORIA_LANGUAGE
         section: SectionCoverage(
             section, translated=dict.fromkeys(languages, 0), missing={lang: [] for lang in languages}
         )
-        for section in SECTIONS
+        for section in sections()
     }
     for (section, folder, base), paths in sorted(groups.items()):
         row = coverage[section]
@@ -75,7 +75,7 @@ def translation_coverage(docs_dir: Path, languages: Languages = MEMORIA_LANGUAGE
                 row.translated[lang] += 1
             else:
                 row.missing[lang].append(display_path(folder / with_language(f"{base}.md", lang)))
-    return [coverage[section] for section in SECTIONS]
+    return [coverage[section] for section in coverage]
 
 
 def recording_ids(docs_dir: Path) -> list[str]:

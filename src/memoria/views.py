@@ -6,16 +6,15 @@ Every value here is plain text; templates escape it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from memoria.addressing import with_language as _listing_uri  # a listing's file in one language
 from memoria.catalog import Catalog, Listing
-from memoria.content import Entry, EventFields, PressFields, RecordingFields
+from memoria.content import KINDS, Entry
 from memoria.feeds import FORMAT_LABELS, MEDIA_TYPES, Feed
 from memoria.i18n import (
     country_name,
-    format_duration,
     format_moment,
     language_name,
     t,
@@ -94,19 +93,6 @@ def item_for(entry: Entry, lang: str, url_of: UrlOf, zone: str = DEFAULT_TIME_ZO
     moment = when(entry, zone)
     date = describe(moment, lang)  # local time shown only where the entry gives one
     iso = moment.start.isoformat() if moment.time else moment.day.isoformat()
-    place: str | None = None
-    if isinstance(fields, PressFields):
-        place = fields.dateline
-    elif isinstance(fields, EventFields):
-        place = (
-            ", ".join(
-                x for x in (fields.city, country_name(fields.country, lang) if fields.country else None) if x
-            )
-            or None
-        )
-    part = None
-    if isinstance(fields, RecordingFields) and fields.part and fields.parts:
-        part = t("field.part_of", lang, part=fields.part, parts=fields.parts)
     return Item(
         title=fields.title,
         url=url_of(entry.source_uri(lang)),
@@ -115,9 +101,9 @@ def item_for(entry: Entry, lang: str, url_of: UrlOf, zone: str = DEFAULT_TIME_ZO
         date=date,
         date_iso=iso,
         summary=fields.summary,
-        place=place,
+        place=fields.place(lang),
         untranslated=not entry.is_translated(lang),
-        part=part,
+        part=fields.part_label(lang),
         content_lang=entry.shown_language(lang),
     )
 
@@ -170,14 +156,12 @@ def listing_view(
         page_label=t("listing.page", lang, page=listing.page, pages=listing.pages),
     )
     if listing.kind == "home":
-        for section, key in (
-            ("press", "home.latest_press"),
-            ("events", "home.latest_events"),
-            ("recordings", "home.recordings"),
-        ):
+        for section, kind in KINDS.items():
+            if kind.home_label is None:
+                continue
             section_items = [i for i in items if i.section == section]
             view.home_sections.append(
-                (t(key, lang), url_of(_listing_uri(f"{section}/index.md", lang)), section_items)
+                (t(kind.home_label, lang), url_of(_listing_uri(f"{section}/index.md", lang)), section_items)
             )
     return view
 
@@ -190,98 +174,58 @@ def entry_view(
     zone: str = DEFAULT_TIME_ZONE,
     name_of: NameOf = _as_written,
 ) -> EntryView:
+    """An entry's page: its kind's metadata rows, its topics, search facets, related entries and parts."""
     fields = entry.in_language(lang)
-    date = describe(when(entry, zone), lang)  # local time shown only where the entry gives one
     view = EntryView(section=entry.section, kind_label=t(f"kind.{entry.section}", lang))
-    rows = view.rows
-
-    def listing_link(folder: str, key: str, text: str) -> Link:
-        return Link(text, url_of(_listing_uri(f"{folder}/{key}/index.md", lang)))
-
-    def add(label_key: str, values: list[Link]) -> None:
-        if values:
-            rows.append(Row(t(label_key, lang), tuple(values)))
-
-    if isinstance(fields, PressFields):
-        add("field.date", [Link(date)])
-        add("field.dateline", [Link(fields.dateline)] if fields.dateline else [])
-        add(
-            "field.organisations",
-            _organisation_links(catalog, fields.organisations, lang, listing_link, name_of),
-        )
-        add(
-            "field.countries",
-            [listing_link("countries", c.lower(), country_name(c, lang)) for c in fields.countries],
-        )
-        add(
-            "field.contacts",
-            [Link(c.name, f"mailto:{c.email}" if c.email else None, c.role) for c in fields.contacts],
-        )
-    elif isinstance(fields, EventFields):
-        add(
-            "field.dates" if fields.end_date else "field.date",
-            [Link(date)],
-        )
-        add("field.venue", [Link(fields.venue)] if fields.venue else [])
-        place = [x for x in (fields.city,) if x]
-        if fields.country:
-            add(
-                "field.location",
-                [
-                    *(Link(p) for p in place),
-                    listing_link("countries", fields.country.lower(), country_name(fields.country, lang)),
-                ],
-            )
-        add("field.organisers", _organisation_links(catalog, fields.organisers, lang, listing_link, name_of))
-        add("field.sponsors", _organisation_links(catalog, fields.sponsors, lang, listing_link, name_of))
-        add(
-            "field.speakers",
-            [
-                Link(
-                    s.name,
-                    None,
-                    ", ".join(x for x in (s.role, name_of(s.organisation) if s.organisation else None) if x)
-                    or None,
-                )
-                for s in fields.speakers
-            ],
-        )
-        add(
-            "field.participant_countries",
-            [
-                listing_link("countries", c.lower(), country_name(c, lang))
-                for c in fields.participant_countries
-            ],
-        )
-        add("field.documents", [Link(d.title, d.url) for d in fields.documents])
-    else:
-        assert isinstance(fields, RecordingFields)
-        add("field.recorded", [Link(date)])
-        add("field.language", [Link(language_name(fields.language, lang))])
-        if fields.part and fields.parts:
-            add("field.part", [Link(t("field.part_of", lang, part=fields.part, parts=fields.parts))])
-        add("field.duration", [Link(format_duration(fields.duration))] if fields.duration else [])
-        add("field.platform", [Link(fields.platform)] if fields.platform else [])
-    add(
+    rows = _PanelRows(catalog, lang, url_of, describe(when(entry, zone), lang), name_of, view.rows)
+    fields.metadata_rows(rows)  # each kind's own rows (memoria.content)
+    rows.add(
         "field.topics",
         [
-            listing_link("topics", slug, catalog.topic_label(slug, lang))
+            rows.listing_link("topics", slug, catalog.topic_label(slug, lang))
             for slug in catalog.topic_slugs(entry)
         ],
     )
+    view.facets = _search_facets(catalog, entry, lang, item_for(entry, lang, url_of, zone))
+    event = catalog.event_of(entry)
+    view.related = _related_rows(catalog, entry, lang, url_of, zone)
+    if entry.section == "recordings" and event is not None:
+        view.previous_part, view.next_part = _neighbour_parts(catalog, entry, event, lang, url_of, zone)
+    return view
 
-    def related(label_key: str, entries: list[Entry]) -> None:
-        if entries:
-            items = [item_for(e, lang, url_of, zone) for e in entries]
-            links = tuple(
-                Link(item.title, item.url, " · ".join(x for x in (item.part, item.date) if x))
-                for item in items
-            )
-            view.related.append(Row(t(label_key, lang), links))
 
-    item = item_for(entry, lang, url_of, zone)
-    speech = fields.language if isinstance(fields, RecordingFields) else None
-    view.facets = {
+@dataclass
+class _PanelRows:
+    """The metadata panel as a kind fills it (memoria.content.MetadataRows), links relative to the page."""
+
+    catalog: Catalog
+    lang: str
+    url_of: UrlOf
+    date: str
+    name_of: NameOf
+    rows: list[Row]
+
+    def add(self, label_key: str, values: Sequence[Link]) -> None:
+        if values:
+            self.rows.append(Row(t(label_key, self.lang), tuple(values)))
+
+    def link(self, text: str, url: str | None = None, note: str | None = None) -> Link:
+        return Link(text, url, note)
+
+    def listing_link(self, folder: str, key: str, text: str) -> Link:
+        return Link(text, self.url_of(_listing_uri(f"{folder}/{key}/index.md", self.lang)))
+
+    def country(self, code: str) -> Link:
+        return self.listing_link("countries", code.lower(), country_name(code, self.lang))
+
+    def organisations(self, names: list[str]) -> list[Link]:
+        return _organisation_links(self.catalog, names, self.lang, self.listing_link, self.name_of)
+
+
+def _search_facets(catalog: Catalog, entry: Entry, lang: str, item: Item) -> dict[str, object]:
+    """What search shows and filters by (memoria.search): kind, date, year, language, countries, topics."""
+    speech = entry.in_language(lang).speech_language
+    return {
         "section": entry.section,
         "kind": item.kind_label,
         "date": item.date,
@@ -291,22 +235,39 @@ def entry_view(
         "countries": [country_name(c, lang) for c in catalog.countries_of(entry)],
         "topics": [catalog.topic_label(slug, lang) for slug in catalog.topic_slugs(entry)],
     }
-    event = catalog.event_of(entry)
-    related("related.event", [event] if event else [])
-    related("related.press", catalog.press_of(entry))
-    if entry.section != "recordings":
-        related("related.recordings", catalog.recordings_of(entry))
-    elif event is not None:
-        siblings = catalog.recordings_of(event)
-        if entry in siblings:
-            index = siblings.index(entry)
-            if index > 0:
-                before = item_for(siblings[index - 1], lang, url_of, zone)
-                view.previous_part = Link(before.title, before.url, before.part)
-            if index + 1 < len(siblings):
-                after = item_for(siblings[index + 1], lang, url_of, zone)
-                view.next_part = Link(after.title, after.url, after.part)
-    return view
+
+
+def _related_rows(catalog: Catalog, entry: Entry, lang: str, url_of: UrlOf, zone: str) -> list[Row]:
+    """Its event, the press releases about it, and (but on a recording) its recordings."""
+    related = []
+    for relation, entries in catalog.related(entry):
+        label_key = f"related.{relation}"
+        if entries:
+            items = [item_for(e, lang, url_of, zone) for e in entries]
+            links = tuple(
+                Link(item.title, item.url, " · ".join(x for x in (item.part, item.date) if x))
+                for item in items
+            )
+            related.append(Row(t(label_key, lang), links))
+    return related
+
+
+def _neighbour_parts(
+    catalog: Catalog, entry: Entry, event: Entry, lang: str, url_of: UrlOf, zone: str
+) -> tuple[Link | None, Link | None]:
+    """The recordings before and after this one among its event's recordings."""
+    siblings = catalog.recordings_of(event)
+    if entry not in siblings:
+        return None, None
+    index = siblings.index(entry)
+    previous = next_ = None
+    if index > 0:
+        before = item_for(siblings[index - 1], lang, url_of, zone)
+        previous = Link(before.title, before.url, before.part)
+    if index + 1 < len(siblings):
+        after = item_for(siblings[index + 1], lang, url_of, zone)
+        next_ = Link(after.title, after.url, after.part)
+    return previous, next_
 
 
 # --- feeds: discovery links in every page's head, and the feeds page ----------------------
@@ -396,23 +357,35 @@ def feeds_page(
     return groups
 
 
-def publication_banner(publication: Publication, lang: str) -> dict[str, str] | None:
+@dataclass(frozen=True)
+class PublicationNotice:
+    """The preview's banner on an entry readers cannot see yet."""
+
+    state: str
+    """`draft` or `scheduled`."""
+    label: str
+    """The banner's title."""
+    text: str
+    """What it means, and when a scheduled entry appears."""
+
+
+def publication_banner(publication: Publication, lang: str) -> PublicationNotice | None:
     """The preview's banner on an entry readers cannot see yet: a label and what it means."""
     if publication.state is PublicationState.DRAFT:
-        return {
-            "state": "draft",
-            "label": t("publication.draft", lang),
-            "text": t(
+        return PublicationNotice(
+            state="draft",
+            label=t("publication.draft", lang),
+            text=t(
                 "publication.draft_body" if publication.reason == "body" else "publication.draft_text", lang
             ),
-        }
+        )
     if publication.state is PublicationState.SCHEDULED and publication.at is not None:
         when = format_moment(publication.at, lang)
-        return {
-            "state": "scheduled",
-            "label": t("publication.scheduled", lang),
-            "text": t("publication.scheduled_text", lang, when=when),
-        }
+        return PublicationNotice(
+            state="scheduled",
+            label=t("publication.scheduled", lang),
+            text=t("publication.scheduled_text", lang, when=when),
+        )
     return None
 
 

@@ -13,13 +13,10 @@ import zoneinfo
 from dataclasses import dataclass
 from functools import lru_cache
 
-from memoria.content import Entry, EventFields, RecordingFields
+from memoria.content import Entry
 from memoria.i18n import format_date, format_date_range
 
 DEFAULT_TIME_ZONE = "UTC"
-
-#: same-day order: the press release, then the event, then its recordings (by part)
-KIND_ORDER = {"press": 0, "events": 1, "recordings": 2}
 
 
 @lru_cache(maxsize=64)
@@ -60,15 +57,15 @@ def when(entry: Entry, archive_zone: str = DEFAULT_TIME_ZONE) -> When:
     else:
         name = fields.timezone or archive_zone
         zone = time_zone(name)
-    end_day = fields.end_date if isinstance(fields, EventFields) else None
-    end_time = fields.end_time if isinstance(fields, EventFields) else None
+    end_day, end_time = fields.end
     return When(entry.sort_date, fields.time, zone, name, end_day, end_time)
 
 
 def same_day_order(entry: Entry) -> tuple[int, int, int, str]:
-    """Kind, then part (numbered parts first), then id: how entries of one day follow each other."""
-    part = entry.english.part if isinstance(entry.english, RecordingFields) else None
-    kind = KIND_ORDER.get(entry.section, len(KIND_ORDER))
+    """Kind (the press release, the event, its recordings: the kinds' order), then part (numbered
+    parts first), then id: how entries of one day follow each other."""
+    part = entry.english.part_number
+    kind = entry.kind.order
     return (kind, 0, part, entry.id) if part else (kind, 1, 0, entry.id)
 
 

@@ -13,7 +13,7 @@ from memoria.commands._project import add_project_options, project_from
 from memoria.content import display_path, load_archive
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from memoria.messages import N_, _
-from memoria.scaffold import KIND_SECTIONS, NewEntry, ScaffoldError, parse_date, write_new_entry
+from memoria.scaffold import NewEntry, ScaffoldError, kind_nouns, parse_date, write_new_entry
 from memoria.shared_lists import LIST_FILES, SharedList, SharedLists, data_dir_of, load_shared_lists
 
 EXAMPLE = N_("""\
@@ -41,7 +41,7 @@ def register(subparsers: Any) -> None:
         epilog=_(EXAMPLE),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("kind", choices=sorted(KIND_SECTIONS), help=_("what to create"))
+    parser.add_argument("kind", choices=kind_nouns(), help=_("what to create"))
     parser.add_argument("--title", help=_("the title readers see"))
     parser.add_argument(
         "--date", help=_("YYYY-MM-DD: date of the release or event, or when a recording was made")

@@ -53,7 +53,7 @@ from memoria.calendars import (
     write_event_calendar,
 )
 from memoria.catalog import Catalog, Listing, load_catalog
-from memoria.content import ContentErrors, Entry, EntryCache, Problem, RecordingFields, SourceFile
+from memoria.content import KINDS, ContentErrors, Entry, EntryCache, Problem, RecordingFields, SourceFile
 from memoria.content_policy import Allowance, PolicyCache, PolicyConfigError, escaping_links, policy_problems
 from memoria.csp import content_security_policy, inline_script_hashes, with_csp_meta
 from memoria.engine.chrome import SharedChrome
@@ -65,7 +65,6 @@ from memoria.feed_stylesheet import render_stylesheet
 from memoria.feeds import (
     DEFAULT_LIMIT,
     FEED_FORMATS,
-    FEED_KINDS,
     FEEDS_PAGE,
     STYLESHEET,
     Enclosure,
@@ -75,6 +74,7 @@ from memoria.feeds import (
     FeedSite,
     check_options,
     enclosure_of,
+    feed_kinds,
     feed_updated,
     plan_feeds,
     write_feeds,
@@ -91,6 +91,7 @@ from memoria.manifest import (
     recording_status,
 )
 from memoria.offline import OFFLINE_ENV
+from memoria.page_context import Alternate, CalendarLink, NotFoundContext, PageContext
 from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
 from memoria.publication import FUTURE_DATES, build_moment, publication_of
 from memoria.reader_pages import (
@@ -106,6 +107,7 @@ from memoria.search import SearchIndexError, bundle_path, index_site
 from memoria.store import StoreError, StoreLocation, load_record, parse_media_store, store_media_files
 from memoria.transcript import CaptionFile, TranscriptError, TranscriptView, transcript_views, transcripts_for
 from memoria.views import (
+    PublicationNotice,
     entry_view,
     feed_links,
     feeds_page,
@@ -118,6 +120,36 @@ from memoria.when import DEFAULT_TIME_ZONE
 log = get_plugin_logger(__name__)
 
 
+class _FeedKindChoice(c.Choice[str]):
+    """One of the feed kinds known when the configuration is read (a kind registered after import counts)."""
+
+    def __init__(self) -> None:
+        super().__init__(feed_kinds())
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        return feed_kinds()
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        pass  # always the registered kinds
+
+
+class _FeedKinds(c.ListOfItems[str]):
+    """`feeds:`, by default every feed kind (memoria.feeds.feed_kinds)."""
+
+    def __init__(self) -> None:
+        super().__init__(_FeedKindChoice(), default=[])
+
+    @property  # type: ignore[override]
+    def default(self) -> list[str]:
+        return list(feed_kinds())
+
+    @default.setter
+    def default(self, value: object) -> None:
+        pass
+
+
 class MemoriaConfig(base.Config):
     media_dir = c.Type(str, default="media")
     """Folder of mirrored recordings (media/<id>/manifest.json), relative to mkdocs.yml."""
@@ -127,7 +159,7 @@ class MemoriaConfig(base.Config):
     """Where the recordings' bytes live: s3://bucket/prefix (then media_url is the bucket's public address), default the media folder."""
     feed_limit = c.Type(int, default=DEFAULT_LIMIT)
     """Entries per feed, newest first; 0 puts every entry in every feed."""
-    feeds = c.ListOfItems(c.Choice(FEED_KINDS), default=list(FEED_KINDS))
+    feeds = _FeedKinds()
     """Which feeds to write per language: all, press, events, recordings, topics, countries."""
     feed_formats = c.ListOfItems(c.Choice(FEED_FORMATS), default=list(FEED_FORMATS))
     """Formats each feed is written in: rss, atom, json (JSON Feed 1.1)."""
@@ -464,6 +496,22 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def on_page_context(  # type: ignore[override]
         self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation
     ) -> dict[str, Any]:
+        context["memoria"] = self._page_context(page, config, nav, context.get("base_url"))
+        return context
+
+    def _header_context(self, config: MkDocsConfig, feed_names: list[str]) -> PageContext:
+        """What every page's header and head need, the 404 page's too: language, strings, search, feeds."""
+        lang = self.lang
+        base_url = self.addressing.base_url(config.site_url or "", lang)
+        return PageContext(
+            lang=lang,
+            t=messages_for(lang),
+            search_bundle=bundle_path(self.addressing.folder(lang)),
+            feed_links=feed_links(self.feeds, feed_names, base_url, tuple(self.config.feed_formats)),
+        )
+
+    def _page_context(self, page: Page, config: MkDocsConfig, nav: Navigation, base_url: Any) -> PageContext:
+        """The `memoria` object of a page (memoria.page_context documents it): assembled here only."""
         assert self.catalog is not None
         lang = self.lang
 
@@ -476,54 +524,46 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 raise PluginError(f"{page.file.src_uri}: internal link to unknown page {src_uri}")
             return get_relative_url(target.url, page.url)
 
-        memoria: dict[str, Any] = {
-            "lang": lang,
-            "t": messages_for(lang),
-            "search_bundle": bundle_path(self.addressing.folder(lang)),
-            "states_url": url_of(self.addressing.source_uri("states/index.md", lang)),
-            "about_url": url_of(self.addressing.source_uri("about/index.md", lang)),
-            "search_url": url_of(self.addressing.source_uri("search/index.md", lang)),
-        }
         file_locale = file_language(page.file, lang)
         entry = self.entries.get(self.addressing.norm_uri(page.file.src_uri))
-        shown = entry.shown_language(lang) if entry is not None else file_locale
-        memoria["fallback"] = shown != lang
-        memoria["content_lang"] = shown
-        memoria["fallback_notice"] = fallback_notice(lang, shown)
-        memoria["alternates"] = self._alternates(page, config)
         listing = self.listings.get(page.file.src_uri)
+        memoria = self._header_context(config, page_feed_names(entry, listing))
+        memoria.states_url = url_of(self.addressing.source_uri("states/index.md", lang))
+        memoria.about_url = url_of(self.addressing.source_uri("about/index.md", lang))
+        memoria.search_url = url_of(self.addressing.source_uri("search/index.md", lang))
+        shown = entry.shown_language(lang) if entry is not None else file_locale
+        memoria.fallback = shown != lang
+        memoria.content_lang = shown
+        memoria.fallback_notice = fallback_notice(lang, shown)
+        memoria.alternates = [Alternate(**alternate) for alternate in self._alternates(page, config)]
         names = self._organisation_names(lang)
         permalink = urljoin((config.site_url or "").rstrip("/") + "/", page.url)
         if entry is not None:
-            memoria["entry"] = entry_view(self.catalog, entry, lang, url_of, self.config.timezone, names)
-            memoria["publication"] = self._publication_banner(entry, lang)
-            if entry.section == "events":
+            memoria.entry = entry_view(self.catalog, entry, lang, url_of, self.config.timezone, names)
+            memoria.publication = self._publication_banner(entry, lang)
+            if entry.kind.calendar:
                 # Written beside the page by _write_feeds: a relative link from the page's folder.
-                memoria["calendar"] = {"url": event_file_name(entry), "type": "text/calendar"}
-            memoria["transcripts"] = self._transcripts(entry, lang, config)
+                memoria.calendar = CalendarLink(event_file_name(entry), "text/calendar")
+            memoria.transcripts = self._transcripts(entry, lang, config)
             self.transcript_files[page.file.src_uri] = [
-                (name, text) for view in memoria["transcripts"] for name, text in view.files
+                (name, text) for view in memoria.transcripts for name, text in view.files
             ]
-            memoria["cite"] = cite_view(
-                entry, self.identity, config.site_name, lang, permalink, _build_date()
-            )
+            memoria.cite = cite_view(entry, self.identity, config.site_name, lang, permalink, _build_date())
         elif listing is not None:
-            memoria["listing"] = listing_view(
-                self.catalog, listing, lang, url_of, self.config.timezone, names
-            )
+            memoria.listing = listing_view(self.catalog, listing, lang, url_of, self.config.timezone, names)
             if listing.kind == "home":
-                memoria["home"] = home_intro(self.catalog, self.identity, lang, memoria["about_url"])
+                memoria.home = home_intro(self.catalog, self.identity, lang, memoria.about_url)
             elif listing.kind == "about":
-                memoria["about"] = about_view(
+                memoria.about = about_view(
                     self.catalog,
                     self.identity,
                     lang,
-                    memoria["states_url"],
+                    memoria.states_url,
                     url_of(self.addressing.source_uri(FEEDS_PAGE.uri, lang)),
                 )
             elif listing.kind == "states":
-                memoria["states"] = state_texts(lang)
-        memoria["social"] = social_tags(
+                memoria.states = state_texts(lang)
+        memoria.social = social_tags(
             html.unescape(page.title or config.site_name),  # the plugin escaped titles for Material
             html.unescape((page.meta or {}).get("description") or config.site_description or ""),
             permalink,
@@ -532,18 +572,17 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             article=entry is not None,
         )
         self._recording_context(memoria, entry, listing, page, config, url_of)
-        base_url = self.addressing.base_url(config.site_url or "", lang)
-        formats = tuple(self.config.feed_formats)
-        memoria["feed_links"] = feed_links(self.feeds, page_feed_names(entry, listing), base_url, formats)
         if listing is FEEDS_PAGE:
-            memoria["feeds"] = feeds_page(list(self.feeds.values()), base_url, formats)
+            feeds_base_url = self.addressing.base_url(config.site_url or "", lang)
+            memoria.feeds = feeds_page(
+                list(self.feeds.values()), feeds_base_url, tuple(self.config.feed_formats)
+            )
             if "events" in self.config.feeds:
-                memoria["calendar_url"] = base_url + CALENDAR_PATH
-        memoria["chrome"] = self.chrome.for_page(self._chrome_key(page, nav, context.get("base_url")))
-        context["memoria"] = memoria
-        return context
+                memoria.calendar_url = feeds_base_url + CALENDAR_PATH
+        memoria.chrome = self.chrome.for_page(self._chrome_key(page, nav, base_url))
+        return memoria
 
-    def _publication_banner(self, entry: Entry, lang: str) -> dict[str, str] | None:
+    def _publication_banner(self, entry: Entry, lang: str) -> PublicationNotice | None:
         """In the preview, what a banner says on an entry readers cannot see yet (None if they can)."""
         if self.entry_cache is None:
             return None  # a build has left such entries out altogether
@@ -587,8 +626,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def _transcripts(self, entry: Entry, lang: str, config: MkDocsConfig) -> list[TranscriptView]:
         """Caption text of a recording (files in media/<id>/), shown collapsed and indexed by search."""
         fields = entry.in_language(lang)
-        if not isinstance(fields, RecordingFields):
+        if not entry.kind.media:
             return []
+        assert isinstance(fields, RecordingFields)  # the fields of a kind with media
         declared = [CaptionFile(c.file, c.language, c.label) for c in fields.captions]
         try:
             return transcript_views(transcripts_for(fields.id, declared, self._media_dir(config)), lang)
@@ -602,28 +642,18 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     ) -> dict[str, Any]:
         if template_name == "404.html":
             addressing, site_url = self.addressing, config.site_url or ""
-            context.setdefault(
-                "memoria",
-                {
-                    "lang": self.lang,
-                    "t": messages_for(self.lang),
-                    "search_bundle": bundle_path(addressing.folder(self.lang)),
-                },
-            )  # header search box
-            base_url = addressing.base_url(site_url, self.lang)
-            formats = tuple(self.config.feed_formats)
-            context["memoria"].setdefault("feed_links", feed_links(self.feeds, ["all"], base_url, formats))
-            context["memoria_404"] = {
-                "title": t("notfound.title", self.lang),
-                "text": t("notfound.text", self.lang),
-                "home": t("notfound.home", self.lang),
-                "home_url": addressing.home_path(site_url, self.lang),
+            context.setdefault("memoria", self._header_context(config, ["all"]))  # header search box, feeds
+            context["memoria_404"] = NotFoundContext(
+                title=t("notfound.title", self.lang),
+                text=t("notfound.text", self.lang),
+                home=t("notfound.home", self.lang),
+                home_url=addressing.home_path(site_url, self.lang),
                 # Static hosts serve /404.html for every missing page: the other languages' own
                 # 404 pages, which the English one shows for a path under their folder.
-                "languages": [addressing.home_path(site_url, lang) for lang in addressing.languages.others]
+                languages=[addressing.home_path(site_url, lang) for lang in addressing.languages.others]
                 if self.lang == addressing.languages.default
                 else [],
-            }
+            )
         return context
 
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
@@ -734,7 +764,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         )
         if "events" in self.config.feeds:
             write_calendar(self.catalog, site, root)
-        for entry in self.catalog.section("events"):
+        for entry in self.catalog.entries:
+            if not entry.kind.calendar:
+                continue
             page = self.files.get_file_from_path(entry.source_uri(self.lang))
             if page is not None:
                 write_event_calendar(entry, site, Path(page.abs_dest_path).parent)
@@ -743,7 +775,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         """A recording's status for its feed item, read from media/<id>/manifest.json (memoria.manifest)."""
 
         def status(entry: Entry) -> RecordingStatus | None:
-            if entry.section != "recordings":
+            if not entry.kind.media:
                 return None
             return recording_status(self._manifest_of(config, entry.id))
 
@@ -756,7 +788,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         store_files = self._store_files(config)
 
         def enclosure(entry: Entry) -> Enclosure | None:
-            if entry.section != "recordings":
+            if not entry.kind.media:
                 return None
             return enclosure_of(
                 self._manifest_of(config, entry.id),
@@ -829,13 +861,16 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def _manifests(self, config: MkDocsConfig) -> dict[str, Manifest | None]:
         assert self.catalog is not None
         try:
-            return load_manifests(self._media_dir(config), [e.id for e in self.catalog.section("recordings")])
+            media = [
+                e.id for section, kind in KINDS.items() if kind.media for e in self.catalog.section(section)
+            ]
+            return load_manifests(self._media_dir(config), media)
         except ManifestError as error:
             raise PluginError(str(error)) from None
 
     def _recording_context(
         self,
-        memoria: dict[str, Any],
+        memoria: PageContext,
         entry: Entry | None,
         listing: Listing | None,
         page: Page,
@@ -851,10 +886,10 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 return self.media_url.rstrip("/") + "/" + path
             return get_relative_url(f"media/{path}", page.url)  # site/media/ serves every language
 
-        if entry is not None and isinstance(entry.in_language(lang), RecordingFields):
+        if entry is not None and entry.kind.media:
             fields = entry.in_language(lang)
-            assert isinstance(fields, RecordingFields)
-            memoria["recording"] = player_view(
+            assert isinstance(fields, RecordingFields)  # the fields of a kind with media
+            memoria.recording = player_view(
                 fields,
                 manifests.get(entry.id),
                 lang,
@@ -864,13 +899,13 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 identity=self.identity,
             )
         elif listing is not None:
-            memoria["recording_status"] = {
+            memoria.recording_status = {
                 url_of(e.source_uri(lang)): status_badge(manifests.get(e.id), lang)
                 for e in listing.entries
-                if e.section == "recordings"
+                if e.kind.media
             }
-            if listing.section == "recordings" and listing.kind == "section":
-                memoria["status_counts"] = status_counts(manifests, lang)
+            if listing.section is not None and KINDS[listing.section].media and listing.kind == "section":
+                memoria.status_counts = status_counts(manifests, lang)
 
     @event_priority(0)
     def _publish_media(self, config: MkDocsConfig) -> None:

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict
 
 from memoria import __version__ as MEMORIA_VERSION
 from memoria import custody
@@ -36,6 +36,7 @@ from memoria.manifest import (
     Attempt,
     Check,
     FileRecord,
+    FormatValue,
     Manifest,
     ManifestError,
     OriginCheck,
@@ -125,6 +126,25 @@ class Settings:
         return AddressPolicy.from_strings(self.allow_private, self.allowed_networks)
 
 
+#: one try at one URL as the run records it: the custody log's and --json's record, and the
+#: manifest's `Attempt` once validated (written as JSON: "try" is the key, a Python keyword)
+AttemptRecord = TypedDict(
+    "AttemptRecord",
+    {
+        "url": str,
+        "kind": str,
+        "try": int,
+        "started_at": str,
+        "finished_at": str,
+        "outcome": str,
+        "error_class": str,
+        "error": str,
+        "http_status": "int | None",
+    },
+    total=False,
+)
+
+
 @dataclass
 class MirrorResult:
     """What happened to one recording, for the summary table and --json."""
@@ -137,7 +157,7 @@ class MirrorResult:
     files: int = 0
     size: int = 0
     version: int | None = None
-    attempts: list[dict[str, Any]] = field(default_factory=list)
+    attempts: list[AttemptRecord] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -327,7 +347,7 @@ def _url_folder(work: Path, url: str) -> Path:
     return work / ("dl-" + hashlib.sha256(url.encode("utf-8")).hexdigest()[:16])
 
 
-def _attempt_record(url: str, kind: str, number: int) -> dict[str, Any]:
+def _attempt_record(url: str, kind: str, number: int) -> AttemptRecord:
     return {"url": url, "kind": kind, "try": number, "started_at": utc_now(), "outcome": "started"}
 
 
@@ -336,7 +356,7 @@ def _fetch_with_retries(
     url: str,
     kind: str,
     settings: Settings,
-    attempts: list[dict[str, Any]],
+    attempts: list[AttemptRecord],
     progress: Progress,
     deadline_at: float,
 ) -> tuple[_Download | None, FetchError | None]:
@@ -372,11 +392,13 @@ def _fetch_with_retries(
             )
         except FetchError as error:
             record.update(
-                finished_at=utc_now(),
-                outcome="failed",
-                error_class=error.failure.value,
-                error=error.message,
-                http_status=error.http_status,
+                {
+                    "finished_at": utc_now(),
+                    "outcome": "failed",
+                    "error_class": error.failure.value,
+                    "error": error.message,
+                    "http_status": error.http_status,
+                }
             )
             last = error
             if error.failure is not FailureClass.UNREACHABLE:
@@ -385,7 +407,7 @@ def _fetch_with_retries(
             if number < settings.attempts and time.monotonic() < deadline_at:
                 time.sleep(settings.backoff * 2 ** (number - 1))
             continue
-        record.update(finished_at=utc_now(), outcome="downloaded")
+        record.update({"finished_at": utc_now(), "outcome": "downloaded"})
         return _Download(fetched, folder, kind, url), None
     return None, last
 
@@ -466,48 +488,12 @@ def _stage(
     transformations: list[Transformation] = []
     events: list[CustodyEvent] = []
     ffmpeg_agent = Agent(name="ffmpeg", role="executing program", version=media.ffmpeg_version(ffmpeg))
-    try:
-        probed = media.probe(ffmpeg, media_path)
-        checks.append(Check(name="readable", passed=True, detail=f"container {probed.container}"))
-        media.check_demuxes(ffmpeg, media_path)
-        checks.append(Check(name="demuxes", passed=True, detail="every packet reads to the end"))
-    except media.MediaError as error:
-        raise _Rejected(str(error)) from None
-    # yt-dlp names HLS downloads .mp4 even when the bytes are MPEG-TS: say what they are.
-    if probed.suffix and media_path.suffix != probed.suffix:
-        renamed = media_path.with_suffix(probed.suffix)
-        os.rename(media_path, renamed)
-        transformations.append(
-            Transformation(
-                step="rename",
-                at=utc_now(),
-                source=media_path.name,
-                result=renamed.name,
-                note=f"the bytes are {probed.container}; name changed, bytes unchanged",
-            )
-        )
-        media_path = renamed
+    probed = _probe_readable(ffmpeg, media_path, checks)
+    media_path = _named_for_content(media_path, probed, transformations)
     announced = [*source.announced]
     if source.playlist_duration:
         announced.append((source.playlist_duration, "the HLS playlist (sum of its segments)"))
-    for value, where in announced:
-        if not value:
-            continue
-        if probed.duration is None:
-            raise _Rejected(f"no duration could be read, but {where} announces {float(value):.1f}s")
-        passed = _within(probed.duration, float(value))
-        checks.append(
-            Check(
-                name=f"duration matches {where}",
-                passed=passed,
-                detail=f"{probed.duration:.1f}s measured, {float(value):.1f}s announced",
-            )
-        )
-        if not passed:
-            raise _Rejected(
-                f"duration {probed.duration:.1f}s but {where} announces {float(value):.1f}s: "
-                "the copy is incomplete (or the announced duration is wrong)"
-            )
+    _check_durations(probed, announced, checks)
     if source.playlist_duration:
         checks.append(
             Check(name="playlist unchanged during the download", passed=True, detail="read before and after")
@@ -518,71 +504,22 @@ def _stage(
         web_copy = media_path.name
     elif probed.codecs_playable and settings.web_copy:
         web_path = stage / f"{recording_id}.web.mp4"
-        try:
-            arguments = media.remux_to_mp4(ffmpeg, media_path, web_path)
-            web_probe = media.probe(ffmpeg, web_path)
-        except media.MediaError as error:
-            raise _Rejected(str(error)) from None
-        same = (
-            probed.duration is None
-            or web_probe.duration is None
-            or abs(web_probe.duration - probed.duration) <= max(0.5, 0.01 * probed.duration)
+        _remux_web_copy(
+            ffmpeg,
+            media_path,
+            web_path,
+            probed,
+            (recording_id, number, ffmpeg_agent),
+            checks,
+            transformations,
+            events,
         )
-        checks.append(
-            Check(
-                name="web copy duration equals the original's",
-                passed=same,
-                detail=f"{(web_probe.duration or 0):.2f}s and {(probed.duration or 0):.2f}s",
-            )
-        )
-        if not same:
-            raise _Rejected("the web copy's duration differs from the original's: remux failed")
         web_copy = web_path.name
-        transformations.append(
-            Transformation(
-                step="remux",
-                at=utc_now(),
-                tool="ffmpeg",
-                tool_version=ffmpeg_agent.version,
-                arguments=arguments,
-                source=media_path.name,
-                result=web_path.name,
-                source_sha256=sha256_of(media_path),
-                result_sha256=sha256_of(web_path),
-                note="audio and video streams copied unchanged into MP4 (no re-encoding)",
-            )
-        )
-        events.append(
-            new_event(
-                recording_id,
-                "format transformation",
-                "success",
-                f"{media_path.name} remuxed into {web_path.name} for browsers (streams copied, no re-encoding)",
-                version=number,
-                agents=[ffmpeg_agent],
-                sha256_before={media_path.name: sha256_of(media_path)},
-                sha256_after={web_path.name: sha256_of(web_path)},
-            )
-        )
     else:
         web_note = "no web copy: " + (
             "disabled (--no-web-copy)" if not settings.web_copy else "codecs not playable in browsers"
         )
-    files = []
-    for path in sorted(stage.iterdir()):
-        role, language = _role_of(path, recording_id, media_path.name)
-        if path.name == web_copy and role != "original":
-            role = "web"
-        files.append(
-            FileRecord(
-                name=path.name,
-                role=role,  # type: ignore[arg-type]
-                size=path.stat().st_size,
-                sha256=sha256_of(path),
-                mime=mime_of(path.name),
-                language=language,
-            )
-        )
+    files = _file_records(stage, recording_id, media_path.name, web_copy)
     checks.append(Check(name="sha256", passed=True, detail=f"{len(files)} files hashed"))
     memento = source.memento
     wayback = None
@@ -607,15 +544,7 @@ def _stage(
         imported_from=source.imported_from,
         duration=round(probed.duration, 3) if probed.duration is not None else None,
         announced_duration=next((float(v) for v, _ in announced if v), None),
-        format={
-            **{
-                k: v for k, v in source.format.items() if isinstance(v, str | int | float | bool) or v is None
-            },
-            "container": probed.container,
-            "video_codecs": ",".join(probed.video_codecs),
-            "audio_codecs": ",".join(probed.audio_codecs),
-            **({"discontinuities": source.discontinuities} if source.discontinuities is not None else {}),
-        },
+        format=_format_record(source, probed),
         original=media_path.name,
         web_copy=web_copy,
         web_copy_note=web_note,
@@ -644,6 +573,150 @@ def _stage(
         ),
     ]
     return _Staged(stage, version, events)
+
+
+def _probe_readable(ffmpeg: str, media_path: Path, checks: list[Check]) -> media.Probe:
+    """The file's container, streams and duration, and proof that every packet reads."""
+    try:
+        probed = media.probe(ffmpeg, media_path)
+        checks.append(Check(name="readable", passed=True, detail=f"container {probed.container}"))
+        media.check_demuxes(ffmpeg, media_path)
+        checks.append(Check(name="demuxes", passed=True, detail="every packet reads to the end"))
+    except media.MediaError as error:
+        raise _Rejected(str(error)) from None
+    return probed
+
+
+def _named_for_content(media_path: Path, probed: media.Probe, transformations: list[Transformation]) -> Path:
+    """yt-dlp names HLS downloads .mp4 even when the bytes are MPEG-TS: say what they are."""
+    if not probed.suffix or media_path.suffix == probed.suffix:
+        return media_path
+    renamed = media_path.with_suffix(probed.suffix)
+    os.rename(media_path, renamed)
+    transformations.append(
+        Transformation(
+            step="rename",
+            at=utc_now(),
+            source=media_path.name,
+            result=renamed.name,
+            note=f"the bytes are {probed.container}; name changed, bytes unchanged",
+        )
+    )
+    return renamed
+
+
+def _check_durations(
+    probed: media.Probe, announced: list[tuple[float | None, str]], checks: list[Check]
+) -> None:
+    """The measured duration against each announced one: a copy much shorter is incomplete."""
+    for value, where in announced:
+        if not value:
+            continue
+        if probed.duration is None:
+            raise _Rejected(f"no duration could be read, but {where} announces {float(value):.1f}s")
+        passed = _within(probed.duration, float(value))
+        checks.append(
+            Check(
+                name=f"duration matches {where}",
+                passed=passed,
+                detail=f"{probed.duration:.1f}s measured, {float(value):.1f}s announced",
+            )
+        )
+        if not passed:
+            raise _Rejected(
+                f"duration {probed.duration:.1f}s but {where} announces {float(value):.1f}s: "
+                "the copy is incomplete (or the announced duration is wrong)"
+            )
+
+
+def _remux_web_copy(
+    ffmpeg: str,
+    media_path: Path,
+    web_path: Path,
+    probed: media.Probe,
+    version: tuple[str, int, Agent],
+    checks: list[Check],
+    transformations: list[Transformation],
+    events: list[CustodyEvent],
+) -> None:
+    """An MP4 browsers play, with the original's streams copied unchanged; its duration checked."""
+    recording_id, number, ffmpeg_agent = version
+    try:
+        arguments = media.remux_to_mp4(ffmpeg, media_path, web_path)
+        web_probe = media.probe(ffmpeg, web_path)
+    except media.MediaError as error:
+        raise _Rejected(str(error)) from None
+    same = (
+        probed.duration is None
+        or web_probe.duration is None
+        or abs(web_probe.duration - probed.duration) <= max(0.5, 0.01 * probed.duration)
+    )
+    checks.append(
+        Check(
+            name="web copy duration equals the original's",
+            passed=same,
+            detail=f"{(web_probe.duration or 0):.2f}s and {(probed.duration or 0):.2f}s",
+        )
+    )
+    if not same:
+        raise _Rejected("the web copy's duration differs from the original's: remux failed")
+    transformations.append(
+        Transformation(
+            step="remux",
+            at=utc_now(),
+            tool="ffmpeg",
+            tool_version=ffmpeg_agent.version,
+            arguments=arguments,
+            source=media_path.name,
+            result=web_path.name,
+            source_sha256=sha256_of(media_path),
+            result_sha256=sha256_of(web_path),
+            note="audio and video streams copied unchanged into MP4 (no re-encoding)",
+        )
+    )
+    events.append(
+        new_event(
+            recording_id,
+            "format transformation",
+            "success",
+            f"{media_path.name} remuxed into {web_path.name} for browsers (streams copied, no re-encoding)",
+            version=number,
+            agents=[ffmpeg_agent],
+            sha256_before={media_path.name: sha256_of(media_path)},
+            sha256_after={web_path.name: sha256_of(web_path)},
+        )
+    )
+
+
+def _file_records(stage: Path, recording_id: str, original: str, web_copy: str | None) -> list[FileRecord]:
+    """Every file of the staged version with its role, size, SHA-256 and media type."""
+    files = []
+    for path in sorted(stage.iterdir()):
+        role, language = _role_of(path, recording_id, original)
+        if path.name == web_copy and role != "original":
+            role = "web"
+        files.append(
+            FileRecord(
+                name=path.name,
+                role=role,  # type: ignore[arg-type]
+                size=path.stat().st_size,
+                sha256=sha256_of(path),
+                mime=mime_of(path.name),
+                language=language,
+            )
+        )
+    return files
+
+
+def _format_record(source: _Source, probed: media.Probe) -> dict[str, FormatValue]:
+    """The format as yt-dlp reported it (plain values only) and as ffprobe measured it."""
+    return {
+        **{k: v for k, v in source.format.items() if isinstance(v, str | int | float | bool) or v is None},
+        "container": probed.container,
+        "video_codecs": ",".join(probed.video_codecs),
+        "audio_codecs": ",".join(probed.audio_codecs),
+        **({"discontinuities": source.discontinuities} if source.discontinuities is not None else {}),
+    }
 
 
 def _stage_download(target: Target, download: _Download, settings: Settings, number: int) -> _Staged:
@@ -834,7 +907,7 @@ def _mirror_held(
     manifest: Manifest = (held or _empty_manifest(target)).model_copy(
         update={"source_url": target.source_url, "alternate_urls": list(target.alternate_urls)}
     )
-    attempts: list[dict[str, Any]] = []
+    attempts: list[AttemptRecord] = []
     origin: OriginCheck | None = None
     errors: list[tuple[str, FetchError]] = []
     events: list[CustodyEvent] = []
@@ -867,7 +940,11 @@ def _mirror_held(
                 staged = _stage_download(target, download, settings, manifest.next_number)
             except (_Rejected, media.MediaError) as rejected:
                 attempts[-1].update(
-                    outcome="rejected", error_class=FailureClass.REJECTED.value, error=str(rejected)
+                    {
+                        "outcome": "rejected",
+                        "error_class": FailureClass.REJECTED.value,
+                        "error": str(rejected),
+                    }
                 )
                 errors.append((kind, FetchError(FailureClass.REJECTED, str(rejected))))
                 events.append(
@@ -947,7 +1024,7 @@ def _mirror_held(
     return MirrorResult(target.id, outcome, detail, attempts=attempts)
 
 
-def _bounded(manifest: Manifest, attempts: list[dict[str, Any]]) -> list[Attempt]:
+def _bounded(manifest: Manifest, attempts: list[AttemptRecord]) -> list[Attempt]:
     """The manifest keeps the last 50 attempts; the custody log keeps every one."""
     return [*manifest.attempts, *(Attempt.model_validate(a) for a in attempts)][-50:]
 
@@ -961,7 +1038,7 @@ def _remove_stale(settings: Settings, recording_id: str) -> None:
 
 
 def _wayback_lookup(
-    target: Target, settings: Settings, attempts: list[dict[str, Any]], errors: list[tuple[str, FetchError]]
+    target: Target, settings: Settings, attempts: list[AttemptRecord], errors: list[tuple[str, FetchError]]
 ) -> tuple[list[Memento], int | None]:
     for number in range(1, max(1, settings.attempts) + 1):
         record = _attempt_record(settings.cdx_endpoint, "wayback-cdx", number)
@@ -976,14 +1053,19 @@ def _wayback_lookup(
             )
         except FetchError as error:
             record.update(
-                finished_at=utc_now(), outcome="failed", error_class=error.failure.value, error=error.message
+                {
+                    "finished_at": utc_now(),
+                    "outcome": "failed",
+                    "error_class": error.failure.value,
+                    "error": error.message,
+                }
             )
             if error.failure is FailureClass.UNREACHABLE and number < settings.attempts:
                 time.sleep(settings.backoff * 2 ** (number - 1))
                 continue
             errors.append(("wayback", error))
             return [], None
-        record.update(finished_at=utc_now(), outcome=f"{len(mementos)} captures")
+        record.update({"finished_at": utc_now(), "outcome": f"{len(mementos)} captures"})
         return mementos, len(mementos)
     return [], None
 

@@ -75,7 +75,7 @@ def test_nothing_changes_when_nothing_is_edited(preview: Preview) -> None:
     assert changed(before, preview.pages()) == set()
 
 
-def test_editing_a_recording_renders_it_its_event_and_its_listings(preview: Preview) -> None:
+def test_editing_a_recording_renders_it_its_parts_its_event_and_its_listings(preview: Preview) -> None:
     before = preview.pages()
     preview.edit("recordings/session-part-2.en.md", "The closing.", "The closing, with the vote.")
     assert changed(before, preview.pages()) == {
@@ -83,13 +83,12 @@ def test_editing_a_recording_renders_it_its_event_and_its_listings(preview: Prev
         for lang in LANGUAGES
         for page in (
             "recordings/session-part-2",
+            "recordings/session-part-1",  # names part 2 by its title (next part)
             "events/roundtable",  # lists its recordings
             "index.md",  # the home page lists the latest recordings
             "recordings/index.md",
         )
     }
-    # Part 1's page is not among them, though it links to part 2 by title (next_part): its
-    # fingerprint covers its event and press releases, not its sibling parts (see the note of 16f).
 
 
 def test_editing_the_event_renders_the_pages_that_link_to_it(preview: Preview) -> None:

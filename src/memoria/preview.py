@@ -26,8 +26,16 @@ def _digest(parts: object) -> str:
 def entry_fingerprint(catalog: Catalog, cache: EntryCache, entry: Entry, lang: str) -> str:
     """What an entry page shows: the entry, the entries it links to, and its topics' labels."""
     related = [e for _relation, entries in catalog.related(entry) for e in entries]
+    related += _parts_around(catalog, entry)
     topics = [(slug, catalog.topic_label(slug, lang)) for slug in catalog.topic_slugs(entry)]
     return _digest((lang, cache.stamp_of(entry), [cache.stamp_of(e) for e in related], topics))
+
+
+def _parts_around(catalog: Catalog, entry: Entry) -> list[Entry]:
+    """A recording's page names the parts before and after it in its event (views: previous/next part)."""
+    event = catalog.event_of(entry)
+    parts = catalog.recordings_of(event) if event is not None else []
+    return parts if entry in parts else []
 
 
 def listing_fingerprint(cache: EntryCache, listing: Listing, lang: str) -> str:

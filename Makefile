@@ -39,7 +39,7 @@ site: setup  ## Build the demo site into site/ (strict; one process per language
 	$(BIN)/memoria build --strict
 
 serve: setup  ## Live preview on http://127.0.0.1:8000/ (re-renders only the pages an edit changes)
-	$(BIN)/mkdocs serve --dirty --no-strict --livereload
+	$(BIN)/memoria serve
 
 system-deps:  ## Debian packages the tests need (chromium, ffmpeg); installs only what is missing
 	bash scripts/install_system_deps.sh

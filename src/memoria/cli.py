@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "memoria.commands.linkcheck",
     "memoria.commands.bag",
     "memoria.commands.build",
+    "memoria.commands.serve",
 )
 
 

@@ -7,7 +7,8 @@ still work, so every file of each language's search bundle (`site/pagefind/`,
 `site/es/pagefind/`) is also written as a small script that hands its bytes to
 memoria-search.js, which serves them to Pagefind in place of fetch(). The search engine and
 its per-language bundles stay exactly those of the hosted site.
-Engine-independent: MkDocs runs as a command, not imported.
+Engine-independent: the copy is built by `memoria build --serial` as a command (MkDocs or ProperDocs,
+as the site chose), not imported.
 """
 
 from __future__ import annotations
@@ -90,8 +91,11 @@ def make_bundle_file_loadable(bundle: Path) -> int:
 OFFLINE_ENV = "MEMORIA_OFFLINE_BUILD"
 
 
-def build_offline_site(config_file: Path, site_dir: Path) -> None:
-    """Build the site with file-friendly URLs into `site_dir` (strict, like the hosted site)."""
+def build_offline_site(config_file: Path, site_dir: Path, engine: str | None = None) -> None:
+    """Build the site with file-friendly URLs into `site_dir` (strict, like the hosted site).
+
+    One process, exactly as the engine's own `build` does it; `engine` None means the site's choice.
+    """
     config_file = Path(config_file).resolve()
     override = config_file.parent / f".memoria-offline-{os.getpid()}.yml"
     settings = {
@@ -101,8 +105,9 @@ def build_offline_site(config_file: Path, site_dir: Path) -> None:
     }
     override.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
     try:
+        command = [sys.executable, "-m", "memoria.cli", "build", "--serial", "--strict", "-f", str(override)]
         result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(override)],
+            [*command, *(["--engine", engine] if engine else [])],
             cwd=config_file.parent,
             capture_output=True,
             text=True,
@@ -112,7 +117,7 @@ def build_offline_site(config_file: Path, site_dir: Path) -> None:
     finally:
         override.unlink(missing_ok=True)
     if result.returncode != 0:
-        raise OfflineError(f"mkdocs build of the offline copy failed:\n{result.stdout}{result.stderr}")
+        raise OfflineError(f"the offline copy's build failed:\n{result.stdout}{result.stderr}")
 
 
 def zip_site(site_dir: Path, zip_path: Path, folder: str) -> OfflineReport:
@@ -137,11 +142,13 @@ def zip_site(site_dir: Path, zip_path: Path, folder: str) -> OfflineReport:
     return OfflineReport(zip_path, files, zip_path.stat().st_size)
 
 
-def make_offline_copy(config_file: Path, zip_path: Path, folder: str = "memoria-offline") -> OfflineReport:
+def make_offline_copy(
+    config_file: Path, zip_path: Path, folder: str = "memoria-offline", engine: str | None = None
+) -> OfflineReport:
     """Build, make search work from disk, and zip: the whole offline copy in one call."""
     with tempfile.TemporaryDirectory(prefix="memoria-offline-") as work:
         site_dir = Path(work) / "site"
-        build_offline_site(config_file, site_dir)
+        build_offline_site(config_file, site_dir, engine)
         bundles = bundle_dirs(site_dir)
         if site_dir / BUNDLE_DIR not in bundles:
             raise OfflineError(

@@ -99,3 +99,27 @@ def load_project(
         media_store=str(store) if store and str(store).startswith("s3://") else None,
         addressing=Addressing(languages, config.get("use_directory_urls") is not False),
     )
+
+
+def plugin_options(config_file: Path) -> dict[str, Any]:
+    """The memoria plugin's settings written in `config_file`, over those of the files it INHERITs (MkDocs' rule).
+
+    Read without importing MkDocs: a command must know the engine before it imports one.
+    """
+    chain: list[dict[str, Any]] = []
+    path = Path(config_file)
+    while path.is_file() and len(chain) < 10:
+        try:
+            loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+        except yaml.YAMLError:
+            break  # the engine itself reports the broken file, with its line
+        config = loaded if isinstance(loaded, dict) else {}
+        written = _memoria_options(config)
+        chain.append(written if isinstance(written, dict) else {})
+        if not config.get("INHERIT"):
+            break
+        path = path.parent / str(config["INHERIT"])
+    options: dict[str, Any] = {}
+    for written in reversed(chain):
+        options.update(written)
+    return options

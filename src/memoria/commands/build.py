@@ -36,6 +36,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from memoria.engine.engines import EngineError, activate, add_engine_option, choose
 from memoria.i18n import t, terminal_language
 from memoria.messages import N_, _
 from memoria.publication import BUILD_TIME_VARIABLE
@@ -45,6 +46,7 @@ examples:
   memoria build                 build ./mkdocs.yml into its site_dir, languages in parallel
   memoria build --strict        fail on warnings, like 'mkdocs build --strict'
   memoria build --serial        one process, exactly 'mkdocs build' (for comparison)
+  memoria build --engine properdocs   the same site built by ProperDocs instead of MkDocs
 """)
 
 
@@ -66,6 +68,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--serial", action="store_true", help=_("build in one process, as 'mkdocs build' does")
     )
+    add_engine_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -130,9 +133,6 @@ def publish(new_site: Path, site_dir: Path, trash: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # The engine (MkDocs, static-i18n, Material) loads when a site is built, not for every command.
-    from memoria.engine.build import build_serial, languages_of, separate_builds_refused
-
     config_file: Path = args.config_file
     if not config_file.is_file():
         print(
@@ -140,6 +140,16 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    try:
+        engine = choose(args.engine, config_file)
+    except EngineError as error:
+        print(f"memoria build: error: {error}", file=sys.stderr)
+        return 2
+    # The engine (MkDocs or ProperDocs, static-i18n, Material) loads when a site is built, not for
+    # every command, and only once chosen: ProperDocs must be in place before anything imports mkdocs.
+    activate(engine)
+    from memoria.engine.build import build_serial, languages_of, separate_builds_refused
+
     started = time.perf_counter()
     langs, site_dir = languages_of(config_file)
     if args.site_dir is not None:
@@ -157,9 +167,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"memoria build: {fallback}", file=sys.stderr)
     try:
         if args.serial or len(langs) < 2 or refused:
-            failure = build_serial(config_file, new_site, args.strict)
+            failure = build_serial(config_file, new_site, args.strict, engine)
         else:
-            failure = _parallel(config_file, langs, staging, new_site, args.strict)
+            failure = _parallel(config_file, langs, staging, new_site, args.strict, engine)
         if failure is None:
             publish(new_site, site_dir, staging / "previous")
     finally:
@@ -177,7 +187,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parallel(config_file: Path, langs: list[str], staging: Path, new_site: Path, strict: bool) -> str | None:
+#: how the language processes start: forked on Linux, a fresh interpreter elsewhere (see _parallel)
+START_METHOD = "fork" if sys.platform == "linux" else "spawn"
+
+
+def _parallel(
+    config_file: Path, langs: list[str], staging: Path, new_site: Path, strict: bool, engine: str
+) -> str | None:
     """Each language in its own process, then one tree and one search index in `new_site`; why it failed, if it did."""
     from memoria.engine.build import BuildFailed, build_language
 
@@ -185,12 +201,15 @@ def _parallel(config_file: Path, langs: list[str], staging: Path, new_site: Path
     search_roots = {lang: staging / ".search" / lang for lang in langs}
     # On Linux each language's process is forked from this one, which has already imported
     # MkDocs, Material and the plugins (reading mkdocs.yml) and runs no thread yet: about
-    # a second of start-up less per process. Elsewhere fork is unsafe: a fresh interpreter.
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    with ProcessPoolExecutor(max_workers=len(langs), mp_context=context) as pool:
+    # a second of start-up less per process. Elsewhere fork is unsafe: a fresh interpreter,
+    # which loads the chosen engine (the initializer) before the build's modules import it.
+    context = multiprocessing.get_context(START_METHOD)
+    with ProcessPoolExecutor(
+        max_workers=len(langs), mp_context=context, initializer=activate, initargs=(engine,)
+    ) as pool:
         jobs = {
             lang: pool.submit(
-                build_language, str(config_file), lang, str(path), strict, str(search_roots[lang])
+                build_language, str(config_file), lang, str(path), strict, str(search_roots[lang]), engine
             )
             for lang, path in staged.items()
         }

@@ -2,7 +2,8 @@
 
 `memoria.commands.build` decides what to build and publishes the result; everything here talks
 to MkDocs (or an engine that reads mkdocs.yml the same way), to static-i18n (through
-memoria.engine.i18n_bridge) and to Memoria's own plugin (its `single_language`).
+memoria.engine.i18n_bridge) and to Memoria's own plugin (its `single_language`). Importing it
+loads the engine: call `memoria.engine.engines.activate` first (ProperDocs or MkDocs).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from memoria.engine.engines import DEFAULT_ENGINE, activate
 from memoria.engine.i18n_bridge import StaticI18n, installed_version, unknown_version
 
 if TYPE_CHECKING:
@@ -24,19 +26,22 @@ class BuildFailed(Exception):
     """One language's build failed; the message says which and why."""
 
 
-def build_language(config_file: str, lang: str, site_dir: str, strict: bool, search_root: str) -> int:
+def build_language(
+    config_file: str, lang: str, site_dir: str, strict: bool, search_root: str, engine: str = DEFAULT_ENGINE
+) -> int:
     """Run MkDocs' build for `lang` only, into `site_dir` (in a worker process); stage its search pages.
 
     Returns how many pages are staged in `search_root` (that language's pages at their real
     paths, so Pagefind's result URLs are the pages' URLs: /es/press/…).
     """
+    activate(engine)  # the engine this module loaded (engines.activate before it is imported)
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     from memoria.search import stage_site
 
-    log_to_stderr()
+    log_to_stderr(engine)
     config = load_config(config_file, site_dir=site_dir, strict=strict or None)
     i18n = StaticI18n.of(config)
     if i18n.enabled:
@@ -73,8 +78,8 @@ def separate_builds_refused() -> str | None:
     return unknown_version(installed_version())
 
 
-def log_to_stderr() -> None:
-    logger = logging.getLogger("mkdocs")
+def log_to_stderr(engine: str = DEFAULT_ENGINE) -> None:
+    logger = logging.getLogger(engine)  # ProperDocs' logger also carries the mkdocs.* ones (engines.activate)
     if not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
@@ -96,13 +101,13 @@ def languages_of(config_file: Path) -> tuple[list[str], Path]:
     return [default, *(lang for lang in langs if lang != default)], site_dir
 
 
-def build_serial(config_file: Path, site_dir: Path, strict: bool) -> str | None:
+def build_serial(config_file: Path, site_dir: Path, strict: bool, engine: str = DEFAULT_ENGINE) -> str | None:
     """`mkdocs build` in this process into `site_dir` (search indexed by the plugin); why it failed, if it did."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    log_to_stderr()
+    log_to_stderr(engine)
     config = load_config(str(config_file), site_dir=str(site_dir), strict=strict or None)
     config.plugins.on_startup(command="build", dirty=False)
     try:

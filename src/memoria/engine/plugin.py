@@ -57,6 +57,7 @@ from memoria.content import KINDS, ContentErrors, Entry, EntryCache, Problem, Re
 from memoria.content_policy import Allowance, PolicyCache, PolicyConfigError, escaping_links, policy_problems
 from memoria.csp import content_security_policy, inline_script_hashes, with_csp_meta
 from memoria.engine.chrome import SharedChrome
+from memoria.engine.engines import DEFAULT_ENGINE, ENGINES
 from memoria.engine.i18n_bridge import StaticI18n, file_alternates, file_language
 from memoria.engine.localised_files import LocalisedFiles
 from memoria.engine.preview_errors import PreviewErrors
@@ -183,6 +184,8 @@ class MemoriaConfig(base.Config):
     """Hosts whose iframes, images and media pages may load (each one is contacted by every reader: handbook/deployment.md)."""
     content_policy = c.Type(bool, default=True)
     """Refuse pages whose text holds scripts or loads from other hosts; false only to test the Content-Security-Policy."""
+    engine = c.Choice(ENGINES, default=DEFAULT_ENGINE)
+    """Which engine `memoria build`, `memoria serve` and `make offline` run: mkdocs or properdocs (same site either way)."""
 
 
 class MemoriaPlugin(BasePlugin[MemoriaConfig]):

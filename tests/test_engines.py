@@ -161,6 +161,24 @@ def test_the_demo_is_the_same_site_under_both_engines(tmp_path: Path) -> None:
     assert differences(sites["mkdocs --serial"], sites["properdocs --serial"]) == []
 
 
+def test_a_language_worker_started_afresh_runs_the_engine_it_is_given(tmp_path: Path) -> None:
+    """Where a worker is spawned, not forked (macOS, Windows), it loads the engine itself."""
+    project = write_project(tmp_path / "project", copy_demo=True)
+    script = textwrap.dedent(f"""
+        import sys
+        from memoria.engine.build import build_language
+        pages = build_language("mkdocs.yml", "es", {str(tmp_path / "es")!r}, True, {str(tmp_path / "search")!r}, "properdocs")
+        print(pages, sys.modules["mkdocs"].__name__)
+    """)
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=project, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr
+    pages, engine = result.stdout.split()
+    assert int(pages) > 0 and engine == "properdocs"
+    assert GENERATORS["properdocs"] in _generator(tmp_path / "es" / "es")
+
+
 def test_strict_stops_a_properdocs_build_on_a_plugin_warning(tmp_path: Path) -> None:
     engine = "properdocs"
     project = write_project(tmp_path / "project", copy_demo=True)
@@ -195,12 +213,15 @@ def test_memoria_serve_previews_an_edit_under_each_engine(tmp_path: Path, engine
     project = write_project(tmp_path / "project", copy_demo=True)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
+    temporary = tmp_path / "tmp"  # where the engine keeps its copy of the site while serving
+    temporary.mkdir()
     with (tmp_path / "serve.log").open("w") as log:
         process = subprocess.Popen(
             [*MEMORIA, "serve", "--engine", engine, "-a", f"127.0.0.1:{port}"],
             cwd=project,
             stdout=log,
             stderr=subprocess.STDOUT,
+            env={**os.environ, "TMPDIR": str(temporary)},
         )
         try:
             _wait_until(lambda: "Early warning networks" in _get(f"{base}/"), START_DEADLINE_SECONDS)
@@ -223,3 +244,6 @@ def test_memoria_serve_previews_an_edit_under_each_engine(tmp_path: Path, engine
     output = (tmp_path / "serve.log").read_text(encoding="utf-8")
     # The preview's own options: only the pages an edit changes are built again.
     assert "dirty" in output.lower(), output
+    # Stopped (SIGTERM reaches the engine itself), it leaves no temporary site behind.
+    assert process.returncode == 0, output
+    assert list(temporary.iterdir()) == [], output

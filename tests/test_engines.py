@@ -161,22 +161,28 @@ def test_the_demo_is_the_same_site_under_both_engines(tmp_path: Path) -> None:
     assert differences(sites["mkdocs --serial"], sites["properdocs --serial"]) == []
 
 
-def test_a_language_worker_started_afresh_runs_the_engine_it_is_given(tmp_path: Path) -> None:
-    """Where a worker is spawned, not forked (macOS, Windows), it loads the engine itself."""
+def test_language_processes_started_afresh_load_the_engine_they_are_given(tmp_path: Path) -> None:
+    """Where language processes are spawned, not forked (macOS, Windows), each loads the engine itself."""
     project = write_project(tmp_path / "project", copy_demo=True)
     script = textwrap.dedent(f"""
         import sys
-        from memoria.engine.build import build_language
-        pages = build_language("mkdocs.yml", "es", {str(tmp_path / "es")!r}, True, {str(tmp_path / "search")!r}, "properdocs")
-        print(pages, sys.modules["mkdocs"].__name__)
+        import memoria.commands.build
+        from memoria.cli import main
+        memoria.commands.build.START_METHOD = "spawn"
+        sys.exit(main(["build", "--strict", "--engine", "properdocs", "-d", {str(tmp_path / "site")!r}]))
     """)
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=project, capture_output=True, text=True, timeout=600
+        [sys.executable, "-c", script],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **BUILD_TIME},
     )
     assert result.returncode == 0, result.stderr
-    pages, engine = result.stdout.split()
-    assert int(pages) > 0 and engine == "properdocs"
-    assert GENERATORS["properdocs"] in _generator(tmp_path / "es" / "es")
+    assert "en, es built" in result.stderr, result.stderr
+    for lang in ("", "es"):  # each language's pages were rendered by its own spawned process
+        assert GENERATORS["properdocs"] in _generator(tmp_path / "site" / lang)
 
 
 def test_strict_stops_a_properdocs_build_on_a_plugin_warning(tmp_path: Path) -> None:

@@ -89,8 +89,14 @@ def test_an_unknown_engine_names_where_it_was_written(
         EngineError, match=r"^MEMORIA_ENGINE: 'zensical' is not an engine .* mkdocs or properdocs"
     ):
         choose(None, config)
-    # The command says so in one line, before loading either engine.
-    monkeypatch.delenv(ENGINE_VARIABLE)
+
+
+@pytest.mark.slow
+def test_memoria_build_names_an_unknown_engine_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(ENGINE_VARIABLE, raising=False)
+    (tmp_path / "mkdocs.yml").write_text("plugins:\n  - memoria:\n      engine: hugo\n", encoding="utf-8")
     result = _memoria(tmp_path, "build")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
@@ -99,6 +105,7 @@ def test_an_unknown_engine_names_where_it_was_written(
     ]
 
 
+@pytest.mark.slow
 def test_properdocs_takes_every_mkdocs_import_of_its_process_and_never_shares_it() -> None:
     script = textwrap.dedent("""
         import logging, sys
@@ -136,6 +143,7 @@ def test_properdocs_takes_every_mkdocs_import_of_its_process_and_never_shares_it
     )
 
 
+@pytest.mark.slow
 def test_the_demo_is_the_same_site_under_both_engines(tmp_path: Path) -> None:
     project = write_project(tmp_path / "project", copy_demo=True)
     sites = {
@@ -161,6 +169,7 @@ def test_the_demo_is_the_same_site_under_both_engines(tmp_path: Path) -> None:
     assert differences(sites["mkdocs --serial"], sites["properdocs --serial"]) == []
 
 
+@pytest.mark.slow
 def test_language_processes_started_afresh_load_the_engine_they_are_given(tmp_path: Path) -> None:
     """Where language processes are spawned, not forked (macOS, Windows), each loads the engine itself."""
     project = write_project(tmp_path / "project", copy_demo=True)
@@ -185,6 +194,7 @@ def test_language_processes_started_afresh_load_the_engine_they_are_given(tmp_pa
         assert GENERATORS["properdocs"] in _generator(tmp_path / "site" / lang)
 
 
+@pytest.mark.slow
 def test_strict_stops_a_properdocs_build_on_a_plugin_warning(tmp_path: Path) -> None:
     engine = "properdocs"
     project = write_project(tmp_path / "project", copy_demo=True)
@@ -202,6 +212,7 @@ def test_strict_stops_a_properdocs_build_on_a_plugin_warning(tmp_path: Path) -> 
     assert GENERATORS[engine] in _generator(project / "site")
 
 
+@pytest.mark.slow
 def test_the_offline_copy_is_the_same_under_the_engine_the_site_chose(tmp_path: Path) -> None:
     project = write_project(tmp_path / "project", copy_demo=True)
     make_offline_copy(project / "mkdocs.yml", tmp_path / "mkdocs.zip")
@@ -214,6 +225,7 @@ def test_the_offline_copy_is_the_same_under_the_engine_the_site_chose(tmp_path: 
     assert differences(tmp_path / "mkdocs/memoria-offline", tmp_path / "properdocs/memoria-offline") == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["mkdocs", "properdocs"])
 def test_memoria_serve_previews_an_edit_under_each_engine(tmp_path: Path, engine: str) -> None:
     project = write_project(tmp_path / "project", copy_demo=True)

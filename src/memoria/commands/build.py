@@ -33,19 +33,27 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from memoria.engine.build import BuildFailed, build_language, build_serial, languages_of
+from memoria.build_cache import CACHE_FOLDER, BuildCache
+from memoria.engine.build import BuildFailed, LanguageBuilt, build_language, build_serial, languages_of
 from memoria.i18n import t, terminal_language
 from memoria.messages import N_, _
 from memoria.publication import BUILD_TIME_VARIABLE
+from memoria.search import bundle_dir, stage_site
 
 EXAMPLE = N_("""\
 examples:
   memoria build                 build ./mkdocs.yml into its site_dir, languages in parallel
   memoria build --strict        fail on warnings, like 'mkdocs build --strict'
   memoria build --serial        one process, exactly 'mkdocs build' (for comparison)
+  memoria build --timings       say where the time went and what came from the cache
+
+Unchanged pages, feeds' entries and search records come from the build cache,
+.cache/memoria/ beside mkdocs.yml: safe to delete at any time, worth keeping between
+CI runs (cache the folder, keyed on nothing: it checks itself).
 """)
 
 
@@ -66,6 +74,16 @@ def register(subparsers: Any) -> None:
     parser.add_argument("-s", "--strict", action="store_true", help=_("abort on warnings"))
     parser.add_argument(
         "--serial", action="store_true", help=_("build in one process, as 'mkdocs build' does")
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help=_("render every page again; do not read or write the build cache (.cache/memoria/)"),
+    )
+    parser.add_argument(
+        "--timings",
+        action="store_true",
+        help=_("print where the time went, by phase, and how many pages came from the cache"),
     )
     parser.set_defaults(func=run)
 
@@ -149,13 +167,19 @@ def run(args: argparse.Namespace) -> int:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".memoria-build-", dir=site_dir.parent))
     new_site = staging / "site"
+    cache = None if args.no_cache else BuildCache(config_file.resolve().parent / CACHE_FOLDER)
+    timings = Timings()
     try:
         if args.serial or len(langs) < 2:
             failure = build_serial(config_file, new_site, args.strict)
         else:
-            failure = _parallel(config_file, langs, staging, new_site, args.strict)
+            failure = _parallel(config_file, langs, staging, new_site, args.strict, cache, timings)
         if failure is None:
+            swapped_at = time.perf_counter()
             publish(new_site, site_dir, staging / "previous")
+            timings.add("swap", time.perf_counter() - swapped_at)
+            if cache is not None:
+                _keep_bundles(cache, timings, langs[0], site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     if failure is not None:
@@ -164,17 +188,98 @@ def run(args: argparse.Namespace) -> int:
             f"memoria build: {t('build.unchanged', terminal_language(), site_dir=site_dir)}", file=sys.stderr
         )
         return 1
+    total = time.perf_counter() - started
+    if args.timings:
+        print(timings.report(total), file=sys.stderr)
     print(
-        f"memoria build: {', '.join(langs) or 'site'} built in {time.perf_counter() - started:.1f} s into {site_dir}",
+        f"memoria build: {', '.join(langs) or 'site'} built in {total:.1f} s into {site_dir}",
         file=sys.stderr,
     )
     return 0
 
 
-def _parallel(config_file: Path, langs: list[str], staging: Path, new_site: Path, strict: bool) -> str | None:
+@dataclass
+class Timings:
+    """Where one `memoria build` spent its time: each language's phases, then the whole build's."""
+
+    languages: list[LanguageBuilt] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)
+    bundles_kept: list[str] = field(default_factory=list)  # languages whose search bundle was reused
+
+    def add(self, phase: str, seconds: float) -> None:
+        self.phases[phase] = self.phases.get(phase, 0.0) + seconds
+
+    def report(self, total: float) -> str:
+        labels = {
+            "load": _("load (config, content, files, nav)"),
+            "render": _("render (Markdown, templates, static files)"),
+            "feeds": _("feeds (and calendars, media, 404)"),
+            "search staging": _("search staging"),
+            "cache save": _("cache save"),
+            "assemble": _("assemble the languages"),
+            "search index": _("search index (Pagefind)"),
+            "swap": _("swap (publish)"),
+            "cache bundles": _("cache save (search bundles)"),
+        }
+        langs = [built.lang for built in self.languages]
+        width = max(len(label) for label in labels.values()) + 2
+        lines = [_("memoria build: time by phase, in seconds (the languages build side by side)")]
+        lines.append("  " + "".ljust(width) + "".join(lang.rjust(8) for lang in langs))
+        for phase in ("load", "render", "feeds", "search staging", "cache save"):
+            values = [built.phases.get(phase) for built in self.languages]
+            if any(v is not None for v in values):
+                cells = "".join((f"{v:.2f}" if v is not None else "-").rjust(8) for v in values)
+                lines.append("  " + labels[phase].ljust(width) + cells)
+        for phase in ("assemble", "search index", "swap", "cache bundles"):
+            if phase in self.phases:
+                lines.append("  " + labels[phase].ljust(width) + f"{self.phases[phase]:.2f}".rjust(8))
+        lines.append("  " + _("total").ljust(width) + f"{total:.2f}".rjust(8))
+        for built in self.languages:
+            if built.bundle_key is None:
+                lines.append(_("  {lang}: build cache not used").format(lang=built.lang))
+                continue
+            lines.append(
+                _("  {lang}: {reused} pages from the cache, {rendered} rendered ({state} cache)").format(
+                    lang=built.lang,
+                    reused=built.pages_reused,
+                    rendered=built.pages_rendered,
+                    state=_("warm") if built.warm else _("cold"),
+                )
+            )
+        if self.bundles_kept:
+            lines.append(
+                _("  search bundle kept from the cache (no search record changed): {langs}").format(
+                    langs=", ".join(self.bundles_kept)
+                )
+            )
+        return "\n".join(lines)
+
+
+def _keep_bundles(cache: BuildCache, timings: Timings, default: str, site_dir: Path) -> None:
+    """Keep each newly indexed language's published search bundle for the next build."""
+    started = time.perf_counter()
+    for built in timings.languages:
+        if built.bundle_key is None or built.lang in timings.bundles_kept:
+            continue
+        bundle = bundle_dir(site_dir, "" if built.lang == default else built.lang)
+        if (bundle / "pagefind.js").is_file():
+            cache.save_bundle(built.lang, built.bundle_key, bundle)
+    timings.add("cache bundles", time.perf_counter() - started)
+
+
+def _parallel(
+    config_file: Path,
+    langs: list[str],
+    staging: Path,
+    new_site: Path,
+    strict: bool,
+    cache: BuildCache | None,
+    timings: Timings,
+) -> str | None:
     """Each language in its own process, then one tree and one search index in `new_site`; why it failed, if it did."""
     staged = {lang: staging / lang for lang in langs}
     search_roots = {lang: staging / ".search" / lang for lang in langs}
+    cache_dir = None if cache is None else str(cache.root)
     # On Linux each language's process is forked from this one, which has already imported
     # MkDocs, Material and the plugins (reading mkdocs.yml) and runs no thread yet: about
     # a second of start-up less per process. Elsewhere fork is unsafe: a fresh interpreter.
@@ -182,24 +287,43 @@ def _parallel(config_file: Path, langs: list[str], staging: Path, new_site: Path
     with ProcessPoolExecutor(max_workers=len(langs), mp_context=context) as pool:
         jobs = {
             lang: pool.submit(
-                build_language, str(config_file), lang, str(path), strict, str(search_roots[lang])
+                build_language, str(config_file), lang, str(path), strict, str(search_roots[lang]), cache_dir
             )
             for lang, path in staged.items()
         }
-        failures, pages = [], {}
+        failures, built = [], {}
         for lang, job in jobs.items():
             try:
-                pages[lang] = job.result()
+                built[lang] = job.result()
             except BuildFailed as error:
                 failures.append(str(error))
     if failures:
         return "\n".join(failures)
+    timings.languages = list(built.values())
+    assembled_at = time.perf_counter()
     assemble(staged, langs[0], new_site)
+    timings.add("assemble", time.perf_counter() - assembled_at)
     # The language processes have ended (their memory with them); one Pagefind per language
-    # now runs side by side. A language without entry pages gets no bundle; with none at all,
-    # Pagefind says why.
-    to_index = {lang: root for lang, root in search_roots.items() if pages[lang]}
-    return _index(to_index or {langs[0]: search_roots[langs[0]]}, langs[0], new_site)
+    # now runs side by side, except where the cache holds a bundle made from the same search
+    # records. A language without entry pages gets no bundle; with none at all, Pagefind says why.
+    indexed_at = time.perf_counter()
+    to_index = {}
+    for lang, root in search_roots.items():
+        if not built[lang].search_pages:
+            continue
+        key, part = built[lang].bundle_key, "" if lang == langs[0] else lang
+        if cache is not None and key is not None and built[lang].bundle_reusable:
+            if cache.reuse_bundle(lang, key, bundle_dir(new_site, part)):
+                timings.bundles_kept.append(lang)
+                continue
+            # the kept bundle changed since the language's process looked: stage its pages now
+            stage_site(new_site / part, root / part, skip=[x for x in langs[1:] if not part])
+        to_index[lang] = root
+    failure = None
+    if to_index or not timings.bundles_kept:
+        failure = _index(to_index or {langs[0]: search_roots[langs[0]]}, langs[0], new_site)
+    timings.add("search index", time.perf_counter() - indexed_at)
+    return failure
 
 
 def _index(search_roots: dict[str, Path], default: str, site_dir: Path) -> str | None:

@@ -168,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
     staging = Path(tempfile.mkdtemp(prefix=".memoria-build-", dir=site_dir.parent))
     new_site = staging / "site"
     cache = None if args.no_cache else BuildCache(config_file.resolve().parent / CACHE_FOLDER)
-    timings = Timings()
+    timings = Timings(started=started)
     try:
         if args.serial or len(langs) < 2:
             failure = build_serial(config_file, new_site, args.strict)
@@ -202,6 +202,7 @@ def run(args: argparse.Namespace) -> int:
 class Timings:
     """Where one `memoria build` spent its time: each language's phases, then the whole build's."""
 
+    started: float = field(default_factory=time.perf_counter)
     languages: list[LanguageBuilt] = field(default_factory=list)
     phases: dict[str, float] = field(default_factory=dict)
     bundles_kept: list[str] = field(default_factory=list)  # languages whose search bundle was reused
@@ -211,6 +212,8 @@ class Timings:
 
     def report(self, total: float) -> str:
         labels = {
+            "start-up": _("start-up (imports, mkdocs.yml)"),
+            "languages": _("languages, side by side (wall)"),
             "load": _("load (config, content, files, nav)"),
             "render": _("render (Markdown, templates, static files)"),
             "feeds": _("feeds (and calendars, media, 404)"),
@@ -224,13 +227,15 @@ class Timings:
         langs = [built.lang for built in self.languages]
         width = max(len(label) for label in labels.values()) + 2
         lines = [_("memoria build: time by phase, in seconds (the languages build side by side)")]
+        if "start-up" in self.phases:
+            lines.append("  " + labels["start-up"].ljust(width) + f"{self.phases['start-up']:.2f}".rjust(8))
         lines.append("  " + "".ljust(width) + "".join(lang.rjust(8) for lang in langs))
         for phase in ("load", "render", "feeds", "search staging", "cache save"):
             values = [built.phases.get(phase) for built in self.languages]
             if any(v is not None for v in values):
                 cells = "".join((f"{v:.2f}" if v is not None else "-").rjust(8) for v in values)
                 lines.append("  " + labels[phase].ljust(width) + cells)
-        for phase in ("assemble", "search index", "swap", "cache bundles"):
+        for phase in ("languages", "assemble", "search index", "swap", "cache bundles"):
             if phase in self.phases:
                 lines.append("  " + labels[phase].ljust(width) + f"{self.phases[phase]:.2f}".rjust(8))
         lines.append("  " + _("total").ljust(width) + f"{total:.2f}".rjust(8))
@@ -284,6 +289,8 @@ def _parallel(
     # MkDocs, Material and the plugins (reading mkdocs.yml) and runs no thread yet: about
     # a second of start-up less per process. Elsewhere fork is unsafe: a fresh interpreter.
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    timings.add("start-up", time.perf_counter() - timings.started)
+    submitted_at = time.perf_counter()
     with ProcessPoolExecutor(max_workers=len(langs), mp_context=context) as pool:
         jobs = {
             lang: pool.submit(
@@ -297,6 +304,7 @@ def _parallel(
                 built[lang] = job.result()
             except BuildFailed as error:
                 failures.append(str(error))
+    timings.add("languages", time.perf_counter() - submitted_at)
     if failures:
         return "\n".join(failures)
     timings.languages = list(built.values())

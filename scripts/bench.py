@@ -418,7 +418,7 @@ def cache_report(size: int, tools: list[Tool], warm: dict[str, list[Run]], previ
         "",
         "| build | wall s (median; runs) | CPU s | peak MB (tree) | ÷ Hugo cold | ÷ peer | target (issue 17) |",
         "|---|---|---|---|---|---|---|",
-        row("Memoria cold (no cache)", memoria.runs, "≤ 4× Hugo, ≤ 0.5× peer"),
+        row("Memoria cold (empty cache)", memoria.runs, "≤ 4× Hugo, ≤ 0.5× peer"),
         row("Memoria warm, one entry edited", warm["one entry edited"], "≤ 1.5× Hugo (stretch ≤ 1×)"),
         row("Memoria warm, nothing changed", warm["nothing changed"], "≤ 1× Hugo"),
         row("Material + static-i18n + rss (peer)", peer.runs, ""),

@@ -181,7 +181,9 @@ def run(args: argparse.Namespace) -> int:
             if cache is not None:
                 _keep_bundles(cache, timings, langs[0], site_dir)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        removed_at = time.perf_counter()
+        shutil.rmtree(staging, ignore_errors=True)  # the previous site, once replaced, is in it
+        timings.add("cleanup", time.perf_counter() - removed_at)
     if failure is not None:
         print(f"memoria build: {failure}", file=sys.stderr)
         print(
@@ -223,6 +225,7 @@ class Timings:
             "search index": _("search index (Pagefind)"),
             "swap": _("swap (publish)"),
             "cache bundles": _("cache save (search bundles)"),
+            "cleanup": _("remove the previous site"),
         }
         langs = [built.lang for built in self.languages]
         width = max(len(label) for label in labels.values()) + 2
@@ -235,7 +238,7 @@ class Timings:
             if any(v is not None for v in values):
                 cells = "".join((f"{v:.2f}" if v is not None else "-").rjust(8) for v in values)
                 lines.append("  " + labels[phase].ljust(width) + cells)
-        for phase in ("languages", "assemble", "search index", "swap", "cache bundles"):
+        for phase in ("languages", "assemble", "search index", "swap", "cache bundles", "cleanup"):
             if phase in self.phases:
                 lines.append("  " + labels[phase].ljust(width) + f"{self.phases[phase]:.2f}".rjust(8))
         lines.append("  " + _("total").ljust(width) + f"{total:.2f}".rjust(8))

@@ -10,7 +10,8 @@ record changed.
 Never stale, by construction rather than by care:
 
 - Everything a page can show and that is not one of the archive's entries goes into one
-  language key (`environment_key` + the navigation and feeds of the language): mkdocs.yml,
+  language key (`environment_key` + the navigation, feeds, and organisation and topic names as
+  entries first wrote them): mkdocs.yml,
   the theme overrides, the shared lists, the media folder (manifests, captions), every
   hand-written file of docs/, the installed packages' versions, Memoria's own files, the
   day (citations carry it) and the strictness. Any change of it: every page is rendered again.

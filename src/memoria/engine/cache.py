@@ -108,6 +108,9 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
                     (f.name, f.title, f.label, f.short_label, f.description, f.listing_uri)
                     for f in memoria.feeds.values()
                 ),  # every page's head names its feeds
+                # names "as first written" by any entry (no shared list): pages and feeds show them
+                sorted(catalog.organisation_names.items()),
+                sorted((slug, sorted(labels.items())) for slug, labels in catalog.topic_labels.items()),
             )
         )
         for file in files.documentation_pages():

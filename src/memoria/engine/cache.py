@@ -141,9 +141,14 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
                 continue
             if any(stamp(kept, recorded[0]) != tuple(recorded) for recorded in record.outputs):
                 continue  # a cached file was changed or removed: never trusted
+            entry = self.memoria.entries.get(self.memoria._norm_uri(src_uri))
+            html = None
+            if entry is not None and entry.is_translated(self.lang):
+                html = self.state.rendered.get(f"{entry.section}/{entry.id}")
+                if html is None:
+                    continue  # the feeds need its HTML: rendered again
             file = files.src_uris[src_uri]
             source = file.abs_src_path
-            entry = self.memoria.entries.get(self.memoria._norm_uri(src_uri))
             if source is not None and not os.path.exists(source) and entry is not None:
                 # A stand-in for an untranslated page (no file of its own): its text is the original's.
                 file.abs_src_path = source = str(entry.sources[entry.shown_language(self.lang)].path)
@@ -156,10 +161,8 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
                 else:
                     link_or_copy(kept / relative, target)
             self.reused[src_uri] = record
-            if entry is not None and entry.is_translated(self.lang):
-                html = self.state.rendered.get(f"{entry.section}/{entry.id}")
-                if html is not None:
-                    self.memoria.rendered[(entry.section, entry.id)] = html
+            if entry is not None and html is not None:
+                self.memoria.rendered[(entry.section, entry.id)] = html
 
     def kept(self, name: str, where: Path, feed: Feed | None = None) -> bool:
         """Put back a feed's files (`where`: the language's root) or the calendar (`where`: its file)

@@ -8,7 +8,8 @@ runs under `py-spy record --subprocesses` (both language processes and the paren
 sample is charged to the innermost component on its stack (Python-Markdown, Material's
 templates, static-i18n, Memoria's own steps, MkDocs' file writing...), so the table says what
 part of the build each library is, which is what decides how far a build on this stack can go.
-Pagefind (a native binary) is not sampled. Run it on an otherwise idle machine: py-spy also
+Pagefind (a native binary) is not sampled. The build uses PROJECT's build cache (.cache/memoria/):
+delete it to profile a cold build; build once and edit an entry to profile a warm one. Run it on an otherwise idle machine: py-spy also
 samples a process that is waiting for a core, so a busy machine inflates every figure.
 """
 
@@ -38,7 +39,11 @@ COMPONENTS: list[tuple[str, re.Pattern[str]]] = [
         ("static-i18n: localise files", r"^I18n\.on_files "),
         ("static-i18n: other events", r"^I18n\.on_"),
         ("Memoria: catalog load", r"^load_catalog \(memoria/catalog\.py"),
-        ("Memoria: search staging", r"^stage_site \(memoria/search\.py"),
+        ("Memoria: search staging", r"^(stage_site|SearchPlan\.make) \(memoria/"),
+        (
+            "Memoria: build cache (fingerprints, links, state)",
+            r"^(CachePlugin\.\w+|\w+) \(memoria/(engine/cache|build_cache)\.py",
+        ),
         ("Memoria: feeds", r"^write_feeds \(memoria/feeds\.py"),
         ("MkDocs: write pages", r"^write_file \(mkdocs/utils"),
         ("MkDocs: read sources", r"^Page\.read_source "),

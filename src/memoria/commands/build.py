@@ -33,13 +33,19 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from memoria.build_cache import CACHE_FOLDER, BuildCache
 from memoria.engine.engines import EngineError, activate, add_engine_option, choose
 from memoria.i18n import t, terminal_language
 from memoria.messages import N_, _
 from memoria.publication import BUILD_TIME_VARIABLE
+from memoria.search import bundle_dir, stage_site
+
+if TYPE_CHECKING:
+    from memoria.engine.build import LanguageBuilt
 
 EXAMPLE = N_("""\
 examples:
@@ -47,6 +53,11 @@ examples:
   memoria build --strict        fail on warnings, like 'mkdocs build --strict'
   memoria build --serial        one process, exactly 'mkdocs build' (for comparison)
   memoria build --engine properdocs   the same site built by ProperDocs instead of MkDocs
+  memoria build --timings       say where the time went and what came from the cache
+
+Unchanged pages, feeds' entries and search records come from the build cache,
+.cache/memoria/ beside mkdocs.yml: safe to delete at any time, worth keeping between
+CI runs (cache the folder, keyed on nothing: it checks itself).
 """)
 
 
@@ -69,6 +80,16 @@ def register(subparsers: Any) -> None:
         "--serial", action="store_true", help=_("build in one process, as 'mkdocs build' does")
     )
     add_engine_option(parser)
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help=_("render every page again; do not read or write the build cache (.cache/memoria/)"),
+    )
+    parser.add_argument(
+        "--timings",
+        action="store_true",
+        help=_("print where the time went, by phase, and how many pages came from the cache"),
+    )
     parser.set_defaults(func=run)
 
 
@@ -161,6 +182,8 @@ def run(args: argparse.Namespace) -> int:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".memoria-build-", dir=site_dir.parent))
     new_site = staging / "site"
+    cache = None if args.no_cache else BuildCache(config_file.resolve().parent / CACHE_FOLDER)
+    timings = Timings(started=started)
     refused = None if args.serial or len(langs) < 2 else separate_builds_refused()
     if refused:
         fallback = _("{reason}: building in one process").format(reason=refused)
@@ -169,22 +192,106 @@ def run(args: argparse.Namespace) -> int:
         if args.serial or len(langs) < 2 or refused:
             failure = build_serial(config_file, new_site, args.strict, engine)
         else:
-            failure = _parallel(config_file, langs, staging, new_site, args.strict, engine)
+            failure = _parallel(config_file, langs, staging, new_site, args.strict, engine, cache, timings)
         if failure is None:
+            swapped_at = time.perf_counter()
             publish(new_site, site_dir, staging / "previous")
+            timings.add("swap", time.perf_counter() - swapped_at)
+            if cache is not None:
+                _keep_bundles(cache, timings, langs[0], site_dir)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        removed_at = time.perf_counter()
+        shutil.rmtree(staging, ignore_errors=True)  # the previous site, once replaced, is in it
+        timings.add("cleanup", time.perf_counter() - removed_at)
     if failure is not None:
         print(f"memoria build: {failure}", file=sys.stderr)
         print(
             f"memoria build: {t('build.unchanged', terminal_language(), site_dir=site_dir)}", file=sys.stderr
         )
         return 1
+    total = time.perf_counter() - started
+    if args.timings:
+        print(timings.report(total), file=sys.stderr)
     print(
-        f"memoria build: {', '.join(langs) or 'site'} built in {time.perf_counter() - started:.1f} s into {site_dir}",
+        f"memoria build: {', '.join(langs) or 'site'} built in {total:.1f} s into {site_dir}",
         file=sys.stderr,
     )
     return 0
+
+
+@dataclass
+class Timings:
+    """Where one `memoria build` spent its time: each language's phases, then the whole build's."""
+
+    started: float = field(default_factory=time.perf_counter)
+    languages: list[LanguageBuilt] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)
+    bundles_kept: list[str] = field(default_factory=list)  # languages whose search bundle was reused
+
+    def add(self, phase: str, seconds: float) -> None:
+        self.phases[phase] = self.phases.get(phase, 0.0) + seconds
+
+    def report(self, total: float) -> str:
+        labels = {
+            "start-up": _("start-up (imports, mkdocs.yml)"),
+            "languages": _("languages, side by side (wall)"),
+            "load": _("load (config, content, files, nav)"),
+            "render": _("render (Markdown, templates, static files)"),
+            "feeds": _("feeds (and calendars, media, 404)"),
+            "search staging": _("search staging"),
+            "cache save": _("cache save"),
+            "assemble": _("assemble the languages"),
+            "search index": _("search index (Pagefind)"),
+            "swap": _("swap (publish)"),
+            "cache bundles": _("cache save (search bundles)"),
+            "cleanup": _("remove the previous site"),
+        }
+        langs = [built.lang for built in self.languages]
+        width = max(len(label) for label in labels.values()) + 2
+        lines = [_("memoria build: time by phase, in seconds (the languages build side by side)")]
+        if "start-up" in self.phases:
+            lines.append("  " + labels["start-up"].ljust(width) + f"{self.phases['start-up']:.2f}".rjust(8))
+        lines.append("  " + "".ljust(width) + "".join(lang.rjust(8) for lang in langs))
+        for phase in ("load", "render", "feeds", "search staging", "cache save"):
+            values = [built.phases.get(phase) for built in self.languages]
+            if any(v is not None for v in values):
+                cells = "".join((f"{v:.2f}" if v is not None else "-").rjust(8) for v in values)
+                lines.append("  " + labels[phase].ljust(width) + cells)
+        for phase in ("languages", "assemble", "search index", "swap", "cache bundles", "cleanup"):
+            if phase in self.phases:
+                lines.append("  " + labels[phase].ljust(width) + f"{self.phases[phase]:.2f}".rjust(8))
+        lines.append("  " + _("total").ljust(width) + f"{total:.2f}".rjust(8))
+        for built in self.languages:
+            if built.bundle_key is None:
+                lines.append(_("  {lang}: build cache not used").format(lang=built.lang))
+                continue
+            lines.append(
+                _("  {lang}: {reused} pages from the cache, {rendered} rendered ({state} cache)").format(
+                    lang=built.lang,
+                    reused=built.pages_reused,
+                    rendered=built.pages_rendered,
+                    state=_("warm") if built.warm else _("cold"),
+                )
+            )
+        if self.bundles_kept:
+            lines.append(
+                _("  search bundle kept from the cache (no search record changed): {langs}").format(
+                    langs=", ".join(self.bundles_kept)
+                )
+            )
+        return "\n".join(lines)
+
+
+def _keep_bundles(cache: BuildCache, timings: Timings, default: str, site_dir: Path) -> None:
+    """Keep each newly indexed language's published search bundle for the next build."""
+    started = time.perf_counter()
+    for built in timings.languages:
+        if built.bundle_key is None or built.lang in timings.bundles_kept:
+            continue
+        bundle = bundle_dir(site_dir, "" if built.lang == default else built.lang)
+        if (bundle / "pagefind.js").is_file():
+            cache.save_bundle(built.lang, built.bundle_key, bundle)
+    timings.add("cache bundles", time.perf_counter() - started)
 
 
 #: how the language processes start: forked on Linux, a fresh interpreter elsewhere (see _parallel)
@@ -192,41 +299,78 @@ START_METHOD = "fork" if sys.platform == "linux" else "spawn"
 
 
 def _parallel(
-    config_file: Path, langs: list[str], staging: Path, new_site: Path, strict: bool, engine: str
+    config_file: Path,
+    langs: list[str],
+    staging: Path,
+    new_site: Path,
+    strict: bool,
+    engine: str,
+    cache: BuildCache | None,
+    timings: Timings,
 ) -> str | None:
     """Each language in its own process, then one tree and one search index in `new_site`; why it failed, if it did."""
     from memoria.engine.build import BuildFailed, build_language
 
     staged = {lang: staging / lang for lang in langs}
     search_roots = {lang: staging / ".search" / lang for lang in langs}
+    cache_dir = None if cache is None else str(cache.root)
     # On Linux each language's process is forked from this one, which has already imported
     # MkDocs, Material and the plugins (reading mkdocs.yml) and runs no thread yet: about
     # a second of start-up less per process. Elsewhere fork is unsafe: a fresh interpreter,
     # which loads the chosen engine (the initializer) before the build's modules import it.
     context = multiprocessing.get_context(START_METHOD)
+    timings.add("start-up", time.perf_counter() - timings.started)
+    submitted_at = time.perf_counter()
     with ProcessPoolExecutor(
         max_workers=len(langs), mp_context=context, initializer=activate, initargs=(engine,)
     ) as pool:
         jobs = {
             lang: pool.submit(
-                build_language, str(config_file), lang, str(path), strict, str(search_roots[lang]), engine
+                build_language,
+                str(config_file),
+                lang,
+                str(path),
+                strict,
+                str(search_roots[lang]),
+                engine,
+                cache_dir,
             )
             for lang, path in staged.items()
         }
-        failures, pages = [], {}
+        failures, built = [], {}
         for lang, job in jobs.items():
             try:
-                pages[lang] = job.result()
+                built[lang] = job.result()
             except BuildFailed as error:
                 failures.append(str(error))
+    timings.add("languages", time.perf_counter() - submitted_at)
     if failures:
         return "\n".join(failures)
+    timings.languages = list(built.values())
+    assembled_at = time.perf_counter()
     assemble(staged, langs[0], new_site)
+    timings.add("assemble", time.perf_counter() - assembled_at)
     # The language processes have ended (their memory with them); one Pagefind per language
-    # now runs side by side. A language without entry pages gets no bundle; with none at all,
-    # Pagefind says why.
-    to_index = {lang: root for lang, root in search_roots.items() if pages[lang]}
-    return _index(to_index or {langs[0]: search_roots[langs[0]]}, langs[0], new_site)
+    # now runs side by side, except where the cache holds a bundle made from the same search
+    # records. A language without entry pages gets no bundle; with none at all, Pagefind says why.
+    indexed_at = time.perf_counter()
+    to_index = {}
+    for lang, root in search_roots.items():
+        if not built[lang].search_pages:
+            continue
+        key, part = built[lang].bundle_key, "" if lang == langs[0] else lang
+        if cache is not None and key is not None and built[lang].bundle_reusable:
+            if cache.reuse_bundle(lang, key, bundle_dir(new_site, part)):
+                timings.bundles_kept.append(lang)
+                continue
+            # the kept bundle changed since the language's process looked: stage its pages now
+            stage_site(new_site / part, root / part, skip=[x for x in langs[1:] if not part])
+        to_index[lang] = root
+    failure = None
+    if to_index or not timings.bundles_kept:
+        failure = _index(to_index or {langs[0]: search_roots[langs[0]]}, langs[0], new_site)
+    timings.add("search index", time.perf_counter() - indexed_at)
+    return failure
 
 
 def _index(search_roots: dict[str, Path], default: str, site_dir: Path) -> str | None:

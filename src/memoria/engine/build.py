@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,21 +28,45 @@ class BuildFailed(Exception):
     """One language's build failed; the message says which and why."""
 
 
+@dataclass
+class LanguageBuilt:
+    """What one language's process reports: pages staged for search, where its time went, the cache's share."""
+
+    lang: str
+    search_pages: int
+    phases: dict[str, float] = field(default_factory=dict)
+    pages_reused: int = 0
+    pages_rendered: int = 0
+    warm: bool = False
+    bundle_key: str | None = None  # the search records' digest (None: no cache)
+    bundle_reusable: bool = False  # the cache's search bundle was made from the same records: nothing staged
+
+
 def build_language(
-    config_file: str, lang: str, site_dir: str, strict: bool, search_root: str, engine: str = DEFAULT_ENGINE
-) -> int:
+    config_file: str,
+    lang: str,
+    site_dir: str,
+    strict: bool,
+    search_root: str,
+    engine: str = DEFAULT_ENGINE,
+    cache_dir: str | None = None,
+) -> LanguageBuilt:
     """Run MkDocs' build for `lang` only, into `site_dir` (in a worker process); stage its search pages.
 
-    Returns how many pages are staged in `search_root` (that language's pages at their real
-    paths, so Pagefind's result URLs are the pages' URLs: /es/press/…).
+    Stages the language's pages in `search_root` at their real paths (Pagefind's result URLs
+    are the pages' URLs: /es/press/…). With a `cache_dir`, unchanged pages come from the build
+    cache (memoria.engine.cache) and this build is kept there for the next one.
     """
     activate(engine)  # the engine this module loaded (engines.activate before it is imported)
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from memoria.build_cache import BuildCache
+    from memoria.engine.cache import CachePlugin, PhaseClock, environment_of
     from memoria.search import stage_site
 
+    started = time.perf_counter()
     log_to_stderr(engine)
     config = load_config(config_file, site_dir=site_dir, strict=strict or None)
     i18n = StaticI18n.of(config)
@@ -52,9 +78,17 @@ def build_language(
     memoria = _memoria_plugin(config)
     if memoria is not None:
         memoria.single_language = lang  # do not index search: the parent indexes every language
+    clock = PhaseClock(started)
+    config.plugins["memoria-clock"] = clock
+    cache = None
+    if cache_dir is not None and memoria is not None:
+        environment = environment_of(config, memoria, strict)
+        if environment is not None:
+            cache = CachePlugin(BuildCache(Path(cache_dir)), lang, environment, memoria)
+            config.plugins["memoria-cache"] = cache
     config.plugins.on_startup(command="build", dirty=False)
     try:
-        build(config)
+        build(config, dirty=cache is not None and cache.warm)
     except MkDocsException as error:
         raise BuildFailed(f"'{lang}' build: {error}") from None
     finally:
@@ -63,7 +97,26 @@ def build_language(
     # (the first), the /<lang>/ folder for the others.
     default = not i18n.enabled or i18n.default_language() == lang
     part = "" if default else lang
-    return stage_site(Path(site_dir) / part, Path(search_root) / part)
+    staged_at = time.perf_counter()
+    root, stage_root = Path(site_dir) / part, Path(search_root) / part
+    if cache is None:
+        result = LanguageBuilt(lang, stage_site(root, stage_root), clock.phases())
+        result.phases["search staging"] = time.perf_counter() - staged_at
+        return result
+    plan = cache.plan_search(root)
+    # When no record changed, the cache's bundle is kept as it is (commands.build): nothing to stage.
+    reusable = cache.cache.bundle_intact(lang, plan.key)
+    pages = len(plan.records) if reusable else plan.stage(stage_root)
+    result = LanguageBuilt(lang, pages, clock.phases(), bundle_reusable=reusable)
+    result.phases["search staging"] = time.perf_counter() - staged_at
+    saved_at = time.perf_counter()
+    cache.commit(plan, f"{part}/" if part else "")
+    result.phases["cache save"] = time.perf_counter() - saved_at
+    result.pages_reused = len(cache.reused)
+    result.pages_rendered = cache.rendered_again
+    result.warm = cache.warm
+    result.bundle_key = plan.key
+    return result
 
 
 def _memoria_plugin(config: MkDocsConfig) -> MemoriaPlugin | None:

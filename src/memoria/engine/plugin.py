@@ -27,7 +27,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urljoin
 
 import yaml
@@ -207,6 +207,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.content_problems: list[Problem] = []  # of the last failed load, for the preview's error page
         self.entry_cache: EntryCache | None = None  # kept across `mkdocs serve` rebuilds
         self.preview: PreviewState | None = None  # `mkdocs serve --dirty`: re-render what changed
+        self.listing_store: ListingStore | None = None  # build cache: listings' Markdown as files
+        self.unchanged_pages: set[str] = set()  # build cache: src uris whose files (page, calendar) came back
+        self.output_store: OutputStore | None = None  # build cache: feeds and calendar kept when unchanged
         self.compiled_templates: _CompiledTemplates | None = None  # preview: templates compiled once
         self.localised_files = LocalisedFiles()  # preview: static-i18n's Files made once, not per rebuild
         self.stop_on_sigterm = StopOnSigterm()  # preview: a terminated server cleans up as after Ctrl-C
@@ -425,12 +428,13 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             listing = self.listings.get(file.src_uri)
             if listing is not None:
                 lang = file_language(file, self.addressing.languages.default)
-                if self.preview is None:
+                store = self.preview or self.listing_store
+                if store is None:
                     file.content_string = _generated_markdown(listing, lang, self.identity)
                 else:
                     # On disk, not in memory: MkDocs counts in-memory pages as always modified.
                     markdown = _generated_markdown(listing, lang, self.identity)
-                    source = self.preview.listing_source(f"{self.lang}/{file.src_uri}", markdown)
+                    source = store.listing_source(f"{self.lang}/{file.src_uri}", markdown)
                     file.abs_src_path = str(source)
         if self.preview is not None:
             self._mark_changed_pages(files)
@@ -462,8 +466,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
     @event_priority(-200)
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
-        """In the preview, read the nav pages a dirty build skips: every page's tabs show their titles."""
-        if self.preview is not None:
+        """In a dirty build (preview, build cache), read the nav pages it skips: every page's tabs show their titles."""
+        if self.preview is not None or self.listing_store is not None:
             for page in nav.pages:
                 if page.markdown is None and not page.file.is_modified():
                     page.read_source(config)
@@ -748,6 +752,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             }
             written_before = self.preview.feeds.get(self.lang, {})
             feeds = [f for f in feeds if written_before.get(f.name) != fingerprints[f.name]]
+        if self.output_store is not None:  # only the feeds whose entries changed since they were kept
+            feeds = [f for f in feeds if not self.output_store.kept(f"feed:{f.name}", root, f)]
         written = write_feeds(feeds, self.catalog, site, self._feed_options(), site_url, root)
         log.debug(f"wrote {len(written)} feed files for '{self.lang}'")
         if self.preview is not None:
@@ -765,13 +771,16 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             site_url=config.site_url or "",
             page_url=page_url,
         )
-        if "events" in self.config.feeds:
+        store = self.output_store
+        if "events" in self.config.feeds and (
+            store is None or not store.kept("calendar", root / CALENDAR_PATH)
+        ):
             write_calendar(self.catalog, site, root)
         for entry in self.catalog.entries:
             if not entry.kind.calendar:
                 continue
             page = self.files.get_file_from_path(entry.source_uri(self.lang))
-            if page is not None:
+            if page is not None and page.src_uri not in self.unchanged_pages:
                 write_event_calendar(entry, site, Path(page.abs_dest_path).parent)
 
     def _archive_status_finder(self, config: MkDocsConfig) -> Callable[[Entry], RecordingStatus | None]:
@@ -937,6 +946,18 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if default:
             out.append({"lang": "x-default", "url": default["url"]})
         return out
+
+
+class ListingStore(Protocol):
+    """Keeps generated listings' Markdown as files (memoria.preview, memoria.build_cache)."""
+
+    def listing_source(self, key: str, markdown: str) -> Path: ...
+
+
+class OutputStore(Protocol):
+    """Puts back a feed or the calendar from the build cache when what it holds is unchanged (engine.cache)."""
+
+    def kept(self, name: str, where: Path, feed: Feed | None = None) -> bool: ...
 
 
 class _CompiledTemplates(BytecodeCache):

@@ -1,0 +1,421 @@
+"""The persistent build cache: what `memoria build` made last time, and what each piece depended on.
+
+Most archives change by an entry or two between builds, yet a build renders every page again.
+The cache (`.cache/memoria/` beside mkdocs.yml, safe to delete at any time) keeps, per language,
+the previous build's page files, the entries' HTML its feeds embed, and each page's search
+record, each with a fingerprint of everything the page shows. A warm build renders a page
+again only when its fingerprint changed, and reuses the previous search bundle when no search
+record changed.
+
+Never stale, by construction rather than by care:
+
+- Everything a page can show and that is not one of the archive's entries goes into one
+  language key (`environment_key` + the navigation, feeds, and organisation and topic names as
+  entries first wrote them): mkdocs.yml,
+  the theme overrides, the shared lists, the media folder (manifests, captions), every
+  hand-written file of docs/, the installed packages' versions, Memoria's own files, the
+  day (citations carry it) and the strictness. Any change of it: every page is rendered again.
+- An entry page's fingerprint holds the content of its entry's files and of every entry it
+  shows (its event, press releases, recordings, its sibling parts); a listing's, the entries
+  it lists, in order, with its title, place in the pagination and groups. Contents are
+  hashed, never trusted by date: a checkout that touches every file reuses every page.
+- Pages that show the whole archive (home, about, states, search, feeds) and hand-written
+  pages are rendered every time.
+- A state file carries the cache format, Memoria's digest and a checksum; an output carries
+  its size and modification time. Anything that does not match is ignored, never trusted: a
+  page whose cached file changed is rendered again, a state that does not load means a cold
+  build.
+
+Engine-independent: the adapter (`memoria.engine.cache`) asks which pages to reuse and hands
+over what it built.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from memoria.catalog import Catalog, Listing
+from memoria.content import Entry
+
+FORMAT = 1
+"""Bumped whenever what the cache holds, or how it is read, changes: older caches are ignored."""
+
+CACHE_FOLDER = Path(".cache") / "memoria"
+"""Where a project keeps its cache, beside mkdocs.yml (git-ignored)."""
+
+_MAGIC = "memoria build cache"
+_HASHED_UP_TO = 1 << 20  # files up to 1 MiB are hashed; bigger ones (media) stand by size and time
+#: Markdown or HTML that links to another file of the site: the page's output depends on where
+#: the other pages are. A conservative net: any link that is not absolute or an anchor.
+_RELATIVE_LINK = re.compile(
+    r"""(?:\]\(\s*<?|\]:\s*<?|(?:href|src)\s*=\s*["']?)(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/)""", re.IGNORECASE
+)
+#: Markdown extensions that read other files into a page: their dependencies cannot be known.
+UNTRACKABLE_EXTENSIONS = ("pymdownx.snippets", "markdown_include", "mdx_include")
+
+
+def digest(parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _file_digest(path: Path, stat: os.stat_result) -> str:
+    if stat.st_size > _HASHED_UP_TO:
+        return f"{stat.st_size}:{stat.st_mtime_ns}"
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+
+
+def folder_digest(root: Path, skip: Iterable[Path] = ()) -> str:
+    """Every file below `root` (not hidden ones, not those in `skip`): its path and content."""
+    skipped = {Path(p) for p in skip}
+    parts = []
+    if root.is_dir():
+        for folder, dirs, names in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+            for name in sorted(names):
+                path = Path(folder) / name
+                if name.startswith(".") or path in skipped:
+                    continue
+                stat = path.stat()
+                parts.append((path.relative_to(root).as_posix(), _file_digest(path, stat)))
+    elif root.is_file():
+        parts.append((root.name, _file_digest(root, root.stat())))
+    return digest(parts)
+
+
+def memoria_digest() -> str:
+    """Memoria's own files (code, templates, catalogs): an edited checkout is another version."""
+    return folder_digest(Path(__file__).parent)
+
+
+def packages_digest() -> str:
+    """Every installed distribution and its version: the engine, the theme, Markdown, Babel…"""
+    found = sorted(
+        {(dist.metadata["Name"] or "", dist.version) for dist in importlib.metadata.distributions()}
+    )
+    return digest(found)
+
+
+def environment_key(
+    *,
+    config_file: Path,
+    docs_dir: Path,
+    entry_files: Iterable[Path],
+    folders: Iterable[Path],
+    settings: Mapping[str, object],
+) -> str:
+    """What every page may show besides the entries: any change renders every page again.
+
+    `folders` are the theme overrides, the media folder and the shared lists; `settings` what
+    the caller knows matters beyond files (strictness, the day, the interface language…).
+    """
+    return digest(
+        (
+            FORMAT,
+            memoria_digest(),
+            packages_digest(),
+            folder_digest(config_file),
+            str(config_file.resolve()),
+            folder_digest(docs_dir, skip=entry_files),  # hand-written pages, assets
+            [(str(folder), folder_digest(folder)) for folder in folders],
+            sorted((key, repr(value)) for key, value in settings.items()),
+        )
+    )
+
+
+class EntryDigests:
+    """The content of each entry's files, hashed once per build."""
+
+    def __init__(self, docs_dir: Path) -> None:
+        self.docs_dir = docs_dir
+        self._known: dict[tuple[str, str], str] = {}
+        self._links: dict[tuple[str, str], bool] = {}
+
+    def of(self, entry: Entry) -> str:
+        key = (entry.section, entry.norm_uri)
+        found = self._known.get(key)
+        if found is None:
+            # From what was read (front matter values and body): all a page can show of its files.
+            parts = []
+            links = False
+            for lang, source in sorted(entry.sources.items()):
+                body = source.front_matter.body
+                links = links or bool(_RELATIVE_LINK.search(body))
+                relative = source.path.relative_to(self.docs_dir).as_posix()
+                parts.append((lang, relative, repr(source.front_matter.values), body))
+            found = self._known[key] = digest(parts)
+            self._links[key] = links
+        return found
+
+    def links_elsewhere(self, entry: Entry) -> bool:
+        """Whether the entry's text links to other files of the site (relative links)."""
+        self.of(entry)
+        return self._links[(entry.section, entry.norm_uri)]
+
+
+def entry_page_fingerprint(
+    catalog: Catalog, digests: EntryDigests, entry: Entry, lang: str, site_map: str
+) -> str:
+    """What an entry page shows: the entry, every entry it names (event, press releases,
+    recordings, the parts before and after it), and, when its text links to other files,
+    where every page is (`site_map`)."""
+    event = catalog.event_of(entry)
+    related = [*([event] if event else []), *catalog.press_of(entry)]
+    related += catalog.recordings_of(entry) if entry.section != "recordings" else []
+    if entry.section == "recordings" and event is not None:
+        related += catalog.recordings_of(event)  # its siblings: previous and next part
+    topics = [(slug, catalog.topic_label(slug, lang)) for slug in catalog.topic_slugs(entry)]
+    return digest(
+        (
+            "entry",
+            lang,
+            entry.section,
+            entry.id,
+            digests.of(entry),
+            [(e.section, e.id, digests.of(e)) for e in related],
+            topics,
+            site_map if digests.links_elsewhere(entry) else None,
+        )
+    )
+
+
+def listing_page_fingerprint(digests: EntryDigests, listing: Listing, lang: str, markdown: str) -> str:
+    """What a listing shows: its Markdown (title), place in the pagination, groups, and entries in order."""
+    return digest(
+        (
+            "listing",
+            lang,
+            listing.uri,
+            listing.kind,
+            markdown,
+            listing.page,
+            listing.pages,
+            listing.groups,
+            [(e.section, e.id, digests.of(e)) for e in listing.entries],
+        )
+    )
+
+
+# --- what the cache holds --------------------------------------------------------------
+
+Stamp = tuple[str, int, int]  # path below the language's tree, size, mtime_ns
+
+
+def stamp(root: Path, relative: str) -> Stamp | None:
+    """A cached file's size and time, or None if it is gone."""
+    try:
+        stat = (root / relative).stat()
+    except OSError:
+        return None
+    return (relative, stat.st_size, stat.st_mtime_ns)
+
+
+@dataclass
+class PageRecord:
+    fingerprint: str
+    outputs: list[Stamp]  # the page's file first, then what is written beside it (transcripts)
+
+
+@dataclass
+class LanguageState:
+    """One language's last successful build, as the state file keeps it."""
+
+    key: str
+    pages: dict[str, PageRecord] = field(default_factory=dict)  # src uri → record
+    rendered: dict[str, str] = field(default_factory=dict)  # "section/id" → entry HTML (feeds)
+    search: dict[str, Stamp] = field(default_factory=dict)  # page path → its search record's stamp
+    search_digests: dict[str, str] = field(default_factory=dict)  # page path → its record's digest
+    outputs: dict[str, PageRecord] = field(default_factory=dict)  # feeds and calendar: name → record
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "key": self.key,
+            "pages": {uri: [r.fingerprint, r.outputs] for uri, r in self.pages.items()},
+            "outputs": {name: [r.fingerprint, r.outputs] for name, r in self.outputs.items()},
+            "rendered": self.rendered,
+            "search": self.search,
+            "search_digests": self.search_digests,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LanguageState:
+        return cls(
+            key=str(data["key"]),
+            pages={
+                str(uri): PageRecord(str(fp), [(str(p), int(s), int(m)) for p, s, m in outputs])
+                for uri, (fp, outputs) in data["pages"].items()
+            },
+            outputs={
+                str(name): PageRecord(str(fp), [(str(p), int(s), int(m)) for p, s, m in outputs])
+                for name, (fp, outputs) in data["outputs"].items()
+            },
+            rendered={str(k): str(v) for k, v in data["rendered"].items()},
+            search={str(k): (str(p), int(s), int(m)) for k, (p, s, m) in data["search"].items()},
+            search_digests={str(k): str(v) for k, v in data["search_digests"].items()},
+        )
+
+
+@dataclass
+class BundleState:
+    """A language's search bundle as the last published build had it."""
+
+    key: str
+    files: list[Stamp]
+
+
+class BuildCache:
+    """The cache folder, per language: a state file, the pages' files, search records, a search bundle.
+
+    Files in it are only ever replaced (a new file renamed over the old) or removed, never
+    written in place: they are hard links shared with published sites.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def language_dir(self, lang: str) -> Path:
+        return self.root / lang
+
+    def pages_dir(self, lang: str) -> Path:
+        return self.language_dir(lang) / "site"
+
+    def search_dir(self, lang: str) -> Path:
+        return self.language_dir(lang) / "search"
+
+    def _read(self, path: Path) -> dict[str, Any] | None:
+        """A state file's content, or None when it is missing, corrupt or another format's."""
+        try:
+            header, _, payload = path.read_bytes().partition(b"\n")
+            magic, version, memoria, checksum = header.decode("ascii").split(" | ")
+            if (magic, version) != (_MAGIC, str(FORMAT)) or memoria != memoria_digest():
+                return None
+            if hashlib.blake2b(payload, digest_size=16).hexdigest() != checksum:
+                return None
+            data = json.loads(payload)
+        except (OSError, ValueError, UnicodeDecodeError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _write(self, path: Path, data: object) -> None:
+        """Write a state file whole or not at all (a crash leaves the previous one)."""
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        checksum = hashlib.blake2b(payload, digest_size=16).hexdigest()
+        header = f"{_MAGIC} | {FORMAT} | {memoria_digest()} | {checksum}\n".encode("ascii")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+        temporary.write_bytes(header + payload)
+        os.replace(temporary, path)
+
+    def load(self, lang: str) -> LanguageState | None:
+        data = self._read(self.language_dir(lang) / "state.json")
+        if data is None:
+            return None
+        try:
+            return LanguageState.from_json(data)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+    def forget(self, lang: str) -> None:
+        """Drop the language's state (its files are then never trusted) before they change."""
+        (self.language_dir(lang) / "state.json").unlink(missing_ok=True)
+
+    def save(self, lang: str, state: LanguageState) -> None:
+        self._write(self.language_dir(lang) / "state.json", state.to_json())
+
+    def load_bundle(self, lang: str) -> BundleState | None:
+        data = self._read(self.language_dir(lang) / "bundle.json")
+        if data is None:
+            return None
+        try:
+            return BundleState(str(data["key"]), [(str(p), int(s), int(m)) for p, s, m in data["files"]])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def bundle_intact(self, lang: str, key: str) -> bool:
+        """Whether the kept search bundle was made from the records `key` sums up, and is unchanged."""
+        bundle = self.load_bundle(lang)
+        folder = self.language_dir(lang) / "bundle"
+        return (
+            bundle is not None and bundle.key == key and all(stamp(folder, f[0]) == f for f in bundle.files)
+        )
+
+    def save_bundle(self, lang: str, key: str, bundle: Path) -> None:
+        """Keep a published search bundle (hard links: the published files are never written again)."""
+        folder = self.language_dir(lang) / "bundle"
+        (self.language_dir(lang) / "bundle.json").unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        files = link_tree(bundle, folder)
+        self._write(
+            self.language_dir(lang) / "bundle.json",
+            {"key": key, "files": [stamp(folder, f) for f in files]},
+        )
+
+    def reuse_bundle(self, lang: str, key: str, target: Path) -> bool:
+        """Put the kept bundle at `target` if it was made from the same search records and is intact."""
+        if not self.bundle_intact(lang, key):
+            return False
+        link_tree(self.language_dir(lang) / "bundle", target)
+        return True
+
+
+def link_tree(source: Path, target: Path) -> list[str]:
+    """Hard-link every file below `source` to the same place below `target`; the relative paths."""
+    linked = []
+    for folder, _dirs, names in os.walk(source):
+        relative = Path(folder).relative_to(source)
+        (target / relative).mkdir(parents=True, exist_ok=True)
+        for name in names:
+            link_or_copy(Path(folder) / name, target / relative / name)
+            linked.append((relative / name).as_posix())
+    return linked
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """A hard link where the file system allows it, else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def replace_with_link(source: Path, target: Path) -> None:
+    """Make `target` a link to `source` by renaming a new link over it: the old file is never written."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}")
+    link_or_copy(source, temporary)
+    os.replace(temporary, target)
+
+
+def replace_with_text(text: str, target: Path) -> None:
+    """Write `text` as a new file renamed over `target`: the old file is never written."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, target)
+
+
+class ListingSources:
+    """Generated listings' Markdown as files, rewritten only when it changes (their time says when)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def listing_source(self, key: str, markdown: str) -> Path:
+        path = self.folder / key
+        try:
+            if path.read_text(encoding="utf-8") == markdown:
+                return path
+        except OSError:
+            pass
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(markdown, encoding="utf-8")
+        return path

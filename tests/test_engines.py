@@ -40,6 +40,16 @@ def _generator(site: Path) -> str:
     return page.split('<meta name="generator" content="', 1)[1].split('"', 1)[0]
 
 
+def _generators(site: Path) -> set[str]:
+    """The generator tag of every page: one engine, even for pages the build cache kept."""
+    found = set()
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if '<meta name="generator" content="' in text:
+            found.add(text.split('<meta name="generator" content="', 1)[1].split('"', 1)[0])
+    return found
+
+
 def _with_plugin_options(project: Path, options: str) -> None:
     """Add settings to the memoria plugin in `project`'s mkdocs.yml."""
     config = project / "mkdocs.yml"
@@ -158,6 +168,8 @@ def test_the_demo_is_the_same_site_under_both_engines(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         assert "WARNING" not in result.stderr, result.stderr
         assert GENERATORS[engine] in _generator(site)
+        # the builds share the project's build cache: no page rendered by the other engine is kept
+        assert len(_generators(site)) == 1, _generators(site)
     # Both languages, every kind of entry, listings and feeds, and the search pages.
     for page in ("es/index.html", "press/index.html", "es/events/index.html", "recordings/index.html"):
         assert (sites["properdocs"] / page).is_file(), page

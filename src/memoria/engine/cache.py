@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,7 +87,10 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         self.outputs: dict[str, PageRecord] = {}  # feeds and calendar of this build
         memoria.listing_store = ListingSources(cache.root / "listings")
         memoria.output_store = self
-        logging.getLogger("mkdocs.commands.build").addFilter(_NotDirtyWarning())
+        # The build module's logger is named after the engine's package (ProperDocs: properdocs.…).
+        build_module = sys.modules.get("mkdocs.commands.build")
+        for name in {"mkdocs.commands.build", getattr(build_module, "__name__", "mkdocs.commands.build")}:
+            logging.getLogger(name).addFilter(_NotDirtyWarning())
 
     @property
     def warm(self) -> bool:
@@ -393,5 +397,7 @@ def environment_of(config: MkDocsConfig, memoria: Any, strict: bool) -> str | No
             "offline": os.environ.get(OFFLINE_ENV),
             "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
             "extensions": extensions,
+            # MkDocs or ProperDocs: each page's generator tag names the engine that rendered it
+            "engine": getattr(sys.modules.get("mkdocs"), "__name__", "mkdocs"),
         },
     )

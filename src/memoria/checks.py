@@ -34,7 +34,14 @@ from memoria.content_policy import Allowance, escaping_links, policy_problems
 from memoria.frontmatter import FrontMatterError, parse_front_matter
 from memoria.messages import _
 from memoria.scaffold import SCAFFOLD_MARKER, TRANSLATE_MARKER
-from memoria.shared_lists import LIST_FILES, SharedList, SharedLists, data_dir_of, load_shared_lists
+from memoria.shared_lists import (
+    LIST_FILES,
+    SharedList,
+    SharedLists,
+    data_dir_of,
+    load_shared_lists,
+    names_in_use,
+)
 
 #: RSS 0.91 (the only RSS version that sets one) limits an item description to 500 characters;
 #: feed readers and search results cut summaries shorter still, so we hold summaries to it.
@@ -289,13 +296,13 @@ def shared_list_problems(entries: list[Entry], shared: SharedLists) -> list[Prob
     problems = []
     for kind, field_names in _NAMED.items():
         shared_list: SharedList = getattr(shared, kind)
-        used = [
+        used = names_in_use(
             name
             for entry in entries
             for field_name in field_names
             for name in getattr(entry.english, field_name, [])
             if shared_list.find(name) is None
-        ]
+        )
         for entry in entries:
             source = entry.original
             for field_name in field_names:
@@ -317,7 +324,7 @@ def shared_list_problems(entries: list[Entry], shared: SharedLists) -> list[Prob
     return problems
 
 
-def _unknown_name(name: str, kind: str, shared_list: SharedList, used: list[str]) -> str | None:
+def _unknown_name(name: str, kind: str, shared_list: SharedList, used: dict[str, str]) -> str | None:
     file_name = f"data/{LIST_FILES[kind]}"
     closest = shared_list.closest(name, used)
     if closest is not None:

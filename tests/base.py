@@ -341,7 +341,10 @@ def memoria_command(project_dir: Path, *args: str, capsys: Any, monkeypatch: Any
 
     monkeypatch.chdir(project_dir)
     for name in ("MEMORIA_LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE"):
-        monkeypatch.delenv(name, raising=False)
+        # set, then deleted: monkeypatch then deletes on undo what main() exports (MEMORIA_LANG),
+        # which a plain delenv of a missing name would leave to the worker's later subprocesses
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     monkeypatch.setenv("LANG", "C.UTF-8")  # English, unless the arguments say --ui-lang
     capsys.readouterr()
     try:

@@ -161,3 +161,16 @@ def browser() -> Iterator[Any]:
         chromium = launch(playwright)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _tools_language_stays_put() -> Iterator[None]:
+    """A test that runs `memoria` in-process exports MEMORIA_LANG (memoria.messages.install):
+    never let it reach the commands later tests of this worker start (they would speak English
+    where a test set LANG=es_MX)."""
+    saved = os.environ.get("MEMORIA_LANG")
+    yield
+    if saved is None:
+        os.environ.pop("MEMORIA_LANG", None)
+    else:
+        os.environ["MEMORIA_LANG"] = saved

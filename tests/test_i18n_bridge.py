@@ -155,7 +155,7 @@ def test_memorias_own_channel_stops_search_indexing(project: Path, tmp_path: Pat
 def test_one_language_process_builds_that_language_and_no_search(project: Path, tmp_path: Path) -> None:
     site, search = tmp_path / "es-site", tmp_path / "search"
     staged = build_language(str(project / "mkdocs.yml"), "es", str(site), False, str(search))
-    assert staged > 0 and (search / "es").is_dir()
+    assert staged.search_pages > 0 and (search / "es").is_dir()
     assert (site / "es" / "index.html").is_file() and not (site / "index.html").exists()
     assert not list(site.rglob("pagefind"))
 

@@ -79,4 +79,4 @@ messages: setup  ## Refresh the tools' Spanish catalog: extract, update, compile
 	$(BIN)/pybabel compile --domain memoria --directory src/memoria/locale --statistics
 
 clean:  ## Remove the built site and caches (keeps .venv and media/)
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	rm -rf site .cache/memoria .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from memoria.build_cache import CACHE_FOLDER, BuildCache
-from memoria.engine.engines import EngineError, activate, add_engine_option, choose
+from memoria.engine.engines import activate, add_engine_option, engine_for
 from memoria.i18n import t, terminal_language
 from memoria.messages import N_, _
 from memoria.publication import BUILD_TIME_VARIABLE
@@ -155,16 +155,8 @@ def publish(new_site: Path, site_dir: Path, trash: Path) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config_file: Path = args.config_file
-    if not config_file.is_file():
-        print(
-            f"memoria build: error: {config_file}: no such file (run in the project folder or give -f)",
-            file=sys.stderr,
-        )
-        return 2
-    try:
-        engine = choose(args.engine, config_file)
-    except EngineError as error:
-        print(f"memoria build: error: {error}", file=sys.stderr)
+    engine = engine_for("build", args.engine, config_file)
+    if engine is None:
         return 2
     # The engine (MkDocs or ProperDocs, static-i18n, Material) loads when a site is built, not for
     # every command, and only once chosen: ProperDocs must be in place before anything imports mkdocs.

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from memoria.engine.engines import EngineError, add_engine_option, choose, command
+from memoria.engine.engines import add_engine_option, command, engine_for
 from memoria.messages import N_, _
 
 EXAMPLE = N_("""\
@@ -59,18 +59,8 @@ def serve_command(engine: str, config_file: Path, dev_addr: str) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     config_file: Path = args.config_file
-    if not config_file.is_file():
-        print(
-            _("memoria serve: error: {path}: no such file (run in the project folder or give -f)").format(
-                path=config_file
-            ),
-            file=sys.stderr,
-        )
-        return 2
-    try:
-        engine = choose(args.engine, config_file)
-    except EngineError as error:
-        print(f"memoria serve: error: {error}", file=sys.stderr)
+    engine = engine_for("serve", args.engine, config_file)
+    if engine is None:
         return 2
     argv = serve_command(engine, config_file, args.dev_addr)
     sys.stdout.flush()

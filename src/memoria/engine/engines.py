@@ -40,6 +40,19 @@ def choose(option: str | None, config_file: Path) -> str:
     return DEFAULT_ENGINE
 
 
+def engine_for(command_name: str, option: str | None, config_file: Path) -> str | None:
+    """The engine `memoria <command_name>` runs on; None once it has said on stderr why there is none."""
+    if not config_file.is_file():
+        message = _("{path}: no such file (run in the project folder or give -f)").format(path=config_file)
+    else:
+        try:
+            return choose(option, config_file)
+        except EngineError as error:
+            message = str(error)
+    print(f"memoria {command_name}: error: {message}", file=sys.stderr)
+    return None
+
+
 def add_engine_option(parser: argparse.ArgumentParser) -> None:
     """--engine, for the commands that run the site engine (build, serve)."""
     parser.add_argument(

@@ -28,6 +28,7 @@ from sitediff import differences
 MEMORIA = [sys.executable, "-m", "memoria.cli"]
 PRESS = "docs/press/2014/protect-women-defenders-mesoamerica"
 EVENT = "docs/events/2014/roundtable-whrd-mexico-2014"
+NOTHING_TO_DO = "nothing changed since the last build"
 FROM_CACHE = re.compile(r"(\w+): (\d+) pages from the cache, (\d+) rendered \((warm|cold) cache\)")
 
 
@@ -155,8 +156,8 @@ def test_every_kind_of_change_gives_what_a_cold_build_gives(project: Path) -> No
 
 def test_a_corrupt_or_foreign_state_means_a_cold_build(project: Path) -> None:
     for damage in ("checksum", "format", "memoria"):
-        for lang in ("en", "es"):
-            path = project / ".cache" / "memoria" / lang / "state.json"
+        for name in ("en/state.json", "es/state.json", "published.json"):
+            path = project / ".cache" / "memoria" / name
             header, _, payload = path.read_bytes().partition(b"\n")
             magic, version, memoria, checksum = header.decode().split(" | ")
             if damage == "checksum":
@@ -167,6 +168,7 @@ def test_a_corrupt_or_foreign_state_means_a_cold_build(project: Path) -> None:
                 memoria = "0" * len(memoria)  # written by another Memoria
             path.write_bytes(" | ".join((magic, version, memoria, checksum)).encode() + b"\n" + payload)
         report = _build(project, "site")
+        assert NOTHING_TO_DO not in report, damage  # the published site's record is not trusted either
         assert _from_cache(report) == {"en": (0, False), "es": (0, False)}, (damage, report)
 
 
@@ -177,3 +179,70 @@ def test_state_round_trip_and_memoria_version(tmp_path: Path, monkeypatch: pytes
     assert cache.load("en") == state
     monkeypatch.setattr(build_cache, "memoria_digest", lambda: "another memoria")
     assert cache.load("en") is None
+
+
+def _build_at(project: Path, moment: str, *options: str, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        [*MEMORIA, "build", "--strict", "-d", "site", *options],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "MEMORIA_LANG": "en", **(env or {}), "MEMORIA_BUILD_TIME": moment},
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stderr
+
+
+def test_a_build_with_nothing_to_do_leaves_the_site_untouched_and_anything_else_builds(
+    project: Path,
+) -> None:
+    noon, half_past, one, later = (f"2026-11-29T{h}+00:00" for h in ("12:00", "12:30", "13:00", "13:30"))
+    site = project / "site"
+    # an embargo that lifts at one o'clock: until then, builds for any moment publish the same entries
+    (project / "docs/press/2026").mkdir(parents=True, exist_ok=True)
+    (project / "docs/press/2026/quetzal-embargoed-release.en.md").write_text(
+        f"---\ntitle: Quetzal embargoed release\ndate: 2026-11-20\npublish: {one}\n"
+        "summary: Quetzal summary.\ntopics: [Quetzal topic]\n---\n\nQuetzal text.\n",
+        encoding="utf-8",
+    )
+    assert NOTHING_TO_DO not in _build_at(project, noon)
+    before = build_cache.site_stamps(site)
+    assert NOTHING_TO_DO in _build_at(project, half_past)
+    assert build_cache.site_stamps(site) == before  # not one file written, replaced or removed
+    # a file saved again unchanged: contents are compared, not times
+    press = project / f"{PRESS}.en.md"
+    press.write_bytes(press.read_bytes())
+    assert NOTHING_TO_DO in _build_at(project, half_past)
+
+    # the embargo lifts: the build runs and publishes it, like a cold build for that moment
+    assert NOTHING_TO_DO not in _build_at(project, later)
+    assert (site / "press/2026/quetzal-embargoed-release/index.html").is_file()
+    _build_at(project, later, "--no-cache", "-d", "cold")
+    assert differences(site, project / "cold") == []
+    # back before it (MEMORIA_BUILD_TIME can go back): held back again
+    assert NOTHING_TO_DO not in _build_at(project, half_past)
+    assert not (site / "press/2026/quetzal-embargoed-release/index.html").exists()
+    assert NOTHING_TO_DO in _build_at(project, half_past)
+
+    # each of these makes the build run, and what it publishes is what a cold build publishes
+    changes = {
+        "a published file removed": lambda: (site / "es/feeds/index.html").unlink(),
+        "a published file edited": lambda: (site / "index.html").write_text("tampered", encoding="utf-8"),
+        "a file added to the site": lambda: (site / "stray.html").write_text("x", encoding="utf-8"),
+        "an entry edited": lambda: _edit(press, "\n\n", "\n\nOne more sentence.\n\n"),
+        "mkdocs.yml edited": lambda: _edit(
+            project / "mkdocs.yml", "This demo archive keeps", "This demo archive still keeps"
+        ),
+    }
+    for change, make in changes.items():
+        make()
+        assert NOTHING_TO_DO not in _build_at(project, half_past), change
+        _build_at(project, half_past, "--no-cache", "-d", "cold")
+        assert differences(site, project / "cold") == [], change
+        assert NOTHING_TO_DO in _build_at(project, half_past), change
+    # the interface language is part of what a build reads (its messages, its pages' tools)
+    assert NOTHING_TO_DO not in _build_at(project, half_past, env={"MEMORIA_LANG": "es"})
+    # another site folder, --serial and --no-cache always build
+    assert NOTHING_TO_DO not in _build_at(project, half_past, "--serial")
+    assert NOTHING_TO_DO not in _build_at(project, half_past, "--no-cache")

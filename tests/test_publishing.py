@@ -442,3 +442,35 @@ def test_the_scaffolds_placeholder_is_never_published(
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+def test_the_steady_window_is_the_span_around_now_in_which_no_entry_goes_out_or_back(tmp_path: Path) -> None:
+    import datetime as dt
+    import textwrap
+
+    from memoria.publication import split_by_publication, steady_window
+    from memoria.when import when
+
+    docs = tmp_path / "docs"
+    for relative, text in HELD_BACK_DOCS.items():
+        (docs / relative).parent.mkdir(parents=True, exist_ok=True)
+        (docs / relative).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    entries = load_archive(docs).entries
+    noon = dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC)
+    before, after = steady_window(entries, noon)
+    assert before is not None and after is not None and before <= noon < after
+    # any moment in the window publishes the same entries
+    published = {e.id for e in split_by_publication(entries, noon)[0]}
+    for moment in (before, after - dt.timedelta(microseconds=1)):
+        assert {e.id for e in split_by_publication(entries, moment)[0]} == published
+    # it may end early (at the embargoed release's date, still held until its hour) or start
+    # late (at a draft's date), never the other way: a build would then reuse a wrong site
+    lifted = dt.datetime.fromisoformat(EMBARGO)
+    assert after <= lifted
+    assert {e.id for e in split_by_publication(entries, lifted)[0]} != published
+    open_release = next(e for e in entries if e.id == "open-release")
+    went_out = when(open_release).start
+    assert went_out <= before
+    assert {
+        e.id for e in split_by_publication(entries, went_out - dt.timedelta(microseconds=1))[0]
+    } != published

@@ -21,6 +21,9 @@ Never stale, by construction rather than by care:
   hashed, never trusted by date: a checkout that touches every file reuses every page.
 - Pages that show the whole archive (home, about, states, search, feeds) and hand-written
   pages are rendered every time.
+- A build whose every input (the above, every entry file, the environment) has the digest the
+  last build recorded, for a moment that shows the same entries (its steady window), into a
+  published site no one touched since (every file's size, time and inode), has nothing to do.
 - A state file carries the cache format, Memoria's digest and a checksum; an output carries
   its size and modification time. Anything that does not match is ignored, never trusted: a
   page whose cached file changed is rendered again, a state that does not load means a cold
@@ -32,6 +35,7 @@ over what it built.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import importlib.metadata
 import json
@@ -365,6 +369,76 @@ class BuildCache:
             return False
         link_tree(self.language_dir(lang) / "bundle", target)
         return True
+
+    def load_published(self) -> PublishedSite | None:
+        data = self._read(self.root / "published.json")
+        if data is None:
+            return None
+        try:
+            return PublishedSite(
+                key=str(data["key"]),
+                site_dir=str(data["site_dir"]),
+                steady_from=None if data["steady_from"] is None else str(data["steady_from"]),
+                steady_until=None if data["steady_until"] is None else str(data["steady_until"]),
+                files=[(str(p), int(s), int(m), int(i)) for p, s, m, i in data["files"]],
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def save_published(self, record: PublishedSite) -> None:
+        self._write(
+            self.root / "published.json",
+            {
+                "key": record.key,
+                "site_dir": record.site_dir,
+                "steady_from": record.steady_from,
+                "steady_until": record.steady_until,
+                "files": record.files,
+            },
+        )
+
+    def forget_published(self) -> None:
+        """Before a site is replaced: a crash afterwards must not leave a record of the previous one."""
+        (self.root / "published.json").unlink(missing_ok=True)
+
+
+# --- the published site, as the last build left it -------------------------------------
+
+SiteStamp = tuple[str, int, int, int]  # path below site_dir, size, mtime_ns, inode
+
+
+def site_stamps(site_dir: Path) -> list[SiteStamp]:
+    """Every file below `site_dir` (hidden ones too), with what any write or replacement changes."""
+    found: list[SiteStamp] = []
+    for folder, dirs, names in os.walk(site_dir):
+        dirs.sort()
+        relative = Path(folder).relative_to(site_dir)
+        for name in sorted(names):
+            stat = os.lstat(os.path.join(folder, name))
+            found.append(((relative / name).as_posix(), stat.st_size, stat.st_mtime_ns, stat.st_ino))
+    return found
+
+
+@dataclass
+class PublishedSite:
+    """What the last build published: the digest of every input it read, where, for which span of
+    time, and every file it wrote. A build whose inputs have the same digest, for a moment in the
+    same span, into the same untouched folder, would write the same site: it has nothing to do."""
+
+    key: str
+    site_dir: str
+    steady_from: str | None  # ISO moments: publish for any moment in [from, until) and the same entries show
+    steady_until: str | None
+    files: list[SiteStamp]
+
+    def still_current(self, key: str, site_dir: Path, moment: dt.datetime) -> bool:
+        if key != self.key or str(site_dir) != self.site_dir:
+            return False
+        if self.steady_from is not None and moment < dt.datetime.fromisoformat(self.steady_from):
+            return False
+        if self.steady_until is not None and moment >= dt.datetime.fromisoformat(self.steady_until):
+            return False
+        return site_stamps(site_dir) == self.files
 
 
 def link_tree(source: Path, target: Path) -> list[str]:

@@ -25,7 +25,7 @@ from memoria.content import (
 )
 from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, country_name, t
 from memoria.messages import _
-from memoria.publication import Publication, split_by_publication
+from memoria.publication import Publication, split_by_publication, steady_window
 from memoria.shared_lists import SharedLists, data_dir_of, load_shared_lists
 from memoria.when import DEFAULT_TIME_ZONE, same_day_order
 
@@ -68,6 +68,9 @@ class Catalog:
     held_back: list[tuple[Entry, Publication]] = field(default_factory=list)
     #: data/organisations.yml and data/topics.yml: names per language for what entries name
     shared: SharedLists = field(default_factory=SharedLists)
+    #: with a moment to publish for: the moments around it between which no entry goes out or
+    #: back (publication.steady_window); a build for any moment in between shows the same entries
+    steady: tuple[dt.datetime | None, dt.datetime | None] | None = None
 
     def section(self, name: str) -> list[Entry]:
         """Entries of a section, newest first."""
@@ -392,4 +395,6 @@ def load_catalog(
     if errors:
         raise ContentErrors(errors)
     catalog.warnings = sorted([*result.warnings, *(p for p in problems if p.severity is Severity.WARNING)])
+    if published_at is not None:
+        catalog.steady = steady_window(result.entries, published_at, future_dates, archive_zone)
     return catalog

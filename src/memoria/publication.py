@@ -49,20 +49,46 @@ def publication_of(
 
     A future date waits until its local start: its time (or midnight) in its own zone, else the archive's.
     """
-    fields = entry.english
-    if fields.draft:
+    if entry.english.draft:
         return Publication(PublicationState.DRAFT, reason="draft")
     if holds_placeholder(entry.original.body):  # the scaffold's text: nothing written yet
         return Publication(PublicationState.DRAFT, reason="body")
-    moments = []
-    if fields.publish is not None:
-        moments.append((fields.publish, "publish"))
-    if future_dates == "hold":
-        moments.append((when(entry, archive_zone).start, "date"))
-    for moment, reason in sorted(moments, key=lambda pair: pair[0], reverse=True):
+    for moment, reason in sorted(
+        _moments(entry, future_dates, archive_zone), key=lambda p: p[0], reverse=True
+    ):
         if moment > now:
             return Publication(PublicationState.SCHEDULED, moment, reason)
     return Publication(PublicationState.PUBLISHED)
+
+
+def _moments(entry: Entry, future_dates: str, archive_zone: str) -> list[tuple[dt.datetime, str]]:
+    """The moments from which the entry may go out: its `publish:` and, when held, its local start."""
+    moments = []
+    if entry.english.publish is not None:
+        moments.append((entry.english.publish, "publish"))
+    if future_dates == "hold":
+        moments.append((when(entry, archive_zone).start, "date"))
+    return moments
+
+
+def steady_window(
+    entries: Iterable[Entry],
+    now: dt.datetime,
+    future_dates: str = "hold",
+    archive_zone: str = DEFAULT_TIME_ZONE,
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The moments around `now` between which no entry goes out or back: (the last at or before
+    `now`, the first after; None where there is none). A build for any moment in between
+    publishes exactly the same entries."""
+    before: dt.datetime | None = None
+    after: dt.datetime | None = None
+    for entry in entries:
+        for moment, _reason in _moments(entry, future_dates, archive_zone):
+            if moment > now:
+                after = moment if after is None or moment < after else after
+            else:
+                before = moment if before is None or moment > before else before
+    return before, after
 
 
 def split_by_publication(

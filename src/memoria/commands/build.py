@@ -37,11 +37,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from memoria.build_cache import CACHE_FOLDER, BuildCache
+from memoria.build_cache import CACHE_FOLDER, BuildCache, PublishedSite, site_stamps
 from memoria.engine.engines import activate, add_engine_option, engine_for
 from memoria.i18n import t, terminal_language
 from memoria.messages import N_, _
-from memoria.publication import BUILD_TIME_VARIABLE
+from memoria.publication import BUILD_TIME_VARIABLE, build_moment
 from memoria.search import bundle_dir, stage_site
 
 if TYPE_CHECKING:
@@ -161,36 +161,58 @@ def run(args: argparse.Namespace) -> int:
     # The engine (MkDocs or ProperDocs, static-i18n, Material) loads when a site is built, not for
     # every command, and only once chosen: ProperDocs must be in place before anything imports mkdocs.
     activate(engine)
-    from memoria.engine.build import build_serial, languages_of, separate_builds_refused
+    from memoria.engine.build import build_serial, plan_site, separate_builds_refused
 
     started = time.perf_counter()
-    langs, site_dir = languages_of(config_file)
+    timings = Timings(started=started)
+    # The build cache serves the parallel build only (two or more languages, not --serial).
+    cached = not args.no_cache and not args.serial
+    plan = plan_site(config_file, args.strict, inputs=cached)
+    langs, site_dir = plan.langs, plan.site_dir
     if args.site_dir is not None:
         site_dir = args.site_dir.resolve()
     site_dir = site_dir.absolute()
-    # The new site is built next to the published one (same file system: one rename puts it in place).
     # Every language's process publishes for the same moment: an embargo lifts for all or none.
     os.environ.setdefault(BUILD_TIME_VARIABLE, dt.datetime.now(dt.UTC).isoformat())
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".memoria-build-", dir=site_dir.parent))
-    new_site = staging / "site"
-    cache = None if args.no_cache else BuildCache(config_file.resolve().parent / CACHE_FOLDER)
-    timings = Timings(started=started)
     refused = None if args.serial or len(langs) < 2 else separate_builds_refused()
+    serial = args.serial or len(langs) < 2 or refused is not None
+    cache = None if not cached or serial else BuildCache(config_file.resolve().parent / CACHE_FOLDER)
+    key = None if cache is None else plan.inputs_key
+    if cache is not None and key is not None and _up_to_date(cache, key, site_dir):
+        total = time.perf_counter() - started
+        timings.add("up-to-date check", total)
+        if args.timings:
+            print(timings.report(total), file=sys.stderr)
+        print(
+            "memoria build: "
+            + _("nothing changed since the last build: {site_dir} is up to date ({seconds:.1f} s)").format(
+                site_dir=site_dir, seconds=total
+            ),
+            file=sys.stderr,
+        )
+        return 0
     if refused:
         fallback = _("{reason}: building in one process").format(reason=refused)
         print(f"memoria build: {fallback}", file=sys.stderr)
+    # The new site is built next to the published one (same file system: one rename puts it in place).
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".memoria-build-", dir=site_dir.parent))
+    new_site = staging / "site"
     try:
-        if args.serial or len(langs) < 2 or refused:
+        if serial:
             failure = build_serial(config_file, new_site, args.strict, engine)
         else:
             failure = _parallel(config_file, langs, staging, new_site, args.strict, engine, cache, timings)
         if failure is None:
             swapped_at = time.perf_counter()
+            if cache is not None:
+                cache.forget_published()
             publish(new_site, site_dir, staging / "previous")
             timings.add("swap", time.perf_counter() - swapped_at)
             if cache is not None:
                 _keep_bundles(cache, timings, langs[0], site_dir)
+                if key is not None:
+                    _record_published(cache, key, site_dir, timings)
     finally:
         removed_at = time.perf_counter()
         shutil.rmtree(staging, ignore_errors=True)  # the previous site, once replaced, is in it
@@ -226,6 +248,7 @@ class Timings:
     def report(self, total: float) -> str:
         labels = {
             "start-up": _("start-up (imports, mkdocs.yml)"),
+            "up-to-date check": _("inputs and site checked: nothing to build"),
             "languages": _("languages, side by side (wall)"),
             "load": _("load (config, content, files, nav)"),
             "render": _("render (Markdown, templates, static files)"),
@@ -236,20 +259,23 @@ class Timings:
             "search index": _("search index (Pagefind)"),
             "swap": _("swap (publish)"),
             "cache bundles": _("cache save (search bundles)"),
+            "record": _("record the published site (inputs, files)"),
             "cleanup": _("remove the previous site"),
         }
         langs = [built.lang for built in self.languages]
         width = max(len(label) for label in labels.values()) + 2
         lines = [_("memoria build: time by phase, in seconds (the languages build side by side)")]
-        if "start-up" in self.phases:
-            lines.append("  " + labels["start-up"].ljust(width) + f"{self.phases['start-up']:.2f}".rjust(8))
-        lines.append("  " + "".ljust(width) + "".join(lang.rjust(8) for lang in langs))
+        for phase in ("start-up", "up-to-date check"):
+            if phase in self.phases:
+                lines.append("  " + labels[phase].ljust(width) + f"{self.phases[phase]:.2f}".rjust(8))
+        if langs:
+            lines.append("  " + "".ljust(width) + "".join(lang.rjust(8) for lang in langs))
         for phase in ("load", "render", "feeds", "search staging", "cache save"):
             values = [built.phases.get(phase) for built in self.languages]
             if any(v is not None for v in values):
                 cells = "".join((f"{v:.2f}" if v is not None else "-").rjust(8) for v in values)
                 lines.append("  " + labels[phase].ljust(width) + cells)
-        for phase in ("languages", "assemble", "search index", "swap", "cache bundles", "cleanup"):
+        for phase in ("languages", "assemble", "search index", "swap", "cache bundles", "record", "cleanup"):
             if phase in self.phases:
                 lines.append("  " + labels[phase].ljust(width) + f"{self.phases[phase]:.2f}".rjust(8))
         lines.append("  " + _("total").ljust(width) + f"{total:.2f}".rjust(8))
@@ -272,6 +298,37 @@ class Timings:
                 )
             )
         return "\n".join(lines)
+
+
+def _up_to_date(cache: BuildCache, key: str, site_dir: Path) -> bool:
+    """Whether the last build read exactly these inputs, published for a moment that shows the same
+    entries as this one's, and left `site_dir` untouched since: a build would write the same site."""
+    record = cache.load_published()
+    try:
+        moment = build_moment(os.environ)
+    except ValueError:
+        return False  # the build says what is wrong with it
+    return record is not None and record.still_current(key, site_dir, moment)
+
+
+def _record_published(cache: BuildCache, key: str, site_dir: Path, timings: Timings) -> None:
+    """Keep what the next build needs to know it has nothing to do (each language's steady window)."""
+    windows = [built.steady for built in timings.languages]
+    if not windows or any(window is None for window in windows):
+        return
+    froms = [w[0] for w in windows if w is not None and w[0] is not None]
+    untils = [w[1] for w in windows if w is not None and w[1] is not None]
+    started = time.perf_counter()
+    cache.save_published(
+        PublishedSite(
+            key=key,
+            site_dir=str(site_dir),
+            steady_from=max(froms, key=dt.datetime.fromisoformat) if froms else None,
+            steady_until=min(untils, key=dt.datetime.fromisoformat) if untils else None,
+            files=site_stamps(site_dir),
+        )
+    )
+    timings.add("record", time.perf_counter() - started)
 
 
 def _keep_bundles(cache: BuildCache, timings: Timings, default: str, site_dir: Path) -> None:

@@ -40,6 +40,7 @@ class LanguageBuilt:
     warm: bool = False
     bundle_key: str | None = None  # the search records' digest (None: no cache)
     bundle_reusable: bool = False  # the cache's search bundle was made from the same records: nothing staged
+    steady: tuple[str | None, str | None] | None = None  # the catalog's steady window, ISO (None: unknown)
 
 
 def build_language(
@@ -116,6 +117,9 @@ def build_language(
     result.pages_rendered = cache.rendered_again
     result.warm = cache.warm
     result.bundle_key = plan.key
+    steady = memoria.catalog.steady if memoria is not None and memoria.catalog is not None else None
+    if steady is not None:
+        result.steady = (*(None if m is None else m.isoformat() for m in steady),)  # type: ignore[assignment]
     return result
 
 
@@ -140,11 +144,7 @@ def log_to_stderr(engine: str = DEFAULT_ENGINE) -> None:
         logger.setLevel(logging.WARNING)
 
 
-def languages_of(config_file: Path) -> tuple[list[str], Path]:
-    """Languages to build (default first) and the site_dir, read without running any plugin."""
-    from mkdocs.config import load_config
-
-    config = load_config(str(config_file))
+def _languages_in(config: MkDocsConfig) -> tuple[list[str], Path]:
     site_dir = Path(config.site_dir)
     i18n = StaticI18n.of(config)
     langs = [lang.locale for lang in i18n.languages() if lang.build]
@@ -152,6 +152,30 @@ def languages_of(config_file: Path) -> tuple[list[str], Path]:
     if default is None:
         return langs, site_dir
     return [default, *(lang for lang in langs if lang != default)], site_dir
+
+
+@dataclass
+class SitePlan:
+    """What `memoria build` reads before building: the languages (default first), the site_dir,
+    and the digest of every input a build would read (None: unknown, the build must run)."""
+
+    langs: list[str]
+    site_dir: Path
+    inputs_key: str | None
+
+
+def plan_site(config_file: Path, strict: bool, inputs: bool) -> SitePlan:
+    """mkdocs.yml read once, without running any plugin: the languages, site_dir and, if
+    `inputs`, the digest of every input (it reads every file of docs/)."""
+    from mkdocs.config import load_config
+
+    from memoria.engine.cache import site_inputs_key
+
+    config = load_config(str(config_file))
+    langs, site_dir = _languages_in(config)
+    memoria = _memoria_plugin(config)
+    key = site_inputs_key(config, memoria, strict) if inputs and memoria is not None else None
+    return SitePlan(langs, site_dir, key)
 
 
 def build_serial(config_file: Path, site_dir: Path, strict: bool, engine: str = DEFAULT_ENGINE) -> str | None:

@@ -40,6 +40,7 @@ from memoria.build_cache import (
     digest,
     entry_page_fingerprint,
     environment_key,
+    folder_digest,
     link_or_copy,
     listing_page_fingerprint,
     replace_with_link,
@@ -51,6 +52,7 @@ from memoria.content import entry_files
 from memoria.feeds import FEEDS_PAGE, Feed, feed_updated
 from memoria.i18n import editor_language
 from memoria.offline import OFFLINE_ENV
+from memoria.publication import BUILD_TIME_VARIABLE
 from memoria.reader_pages import READER_PAGES
 from memoria.search import BUNDLE_DIR, read_page
 from memoria.shared_lists import data_dir_of
@@ -401,3 +403,49 @@ def environment_of(config: MkDocsConfig, memoria: Any, strict: bool) -> str | No
             "engine": getattr(sys.modules.get("mkdocs"), "__name__", "mkdocs"),
         },
     )
+
+
+#: variables a shell changes between two commands without changing what a build reads
+_SHELL_NOISE = frozenset({BUILD_TIME_VARIABLE, "OLDPWD", "PWD", "_", "SHLVL"})
+
+
+def site_inputs_key(config: MkDocsConfig, memoria: Any, strict: bool) -> str | None:
+    """Everything a build of the whole site reads, hashed: the language keys' environment, every
+    file of docs/ (entries included), the files beside mkdocs.yml (what INHERIT names, too), the
+    hooks and the process's environment (mkdocs.yml's !ENV). None when a Markdown extension reads
+    files nobody can list (the build then always runs)."""
+    environment = environment_of(config, memoria, strict)
+    if environment is None:
+        return None
+    config_file = Path(config.config_file_path)
+    beside = [config_file.parent / name for name in sorted(os.listdir(config_file.parent))]
+    inherited = [Path(p) for p in _inherited(config_file)]
+    modules = config.hooks.values() if isinstance(config.hooks, dict) else config.hooks or []
+    hooks = [Path(m.__file__) for m in modules if m.__file__ is not None]
+    return digest(
+        (
+            environment,
+            folder_digest(Path(config.docs_dir)),
+            [(str(p), folder_digest(p)) for p in [*beside, *inherited, *hooks] if p.is_file()],
+            sorted((k, v) for k, v in os.environ.items() if k not in _SHELL_NOISE),
+        )
+    )
+
+
+def _inherited(config_file: Path) -> list[str]:
+    """The files mkdocs.yml's INHERIT chain names (MkDocs merges them into the configuration)."""
+    found: list[str] = []
+    current = config_file
+    while len(found) < 10:
+        try:
+            text = current.read_text(encoding="utf-8")
+        except OSError:
+            break
+        for line in text.splitlines():
+            if line.startswith("INHERIT:"):
+                current = (current.parent / line.partition(":")[2].strip().strip("'\"")).resolve()
+                found.append(str(current))
+                break
+        else:
+            break
+    return found

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,3 +175,14 @@ def _tools_language_stays_put() -> Iterator[None]:
         os.environ.pop("MEMORIA_LANG", None)
     else:
         os.environ["MEMORIA_LANG"] = saved
+
+
+def no_staging_left(project: Path, within: float = 30.0) -> bool:
+    """Whether every `.memoria-build-*` staging folder beside the site is gone (their removal runs
+    in a process of its own after `memoria build` publishes: memoria.staging)."""
+    deadline = time.monotonic() + within
+    while any(p.name.startswith(".memoria-build-") for p in project.iterdir()):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True

@@ -31,7 +31,6 @@ import multiprocessing
 import os
 import shutil
 import sys
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from memoria.i18n import t, terminal_language
 from memoria.messages import N_, _
 from memoria.publication import BUILD_TIME_VARIABLE, build_moment
 from memoria.search import bundle_dir, stage_site
+from memoria.staging import Staging
 
 if TYPE_CHECKING:
     from memoria.engine.build import LanguageBuilt
@@ -197,18 +197,28 @@ def run(args: argparse.Namespace) -> int:
         print(f"memoria build: {fallback}", file=sys.stderr)
     # The new site is built next to the published one (same file system: one rename puts it in place).
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".memoria-build-", dir=site_dir.parent))
-    new_site = staging / "site"
+    staging = Staging(site_dir.parent)
+    new_site = staging.path / "site"
     try:
         if serial:
             failure = build_serial(config_file, new_site, args.strict, engine)
         else:
-            failure = _parallel(config_file, langs, staging, new_site, args.strict, engine, cache, timings)
+            failure = _parallel(
+                config_file,
+                langs,
+                staging.path,
+                new_site,
+                args.strict,
+                engine,
+                cache,
+                timings,
+                plan.environment,
+            )
         if failure is None:
             swapped_at = time.perf_counter()
             if cache is not None:
                 cache.forget_published()
-            publish(new_site, site_dir, staging / "previous")
+            publish(new_site, site_dir, staging.path / "previous")
             timings.add("swap", time.perf_counter() - swapped_at)
             if cache is not None:
                 _keep_bundles(cache, timings, langs[0], site_dir)
@@ -216,7 +226,7 @@ def run(args: argparse.Namespace) -> int:
                     _record_published(cache, key, site_dir, timings)
     finally:
         removed_at = time.perf_counter()
-        shutil.rmtree(staging, ignore_errors=True)  # the previous site, once replaced, is in it
+        staging.remove()  # the previous site, once replaced, is in it
         timings.add("cleanup", time.perf_counter() - removed_at)
     if failure is not None:
         print(f"memoria build: {failure}", file=sys.stderr)
@@ -261,7 +271,7 @@ class Timings:
             "swap": _("swap (publish)"),
             "cache bundles": _("cache save (search bundles)"),
             "record": _("record the published site (inputs, files)"),
-            "cleanup": _("remove the previous site"),
+            "cleanup": _("remove the previous site (in the background)"),
         }
         langs = [built.lang for built in self.languages]
         width = max(len(label) for label in labels.values()) + 2
@@ -357,6 +367,7 @@ def _parallel(
     engine: str,
     cache: BuildCache | None,
     timings: Timings,
+    environment: str | None = None,
 ) -> str | None:
     """Each language in its own process, then one tree and one search index in `new_site`; why it failed, if it did."""
     from memoria.engine.build import BuildFailed, build_language
@@ -384,6 +395,7 @@ def _parallel(
                 str(search_roots[lang]),
                 engine,
                 cache_dir,
+                environment,
             )
             for lang, path in staged.items()
         }

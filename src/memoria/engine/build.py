@@ -51,12 +51,14 @@ def build_language(
     search_root: str,
     engine: str = DEFAULT_ENGINE,
     cache_dir: str | None = None,
+    environment: str | None = None,
 ) -> LanguageBuilt:
     """Run MkDocs' build for `lang` only, into `site_dir` (in a worker process); stage its search pages.
 
     Stages the language's pages in `search_root` at their real paths (Pagefind's result URLs
     are the pages' URLs: /es/press/…). With a `cache_dir`, unchanged pages come from the build
-    cache (memoria.engine.cache) and this build is kept there for the next one.
+    cache (memoria.engine.cache) and this build is kept there for the next one; `environment` is
+    the cache's environment key when the parent has already computed it (it reads every file).
     """
     activate(engine)  # the engine this module loaded (engines.activate before it is imported)
     from mkdocs.commands.build import build
@@ -83,7 +85,8 @@ def build_language(
     config.plugins["memoria-clock"] = clock
     cache = None
     if cache_dir is not None and memoria is not None:
-        environment = environment_of(config, memoria, strict)
+        if environment is None:
+            environment = environment_of(config, memoria, strict)
         if environment is not None:
             cache = CachePlugin(BuildCache(Path(cache_dir)), lang, environment, memoria)
             config.plugins["memoria-cache"] = cache
@@ -162,6 +165,7 @@ class SitePlan:
     langs: list[str]
     site_dir: Path
     inputs_key: str | None
+    environment: str | None  # the build cache's environment key (engine.cache.environment_of)
 
 
 def plan_site(config_file: Path, strict: bool, inputs: bool) -> SitePlan:
@@ -169,13 +173,14 @@ def plan_site(config_file: Path, strict: bool, inputs: bool) -> SitePlan:
     `inputs`, the digest of every input (it reads every file of docs/)."""
     from mkdocs.config import load_config
 
-    from memoria.engine.cache import site_inputs_key
+    from memoria.engine.cache import environment_of, site_inputs_key
 
     config = load_config(str(config_file))
     langs, site_dir = _languages_in(config)
     memoria = _memoria_plugin(config)
-    key = site_inputs_key(config, memoria, strict) if inputs and memoria is not None else None
-    return SitePlan(langs, site_dir, key)
+    environment = environment_of(config, memoria, strict) if inputs and memoria is not None else None
+    key = None if environment is None else site_inputs_key(config, environment)
+    return SitePlan(langs, site_dir, key, environment)
 
 
 def build_serial(config_file: Path, site_dir: Path, strict: bool, engine: str = DEFAULT_ENGINE) -> str | None:

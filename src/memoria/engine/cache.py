@@ -409,14 +409,10 @@ def environment_of(config: MkDocsConfig, memoria: Any, strict: bool) -> str | No
 _SHELL_NOISE = frozenset({BUILD_TIME_VARIABLE, "OLDPWD", "PWD", "_", "SHLVL"})
 
 
-def site_inputs_key(config: MkDocsConfig, memoria: Any, strict: bool) -> str | None:
+def site_inputs_key(config: MkDocsConfig, environment: str) -> str:
     """Everything a build of the whole site reads, hashed: the language keys' environment, every
     file of docs/ (entries included), the files beside mkdocs.yml (what INHERIT names, too), the
-    hooks and the process's environment (mkdocs.yml's !ENV). None when a Markdown extension reads
-    files nobody can list (the build then always runs)."""
-    environment = environment_of(config, memoria, strict)
-    if environment is None:
-        return None
+    hooks and the process's environment (mkdocs.yml's !ENV). `environment`: `environment_of`."""
     config_file = Path(config.config_file_path)
     beside = [config_file.parent / name for name in sorted(os.listdir(config_file.parent))]
     inherited = [Path(p) for p in _inherited(config_file)]

@@ -40,6 +40,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import pickle
 import re
 import shutil
 import uuid
@@ -295,23 +296,60 @@ class BuildCache:
     def search_dir(self, lang: str) -> Path:
         return self.language_dir(lang) / "search"
 
-    def _read(self, path: Path) -> dict[str, Any] | None:
-        """A state file's content, or None when it is missing, corrupt or another format's."""
+    def _read_payload(self, path: Path) -> bytes | None:
+        """A file's payload, or None when it is missing, corrupt, or another format's or Memoria's."""
         try:
             header, _, payload = path.read_bytes().partition(b"\n")
             magic, version, memoria, checksum = header.decode("ascii").split(" | ")
-            if (magic, version) != (_MAGIC, str(FORMAT)) or memoria != memoria_digest():
-                return None
-            if hashlib.blake2b(payload, digest_size=16).hexdigest() != checksum:
-                return None
-            data = json.loads(payload)
         except (OSError, ValueError, UnicodeDecodeError):
+            return None
+        if (magic, version) != (_MAGIC, str(FORMAT)) or memoria != memoria_digest():
+            return None
+        if hashlib.blake2b(payload, digest_size=16).hexdigest() != checksum:
+            return None
+        return payload
+
+    def _read(self, path: Path) -> dict[str, Any] | None:
+        """A state file's content, or None when it is missing, corrupt or another format's."""
+        payload = self._read_payload(path)
+        try:
+            data = None if payload is None else json.loads(payload)
+        except (ValueError, UnicodeDecodeError):
             return None
         return data if isinstance(data, dict) else None
 
     def _write(self, path: Path, data: object) -> None:
         """Write a state file whole or not at all (a crash leaves the previous one)."""
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self._write_payload(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+    def load_objects(self, name: str, versions: str) -> Any:
+        """Python objects kept by `save_objects` under the same `versions` (of the classes pickled:
+        `packages_digest()`), or None. The checksum is checked before anything is unpickled."""
+        payload = self._read_payload(self.root / name)
+        if payload is None:
+            return None
+        stamp, _, pickled = payload.partition(b"\n")
+        if stamp != versions.encode("ascii"):
+            return None
+        try:
+            return pickle.loads(pickled)
+        except (
+            pickle.UnpicklingError,
+            EOFError,
+            AttributeError,
+            ImportError,
+            ValueError,
+            TypeError,
+            IndexError,
+        ):
+            return None
+
+    def save_objects(self, name: str, versions: str, objects: object) -> None:
+        self._write_payload(
+            self.root / name, versions.encode("ascii") + b"\n" + pickle.dumps(objects, protocol=5)
+        )
+
+    def _write_payload(self, path: Path, payload: bytes) -> None:
         checksum = hashlib.blake2b(payload, digest_size=16).hexdigest()
         header = f"{_MAGIC} | {FORMAT} | {memoria_digest()} | {checksum}\n".encode("ascii")
         path.parent.mkdir(parents=True, exist_ok=True)

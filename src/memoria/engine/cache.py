@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
@@ -43,12 +44,14 @@ from memoria.build_cache import (
     folder_digest,
     link_or_copy,
     listing_page_fingerprint,
+    packages_digest,
     replace_with_link,
     replace_with_text,
     stamp,
 )
 from memoria.calendars import event_file_name, language_events
 from memoria.content import entry_files
+from memoria.engine.localised_files import LocalisedFiles
 from memoria.feeds import FEEDS_PAGE, Feed, feed_updated
 from memoria.i18n import editor_language
 from memoria.offline import OFFLINE_ENV
@@ -85,6 +88,9 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         self.reused: dict[str, PageRecord] = {}  # src uri → the record its files came from
         self.beside: dict[str, list[str]] = {}  # src uri → files written beside the page
         self.rendered_again = 0
+        self.versions = ""  # the installed packages' digest (on_startup)
+        self.localised = LocalisedFiles()  # static-i18n's Files, kept between builds (on_startup)
+        self.files_to_keep: dict[tuple[Any, ...], Any] | None = None  # None: the kept ones are as they were
         self.digests = EntryDigests(Path())
         self.outputs: dict[str, PageRecord] = {}  # feeds and calendar of this build
         memoria.listing_store = ListingSources(cache.root / "listings")
@@ -97,6 +103,32 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
     @property
     def warm(self) -> bool:
         return self.state is not None
+
+    # --- what MkDocs and static-i18n would otherwise make again on every build ---------
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """static-i18n's localised Files, as the last build made them (they depend on paths only)."""
+        # the File class pickled must be the one in use: same packages, same engine (MkDocs or ProperDocs)
+        engine = getattr(sys.modules.get("mkdocs"), "__name__", "mkdocs")
+        self.versions = digest((packages_digest(), engine))
+        kept = self.cache.load_objects(f"{self.lang}/files.pickle", self.versions)
+        self.localised = LocalisedFiles(kept if isinstance(kept, dict) else None)
+        self.localised.install()
+
+    def on_shutdown(self) -> None:
+        """Note the Files this build used (kept at `commit`, once the build has succeeded)."""
+        localised = self.localised
+        if localised.added or len(localised.used) != len(localised.made):
+            self.files_to_keep = {key: localised.made[key] for key in localised.used if key in localised.made}
+        localised.uninstall()
+
+    @event_priority(100)  # before any plugin renders a template
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        """Templates compiled by an earlier build are loaded, not compiled again (Jinja checks each
+        against its source, and its own and Python's version)."""
+        env.bytecode_cache = FileSystemBytecodeCache(str(self.cache.root / "templates"))
+        (self.cache.root / "templates").mkdir(parents=True, exist_ok=True)
+        return env
 
     @event_priority(-100)  # after static-i18n and Memoria's files; before Memoria's nav (-200) reads titles
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
@@ -299,6 +331,8 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
             if page not in state.search:
                 (records / page).unlink(missing_ok=True)
         self.cache.save(self.lang, state)
+        if self.files_to_keep is not None:
+            self.cache.save_objects(f"{self.lang}/files.pickle", self.versions, self.files_to_keep)
         return state
 
 

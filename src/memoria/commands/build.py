@@ -58,7 +58,9 @@ examples:
 
 Unchanged pages, feeds' entries and search records come from the build cache,
 .cache/memoria/ beside mkdocs.yml: safe to delete at any time, worth keeping between
-CI runs (cache the folder, keyed on nothing: it checks itself).
+CI runs (cache the folder, keyed on nothing: it checks itself). When nothing the
+build reads has changed since the last build (files, options, the published site,
+an embargo's moment), it says so and leaves the site as it is.
 """)
 
 

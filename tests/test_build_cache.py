@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -246,3 +247,38 @@ def test_a_build_with_nothing_to_do_leaves_the_site_untouched_and_anything_else_
     # another site folder, --serial and --no-cache always build
     assert NOTHING_TO_DO not in _build_at(project, half_past, "--serial")
     assert NOTHING_TO_DO not in _build_at(project, half_past, "--no-cache")
+
+
+def test_links_elsewhere_finds_what_the_relative_link_pattern_finds() -> None:
+    # The page fingerprint takes the site map only when the text links elsewhere: a link missed is a stale page.
+    written = [
+        "[a](b)",
+        "[a]( <b>",
+        "[a](http://x)",
+        "[a](#x)",
+        "[a](/x)",
+        "[a]: b",
+        "[a]:  <https://x>",
+        'href="x"',
+        "HREF = 'x'",
+        "src=x",
+        "\u017frc=x",
+        "href =  /x",
+        "src= #x",
+        "a=b",
+        "xsrc =y",
+        "hr ef=x",
+        "href\u00a0=\u2003x",
+        "\tsrc\n=\n'x'",
+        "](\u212a:x)",
+        "](Ka:x)",
+        "src==x",
+        "",
+    ]
+    alphabet = list("]([:<>=#/ \t\nhrefsrcHREFSRC\u017f\u212aak:.-\"'x1")
+    rng = random.Random(17)
+    made = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 14))) for _ in range(30000)]
+    found = [text for text in written + made if bool(build_cache._RELATIVE_LINK.search(text))]
+    assert len(found) > 300  # the random texts hold links of every kind, not only none
+    for text in written + made:
+        assert build_cache.links_elsewhere(text) == bool(build_cache._RELATIVE_LINK.search(text)), repr(text)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote, urlencode
 
 import pytest
 
 from base import SMALL_ARCHIVE, Site, build, catalog_of, project, value
+from memoria import reader_pages
 from memoria.catalog import Catalog, Listing
 from memoria.identity import Identity
 from memoria.publication import Publication, PublicationState
@@ -369,3 +370,25 @@ def test_citation_and_social_tags_of_an_entry(catalog: Catalog, english: Site) -
     )
     built = value(english.memoria("press/2014/statement/"), "cite")
     assert value(built, "permalink") == "https://archive.example.org/press/2014/statement/"
+
+
+def test_citation_downloads_and_share_links_are_what_urllib_and_json_make() -> None:
+    # cite_view quotes and indents with its own faster helpers: the same strings, every character.
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    for start in range(0, len(every), 7000):
+        text = every[start : start + 7000]
+        assert reader_pages._quote(text) == quote(text)
+        query = {"url": text[:50], "text": f"a b+c {text}"}
+        assert reader_pages._urlencode(query) == urlencode(query)
+    csl = [
+        {
+            "id": "x",
+            "title": 'A "quoted" \\ title\n\u2028 — 😀',
+            "author": [{"literal": "Keepers"}],
+            "issued": {"date-parts": [[2014, 8, 25]]},
+            "empty": [],
+            "none": {},
+            "flags": [True, False, None, 1.5, -3],
+        }
+    ]
+    assert reader_pages._json_indented(csl) == json.dumps(csl, ensure_ascii=False, indent=2)

@@ -65,12 +65,40 @@ _HASHED_UP_TO = 1 << 20  # files up to 1 MiB are hashed; bigger ones (media) sta
 _RELATIVE_LINK = re.compile(
     r"""(?:\]\(\s*<?|\]:\s*<?|(?:href|src)\s*=\s*["']?)(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/)""", re.IGNORECASE
 )
+#: The same two kinds of link, each from the one character it cannot be without (`]`, `=`):
+#: tried only where that character is, not at every character of the text (`links_elsewhere`).
+_LINK_FROM_BRACKET = re.compile(r"""\](?:\(\s*<?|:\s*<?)(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/)""", re.IGNORECASE)
+_LINK_TO_EQUALS = re.compile(r"""(?:href|src)\s*=\s*["']?(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/)""", re.IGNORECASE)
 #: Markdown extensions that read other files into a page: their dependencies cannot be known.
 UNTRACKABLE_EXTENSIONS = ("pymdownx.snippets", "markdown_include", "mdx_include")
 
 
 def digest(parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def links_elsewhere(text: str) -> bool:
+    """Whether `text` holds a link `_RELATIVE_LINK` finds: the same answer, tried only at each `]` and `=`.
+
+    Searching the whole text with `_RELATIVE_LINK` tries its three openings at every character
+    (a second per 3,000 entries); a link of the first two kinds starts with `]`, one of the
+    third has `href` or `src` (4 or 3 characters: IGNORECASE matches one character for one)
+    right before the spaces before its `=`.
+    """
+    at = text.find("]")
+    while at >= 0:
+        if _LINK_FROM_BRACKET.match(text, at):
+            return True
+        at = text.find("]", at + 1)
+    at = text.find("=")
+    while at >= 0:
+        start = at
+        while start > 0 and text[start - 1].isspace():  # what re's \s matches in a str
+            start -= 1
+        if any(start >= n and _LINK_TO_EQUALS.match(text, start - n) for n in (4, 3)):
+            return True
+        at = text.find("=", at + 1)
+    return False
 
 
 def _file_digest(path: Path, stat: os.stat_result) -> str:
@@ -149,14 +177,15 @@ class EntryDigests:
         key = (entry.section, entry.norm_uri)
         found = self._known.get(key)
         if found is None:
-            # From what was read (front matter values and body): all a page can show of its files.
+            # From what was read (the file's bytes): all a page can show of its files.
             parts = []
             links = False
             for lang, source in sorted(entry.sources.items()):
                 body = source.front_matter.body
-                links = links or bool(_RELATIVE_LINK.search(body))
+                links = links or links_elsewhere(body)
                 relative = source.path.relative_to(self.docs_dir).as_posix()
-                parts.append((lang, relative, repr(source.front_matter.values), body))
+                read = source.text_digest or digest((source.front_matter.values, body))
+                parts.append((lang, relative, read))
             found = self._known[key] = digest(parts)
             self._links[key] = links
         return found

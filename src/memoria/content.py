@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gc
+import hashlib
 import os
 import re
 import zoneinfo
@@ -865,6 +866,8 @@ class SourceFile:
     display_path: str
     lang: str
     front_matter: FrontMatter
+    text_digest: str = ""
+    """A hash of the file's bytes as read (the build cache's: memoria.build_cache.EntryDigests)."""
 
     @property
     def body(self) -> str:
@@ -1178,7 +1181,8 @@ def _read(path: Path, lang: str) -> tuple[SourceFile | None, Problem | None]:
         front_matter = parse_front_matter(text)
     except FrontMatterError as error:
         return None, Problem(shown, error.line, error.field, error.message)
-    return SourceFile(path, shown, lang, front_matter), None
+    text_digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return SourceFile(path, shown, lang, front_matter, text_digest), None
 
 
 Stamp = tuple[tuple[str, int, int], ...]  # (path, mtime_ns, size) of each of an entry's files

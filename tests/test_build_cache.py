@@ -282,3 +282,40 @@ def test_links_elsewhere_finds_what_the_relative_link_pattern_finds() -> None:
     assert len(found) > 300  # the random texts hold links of every kind, not only none
     for text in written + made:
         assert build_cache.links_elsewhere(text) == bool(build_cache._RELATIVE_LINK.search(text)), repr(text)
+
+
+def test_entries_kept_by_their_files_bytes_equal_entries_read_again(tmp_path: Path) -> None:
+    from memoria.build_cache import EntryStore
+    from memoria.content import load_archive
+
+    project = write_project(tmp_path / "project", copy_demo=True)
+    docs = project / "docs"
+    cache = BuildCache(tmp_path / "cache")
+    first = load_archive(docs, kept=EntryStore(cache, "v1"))
+    kept = sorted((cache.root / "entries").iterdir())
+    assert len(kept) == len(first.entries) and first.entries
+    written = {path.name: path.stat().st_mtime_ns for path in kept}
+
+    again = EntryStore(cache, "v1")
+    assert load_archive(docs, kept=again).entries == first.entries
+    assert {
+        p.name: p.stat().st_mtime_ns for p in (cache.root / "entries").iterdir()
+    } == written  # all read back
+
+    # an edited entry is read again; the others come back; the old file goes at the prune
+    _edit(project / f"{PRESS}.en.md", "\n\n", "\n\nA sentence for the entry store.\n\n")
+    edited = EntryStore(cache, "v1")
+    loaded = load_archive(docs, kept=edited)
+    assert loaded.entries == load_archive(docs).entries != first.entries
+    edited.prune()
+    assert len(list((cache.root / "entries").iterdir())) == len(first.entries)
+
+    # a damaged file, or files written under other package versions: read from the Markdown again
+    victim = sorted((cache.root / "entries").iterdir())[0]
+    data = bytearray(victim.read_bytes())
+    data[-5] ^= 0xFF
+    victim.write_bytes(bytes(data))
+    assert load_archive(docs, kept=EntryStore(cache, "v1")).entries == load_archive(docs).entries
+    other = EntryStore(cache, "v2")
+    assert load_archive(docs, kept=other).entries == load_archive(docs).entries
+    assert all(other.get(key) is not None for key in other.used)  # rewritten under v2

@@ -469,6 +469,40 @@ class BuildCache:
         (self.root / "published.json").unlink(missing_ok=True)
 
 
+class EntryStore:
+    """Entries as earlier builds read them, one file each, named by `content.entry_key` (the bytes
+    of the entry's files): a warm build unpickles them instead of parsing and validating the
+    Markdown again. Each file is checked (format, Memoria, checksum, the packages' versions)
+    before it is unpickled; anything else is read again from the Markdown."""
+
+    def __init__(self, cache: BuildCache, versions: str) -> None:
+        self.cache = cache
+        self.folder = cache.root / "entries"
+        self.versions = versions
+        self.used: set[str] = set()
+
+    def get(self, key: str) -> tuple[Entry | None, list[Any]] | None:
+        self.used.add(key)
+        found = self.cache.load_objects(f"entries/{key}", self.versions)
+        if isinstance(found, tuple) and len(found) == 2:
+            return found[0], found[1]
+        return None
+
+    def put(self, key: str, entry: Entry | None, problems: list[Any]) -> None:
+        self.used.add(key)
+        self.cache.save_objects(f"entries/{key}", self.versions, (entry, problems))
+
+    def prune(self) -> None:
+        """Remove the files of entries this build did not read (edited, deleted)."""
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return
+        for name in names:
+            if len(name) == 32 and name not in self.used:  # never a file being written (".name.uuid")
+                (self.folder / name).unlink(missing_ok=True)
+
+
 # --- the published site, as the last build left it -------------------------------------
 
 SiteStamp = tuple[str, int, int, int]  # path below site_dir, size, mtime_ns, inode

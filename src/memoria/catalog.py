@@ -19,6 +19,7 @@ from memoria.content import (
     ContentErrors,
     Entry,
     EntryCache,
+    KeptEntries,
     Problem,
     Severity,
     load_archive,
@@ -376,13 +377,14 @@ def load_catalog(
     future_dates: str = "hold",
     archive_zone: str = DEFAULT_TIME_ZONE,
     languages: Languages = MEMORIA_LANGUAGES,
+    kept: KeptEntries | None = None,
 ) -> Catalog:
     """Load, validate and index the archive, raising ContentErrors with every error found.
 
     With `published_at`, only what readers may see at that moment is catalogued; drafts and
     scheduled entries are validated all the same and kept in `held_back`.
     """
-    result = load_archive(docs_dir, cache, languages)
+    result = load_archive(docs_dir, cache, languages, kept)
     held: list[tuple[Entry, Publication]] = []
     if published_at is None:
         entries = result.entries

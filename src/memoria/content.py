@@ -1210,16 +1210,37 @@ class EntryCache:
         return cached[0] if cached is not None else ()
 
 
+class KeptEntries(Protocol):
+    """Entries an earlier build read, by `entry_key` (the build cache's: memoria.build_cache.EntryStore)."""
+
+    def get(self, key: str) -> tuple[Entry | None, list[Problem]] | None: ...
+
+    def put(self, key: str, entry: Entry | None, problems: list[Problem]) -> None: ...
+
+
+def entry_key(section: str, norm: str, paths: dict[str, Path], languages: Languages) -> str:
+    """What an entry read from these files depends on: their paths and bytes, and the site's languages."""
+    parts = hashlib.blake2b(repr((section, norm, list(languages))).encode("utf-8"), digest_size=16)
+    for lang, path in sorted(paths.items()):
+        parts.update(f"\0{lang}\0{path}\0".encode())
+        parts.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+    return parts.hexdigest()
+
+
 def load_archive(
-    docs_dir: Path, cache: EntryCache | None = None, languages: Languages = MEMORIA_LANGUAGES
+    docs_dir: Path,
+    cache: EntryCache | None = None,
+    languages: Languages = MEMORIA_LANGUAGES,
+    kept: KeptEntries | None = None,
 ) -> LoadResult:
     """Read and validate every entry below `docs_dir`; every problem is collected, none raised.
 
-    With a `cache` (kept by a live preview), entries whose files are unchanged are not read again.
+    With a `cache` (kept by a live preview), entries whose files are unchanged are not read again;
+    with `kept` (the build cache's), entries whose files have the same bytes are not either.
     A file's name ends in one of the site's `languages` (memoria.addressing).
     """
     with _cycle_collection_paused():
-        return _load_archive(docs_dir, cache, languages)
+        return _load_archive(docs_dir, cache, languages, kept)
 
 
 @contextmanager
@@ -1235,7 +1256,9 @@ def _cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _load_archive(docs_dir: Path, cache: EntryCache | None, languages: Languages) -> LoadResult:
+def _load_archive(
+    docs_dir: Path, cache: EntryCache | None, languages: Languages, kept: KeptEntries | None
+) -> LoadResult:
     result = LoadResult()
     groups: dict[tuple[str, str], dict[str, Path]] = {}
     depth = len(docs_dir.parts)
@@ -1267,6 +1290,14 @@ def _load_archive(docs_dir: Path, cache: EntryCache | None, languages: Languages
         cached = cache.entries.get((section, norm)) if cache is not None else None
         if cached is not None and cached[0] == stamp:
             entry, problems = cached[1], cached[2]
+        elif kept is not None:
+            key = entry_key(section, norm, paths, languages)
+            found = kept.get(key)
+            if found is None:
+                entry, problems = _load_entry(section, norm, paths)
+                kept.put(key, entry, problems)
+            else:
+                entry, problems = found
         else:
             entry, problems = _load_entry(section, norm, paths)
         seen[(section, norm)] = (stamp, entry, problems)

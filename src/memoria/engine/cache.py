@@ -36,6 +36,7 @@ from memoria.build_cache import (
     UNTRACKABLE_EXTENSIONS,
     BuildCache,
     EntryDigests,
+    EntryStore,
     LanguageState,
     ListingSources,
     PageRecord,
@@ -89,7 +90,11 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         self.reused: dict[str, PageRecord] = {}  # src uri → the record its files came from
         self.beside: dict[str, list[str]] = {}  # src uri → files written beside the page
         self.rendered_again = 0
-        self.versions = ""  # the installed packages' digest (on_startup)
+        # what pickled objects were made by: the same packages and engine (MkDocs or ProperDocs)
+        engine = getattr(sys.modules.get("mkdocs"), "__name__", "mkdocs")
+        self.versions = digest((packages_digest(), engine))
+        # an entry's problems name its files relative to the working folder
+        self.entries = memoria.kept_entries = EntryStore(cache, digest((self.versions, os.getcwd())))
         self.localised = LocalisedFiles()  # static-i18n's Files, kept between builds (on_startup)
         self.files_to_keep: dict[tuple[Any, ...], Any] | None = None  # None: the kept ones are as they were
         self.digests = EntryDigests(Path())
@@ -112,9 +117,6 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """static-i18n's localised Files, as the last build made them (they depend on paths only)."""
-        # the File class pickled must be the one in use: same packages, same engine (MkDocs or ProperDocs)
-        engine = getattr(sys.modules.get("mkdocs"), "__name__", "mkdocs")
-        self.versions = digest((packages_digest(), engine))
         kept = self.cache.load_objects(f"{self.lang}/files.pickle", self.versions)
         self.localised = LocalisedFiles(kept if isinstance(kept, dict) else None)
         self.localised.install()
@@ -352,6 +354,8 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         self.cache.save(self.lang, state)
         if self.files_to_keep is not None:
             self.cache.save_objects(f"{self.lang}/files.pickle", self.versions, self.files_to_keep)
+        if self.lang == self.memoria.addressing.languages.default:  # one language's process prunes
+            self.entries.prune()
         return state
 
 

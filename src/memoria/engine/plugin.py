@@ -54,7 +54,16 @@ from memoria.calendars import (
     write_event_calendar,
 )
 from memoria.catalog import Catalog, Listing, load_catalog
-from memoria.content import KINDS, ContentErrors, Entry, EntryCache, Problem, RecordingFields, SourceFile
+from memoria.content import (
+    KINDS,
+    ContentErrors,
+    Entry,
+    EntryCache,
+    KeptEntries,
+    Problem,
+    RecordingFields,
+    SourceFile,
+)
 from memoria.content_policy import Allowance, PolicyCache, PolicyConfigError, escaping_links, policy_problems
 from memoria.csp import content_security_policy, inline_script_hashes, with_csp_meta
 from memoria.engine.chrome import SharedChrome
@@ -207,6 +216,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.recording_manifests: dict[str, Manifest | None] | None = None  # id → manifest, this build
         self.content_problems: list[Problem] = []  # of the last failed load, for the preview's error page
         self.entry_cache: EntryCache | None = None  # kept across `mkdocs serve` rebuilds
+        self.kept_entries: KeptEntries | None = None  # build cache: entries read by earlier builds
         self.preview: PreviewState | None = None  # `mkdocs serve --dirty`: re-render what changed
         self.listing_store: ListingStore | None = None  # build cache: listings' Markdown as files
         self.unchanged_pages: set[str] = set()  # build cache: src uris whose files (page, calendar) came back
@@ -347,6 +357,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 self.config.future_dates,
                 self.config.timezone,
                 self.addressing.languages,
+                self.kept_entries,
             )
         except ContentErrors as error:
             # Every problem at once: the content policy's too, read from the files themselves.

@@ -36,6 +36,7 @@ over what it built.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -125,8 +126,10 @@ def folder_digest(root: Path, skip: Iterable[Path] = ()) -> str:
     return digest(parts)
 
 
+@functools.cache
 def memoria_digest() -> str:
-    """Memoria's own files (code, templates, catalogs): an edited checkout is another version."""
+    """Memoria's own files (code, templates, catalogs): an edited checkout is another version.
+    Once per process: the code that runs is the code loaded when it started."""
     return folder_digest(Path(__file__).parent)
 
 

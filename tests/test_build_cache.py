@@ -231,6 +231,7 @@ def test_a_build_with_nothing_to_do_leaves_the_site_untouched_and_anything_else_
         "a published file removed": lambda: (site / "es/feeds/index.html").unlink(),
         "a published file edited": lambda: (site / "index.html").write_text("tampered", encoding="utf-8"),
         "a file added to the site": lambda: (site / "stray.html").write_text("x", encoding="utf-8"),
+        "an empty folder added to the site": lambda: (site / "stray").mkdir(),
         "an entry edited": lambda: _edit(press, "\n\n", "\n\nOne more sentence.\n\n"),
         "mkdocs.yml edited": lambda: _edit(
             project / "mkdocs.yml", "This demo archive keeps", "This demo archive still keeps"

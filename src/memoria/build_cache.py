@@ -512,11 +512,13 @@ SiteStamp = tuple[str, int, int, int]  # path below site_dir, size, mtime_ns, in
 
 
 def site_stamps(site_dir: Path) -> list[SiteStamp]:
-    """Every file below `site_dir` (hidden ones too), with what any write or replacement changes."""
+    """Every file below `site_dir` (hidden ones too), with what any write or replacement changes;
+    every folder too (size -1), so that even an empty one added or removed counts."""
     found: list[SiteStamp] = []
     for folder, dirs, names in os.walk(site_dir):
         dirs.sort()
         relative = Path(folder).relative_to(site_dir)
+        found.extend(((relative / name).as_posix(), -1, 0, 0) for name in dirs)
         for name in sorted(names):
             stat = os.lstat(os.path.join(folder, name))
             found.append(((relative / name).as_posix(), stat.st_size, stat.st_mtime_ns, stat.st_ino))

@@ -6,7 +6,7 @@ each language (`mkdocs_static_i18n.suffix.create_i18n_file`: pathlib work per fi
 whatever the edit. A localised File depends only on the file's paths and the language
 settings, never on its content, so while `mkdocs serve` runs each is made once and copied
 afterwards; `memoria build` keeps them in its build cache between builds (engine.cache), which
-saves a warm build the same 1–2 s per language. static-i18n's own choices (which file a language uses, fallbacks, alternates) still
+saves a warm build most of that time. static-i18n's own choices (which file a language uses, fallbacks, alternates) still
 run on every rebuild. This replaces a function of static-i18n's module for the preview's
 lifetime, through memoria.engine.i18n_bridge, and only for the version it was written
 against; any other version runs as is.

@@ -205,10 +205,14 @@ def _drop(element: etree._Element) -> None:
 
 def read_page(path: Path) -> SearchablePage | None:
     """The searchable part of a built page, or None when the page has no `data-pagefind-body`."""
+    return searchable_page(path.read_bytes())
+
+
+def searchable_page(page: bytes) -> SearchablePage | None:
+    """The searchable part of a page's HTML (UTF-8, as written), or None without `data-pagefind-body`."""
     # Bytes, not text: libxml2 reads UTF-8 itself, and decoding the whole page first costs
     # time. Parse from the first indexed element on, not the whole page: the head, header and
     # navigation before it are most of a page and most of the parsing time.
-    page = path.read_bytes()
     start = _first_body_tag(page)
     if start is None:
         return None

@@ -20,6 +20,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,7 @@ from memoria.feeds import FEEDS_PAGE, Feed, feed_updated
 from memoria.i18n import editor_language
 from memoria.offline import OFFLINE_ENV
 from memoria.reader_pages import READER_PAGES
-from memoria.search import BUNDLE_DIR, read_page
+from memoria.search import BUNDLE_DIR, read_page, searchable_page
 from memoria.shared_lists import data_dir_of
 
 #: Pages that show the whole archive (counts, every feed, latest entries): rendered every time.
@@ -85,6 +86,9 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         self.rendered_again = 0
         self.digests = EntryDigests(Path())
         self.outputs: dict[str, PageRecord] = {}  # feeds and calendar of this build
+        # output path → (bytes written, its compact search page or None): made from each page's
+        # HTML as it is written, not read back and parsed again afterwards (plan_search)
+        self.search_pages: dict[str, tuple[int, str | None]] = {}
         memoria.listing_store = ListingSources(cache.root / "listings")
         memoria.output_store = self
         # The build module's logger is named after the engine's package (ProperDocs: properdocs.…).
@@ -219,7 +223,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         return page
 
     @event_priority(10)  # before Memoria's on_post_page writes (and forgets) the transcripts
-    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+    def _note_files_beside(self, output: str, page: Page, config: MkDocsConfig) -> str:
         beside = [name for name, _text in self.memoria.transcript_files.get(page.file.src_uri) or []]
         entry = self.memoria.entries.get(self.memoria.addressing.norm_uri(page.file.src_uri))
         if entry is not None and entry.section == "events":
@@ -227,6 +231,18 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         folder = Path(page.file.abs_dest_path).parent.relative_to(self.site_dir)
         self.beside[page.file.src_uri] = [(folder / name).as_posix() for name in beside]
         return output
+
+    @event_priority(-1000)  # after every other plugin's: the HTML as MkDocs writes it
+    def _search_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """The page's search record, from the HTML about to be written (as MkDocs encodes it)."""
+        if output.strip():
+            written = output.encode("utf-8", errors="xmlcharrefreplace")
+            found = searchable_page(written)
+            relative = Path(page.file.abs_dest_path).relative_to(self.site_dir).as_posix()
+            self.search_pages[relative] = (len(written), found.staging_html() if found else None)
+        return output
+
+    on_post_page = CombinedEvent(_note_files_beside, _search_page)
 
     def plan_search(self, root: Path) -> SearchPlan:
         """Every page's search record below `root` (the language's part of the tree): kept or made now."""
@@ -243,7 +259,10 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
                 known[page[len(prefix) :]] = None
             elif stamp(records, page) == tuple(self.state.search[page]):  # type: ignore[union-attr]
                 known[page[len(prefix) :]] = (self.state.search_digests[page], records / page)  # type: ignore[union-attr]
-        return SearchPlan.make(root, known)
+        made = {
+            page[len(prefix) :]: found for page, found in self.search_pages.items() if page.startswith(prefix)
+        }
+        return SearchPlan.make(root, known, made)
 
     def commit(self, plan: SearchPlan, prefix: str) -> LanguageState:
         """Keep this build's new pages in the cache (hard links: neither side is ever written again)."""
@@ -310,7 +329,15 @@ class SearchPlan:
     key: str
 
     @classmethod
-    def make(cls, root: Path, known: dict[str, tuple[str, Path] | None]) -> SearchPlan:
+    def make(
+        cls,
+        root: Path,
+        known: dict[str, tuple[str, Path] | None],
+        made: Mapping[str, tuple[int, str | None]] | None = None,
+    ) -> SearchPlan:
+        """Every page below `root`: `known` from the cache, `made` as it was written (its size
+        must still match; otherwise, and for any other page, read from the file)."""
+        made = made or {}
         records: dict[str, tuple[str, Path | None]] = {}
         fresh: dict[str, str] = {}
         for path in sorted(root.rglob("*.html")):
@@ -323,10 +350,15 @@ class SearchPlan:
                 if found is not None:
                     records[key] = found
                 continue
-            page = read_page(path)
-            if page is not None:
-                fresh[key] = page.staging_html()
-                records[key] = (digest(fresh[key]), None)
+            written = made.get(key)
+            if written is not None and path.stat().st_size == written[0]:
+                staging_html = written[1]
+            else:
+                page = read_page(path)
+                staging_html = page.staging_html() if page is not None else None
+            if staging_html is not None:
+                fresh[key] = staging_html
+                records[key] = (digest(staging_html), None)
         return cls(records, fresh, digest(sorted((k, d) for k, (d, _p) in records.items())))
 
     def stage(self, staging_dir: Path) -> int:

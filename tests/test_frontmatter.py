@@ -12,6 +12,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
 
 from memoria import messages
 from memoria.content import Severity, load_archive
@@ -195,6 +196,22 @@ def test_every_text_value_is_nfc() -> None:
     assert unicodedata.is_normalized("NFC", front.values["title"])
     assert front.values["speakers"][0]["name"] == "José Núñez"
     assert unicodedata.is_normalized("NFC", front.values["speakers"][0]["name"])
+
+
+def test_values_are_what_pyyamls_safe_loader_makes_of_them_in_nfc() -> None:
+    # Front matter builds texts, lists and mappings itself and leaves other scalars to the loader.
+    header = (
+        "title: 'Decl\u0061\u0301racio\u0301n'\nyear: 2014\nsize: 1_000\nsexagesimal: 1:30\nhex: 0x1F\n"
+        "ratio: 1.5\nforever: .inf\ndraft: yes\nshown: False\nnothing: ~\nempty:\ndate: 2024-08-25\n"
+        "topics: [Protection, 12, null]\nnested:\n  e\u0301: {a: [b, {c: d}]}\n  7: seven\n"
+        "block: |\n  line one\n  line two\nfolded: >-\n  one\n  two\n"
+    )
+    values = parse_front_matter(f"---\n{header}---\n").values
+    loaded = yaml.load(header, Loader=yaml.SafeLoader)
+    loaded["date"] = "2024-08-25"  # dates stay text, checked by Memoria itself
+    loaded["title"] = unicodedata.normalize("NFC", loaded["title"])
+    loaded["nested"] = {"\u00e9": loaded["nested"]["e\u0301"], 7: "seven"}
+    assert repr(values) == repr(loaded)
 
 
 def _messages_in_tables(page: str) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -199,6 +200,33 @@ def _normalised(value: Any) -> Any:
     return value
 
 
+_STR_TAG, _MAP_TAG, _SEQ_TAG = (f"tag:yaml.org,2002:{name}" for name in ("str", "map", "seq"))
+
+
+def _construct(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
+    """`_normalised(loader.construct_document(node))`, built in one pass: texts, lists and mappings
+    here, other scalars (numbers, booleans, null) by the loader. PyYAML's constructor does more per
+    node (recursion guards, generators for mappings), and the values were walked again for NFC."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == _STR_TAG:
+        return unicodedata.normalize("NFC", node.value)
+    if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _construct(key_node, loader)
+            if not isinstance(key, Hashable):
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    "found unhashable key",
+                    key_node.start_mark,
+                )
+            mapping[key] = _construct(value_node, loader)
+        return mapping
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
+        return [_construct(item, loader) for item in node.value]
+    return _normalised(loader.construct_object(node, deep=True))
+
+
 def _suggest_quotes(line: str) -> str:
     key, _sep, value = line.strip().partition(": ")
     escaped = value.strip().replace("\\", "\\\\").replace('"', '\\"')
@@ -279,7 +307,7 @@ def _parse_subset(source_lines: list[str], offset: int) -> tuple[Any, dict[tuple
             node = loader.get_single_node()
             if node is not None:
                 _walk(node, (), source_lines, positions, offset)
-            values = loader.construct_document(node) if node is not None else None
+            values = _construct(node, loader) if node is not None else None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
@@ -288,4 +316,4 @@ def _parse_subset(source_lines: list[str], offset: int) -> tuple[Any, dict[tuple
         error_line = source.count("\n", 0, error.position) + offset
         code = error.character if isinstance(error.character, int) else ord(error.character)
         raise FrontMatterError(error_line, _message("control").format(code=code)) from error
-    return _normalised(values), positions
+    return values, positions

@@ -20,6 +20,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from conftest import ROOT, BuiltSite, run_build, write_project
+from memoria import calendars
+from memoria.catalog import load_catalog
 from memoria.content import load_archive
 from memoria.feed_stylesheet import render_stylesheet, style_hash
 from memoria.when import describe, when
@@ -397,6 +399,31 @@ def test_the_stylesheet_shows_hostile_text_as_text() -> None:
 def read_calendar(path: Path) -> tuple[icalendar.Calendar, object]:
     data = path.read_bytes()
     return icalendar.Calendar.from_ical(data), vobject.readOne(data.decode("utf-8"))
+
+
+def test_a_calendar_is_what_icalendar_itself_writes_though_each_event_is_written_once(tmp_path: Path) -> None:
+    """Events are serialised once per build and put into each calendar that holds them."""
+    docs = tmp_path / "docs"
+    for rel, text in {
+        "events/2014/a.en.md": "---\ntitle: A\ndate: 2014-08-15\ntime: '10:30'\ntimezone: Europe/Madrid\n---\n",
+        "events/2014/b.en.md": "---\ntitle: B\ndate: 2014-08-16\nsummary: "
+        + "A long summary, folded over several lines of the calendar. " * 4
+        + "\ntime: '09:00'\ntimezone: America/Tegucigalpa\n---\n",
+        "events/2014/c.en.md": "---\ntitle: C\ndate: 2014-08-17\nend_date: 2014-08-18\n---\n",
+    }.items():
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(text, encoding="utf-8")
+    catalog = load_catalog(docs)
+    site = calendars.CalendarSite("en", "Archive", "America/Mexico_City", None, "https://a.example/")
+    events = calendars.language_events(catalog, "en")
+    made: calendars.MadeEvents = {}
+    whole = calendars.render_calendar(events, site, made)
+    assert whole == bytes(calendars._calendar(events, site, {}).to_ical())
+    assert whole.count(b"BEGIN:VTIMEZONE") == 2 and whole.count(b"BEGIN:VEVENT") == 3
+    for event in events:  # the lines made for the whole calendar, again in each event's own
+        assert calendars.render_calendar([event], site, made) == bytes(
+            calendars._calendar([event], site, {}).to_ical()
+        )
 
 
 @pytest.mark.slow

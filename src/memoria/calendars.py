@@ -89,7 +89,14 @@ def calendar_event(entry: Entry, site: CalendarSite) -> Event:
     return event
 
 
-def _calendar(events: Iterable[Entry], site: CalendarSite) -> Calendar:
+#: An event's VEVENT and its serialised lines, by event id, made once per language build for its
+#: calendar and its own file (`write_calendar`, `write_event_calendar`).
+MadeEvents = dict[str, tuple[Event, bytes]]
+
+_END = b"END:VCALENDAR\r\n"
+
+
+def _calendar(events: Iterable[Entry], site: CalendarSite, made: MadeEvents) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", f"-//Memoria//Memoria {__version__}//{site.lang.upper()}")
     calendar.add("version", "2.0")
@@ -99,13 +106,26 @@ def _calendar(events: Iterable[Entry], site: CalendarSite) -> Calendar:
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", site.timezone)
     for entry in events:
-        calendar.add_component(calendar_event(entry, site))
+        if entry.id not in made:
+            event = calendar_event(entry, site)
+            made[entry.id] = (event, bytes(event.to_ical()))
+        calendar.add_component(made[entry.id][0])
     calendar.add_missing_timezones()  # a VTIMEZONE for each zone a DTSTART/DTEND names
     return calendar
 
 
-def render_calendar(events: Iterable[Entry], site: CalendarSite) -> bytes:
-    return bytes(_calendar(events, site).to_ical())
+def render_calendar(events: Iterable[Entry], site: CalendarSite, made: MadeEvents | None = None) -> bytes:
+    """The calendar of `events`; `made` keeps each event's lines for the next calendar that holds it."""
+    made = {} if made is None else made
+    events = list(events)
+    calendar = _calendar(events, site, made)
+    # Serialised without its events, which go where they stood (after the time zones, which
+    # add_missing_timezones puts first): each content line is folded on its own, so an
+    # event's lines are the same in every calendar and are made once.
+    calendar.subcomponents = [c for c in calendar.subcomponents if c.name != "VEVENT"]
+    head = bytes(calendar.to_ical())
+    assert head.endswith(_END)
+    return head[: -len(_END)] + b"".join(made[entry.id][1] for entry in events) + _END
 
 
 def language_events(catalog: Catalog, lang: str) -> list[Entry]:
@@ -113,19 +133,21 @@ def language_events(catalog: Catalog, lang: str) -> list[Entry]:
     return newest_first(e for e in catalog.section("events") if e.is_translated(lang))
 
 
-def write_calendar(catalog: Catalog, site: CalendarSite, root: Path) -> Path:
+def write_calendar(catalog: Catalog, site: CalendarSite, root: Path, made: MadeEvents | None = None) -> Path:
     """The language's calendar of events, `feeds/events.ics` below `root` (its folder of the site)."""
     path = root / CALENDAR_PATH
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(render_calendar(language_events(catalog, site.lang), site))
+    path.write_bytes(render_calendar(language_events(catalog, site.lang), site, made))
     return path
 
 
-def write_event_calendar(entry: Entry, site: CalendarSite, page_folder: Path) -> Path:
+def write_event_calendar(
+    entry: Entry, site: CalendarSite, page_folder: Path, made: MadeEvents | None = None
+) -> Path:
     """One event as its own calendar, `<id>.ics` in the folder of its page (the "Add to calendar" link)."""
     path = page_folder / event_file_name(entry)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(render_calendar([entry], site))
+    path.write_bytes(render_calendar([entry], site, made))
     return path
 
 

@@ -48,6 +48,7 @@ from memoria.addressing import WITHOUT_I18N, Addressing, LanguagesError, Languag
 from memoria.calendars import (
     CALENDAR_PATH,
     CalendarSite,
+    MadeEvents,
     event_file_name,
     write_calendar,
     write_event_calendar,
@@ -772,16 +773,17 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             page_url=page_url,
         )
         store = self.output_store
+        made: MadeEvents = {}  # each event serialised once, for the calendar and its own file
         if "events" in self.config.feeds and (
             store is None or not store.kept("calendar", root / CALENDAR_PATH)
         ):
-            write_calendar(self.catalog, site, root)
+            write_calendar(self.catalog, site, root, made)
         for entry in self.catalog.entries:
             if not entry.kind.calendar:
                 continue
             page = self.files.get_file_from_path(entry.source_uri(self.lang))
             if page is not None and page.src_uri not in self.unchanged_pages:
-                write_event_calendar(entry, site, Path(page.abs_dest_path).parent)
+                write_event_calendar(entry, site, Path(page.abs_dest_path).parent, made)
 
     def _archive_status_finder(self, config: MkDocsConfig) -> Callable[[Entry], RecordingStatus | None]:
         """A recording's status for its feed item, read from media/<id>/manifest.json (memoria.manifest)."""

@@ -39,7 +39,7 @@ COMPONENTS: list[tuple[str, re.Pattern[str]]] = [
         ("static-i18n: localise files", r"^I18n\.on_files "),
         ("static-i18n: other events", r"^I18n\.on_"),
         ("Memoria: catalog load", r"^load_catalog \(memoria/catalog\.py"),
-        ("Memoria: search staging", r"^(stage_site|SearchPlan\.make) \(memoria/"),
+        ("Memoria: search staging", r"^(stage_site|SearchPlan\.make|searchable_page) \(memoria/"),
         (
             "Memoria: build cache (fingerprints, links, state)",
             r"^(CachePlugin\.\w+|\w+) \(memoria/(engine/cache|build_cache)\.py",

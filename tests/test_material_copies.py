@@ -71,11 +71,14 @@ def test_copies_differ_from_installed_material_only_by_the_intended_changes() ->
 
 
 def test_the_intended_changes_are_the_ones_documented() -> None:
-    """The header's diff is the search box and the same-host include; site_nav's is the cached nav partial."""
+    """The header's diff is the search box (cached like the chrome) and the same-host include; site_nav's
+    is the cached nav partial."""
     header = _read(EXPECTED / "header.html.diff")
     added = [line for line in header.splitlines() if line.startswith("+") and not line.startswith("+++")]
     assert '+{% include "partials/memoria-same-host.html" %}' in added
-    assert '+    {% include "partials/memoria-search.html" %}' in added
+    [search] = [line for line in added if line.startswith("+    {% if memoria and memoria.chrome %}")]
+    assert 'memoria.chrome.cached("search "' in search
+    assert search.count('{% include "partials/memoria-search.html" %}') == 2  # cached, and on nav pages
     site_nav = _read(EXPECTED / "site_nav.diff")
     changed = [line for line in site_nav.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
     assert [line[0] for line in changed] == ["-", "+"] and 'memoria.chrome.cached("nav")' in changed[1]

@@ -90,7 +90,7 @@ class PageContext:
     social: SocialTags | None = None
     """Open Graph and Twitter card values (link previews)."""
     chrome: PageChrome | None = None
-    """Material's tabs, navigation, footer and config, cached across pages: `{% call memoria.chrome.cached("nav") %}`."""
+    """Material's tabs, navigation, footer and config, and the header's search box, cached across pages: `{% call memoria.chrome.cached("nav") %}`."""
 
     entry: EntryView | None = None
     """On an entry's page: its kind, metadata rows, related entries, parts and search facets."""

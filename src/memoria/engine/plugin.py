@@ -236,6 +236,10 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.single_language: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
+        # MkDocs hands the same instance to every load_config of the same options in one process
+        # (its plugin cache): a catalog another build left must not pass for this one's, which
+        # reuses it only for static-i18n's later languages (_announce_generated_pages).
+        self.catalog = None
         # Content problems are worded in the editor's language (the preview's error page, the log).
         messages.install(editor_language(os.environ))
         if command == "serve":

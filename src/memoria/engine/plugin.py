@@ -43,13 +43,14 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from memoria import messages
+from memoria import __version__, messages
 from memoria.addressing import WITHOUT_I18N, Addressing, LanguagesError, LanguageSetting, check_languages
 from memoria.calendars import (
     CALENDAR_PATH,
     CalendarSite,
     MadeEvents,
     event_file_name,
+    language_events,
     write_calendar,
     write_event_calendar,
 )
@@ -103,7 +104,14 @@ from memoria.manifest import (
 )
 from memoria.offline import OFFLINE_ENV
 from memoria.page_context import Alternate, CalendarLink, NotFoundContext, PageContext
-from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
+from memoria.preview import (
+    PreviewState,
+    calendar_fingerprint,
+    entry_fingerprint,
+    feed_fingerprint,
+    listing_fingerprint,
+    settle_after_first_build,
+)
 from memoria.publication import FUTURE_DATES, build_moment, publication_of
 from memoria.reader_pages import (
     READER_PAGES,
@@ -258,6 +266,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if not self.config.preview_polling:
             use_file_events(server)
         PreviewErrors(lambda: self.content_problems, editor_language(os.environ)).install(server)
+        settle_after_first_build()  # on_serve comes once, after the first build
         return server
 
     def on_shutdown(self) -> None:
@@ -460,7 +469,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def _mark_changed_pages(self, files: Files) -> None:
         """Remove the previous output of each page whose content changed, so a dirty build renders it."""
         assert self.preview is not None and self.catalog is not None and self.entry_cache is not None
-        self.preview.pending[self.lang] = {}
+        self.preview.begin(self.lang)
         for file in files.documentation_pages():
             listing = self.listings.get(file.src_uri)
             entry = self.entries.get(self.addressing.norm_uri(file.src_uri))
@@ -774,7 +783,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         log.debug(f"wrote {len(written)} feed files for '{self.lang}'")
         if self.preview is not None:
             self.preview.feeds[self.lang] = fingerprints
-            self.preview.commit(self.lang)  # this language's pages are written
+            for gone in self.preview.commit(self.lang):  # this language's pages are written
+                Path(gone).unlink(missing_ok=True)
 
     def _write_calendars(self, config: MkDocsConfig, page_url: Callable[[str], str], root: Path) -> None:
         """The language's calendar of events (if `events` is among the feeds) and one .ics per event page."""
@@ -787,18 +797,41 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             site_url=config.site_url or "",
             page_url=page_url,
         )
-        store = self.output_store
+        store, preview, files = self.output_store, self.preview, self.files
         made: MadeEvents = {}  # each event serialised once, for the calendar and its own file
+        # In the preview, a calendar is written again only when what it holds changed (memoria.preview).
+        settings = (__version__, site.site_name, site.timezone, site.id_authority, site.site_url)
+
+        def page_of(entry: Entry) -> File | None:
+            source_uri = entry.source_uri(self.lang)
+            return files.src_uris.get(source_uri) or files.get_file_from_path(source_uri)
+
+        def url(entry: Entry) -> str | None:
+            page = page_of(entry)
+            return page.url if page is not None else None
+
+        def preview_changed(path: Path, events: list[Entry]) -> bool:
+            assert self.entry_cache is not None and preview is not None
+            fingerprint = calendar_fingerprint(
+                self.entry_cache, events, [url(e) for e in events], self.lang, settings
+            )
+            return preview.output_changed(self.lang, str(path), fingerprint)
+
+        calendar = root / CALENDAR_PATH
         if "events" in self.config.feeds and (
-            store is None or not store.kept("calendar", root / CALENDAR_PATH)
+            (store is None or not store.kept("calendar", calendar))
+            and (preview is None or preview_changed(calendar, language_events(self.catalog, self.lang)))
         ):
             write_calendar(self.catalog, site, root, made)
         for entry in self.catalog.entries:
             if not entry.kind.calendar:
                 continue
-            page = self.files.get_file_from_path(entry.source_uri(self.lang))
-            if page is not None and page.src_uri not in self.unchanged_pages:
-                write_event_calendar(entry, site, Path(page.abs_dest_path).parent, made)
+            page = page_of(entry)
+            if page is None or page.src_uri in self.unchanged_pages:
+                continue
+            folder = Path(page.abs_dest_path).parent
+            if preview is None or preview_changed(folder / event_file_name(entry), [entry]):
+                write_event_calendar(entry, site, folder, made)
 
     def _archive_status_finder(self, config: MkDocsConfig) -> Callable[[Entry], RecordingStatus | None]:
         """A recording's status for its feed item, read from media/<id>/manifest.json (memoria.manifest)."""

@@ -12,12 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from memoria.catalog import Catalog, Listing
 from memoria.content import Entry, EntryCache
-from memoria.feeds import Feed
+from memoria.feeds import FEEDS_PAGE, Feed
+from memoria.reader_pages import READER_PAGES
+
+#: Pages that show the whole archive (counts, years, every feed): rendered again at every rebuild.
+WHOLE_ARCHIVE_PAGES = frozenset({"home", FEEDS_PAGE.kind, *(page.kind for page in READER_PAGES)})
 
 
 def _digest(parts: object) -> str:
@@ -55,9 +60,16 @@ def listing_fingerprint(cache: EntryCache, listing: Listing, lang: str) -> str:
     )
 
 
-def feed_fingerprint(cache: EntryCache, feed: Feed, updated: dt.datetime) -> str:
-    """What a feed holds: its titles, its date, and its entries in order."""
-    entries = [cache.stamp_of(e) for e in feed.entries]
+def feed_fingerprint(
+    cache: EntryCache, feed: Feed, updated: dt.datetime, shown: Callable[[Entry], str] | None = None
+) -> str:
+    """What a feed holds: its titles, its date, and its entries in order.
+
+    `shown`: what an entry's item shows of other entries (its event's title, its part number,
+    its topics' labels), as its page's fingerprint (entry_fingerprint) says; without it, the
+    entries' own files only.
+    """
+    entries = [shown(e) if shown is not None else cache.stamp_of(e) for e in feed.entries]
     return _digest((feed.lang, feed.name, feed.title, feed.description, updated.isoformat(), entries))
 
 

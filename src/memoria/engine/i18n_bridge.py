@@ -4,7 +4,8 @@ static-i18n (frozen at 1.3.1, pinned in pyproject.toml) offers no public API for
 needs from it: which language the running build makes (`current_language`), whether a build
 is one of those it runs from inside the first one's on_post_build (`building`), the configured
 languages (`config.languages`), each localised File's `locale` and `alternates`, the function
-that localises a File (`suffix.create_i18n_file`, which the live preview memoises), and how to
+that localises a File (`suffix.create_i18n_file`, which the live preview memoises, as it does
+the path test static-i18n makes for every file, `reconfigure.is_relative_to`), and how to
 make one build make one language only (`memoria build`'s per-language processes).
 
 Reading goes on under any version whose objects still carry those attributes; a missing one
@@ -19,7 +20,7 @@ from __future__ import annotations
 import importlib.metadata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -167,3 +168,29 @@ def restore_create_i18n_file(original: CreateFile) -> None:
     from mkdocs_static_i18n import suffix
 
     suffix.create_i18n_file = original  # type: ignore[assignment]
+
+
+PATH_TESTS_KEPT = 2**17
+"""How many answers of static-i18n's path test the preview keeps (a few per file of docs_dir)."""
+
+
+def memoise_is_relative_to(version: str | None = None) -> Callable[[], None] | None:
+    """Remember static-i18n's answers to "is this file's path below docs_dir?"; how to undo it (None: nothing done).
+
+    static-i18n 1.3.1 asks it of every file in every language build (two PurePaths each: at
+    10,000 entries per language 40,000 tests per rebuild); the answer is a function of the two
+    strings alone, so a bounded memo of the original gives the same answers. Only under the
+    known version (`version`: the installed one unless given).
+    """
+    refused = unknown_version(installed_version() if version is None else version)
+    if refused:
+        return None
+    from mkdocs_static_i18n import reconfigure
+
+    original = reconfigure.is_relative_to
+    reconfigure.is_relative_to = lru_cache(maxsize=PATH_TESTS_KEPT)(original)
+
+    def restore() -> None:
+        reconfigure.is_relative_to = original
+
+    return restore

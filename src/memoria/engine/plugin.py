@@ -26,6 +26,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urljoin
@@ -69,7 +70,7 @@ from memoria.content_policy import Allowance, PolicyCache, PolicyConfigError, es
 from memoria.csp import content_security_policy, inline_script_hashes, with_csp_meta
 from memoria.engine.chrome import SharedChrome
 from memoria.engine.engines import DEFAULT_ENGINE, ENGINES
-from memoria.engine.i18n_bridge import StaticI18n, file_alternates, file_language
+from memoria.engine.i18n_bridge import StaticI18n, file_alternates, file_language, memoise_is_relative_to
 from memoria.engine.localised_files import LocalisedFiles
 from memoria.engine.preview_errors import PreviewErrors
 from memoria.engine.watch import StopOnSigterm, use_file_events
@@ -105,6 +106,7 @@ from memoria.manifest import (
 from memoria.offline import OFFLINE_ENV
 from memoria.page_context import Alternate, CalendarLink, NotFoundContext, PageContext
 from memoria.preview import (
+    WHOLE_ARCHIVE_PAGES,
     PreviewState,
     calendar_fingerprint,
     entry_fingerprint,
@@ -226,11 +228,15 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.entry_cache: EntryCache | None = None  # kept across `mkdocs serve` rebuilds
         self.kept_entries: KeptEntries | None = None  # build cache: entries read by earlier builds
         self.preview: PreviewState | None = None  # `mkdocs serve --dirty`: re-render what changed
+        self.entry_fingerprints: dict[
+            tuple[str, str], str
+        ] = {}  # preview: (section, id) → its page's, this language
         self.listing_store: ListingStore | None = None  # build cache: listings' Markdown as files
         self.unchanged_pages: set[str] = set()  # build cache: src uris whose files (page, calendar) came back
         self.output_store: OutputStore | None = None  # build cache: feeds and calendar kept when unchanged
         self.compiled_templates: _CompiledTemplates | None = None  # preview: templates compiled once
         self.localised_files = LocalisedFiles()  # preview: static-i18n's Files made once, not per rebuild
+        self.forget_path_tests: Callable[[], None] | None = None  # preview: static-i18n's path test memoised
         self.stop_on_sigterm = StopOnSigterm()  # preview: a terminated server cleans up as after Ctrl-C
         self.identity = Identity()
         self.transcript_files: dict[str, list[tuple[str, str]]] = {}  # page src uri → (file name, text)
@@ -255,6 +261,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             self.policy_cache = {}
             self.entry_cache = EntryCache()
             self.localised_files.install()
+            self.forget_path_tests = memoise_is_relative_to()
             self.stop_on_sigterm.install()
             if dirty:
                 self.preview = PreviewState(Path(tempfile.mkdtemp(prefix="memoria-preview-")))
@@ -273,6 +280,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         # MkDocs keeps a plugin with on_startup for the whole process: the setting was for one build.
         self.single_language = None
         self.localised_files.uninstall()
+        if self.forget_path_tests is not None:
+            self.forget_path_tests()
+            self.forget_path_tests = None
         self.stop_on_sigterm.uninstall()
         if self.preview is not None:
             shutil.rmtree(self.preview.work_dir, ignore_errors=True)
@@ -470,15 +480,17 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         """Remove the previous output of each page whose content changed, so a dirty build renders it."""
         assert self.preview is not None and self.catalog is not None and self.entry_cache is not None
         self.preview.begin(self.lang)
+        self.entry_fingerprints = {}
         for file in files.documentation_pages():
             listing = self.listings.get(file.src_uri)
             entry = self.entries.get(self.addressing.norm_uri(file.src_uri))
-            if listing is FEEDS_PAGE:
-                fingerprint = None  # shows every feed's count: rendered every time (one page)
+            if listing is not None and listing.kind in WHOLE_ARCHIVE_PAGES:
+                fingerprint = None  # shows counts of the whole archive: rendered every time (a few pages)
             elif listing is not None:
                 fingerprint = listing_fingerprint(self.entry_cache, listing, self.lang)
             elif entry is not None:
                 fingerprint = entry_fingerprint(self.catalog, self.entry_cache, entry, self.lang)
+                self.entry_fingerprints[(entry.section, entry.id)] = fingerprint
             else:
                 continue  # a hand-written page: MkDocs compares its file's and output's times
             output = file.abs_dest_path
@@ -771,9 +783,16 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         zone = self.config.timezone
         if self.preview is not None:  # only the feeds whose entries changed since they were written
             assert self.entry_cache is not None
+            catalog, cache, pages = self.catalog, self.entry_cache, self.entry_fingerprints
+
+            def shown(entry: Entry) -> str:  # an item shows its event's title, its part, its topics
+                key = (entry.section, entry.id)
+                if key not in pages:
+                    pages[key] = entry_fingerprint(catalog, cache, entry, self.lang)
+                return pages[key]
+
             fingerprints = {
-                f.name: feed_fingerprint(self.entry_cache, f, feed_updated(f, self.catalog, zone))
-                for f in feeds
+                f.name: feed_fingerprint(cache, f, feed_updated(f, catalog, zone), shown) for f in feeds
             }
             written_before = self.preview.feeds.get(self.lang, {})
             feeds = [f for f in feeds if written_before.get(f.name) != fingerprints[f.name]]
@@ -1046,10 +1065,16 @@ def _generated_markdown(listing: Listing, lang: str, identity: Identity | None =
     title = listing.title[lang]
     if listing.kind == "organisation" and identity is not None:
         title = identity.organisation_name(title, lang)
+    return _listing_front_matter(title, listing.kind == "home")
+
+
+@lru_cache(maxsize=2**15)
+def _listing_front_matter(title: str, home: bool) -> str:
+    """A function of its arguments alone: a preview rebuild serialises each of thousands of listings once."""
     front_matter = {
         # Material prints the title unescaped into <title>, the header and the navigation
         "title": html.escape(title, quote=False),
-        "hide": ["toc"] if listing.kind != "home" else ["toc", "navigation"],
+        "hide": ["toc"] if not home else ["toc", "navigation"],
         "search": {"exclude": True},
     }
     dumped = yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False, width=10_000)

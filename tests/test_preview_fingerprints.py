@@ -154,6 +154,27 @@ def test_feeds_change_with_their_entries_and_their_date(preview: Preview) -> Non
     assert feed_fingerprint(preview.cache, feed, later) != feed_fingerprint(preview.cache, feed, UPDATED)
 
 
+def test_an_event_renamed_changes_the_feeds_of_its_recordings(preview: Preview) -> None:
+    """A recording's feed item names its event: the page fingerprint, not its own files, says what it shows."""
+
+    def feeds() -> dict[str, str]:
+        return {
+            f"{lang}:{feed.name}": feed_fingerprint(
+                preview.cache,
+                feed,
+                UPDATED,
+                lambda entry, lang=lang: entry_fingerprint(preview.catalog, preview.cache, entry, lang),
+            )
+            for lang in LANGUAGES
+            for feed in plan_feeds(preview.catalog, lang, "Archive", FeedOptions())
+        }
+
+    before = feeds()
+    preview.edit("events/2014/roundtable.en.md", "Regional roundtable on protection", "Roundtable, renamed")
+    got = changed(before, feeds())
+    assert "en:recordings" in got  # the recordings did not change; their event's English title did
+
+
 def test_deleting_an_entry_drops_its_page_and_changes_its_listings(preview: Preview) -> None:
     before = preview.pages()
     (preview.docs / "press/2015/untranslated.en.md").unlink()
@@ -183,3 +204,21 @@ def test_preview_state_renders_what_changed_and_removes_what_vanished(tmp_path: 
     assert state.listing_source("press/index.en.md", "# Press\n").stat().st_mtime_ns == stamp - 10_000_000_000
     state.listing_source("press/index.en.md", "# Press releases\n")
     assert path.read_text(encoding="utf-8") == "# Press releases\n"
+
+
+def test_preview_state_writes_an_output_again_only_when_it_changed(tmp_path: Path) -> None:
+    state = PreviewState(tmp_path / "work")
+    state.begin("en")
+    assert state.output_changed("en", "events/a/a.ics", "f1") is True  # first build: written
+    assert state.output_changed("en", "events/b/b.ics", "f2") is True
+    assert state.commit("en") == []
+    state.begin("en")
+    assert state.output_changed("en", "events/a/a.ics", "f1") is False
+    assert state.output_changed("en", "events/b/b.ics", "f3") is True  # its event changed
+    state.begin("en")  # that build failed: what b.ics holds is unknown now
+    assert state.output_changed("en", "events/a/a.ics", "f1") is False
+    assert state.output_changed("en", "events/b/b.ics", "f2") is True  # even back as it was
+    assert state.commit("en") == []
+    state.begin("en")
+    assert state.output_changed("en", "events/a/a.ics", "f1") is False
+    assert state.commit("en") == ["events/b/b.ics"]  # its event was deleted: the file goes

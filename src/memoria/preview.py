@@ -2,9 +2,10 @@
 
 A page is rendered again only when what it shows changed: an entry page when its own files or
 those of the entries it links to (event, press releases, recordings) changed; a listing when
-the entries it lists, their order or its pagination changed. Each page's inputs are reduced to
-a fingerprint made of the files' (path, mtime, size) stamps, compared with the previous
-build's. Engine-independent: the adapter asks which pages changed and acts on the answer.
+the entries it lists, their order or its pagination changed; a page counting the whole archive
+(home, About, states, search, feeds) every time. Each page's inputs are reduced to a fingerprint
+made of the files' (path, mtime, size) stamps, compared with the previous build's; feeds and
+calendars likewise. Engine-independent: the adapter asks which pages changed and acts on the answer.
 """
 
 from __future__ import annotations

@@ -10,7 +10,9 @@ Live preview: defining on_startup keeps the plugin across `mkdocs serve` rebuild
 are read again only when their files change. Under `mkdocs serve --dirty` (`make serve`), only
 pages whose content changed are rendered again (memoria.preview decides; the adapter removes
 their previous output so MkDocs' dirty build renders them), feeds keep the other entries'
-HTML from earlier builds, and search is indexed once, at the first build. Under any
+HTML from earlier builds, calendars are written only when what they hold changed, and search
+is indexed once, at the first build. What the first build leaves alive is frozen out of
+Python's cycle collector (memoria.preview.settle_after_first_build). Under any
 `mkdocs serve`, edits are seen through file events, not polling (memoria.engine.watch), and
 static-i18n's localised files are made once (memoria.engine.localised_files).
 
@@ -228,9 +230,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.entry_cache: EntryCache | None = None  # kept across `mkdocs serve` rebuilds
         self.kept_entries: KeptEntries | None = None  # build cache: entries read by earlier builds
         self.preview: PreviewState | None = None  # `mkdocs serve --dirty`: re-render what changed
-        self.entry_fingerprints: dict[
-            tuple[str, str], str
-        ] = {}  # preview: (section, id) → its page's, this language
+        self.entry_fingerprints: dict[tuple[str, str], str] = {}  # preview: (section, id) → page's
         self.listing_store: ListingStore | None = None  # build cache: listings' Markdown as files
         self.unchanged_pages: set[str] = set()  # build cache: src uris whose files (page, calendar) came back
         self.output_store: OutputStore | None = None  # build cache: feeds and calendar kept when unchanged

@@ -307,11 +307,9 @@ def _wait_for_builds(log: Path, builds: int) -> None:
     """Until the server has ended `builds` builds and shows the last one's pages."""
 
     def ended() -> bool:
+        # MkDocs serves once the first build ends, and says "Reloading browsers" after each rebuild
         text = log.read_text(encoding="utf-8")
-        # MkDocs says "Reloading browsers" after each rebuild, not after the first build
-        return (
-            text.count("Documentation built in") >= builds and text.count("Reloading browsers") >= builds - 1
-        )
+        return "Serving on" in text and text.count("Reloading browsers") >= builds - 1
 
     _wait_until(ended, START_DEADLINE_SECONDS)
 

@@ -99,6 +99,8 @@ def main() -> int:
         inclusive: collections.Counter[str] = collections.Counter()
         for line in raw.read_text(encoding="utf-8").splitlines():
             stack, _, count = line.rpartition(" ")
+            if not count.isdigit():
+                continue  # the rest of a process name that holds a line break (a `python -c` program)
             # A process's name comes first and may itself hold "; " (multiprocessing's -c code).
             frames = [
                 re.sub(r":\d+\)$", ")", f)

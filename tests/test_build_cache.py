@@ -320,3 +320,18 @@ def test_entries_kept_by_their_files_bytes_equal_entries_read_again(tmp_path: Pa
     other = EntryStore(cache, "v2")
     assert load_archive(docs, kept=other).entries == load_archive(docs).entries
     assert all(other.get(key) is not None for key in other.used)  # rewritten under v2
+
+
+def test_each_language_process_writes_its_share_of_the_missing_entries(tmp_path: Path) -> None:
+    from memoria.build_cache import EntryStore
+    from memoria.content import load_archive
+
+    project = write_project(tmp_path / "project", copy_demo=True)
+    cache = BuildCache(tmp_path / "cache")
+    first, second = EntryStore(cache, "v1", share=(0, 2)), EntryStore(cache, "v1", share=(1, 2))
+    entries = load_archive(project / "docs", kept=first).entries
+    written = {p.name for p in (cache.root / "entries").iterdir()}
+    assert written and len(written) < len(entries)
+    assert all(int(name[:8], 16) % 2 == 0 for name in written)
+    assert load_archive(project / "docs", kept=second).entries == entries
+    assert len(list((cache.root / "entries").iterdir())) == len(entries)  # together: every entry

@@ -478,11 +478,14 @@ class EntryStore:
     Markdown again. Each file is checked (format, Memoria, checksum, the packages' versions)
     before it is unpickled; anything else is read again from the Markdown."""
 
-    def __init__(self, cache: BuildCache, versions: str) -> None:
+    def __init__(self, cache: BuildCache, versions: str, share: tuple[int, int] = (0, 1)) -> None:
         self.cache = cache
         self.folder = cache.root / "entries"
         self.versions = versions
         self.used: set[str] = set()
+        # (this process's number, how many): the language processes read the same entries, and
+        # each writes its share of those missing (a cold build pays for the writing once, split)
+        self.share = share
 
     def get(self, key: str) -> tuple[Entry | None, list[Any]] | None:
         self.used.add(key)
@@ -493,6 +496,9 @@ class EntryStore:
 
     def put(self, key: str, entry: Entry | None, problems: list[Any]) -> None:
         self.used.add(key)
+        number, count = self.share
+        if int(key[:8], 16) % count != number:
+            return
         self.cache.save_objects(f"entries/{key}", self.versions, (entry, problems))
 
     def prune(self) -> None:

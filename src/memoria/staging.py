@@ -29,7 +29,8 @@ LOCK = ".lock"
 #: a folder without a lock file is one a build has only just made, unless it is older than this
 _UNLOCKED_GRACE_SECONDS = 3600
 
-_REMOVER = "import shutil, sys\nfor folder in sys.argv[1:]:\n    shutil.rmtree(folder, ignore_errors=True)\n"
+#: one line: it is the process's command line (ps, py-spy's process names)
+_REMOVER = "import shutil, sys; [shutil.rmtree(f, ignore_errors=True) for f in sys.argv[1:]]"
 
 
 class Staging:

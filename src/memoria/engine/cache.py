@@ -115,6 +115,14 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
 
     # --- what MkDocs and static-i18n would otherwise make again on every build ---------
 
+    @event_priority(-100)  # after Memoria's on_config has read the languages
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Each language's process writes its share of the entries the store is missing."""
+        langs = list(self.memoria.addressing.languages)
+        if self.lang in langs:
+            self.entries.share = (langs.index(self.lang), len(langs))
+        return config
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """static-i18n's localised Files, as the last build made them (they depend on paths only)."""
         kept = self.cache.load_objects(f"{self.lang}/files.pickle", self.versions)

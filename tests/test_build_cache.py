@@ -33,14 +33,20 @@ NOTHING_TO_DO = "nothing changed since the last build"
 FROM_CACHE = re.compile(r"(\w+): (\d+) pages from the cache, (\d+) rendered \((warm|cold) cache\)")
 
 
-def _build(project: Path, site: str, *options: str) -> str:
+def _build(
+    project: Path,
+    site: str,
+    *options: str,
+    moment: str = "2026-11-29T12:00:00+00:00",
+    env: dict[str, str] | None = None,
+) -> str:
     result = subprocess.run(
         [*MEMORIA, "build", "--strict", "--timings", "-d", site, *options],
         cwd=project,
         capture_output=True,
         text=True,
         timeout=600,
-        env={**os.environ, "MEMORIA_BUILD_TIME": "2026-11-29T12:00:00+00:00", "MEMORIA_LANG": "en"},
+        env={**os.environ, "MEMORIA_LANG": "en", **(env or {}), "MEMORIA_BUILD_TIME": moment},
     )
     assert result.returncode == 0, result.stderr
     return result.stderr
@@ -183,16 +189,7 @@ def test_state_round_trip_and_memoria_version(tmp_path: Path, monkeypatch: pytes
 
 
 def _build_at(project: Path, moment: str, *options: str, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(
-        [*MEMORIA, "build", "--strict", "-d", "site", *options],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "MEMORIA_LANG": "en", **(env or {}), "MEMORIA_BUILD_TIME": moment},
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stderr
+    return _build(project, "site", *options, moment=moment, env=env)
 
 
 def test_a_build_with_nothing_to_do_leaves_the_site_untouched_and_anything_else_builds(
@@ -219,7 +216,7 @@ def test_a_build_with_nothing_to_do_leaves_the_site_untouched_and_anything_else_
     # the embargo lifts: the build runs and publishes it, like a cold build for that moment
     assert NOTHING_TO_DO not in _build_at(project, later)
     assert (site / "press/2026/quetzal-embargoed-release/index.html").is_file()
-    _build_at(project, later, "--no-cache", "-d", "cold")
+    _build(project, "cold", "--no-cache", moment=later)
     assert differences(site, project / "cold") == []
     # back before it (MEMORIA_BUILD_TIME can go back): held back again
     assert NOTHING_TO_DO not in _build_at(project, half_past)
@@ -240,7 +237,7 @@ def test_a_build_with_nothing_to_do_leaves_the_site_untouched_and_anything_else_
     for change, make in changes.items():
         make()
         assert NOTHING_TO_DO not in _build_at(project, half_past), change
-        _build_at(project, half_past, "--no-cache", "-d", "cold")
+        _build(project, "cold", "--no-cache", moment=half_past)
         assert differences(site, project / "cold") == [], change
         assert NOTHING_TO_DO in _build_at(project, half_past), change
     # the interface language is part of what a build reads (its messages, its pages' tools)

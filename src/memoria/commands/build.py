@@ -336,8 +336,8 @@ def _record_published(cache: BuildCache, key: str, site_dir: Path, timings: Timi
         PublishedSite(
             key=key,
             site_dir=str(site_dir),
-            steady_from=max(froms, key=dt.datetime.fromisoformat) if froms else None,
-            steady_until=min(untils, key=dt.datetime.fromisoformat) if untils else None,
+            steady_from=max(froms).isoformat() if froms else None,
+            steady_until=min(untils).isoformat() if untils else None,
             files=site_stamps(site_dir),
         )
     )

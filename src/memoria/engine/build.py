@@ -8,6 +8,7 @@ loads the engine: call `memoria.engine.engines.activate` first (ProperDocs or Mk
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
 import time
@@ -40,7 +41,7 @@ class LanguageBuilt:
     warm: bool = False
     bundle_key: str | None = None  # the search records' digest (None: no cache)
     bundle_reusable: bool = False  # the cache's search bundle was made from the same records: nothing staged
-    steady: tuple[str | None, str | None] | None = None  # the catalog's steady window, ISO (None: unknown)
+    steady: tuple[dt.datetime | None, dt.datetime | None] | None = None  # the catalog's (None: unknown)
 
 
 def build_language(
@@ -120,9 +121,7 @@ def build_language(
     result.pages_rendered = cache.rendered_again
     result.warm = cache.warm
     result.bundle_key = plan.key
-    steady = memoria.catalog.steady if memoria is not None and memoria.catalog is not None else None
-    if steady is not None:
-        result.steady = (*(None if m is None else m.isoformat() for m in steady),)  # type: ignore[assignment]
+    result.steady = memoria.catalog.steady if memoria is not None and memoria.catalog is not None else None
     return result
 
 

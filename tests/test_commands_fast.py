@@ -237,3 +237,20 @@ def test_mirror_dry_run_plans_without_a_request_or_a_write(
         "session-part-2": ("planned", "would try https://video.example.org/watch/2"),
     }
     assert sorted(p.relative_to(archive) for p in (archive / "media").rglob("*")) == before
+
+
+def test_build_refuses_a_build_time_without_an_offset_once_in_either_language(
+    archive: Path, memoria: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("MEMORIA_BUILD_TIME", "ayer")
+    spanish = memoria("--ui-lang", "es", "build")
+    assert spanish.returncode == 2
+    assert spanish.stderr.count("MEMORIA_BUILD_TIME") == 1  # said once, before any language's build
+    assert 'se recibió "ayer"' in spanish.stderr and "2026-12-10T09:00-06:00" in spanish.stderr
+    assert not (archive / "site").exists()
+    monkeypatch.setenv("MEMORIA_BUILD_TIME", "2026-12-10T09:00")
+    english = memoria("build")
+    assert (
+        english.returncode == 2
+        and 'UTC offset such as 2026-12-10T09:00-06:00, got "2026-12-10T09:00"' in english.stderr
+    )

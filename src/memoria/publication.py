@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from memoria.content import Entry, holds_placeholder
+from memoria.messages import _
 from memoria.when import DEFAULT_TIME_ZONE, when
 
 #: the moment a build publishes for, when set (ISO 8601 with offset): to see what an embargo will
@@ -120,7 +121,8 @@ def build_moment(environ: Mapping[str, str]) -> dt.datetime:
         moment = None
     if moment is None or moment.tzinfo is None:
         raise ValueError(
-            f"{BUILD_TIME_VARIABLE}: expected a date and time with its UTC offset such as "
-            f'2026-12-10T09:00-06:00, got "{given}"'
+            _(
+                '{variable}: expected a date and time with its UTC offset such as 2026-12-10T09:00-06:00, got "{given}"'
+            ).format(variable=BUILD_TIME_VARIABLE, given=given)
         )
     return moment

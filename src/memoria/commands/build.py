@@ -177,11 +177,16 @@ def run(args: argparse.Namespace) -> int:
     site_dir = site_dir.absolute()
     # Every language's process publishes for the same moment: an embargo lifts for all or none.
     os.environ.setdefault(BUILD_TIME_VARIABLE, dt.datetime.now(dt.UTC).isoformat())
+    try:
+        moment = build_moment(os.environ)
+    except ValueError as error:  # said once, here, rather than by every language's process
+        print(f"memoria build: {error}", file=sys.stderr)
+        return 2
     refused = None if args.serial or len(langs) < 2 else separate_builds_refused()
     serial = args.serial or len(langs) < 2 or refused is not None
     cache = None if not cached or serial else BuildCache(config_file.resolve().parent / CACHE_FOLDER)
     key = None if cache is None else plan.inputs_key
-    if cache is not None and key is not None and _up_to_date(cache, key, site_dir):
+    if cache is not None and key is not None and _up_to_date(cache, key, site_dir, moment):
         total = time.perf_counter() - started
         timings.add("up-to-date check", total)
         if args.timings:
@@ -313,14 +318,10 @@ class Timings:
         return "\n".join(lines)
 
 
-def _up_to_date(cache: BuildCache, key: str, site_dir: Path) -> bool:
+def _up_to_date(cache: BuildCache, key: str, site_dir: Path, moment: dt.datetime) -> bool:
     """Whether the last build read exactly these inputs, published for a moment that shows the same
     entries as this one's, and left `site_dir` untouched since: a build would write the same site."""
     record = cache.load_published()
-    try:
-        moment = build_moment(os.environ)
-    except ValueError:
-        return False  # the build says what is wrong with it
     return record is not None and record.still_current(key, site_dir, moment)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import shutil
 import sys
 import time
 from collections.abc import Mapping
@@ -37,6 +38,7 @@ from memoria.build_cache import (
     BuildCache,
     EntryDigests,
     EntryStore,
+    FolderMaker,
     LanguageState,
     ListingSources,
     PageRecord,
@@ -102,6 +104,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         # output path → (bytes written, its compact search page or None): made from each page's
         # HTML as it is written, not read back and parsed again afterwards (plan_search)
         self.search_pages: dict[str, tuple[int, str | None]] = {}
+        self.search_kept: set[str] = set()  # pages whose cached search record plan_search found intact
         memoria.listing_store = ListingSources(cache.root / "listings")
         memoria.output_store = self
         # The build module's logger is named after the engine's package (ProperDocs: properdocs.…).
@@ -187,6 +190,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         """Put back the files of every page whose fingerprint and cached files are as recorded."""
         assert self.state is not None
         kept = self.cache.pages_dir(self.lang)
+        kept_root, site_root, make_folder = str(kept), str(self.site_dir), FolderMaker()
         for src_uri, (fingerprint, output) in self.fingerprints.items():
             record = self.state.pages.get(src_uri)
             if record is None or record.fingerprint != fingerprint or record.outputs[0][0] != output:
@@ -206,12 +210,12 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
                 file.abs_src_path = source = str(entry.sources[entry.shown_language(self.lang)].path)
             newer = os.path.getmtime(source) if source else 0.0
             for relative, _size, mtime_ns in record.outputs:
-                target = self.site_dir / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
+                target = os.path.join(site_root, relative)
+                make_folder(os.path.dirname(target))
                 if mtime_ns / 1e9 < newer:  # a link would look older than its source: copy (a new time)
-                    target.write_bytes((kept / relative).read_bytes())
+                    shutil.copyfile(os.path.join(kept_root, relative), target)
                 else:
-                    link_or_copy(kept / relative, target)
+                    link_or_copy(os.path.join(kept_root, relative), target)
             self.reused[src_uri] = record
             if entry is not None and html is not None:
                 self.memoria.rendered[(entry.section, entry.id)] = html
@@ -303,6 +307,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
                 known[page[len(prefix) :]] = None
             elif stamp(records, page) == tuple(self.state.search[page]):  # type: ignore[union-attr]
                 known[page[len(prefix) :]] = (self.state.search_digests[page], records / page)  # type: ignore[union-attr]
+                self.search_kept.add(page)
         made = {
             page[len(prefix) :]: found for page, found in self.search_pages.items() if page.startswith(prefix)
         }
@@ -348,6 +353,10 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         old_search = self.state.search if self.state is not None else {}
         for relative, (record_digest, source) in plan.records.items():
             page = prefix + relative
+            if page in self.search_kept:  # the cache's own file, its stamp checked by plan_search
+                state.search[page] = old_search[page]
+                state.search_digests[page] = record_digest
+                continue
             if source is None:  # made now but not staged (the bundle was kept): written here
                 replace_with_text(plan.fresh[relative], records / page)
             elif source != records / page:
@@ -388,16 +397,13 @@ class SearchPlan:
         made = made or {}
         records: dict[str, tuple[str, Path | None]] = {}
         fresh: dict[str, str] = {}
-        for path in sorted(root.rglob("*.html")):
-            relative = path.relative_to(root)
-            if relative.parts[0] == BUNDLE_DIR:
-                continue
-            key = relative.as_posix()
+        for key in _html_below(root):
             if key in known:
                 found = known[key]
                 if found is not None:
                     records[key] = found
                 continue
+            path = root / key
             written = made.get(key)
             if written is not None and path.stat().st_size == written[0]:
                 staging_html = written[1]
@@ -411,15 +417,29 @@ class SearchPlan:
 
     def stage(self, staging_dir: Path) -> int:
         """Write every record where Pagefind reads them; the fresh ones then point at their file."""
+        make_folder = FolderMaker()
         for relative, (record_digest, source) in self.records.items():
-            target = staging_dir / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = os.path.join(staging_dir, relative)
+            make_folder(os.path.dirname(target))
             if source is None:
-                target.write_text(self.fresh[relative], encoding="utf-8")
-                self.records[relative] = (record_digest, target)
+                with open(target, "w", encoding="utf-8") as file:
+                    file.write(self.fresh[relative])
+                self.records[relative] = (record_digest, Path(target))
             else:
                 link_or_copy(source, target)
         return len(self.records)
+
+
+def _html_below(root: Path) -> list[str]:
+    """Every HTML file below `root` but the search bundle's, as sorted relative paths ('a/index.html')."""
+    found = []
+    top = str(root)
+    for folder, dirs, names in os.walk(top):
+        if folder == top and BUNDLE_DIR in dirs:
+            dirs.remove(BUNDLE_DIR)
+        prefix = os.path.relpath(folder, top).replace(os.sep, "/") + "/" if folder != top else ""
+        found += [prefix + name for name in names if name.endswith(".html")]
+    return sorted(found)
 
 
 class PhaseClock(BasePlugin):  # type: ignore[type-arg]

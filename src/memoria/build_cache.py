@@ -45,7 +45,7 @@ import pickle
 import re
 import shutil
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -488,17 +488,29 @@ class EntryStore:
 SiteStamp = tuple[str, int, int, int]  # path below site_dir, size, mtime_ns, inode
 
 
-def site_stamps(site_dir: Path) -> list[SiteStamp]:
+def site_stamps(site_dir: Path, skip: Collection[str] = (), below: str = "") -> list[SiteStamp]:
     """Every file below `site_dir` (hidden ones too), with what any write or replacement changes;
-    every folder too (size -1), so that even an empty one added or removed counts."""
+    every folder too (size -1), so that even an empty one added or removed counts. Sorted by path.
+
+    `skip`: folders (paths below `site_dir`) left out, entry and content; `below`: only that
+    folder, entry and content. A site stamped in parts (the search bundles while Pagefind writes
+    them, the rest meanwhile) gives the same list, once the parts are put together and sorted.
+    """
     found: list[SiteStamp] = []
-    for folder, dirs, names in os.walk(site_dir):
-        dirs.sort()
-        relative = Path(folder).relative_to(site_dir)
-        found.extend(((relative / name).as_posix(), -1, 0, 0) for name in dirs)
-        for name in sorted(names):
+    top = os.path.join(site_dir, below) if below else str(site_dir)
+    if below:
+        if not os.path.isdir(top):
+            return found
+        found.append((below, -1, 0, 0))
+    for folder, dirs, names in os.walk(top):
+        relative = os.path.relpath(folder, site_dir).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        dirs[:] = [name for name in dirs if prefix + name not in skip]
+        found.extend((prefix + name, -1, 0, 0) for name in dirs)
+        for name in names:
             stat = os.lstat(os.path.join(folder, name))
-            found.append(((relative / name).as_posix(), stat.st_size, stat.st_mtime_ns, stat.st_ino))
+            found.append((prefix + name, stat.st_size, stat.st_mtime_ns, stat.st_ino))
+    found.sort()
     return found
 
 

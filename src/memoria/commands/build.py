@@ -32,17 +32,17 @@ import os
 import shutil
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from memoria.build_cache import CACHE_FOLDER, BuildCache, PublishedSite, site_stamps
+from memoria.build_cache import CACHE_FOLDER, BuildCache, PublishedSite, SiteStamp, site_stamps
 from memoria.engine.engines import activate, add_engine_option, engine_for
 from memoria.i18n import t, terminal_language
 from memoria.messages import N_, _
 from memoria.publication import BUILD_TIME_VARIABLE, build_moment
-from memoria.search import bundle_dir, stage_site
+from memoria.search import bundle_dir, bundle_path, stage_site
 from memoria.staging import Staging
 
 if TYPE_CHECKING:
@@ -206,11 +206,12 @@ def run(args: argparse.Namespace) -> int:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Staging(site_dir.parent)
     new_site = staging.path / "site"
+    site_files = None  # the new site's stamps, taken while Pagefind ran (the published record's)
     try:
         if serial:
             failure = build_serial(config_file, new_site, args.strict, engine)
         else:
-            failure = _parallel(
+            failure, site_files = _parallel(
                 config_file,
                 langs,
                 staging.path,
@@ -230,7 +231,7 @@ def run(args: argparse.Namespace) -> int:
             if cache is not None:
                 _keep_bundles(cache, timings, langs[0], site_dir)
                 if key is not None:
-                    _record_published(cache, key, site_dir, timings)
+                    _record_published(cache, key, site_dir, timings, site_files)
     finally:
         removed_at = time.perf_counter()
         staging.remove()  # the previous site, once replaced, is in it
@@ -325,8 +326,11 @@ def _up_to_date(cache: BuildCache, key: str, site_dir: Path, moment: dt.datetime
     return record is not None and record.still_current(key, site_dir, moment)
 
 
-def _record_published(cache: BuildCache, key: str, site_dir: Path, timings: Timings) -> None:
-    """Keep what the next build needs to know it has nothing to do (each language's steady window)."""
+def _record_published(
+    cache: BuildCache, key: str, site_dir: Path, timings: Timings, site_files: list[SiteStamp] | None
+) -> None:
+    """Keep what the next build needs to know it has nothing to do (each language's steady window);
+    `site_files`: the site's stamps if already taken (in its staging folder: a rename keeps them)."""
     windows = [built.steady for built in timings.languages]
     if not windows or any(window is None for window in windows):
         return
@@ -339,7 +343,7 @@ def _record_published(cache: BuildCache, key: str, site_dir: Path, timings: Timi
             site_dir=str(site_dir),
             steady_from=max(froms).isoformat() if froms else None,
             steady_until=min(untils).isoformat() if untils else None,
-            files=site_stamps(site_dir),
+            files=site_stamps(site_dir) if site_files is None else site_files,
         )
     )
     timings.add("record", time.perf_counter() - started)
@@ -371,8 +375,9 @@ def _parallel(
     cache: BuildCache | None,
     timings: Timings,
     environment: str | None = None,
-) -> str | None:
-    """Each language in its own process, then one tree and one search index in `new_site`; why it failed, if it did."""
+) -> tuple[str | None, list[SiteStamp] | None]:
+    """Each language in its own process, then one tree and one search index in `new_site`: why it
+    failed, if it did, else the new site's stamps (`site_stamps`) when the cache is used."""
     from memoria.engine.build import BuildFailed, build_language
 
     staged = {lang: staging / lang for lang in langs}
@@ -410,7 +415,7 @@ def _parallel(
                 failures.append(str(error))
     timings.add("languages", time.perf_counter() - submitted_at)
     if failures:
-        return "\n".join(failures)
+        return "\n".join(failures), None
     timings.languages = list(built.values())
     assembled_at = time.perf_counter()
     assemble(staged, langs[0], new_site)
@@ -431,11 +436,25 @@ def _parallel(
             # the kept bundle changed since the language's process looked: stage its pages now
             stage_site(new_site / part, root / part, skip=[x for x in langs[1:] if not part])
         to_index[lang] = root
-    failure = None
-    if to_index or not timings.bundles_kept:
-        failure = _index(to_index or {langs[0]: search_roots[langs[0]]}, langs[0], new_site)
+    bundles = [bundle_path("" if lang == langs[0] else lang).rstrip("/") for lang in langs]
+    failure, site_files = None, None
+    with ThreadPoolExecutor(max_workers=1) as waiter:
+        # Pagefind works in its own processes (this thread only waits): meanwhile, the new site's
+        # stamps for the published record, all but the bundles Pagefind is writing.
+        indexing = None
+        if to_index or not timings.bundles_kept:
+            indexing = waiter.submit(
+                _index, to_index or {langs[0]: search_roots[langs[0]]}, langs[0], new_site
+            )
+        if cache is not None:
+            site_files = site_stamps(new_site, skip=bundles)
+        failure = None if indexing is None else indexing.result()
     timings.add("search index", time.perf_counter() - indexed_at)
-    return failure
+    if site_files is not None:
+        stamped_at = time.perf_counter()
+        site_files = sorted(site_files + [s for b in bundles for s in site_stamps(new_site, below=b)])
+        timings.add("record", time.perf_counter() - stamped_at)
+    return failure, site_files
 
 
 def _index(search_roots: dict[str, Path], default: str, site_dir: Path) -> str | None:

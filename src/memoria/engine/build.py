@@ -67,7 +67,7 @@ def build_language(
     from mkdocs.exceptions import MkDocsException
 
     from memoria.build_cache import BuildCache
-    from memoria.engine.cache import CachePlugin, PhaseClock, environment_of
+    from memoria.engine.cache import CachePlugin, CollectAfterLoading, PhaseClock, environment_of
     from memoria.search import stage_site
 
     started = time.perf_counter()
@@ -91,6 +91,8 @@ def build_language(
         if environment is not None:
             cache = CachePlugin(BuildCache(Path(cache_dir)), lang, environment, memoria)
             config.plugins["memoria-cache"] = cache
+            if cache.warm:  # loads from the cache: little garbage, many lasting objects
+                config.plugins["memoria-collect"] = CollectAfterLoading()
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config, dirty=cache is not None and cache.warm)

@@ -16,6 +16,7 @@ builds). `PhaseClock` times the build's phases for `memoria build --timings`.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import os
 import shutil
@@ -440,6 +441,31 @@ def _html_below(root: Path) -> list[str]:
         prefix = os.path.relpath(folder, top).replace(os.sep, "/") + "/" if folder != top else ""
         found += [prefix + name for name in names if name.endswith(".html")]
     return sorted(found)
+
+
+class CollectAfterLoading(BasePlugin):  # type: ignore[type-arg]
+    """Python's cycle collector off while a language's build loads the site, frozen out of it after.
+
+    Loading makes millions of objects that live as long as the build (Files, entries from the
+    store, the catalog) and almost no garbage; each collection walked them all again (0.8 s of a
+    3.3 s warm build at 3,000 entries per language). Once the site is loaded (`on_env`, before any
+    page renders) one collection frees what loading threw away, the rest is moved out of the
+    collector's sight (`gc.freeze`), and it runs again for what rendering throws away.
+    """
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        gc.disable()
+
+    @event_priority(-1000)  # after every plugin's on_env: the last of the loading
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        gc.collect()  # once: what loading threw away, rather than freezing it for good
+        gc.freeze()
+        gc.enable()
+        return env
+
+    def on_shutdown(self) -> None:
+        gc.unfreeze()  # an in-process build (tests) hands its objects back to the collector
+        gc.enable()
 
 
 class PhaseClock(BasePlugin):  # type: ignore[type-arg]

@@ -103,27 +103,32 @@ def links_elsewhere(text: str) -> bool:
     return False
 
 
-def _file_digest(path: Path, stat: os.stat_result) -> str:
+def _file_digest(path: str) -> str:
+    stat = os.stat(path)
     if stat.st_size > _HASHED_UP_TO:
         return f"{stat.st_size}:{stat.st_mtime_ns}"
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    with open(path, "rb") as file:
+        return hashlib.blake2b(file.read(), digest_size=16).hexdigest()
 
 
 def folder_digest(root: Path, skip: Iterable[Path] = ()) -> str:
-    """Every file below `root` (not hidden ones, not those in `skip`): its path and content."""
-    skipped = {Path(p) for p in skip}
+    """Every file below `root` (not hidden ones, not those in `skip`): its path and content.
+    (os paths, not pathlib: it reads every file of docs/ before each build.)"""
+    top = os.path.normpath(root)
+    skipped = {os.path.normpath(p) for p in skip}
     parts = []
-    if root.is_dir():
-        for folder, dirs, names in os.walk(root):
+    if os.path.isdir(top):
+        for folder, dirs, names in os.walk(top):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+            relative = os.path.relpath(folder, top).replace(os.sep, "/")
+            prefix = "" if relative == "." else relative + "/"
             for name in sorted(names):
-                path = Path(folder) / name
+                path = os.path.join(folder, name)
                 if name.startswith(".") or path in skipped:
                     continue
-                stat = path.stat()
-                parts.append((path.relative_to(root).as_posix(), _file_digest(path, stat)))
-    elif root.is_file():
-        parts.append((root.name, _file_digest(root, root.stat())))
+                parts.append((prefix + name, _file_digest(path)))
+    elif os.path.isfile(top):
+        parts.append((os.path.basename(top), _file_digest(top)))
     return digest(parts)
 
 

@@ -449,8 +449,9 @@ class CollectAfterLoading(BasePlugin):  # type: ignore[type-arg]
     Loading makes millions of objects that live as long as the build (Files, entries from the
     store, the catalog) and almost no garbage; each collection walked them all again (0.8 s of a
     3.3 s warm build at 3,000 entries per language). Once the site is loaded (`on_env`, before any
-    page renders) one collection frees what loading threw away, the rest is moved out of the
-    collector's sight (`gc.freeze`), and it runs again for what rendering throws away.
+    page renders) they are moved out of the collector's sight (`gc.freeze`) and it runs again for
+    what rendering throws away. Only for a build from a warm cache: a cold one reads every entry's
+    files, and freezing that garbage cost 100 MB at 3,000 entries per language.
     """
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -458,8 +459,7 @@ class CollectAfterLoading(BasePlugin):  # type: ignore[type-arg]
 
     @event_priority(-1000)  # after every plugin's on_env: the last of the loading
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-        gc.collect()  # once: what loading threw away, rather than freezing it for good
-        gc.freeze()
+        gc.freeze()  # with the little garbage loading from the cache made (collecting it: 0.2 s)
         gc.enable()
         return env
 

@@ -91,8 +91,7 @@ def build_language(
         if environment is not None:
             cache = CachePlugin(BuildCache(Path(cache_dir)), lang, environment, memoria)
             config.plugins["memoria-cache"] = cache
-            if cache.warm:  # loads from the cache: little garbage, many lasting objects
-                config.plugins["memoria-collect"] = CollectAfterLoading()
+    config.plugins["memoria-collect"] = CollectAfterLoading(warm=cache is not None and cache.warm)
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config, dirty=cache is not None and cache.warm)

@@ -228,12 +228,22 @@ def test_two_runs_on_one_id_one_reports_busy(
 ) -> None:
     project = make_project(tmp_path / "project", server, {"slow": ["/slow/video.mp4"]})
     command = [*MEMORIA, "mirror", "--json", "--allow-private-addresses", *FAST]
-    first = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not list((project / "media").glob(".work/slow/*/slow.mp4.part")):
-        time.sleep(0.05)
-    second = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=60)
-    out, _ = first.communicate(timeout=120)
+    # The first run's download lasts ~10 s, not ~2: the second run's start-up (imports) on a
+    # loaded machine took longer than that, and it then found the first run done, not busy.
+    server.slow_chunk_delay = 0.3
+    try:
+        first = subprocess.Popen(
+            command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not list(
+            (project / "media").glob(".work/slow/*/slow.mp4.part")
+        ):
+            time.sleep(0.05)
+        second = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=60)
+        out, _ = first.communicate(timeout=120)
+    finally:
+        server.slow_chunk_delay = 0.05
     busy = json.loads(second.stdout)["recordings"][0]
     assert (
         second.returncode == 1 and busy["outcome"] == "busy" and "another memoria process" in busy["detail"]

@@ -6,6 +6,7 @@ version is simulated by passing its number, the only thing the guards look at.
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 from pathlib import Path
@@ -158,6 +159,25 @@ def test_one_language_process_builds_that_language_and_no_search(project: Path, 
     assert staged.search_pages > 0 and (search / "es").is_dir()
     assert (site / "es" / "index.html").is_file() and not (site / "index.html").exists()
     assert not list(site.rglob("pagefind"))
+
+
+def test_a_language_process_hands_the_cycle_collector_back_as_it_found_it(
+    project: Path, tmp_path: Path
+) -> None:
+    """A cached build loads with the collector off (warm) and freezes what it loaded (cold and warm):
+    an in-process build, as here, must leave the collector on and nothing frozen."""
+    cache = tmp_path / "cache"
+    for run in ("cold", "warm"):
+        built = build_language(
+            str(project / "mkdocs.yml"),
+            "es",
+            str(tmp_path / run),
+            False,
+            str(tmp_path / f"search-{run}"),
+            cache_dir=str(cache),
+        )
+        assert built.warm == (run == "warm")
+        assert gc.isenabled() and gc.get_freeze_count() == 0, run
 
 
 def test_one_language_process_refuses_another_static_i18n(

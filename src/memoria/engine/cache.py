@@ -134,11 +134,16 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         self.localised.install()
 
     def on_shutdown(self) -> None:
-        """Note the Files this build used (kept at `commit`, once the build has succeeded)."""
+        """Note the Files this build used (kept at `commit`, once the build has succeeded), and let go
+        of Memoria's plugin: MkDocs hands the same instance to a later build in this process with
+        the same options (tests build in-process), which must not find this build's cache in it."""
         localised = self.localised
         if localised.added or len(localised.used) != len(localised.made):
             self.files_to_keep = {key: localised.made[key] for key in localised.used if key in localised.made}
         localised.uninstall()
+        memoria = self.memoria
+        memoria.kept_entries = memoria.listing_store = memoria.output_store = None
+        memoria.unchanged_pages = set()
 
     @event_priority(100)  # before any plugin renders a template
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:

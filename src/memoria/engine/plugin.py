@@ -14,7 +14,8 @@ HTML from earlier builds, calendars are written only when what they hold changed
 is indexed once, at the first build. What the first build leaves alive is frozen out of
 Python's cycle collector (memoria.preview.settle_after_first_build). Under any
 `mkdocs serve`, edits are seen through file events, not polling (memoria.engine.watch), and
-static-i18n's localised files are made once (memoria.engine.localised_files).
+static-i18n's localised files are made once, its choice of each language's files again only
+when files come or go (memoria.engine.localised_files).
 
 What static-i18n does not offer publicly (the language being built, its nested builds, its
 languages, a File's locale and alternates) is read through memoria.engine.i18n_bridge only.
@@ -73,7 +74,7 @@ from memoria.csp import content_security_policy, inline_script_hashes, with_csp_
 from memoria.engine.chrome import SharedChrome
 from memoria.engine.engines import DEFAULT_ENGINE, ENGINES
 from memoria.engine.i18n_bridge import StaticI18n, file_alternates, file_language, memoise_is_relative_to
-from memoria.engine.localised_files import LocalisedFiles
+from memoria.engine.localised_files import ChosenFiles, LocalisedFiles
 from memoria.engine.preview_errors import PreviewErrors
 from memoria.engine.watch import StopOnSigterm, use_file_events
 from memoria.feed_stylesheet import render_stylesheet
@@ -236,6 +237,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.output_store: OutputStore | None = None  # build cache: feeds and calendar kept when unchanged
         self.compiled_templates: _CompiledTemplates | None = None  # preview: templates compiled once
         self.localised_files = LocalisedFiles()  # preview: static-i18n's Files made once, not per rebuild
+        # preview: static-i18n's choice of each language's Files made again only when files come or go
+        self.chosen_files = ChosenFiles()
         self.forget_path_tests: Callable[[], None] | None = None  # preview: static-i18n's path test memoised
         self.stop_on_sigterm = StopOnSigterm()  # preview: a terminated server cleans up as after Ctrl-C
         self.identity = Identity()
@@ -261,6 +264,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             self.policy_cache = {}
             self.entry_cache = EntryCache()
             self.localised_files.install()
+            self.chosen_files.install()
             self.forget_path_tests = memoise_is_relative_to()
             self.stop_on_sigterm.install()
             if dirty:
@@ -280,6 +284,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         # MkDocs keeps a plugin with on_startup for the whole process: the setting was for one build.
         self.single_language = None
         self.localised_files.uninstall()
+        self.chosen_files.uninstall()
         if self.forget_path_tests is not None:
             self.forget_path_tests()
             self.forget_path_tests = None

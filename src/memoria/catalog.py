@@ -72,10 +72,14 @@ class Catalog:
     #: with a moment to publish for: the moments around it between which no entry goes out or
     #: back (publication.steady_window); a build for any moment in between shows the same entries
     steady: tuple[dt.datetime | None, dt.datetime | None] | None = None
+    #: section → its entries newest first, sorted once (a build asks for each section many times)
+    _sections: dict[str, list[Entry]] = field(default_factory=dict, repr=False, compare=False)
 
     def section(self, name: str) -> list[Entry]:
-        """Entries of a section, newest first."""
-        return newest_first(e for e in self.entries if e.section == name)
+        """Entries of a section, newest first (a list of the caller's own)."""
+        if name not in self._sections:
+            self._sections[name] = newest_first(e for e in self.entries if e.section == name)
+        return list(self._sections[name])
 
     def get(self, section: str, entry_id: str) -> Entry | None:
         return self.by_id.get(section, {}).get(entry_id)

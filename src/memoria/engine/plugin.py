@@ -110,6 +110,8 @@ from memoria.offline import OFFLINE_ENV
 from memoria.page_context import Alternate, CalendarLink, NotFoundContext, PageContext
 from memoria.preview import (
     WHOLE_ARCHIVE_PAGES,
+    Fingerprint,
+    Neighbours,
     PreviewState,
     calendar_fingerprint,
     entry_fingerprint,
@@ -231,7 +233,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.entry_cache: EntryCache | None = None  # kept across `mkdocs serve` rebuilds
         self.kept_entries: KeptEntries | None = None  # build cache: entries read by earlier builds
         self.preview: PreviewState | None = None  # `mkdocs serve --dirty`: re-render what changed
-        self.entry_fingerprints: dict[tuple[str, str], str] = {}  # preview: (section, id) → page's
+        self.entry_fingerprints: dict[tuple[str, str], Fingerprint] = {}  # preview: (section, id) → page's
+        self.neighbours: Neighbours | None = None  # preview: of this catalog's entries, for every language
         self.listing_store: ListingStore | None = None  # build cache: listings' Markdown as files
         self.unchanged_pages: set[str] = set()  # build cache: src uris whose files (page, calendar) came back
         self.output_store: OutputStore | None = None  # build cache: feeds and calendar kept when unchanged
@@ -486,6 +489,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         assert self.preview is not None and self.catalog is not None and self.entry_cache is not None
         self.preview.begin(self.lang)
         self.entry_fingerprints = {}
+        if self.neighbours is None or self.neighbours.catalog is not self.catalog:
+            self.neighbours = Neighbours(self.catalog)
+        neighbours = self.neighbours
         for file in files.documentation_pages():
             listing = self.listings.get(file.src_uri)
             entry = self.entries.get(self.addressing.norm_uri(file.src_uri))
@@ -494,7 +500,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             elif listing is not None:
                 fingerprint = listing_fingerprint(self.entry_cache, listing, self.lang)
             elif entry is not None:
-                fingerprint = entry_fingerprint(self.catalog, self.entry_cache, entry, self.lang)
+                fingerprint = entry_fingerprint(self.catalog, self.entry_cache, entry, self.lang, neighbours)
                 self.entry_fingerprints[(entry.section, entry.id)] = fingerprint
             else:
                 continue  # a hand-written page: MkDocs compares its file's and output's times
@@ -789,11 +795,12 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if self.preview is not None:  # only the feeds whose entries changed since they were written
             assert self.entry_cache is not None
             catalog, cache, pages = self.catalog, self.entry_cache, self.entry_fingerprints
+            neighbours = self.neighbours
 
-            def shown(entry: Entry) -> str:  # an item shows its event's title, its part, its topics
+            def shown(entry: Entry) -> Fingerprint:  # an item shows its event's title, its part, its topics
                 key = (entry.section, entry.id)
                 if key not in pages:
-                    pages[key] = entry_fingerprint(catalog, cache, entry, self.lang)
+                    pages[key] = entry_fingerprint(catalog, cache, entry, self.lang, neighbours)
                 return pages[key]
 
             fingerprints = {

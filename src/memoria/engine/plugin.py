@@ -420,6 +420,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.lang = self._current_language(config)
         if self.catalog is None or self.lang == self.addressing.languages.default:
             self.catalog = self._load(config)  # once per `mkdocs build`, reused by later languages
+            self.recording_manifests = None  # read again once per build too, for every language
             # the same pages in every language
             self.generated = [*self.catalog.listings(), FEEDS_PAGE, *READER_PAGES]
         self.entries = {entry.norm_uri: entry for entry in self.catalog.entries}
@@ -1003,11 +1004,10 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     @event_priority(0)
     def _publish_media(self, config: MkDocsConfig) -> None:
         # Once, from the default language's build (site/, not site/es/), unless a media_url serves them.
-        self.recording_manifests = None
         if self.lang != self.addressing.languages.default or self.media_url:
             return
         placed = publish_media(
-            self._media_dir(config), Path(config.site_dir) / "media", self._manifests(config)
+            self._media_dir(config), Path(config.site_dir) / "media", self._build_manifests(config)
         )
         log.debug(f"published {placed} media files into {config.site_dir}/media")
 

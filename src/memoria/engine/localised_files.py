@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import os
+from collections.abc import Callable
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -140,16 +141,13 @@ class ChosenFiles:
     def reconfigure(self, plugin: Any, files: Files, config: MkDocsConfig) -> Files:
         """What static-i18n's reconfigure_files returns for these files, as Files nobody else holds."""
         assert self._original is not None
-        choice, below = FileChoice.of(plugin), is_below_docs_dir()
+        choice, below, docs_dir = FileChoice.of(plugin), is_below_docs_dir(), config.docs_dir
         inputs = (
             choice,
             config.docs_dir,
             config.site_dir,
             config.use_directory_urls,
-            # A file below docs_dir is localised from its paths; any other (the theme's) passes as it is.
-            tuple(
-                (f.src_uri, f.dest_uri, f.inclusion, below(f.abs_src_path, config.docs_dir)) for f in files
-            ),
+            tuple(_paths(file, docs_dir, below) for file in files),
         )
         kept = self.kept.pop(choice.current_language, None)
         if kept is not None and kept[0] == inputs:
@@ -161,6 +159,24 @@ class ChosenFiles:
             made, chosen = type(result), _chosen(list(files), result)
         self.kept[choice.current_language] = (inputs, made, chosen)
         return result
+
+
+def _paths(file: File, docs_dir: str, below: Callable[[str | None, str], bool]) -> tuple[object, ...]:
+    """What static-i18n's choice reads of a File: its paths, whether it is docs_dir's, its inclusion.
+
+    Read without computing what a File computes when first asked (tens of thousands per
+    rebuild, every one new): its dest_uri, from src_uri and use_directory_urls unless set or
+    computed already (then its own value counts); its abs_src_path, from src_dir and src_uri,
+    which static-i18n asks only to know whether the file is below docs_dir: a file of
+    docs_dir's as MkDocs lists it (src_dir is docs_dir) is, by its src_uri; for any other
+    (the theme's, whose src_dir MkDocs gives relative or absolute), static-i18n's own test says.
+    """
+    held = vars(file)
+    if file.src_dir == docs_dir and "abs_src_path" not in held:
+        where = None  # a function of docs_dir and src_uri, both compared
+    else:
+        where = below(file.abs_src_path, docs_dir)
+    return (file.src_uri, where, held.get("dest_uri"), file.inclusion)
 
 
 def _chosen(inputs: list[File], result: Files) -> list[_Chosen]:

@@ -12,7 +12,8 @@ pages whose content changed are rendered again (memoria.preview decides; the ada
 their previous output so MkDocs' dirty build renders them), feeds keep the other entries'
 HTML from earlier builds, calendars are written only when what they hold changed, and search
 is indexed once, at the first build. What the first build leaves alive is frozen out of
-Python's cycle collector (memoria.preview.settle_after_first_build). Under any
+Python's cycle collector (memoria.preview.settle_after_first_build), and each rebuild runs
+without the collector's passes after one collection (pause_cycle_collection_for_rebuild). Under any
 `mkdocs serve`, edits are seen through file events, not polling (memoria.engine.watch), and
 static-i18n's localised files are made once, its choice of each language's files again only
 when files come or go (memoria.engine.localised_files).
@@ -117,6 +118,8 @@ from memoria.preview import (
     entry_fingerprint,
     feed_fingerprint,
     listing_fingerprint,
+    pause_cycle_collection_for_rebuild,
+    resume_cycle_collection,
     settle_after_first_build,
 )
 from memoria.publication import FUTURE_DATES, build_moment, publication_of
@@ -239,6 +242,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.unchanged_pages: set[str] = set()  # build cache: src uris whose files (page, calendar) came back
         self.output_store: OutputStore | None = None  # build cache: feeds and calendar kept when unchanged
         self.compiled_templates: _CompiledTemplates | None = None  # preview: templates compiled once
+        self.rebuilding = (
+            False  # preview (`--dirty`): the first build is over, rebuilds pause the cycle collector
+        )
         self.localised_files = LocalisedFiles()  # preview: static-i18n's Files made once, not per rebuild
         # preview: static-i18n's choice of each language's Files made again only when files come or go
         self.chosen_files = ChosenFiles()
@@ -260,6 +266,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         # (its plugin cache): a catalog another build left must not pass for this one's, which
         # reuses it only for static-i18n's later languages (_announce_generated_pages).
         self.catalog = None
+        self.rebuilding = False
         # Content problems are worded in the editor's language (the preview's error page, the log).
         messages.install(editor_language(os.environ))
         if command == "serve":
@@ -281,11 +288,25 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             use_file_events(server)
         PreviewErrors(lambda: self.content_problems, editor_language(os.environ)).install(server)
         settle_after_first_build()  # on_serve comes once, after the first build
+        self.rebuilding = self.preview is not None  # every build from now on is a rebuild
         return server
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        # A preview rebuild (its first language: static-i18n builds the others inside it) runs
+        # without the cycle collector's passes, after one collection (memoria.preview).
+        if self.rebuilding and not StaticI18n.of(config).nested_build():
+            pause_cycle_collection_for_rebuild()
+
+    def on_build_error(self, error: Exception) -> None:
+        if self.rebuilding:
+            resume_cycle_collection()
 
     def on_shutdown(self) -> None:
         # MkDocs keeps a plugin with on_startup for the whole process: the setting was for one build.
         self.single_language = None
+        if self.rebuilding:  # a rebuild stopped midway (Ctrl-C) left the cycle collector paused
+            resume_cycle_collection()
+            self.rebuilding = False
         self.localised_files.uninstall()
         self.chosen_files.uninstall()
         if self.forget_path_tests is not None:
@@ -1011,7 +1032,15 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         )
         log.debug(f"published {placed} media files into {config.site_dir}/media")
 
-    on_post_build = CombinedEvent(_place_not_found_pages, _write_feeds, _publish_media, _index_for_search)
+    @event_priority(-150)
+    def _resume_cycle_collection(self, config: MkDocsConfig) -> None:
+        # After static-i18n's on_post_build (-100), which builds the other languages.
+        if self.rebuilding and not StaticI18n.of(config).nested_build():
+            resume_cycle_collection()
+
+    on_post_build = CombinedEvent(
+        _place_not_found_pages, _write_feeds, _publish_media, _index_for_search, _resume_cycle_collection
+    )
 
     def _alternates(self, page: Page, config: MkDocsConfig) -> list[dict[str, str]]:
         """Absolute URL of this page in each language, plus x-default (English)."""

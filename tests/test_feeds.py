@@ -17,7 +17,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from conftest import BuiltSite, run_build, write_project
-from memoria.catalog import load_catalog
+from memoria.catalog import load_catalog, newest_first
 from memoria.content import Entry
 from memoria.feeds import (
     FeedConfigError,
@@ -26,7 +26,6 @@ from memoria.feeds import (
     check_options,
     entry_id,
     mirrored_enclosure,
-    newest_first,
 )
 
 SITE = "https://archive.example.org/"

@@ -290,6 +290,19 @@ STANDALONE_EVENT = """
     """
 
 
+ADDED_RELEASE = """---
+title: "A release added while the preview runs (fictional example)"
+date: 2015-07-01
+summary: A fictional press release, written while the preview was running.
+topics:
+  - Land and territory
+countries: [HN]
+---
+
+A fictional release.
+"""
+
+
 def _replace(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{path} does not say {old!r}"
@@ -332,8 +345,10 @@ def test_a_preview_after_edits_serves_what_a_fresh_preview_serves(tmp_path: Path
     """After each kind of edit, every file the running preview serves equals a freshly started one's.
 
     Edits: an entry's body; an event's title (shown on listings, feeds, calendars and the
-    pages that link to it); a translation added; an event deleted (its page, its calendar
-    file, its place in listings). Compared file by file by tests/sitediff.py (the search bundle
+    pages that link to it); a translation added; a translation removed; an entry added; an
+    event deleted (its page, its calendar file, its place in listings). The last four add or
+    remove files: static-i18n's choice of each language's files, which the preview keeps while
+    the files are the same (memoria.engine.localised_files), is made again. Compared file by file by tests/sitediff.py (the search bundle
     aside: the preview indexes search once, at its first build). Both previews run on the same
     address, so absolute URLs match.
     """
@@ -353,6 +368,12 @@ def test_a_preview_after_edits_serves_what_a_fresh_preview_serves(tmp_path: Path
         "translation": lambda: (docs / "press/2015/fictional-early-warning-networks.es.md").write_text(
             '---\ntitle: "Redes de alerta temprana"\nsummary: Un comunicado ficticio.\n---\n\nTexto.\n',
             encoding="utf-8",
+        ),
+        "translation removed": lambda: (
+            docs / "press/2014/protect-women-defenders-mesoamerica.es.md"
+        ).unlink(),
+        "entry added": lambda: (docs / "press/2015/added-release.en.md").write_text(
+            ADDED_RELEASE, encoding="utf-8"
         ),
         "deletion": lambda: (docs / "events/2015/water-assembly.en.md").unlink(),
     }

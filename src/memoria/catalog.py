@@ -72,10 +72,24 @@ class Catalog:
     #: with a moment to publish for: the moments around it between which no entry goes out or
     #: back (publication.steady_window); a build for any moment in between shows the same entries
     steady: tuple[dt.datetime | None, dt.datetime | None] | None = None
+    #: every entry, then each section's, newest first: sorted once (a build asks many times)
+    _newest: list[Entry] | None = field(default=None, repr=False, compare=False)
+    _sections: dict[str, list[Entry]] = field(default_factory=dict, repr=False, compare=False)
+
+    def newest(self) -> list[Entry]:
+        """Every entry, newest first (newest_first's order; a list of the caller's own).
+
+        Filtering it gives what newest_first gives of the same entries: its sorts are stable.
+        """
+        if self._newest is None:
+            self._newest = newest_first(self.entries)
+        return list(self._newest)
 
     def section(self, name: str) -> list[Entry]:
-        """Entries of a section, newest first."""
-        return newest_first(e for e in self.entries if e.section == name)
+        """Entries of a section, newest first (a list of the caller's own)."""
+        if name not in self._sections:
+            self._sections[name] = [e for e in self.newest() if e.section == name]
+        return list(self._sections[name])
 
     def get(self, section: str, entry_id: str) -> Entry | None:
         return self.by_id.get(section, {}).get(entry_id)
@@ -199,7 +213,7 @@ class Catalog:
 
     def _entries_by(self, keys_of) -> dict[str, list[Entry]]:  # type: ignore[no-untyped-def]
         grouped: dict[str, list[Entry]] = defaultdict(list)
-        for entry in newest_first(self.entries):
+        for entry in self.newest():
             for key in keys_of(entry):
                 grouped[key].append(entry)
         return grouped

@@ -27,7 +27,7 @@ from pydantic_core import PydanticCustomError
 
 from memoria import __version__
 from memoria.addressing import with_language
-from memoria.catalog import Catalog, Listing, newest_first
+from memoria.catalog import Catalog, Listing
 from memoria.content import Entry, check_time_zone, sections
 from memoria.i18n import LANGUAGES, country_name, t
 from memoria.manifest import Manifest, MediaFile, RecordingStatus, load_manifest, media_files
@@ -169,7 +169,7 @@ def _group(
 
 def plan_feeds(catalog: Catalog, lang: str, site_name: str, options: FeedOptions) -> list[Feed]:
     """Every feed of `lang` that the options ask for; entries only from files written in `lang`."""
-    own = newest_first(e for e in catalog.entries if e.is_translated(lang))
+    own = [e for e in catalog.newest() if e.is_translated(lang)]
     limit = options.limit or None
     feeds: list[Feed] = []
 

@@ -4,8 +4,9 @@ A page is rendered again only when what it shows changed: an entry page when its
 those of the entries it links to (event, press releases, recordings) changed; a listing when
 the entries it lists, their order or its pagination changed; a page counting the whole archive
 (home, About, states, search, feeds) every time. Each page's inputs are reduced to a fingerprint
-made of the files' (path, mtime, size) stamps, compared with the previous build's; feeds and
-calendars likewise. Engine-independent: the adapter asks which pages changed and acts on the answer.
+made of the files' (path, mtime, size) stamps, compared with the previous build's (the stamps
+themselves, not a digest: an unchanged entry's stamp is the very tuple the EntryCache kept, so
+comparing is cheap); feeds and calendars likewise, by a digest. Engine-independent: the adapter asks which pages changed and acts on the answer.
 """
 
 from __future__ import annotations
@@ -26,16 +27,45 @@ from memoria.reader_pages import READER_PAGES
 WHOLE_ARCHIVE_PAGES = frozenset({"home", FEEDS_PAGE.kind, *(page.kind for page in READER_PAGES)})
 
 
+Fingerprint = tuple[object, ...]
+"""A page's: its inputs themselves, compared by equality (file stamps kept by the EntryCache, labels)."""
+
+
 def _digest(parts: object) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def entry_fingerprint(catalog: Catalog, cache: EntryCache, entry: Entry, lang: str) -> str:
-    """What an entry page shows: the entry, the entries it links to, and its topics' labels."""
-    related = [e for _relation, entries in catalog.related(entry) for e in entries]
-    related += _parts_around(catalog, entry)
-    topics = [(slug, catalog.topic_label(slug, lang)) for slug in catalog.topic_slugs(entry)]
-    return _digest((lang, cache.stamp_of(entry), [cache.stamp_of(e) for e in related], topics))
+class Neighbours:
+    """What each entry's page shows of other entries (related entries, topics), worked out once per catalog.
+
+    The same in every language: the preview's first language works it out, the others reuse it.
+    """
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.found: dict[tuple[str, str], tuple[list[Entry], list[str]]] = {}
+
+    def of(self, entry: Entry) -> tuple[list[Entry], list[str]]:
+        key = (entry.section, entry.id)
+        found = self.found.get(key)
+        if found is None:
+            catalog = self.catalog
+            related = [e for _relation, entries in catalog.related(entry) for e in entries]
+            related += _parts_around(catalog, entry)
+            found = self.found[key] = (related, catalog.topic_slugs(entry))
+        return found
+
+
+def entry_fingerprint(
+    catalog: Catalog, cache: EntryCache, entry: Entry, lang: str, neighbours: Neighbours | None = None
+) -> Fingerprint:
+    """What an entry page shows: the entry, the entries it links to, and its topics' labels.
+
+    `neighbours`: the catalog's, when the caller keeps them across languages.
+    """
+    related, slugs = (neighbours or Neighbours(catalog)).of(entry)
+    topics = tuple((slug, catalog.topic_label(slug, lang)) for slug in slugs)
+    return (lang, cache.stamp_of(entry), tuple(cache.stamp_of(e) for e in related), topics)
 
 
 def _parts_around(catalog: Catalog, entry: Entry) -> list[Entry]:
@@ -45,24 +75,22 @@ def _parts_around(catalog: Catalog, entry: Entry) -> list[Entry]:
     return parts if entry in parts else []
 
 
-def listing_fingerprint(cache: EntryCache, listing: Listing, lang: str) -> str:
+def listing_fingerprint(cache: EntryCache, listing: Listing, lang: str) -> Fingerprint:
     """What a listing shows: its title, place in the pagination, groups, and its entries in order."""
-    return _digest(
-        (
-            lang,
-            listing.uri,
-            listing.kind,
-            listing.title.get(lang),
-            listing.page,
-            listing.pages,
-            listing.groups,
-            [cache.stamp_of(e) for e in listing.entries],
-        )
+    return (
+        lang,
+        listing.uri,
+        listing.kind,
+        listing.title.get(lang),
+        listing.page,
+        listing.pages,
+        listing.groups,
+        tuple(cache.stamp_of(e) for e in listing.entries),
     )
 
 
 def feed_fingerprint(
-    cache: EntryCache, feed: Feed, updated: dt.datetime, shown: Callable[[Entry], str] | None = None
+    cache: EntryCache, feed: Feed, updated: dt.datetime, shown: Callable[[Entry], Fingerprint] | None = None
 ) -> str:
     """What a feed holds: its titles, its date, and its entries in order.
 
@@ -94,14 +122,33 @@ def settle_after_first_build() -> None:
     gc.freeze()
 
 
+def pause_cycle_collection_for_rebuild() -> None:
+    """Collect the last rebuild's garbage once, then run this rebuild without the cycle collector.
+
+    A rebuild at 10,000 entries per language allocates millions of objects; Python's
+    thresholds then started five or so full collections per rebuild (over a second in all,
+    most of them finding nothing), each walking everything alive since the first build. One
+    collection before the rebuild frees what the last one left in cycles (its pages, files
+    and navigation); what this rebuild leaves waits for the next one, or for the collector
+    once it is back (resume_cycle_collection).
+    """
+    gc.collect()
+    gc.disable()
+
+
+def resume_cycle_collection() -> None:
+    """The rebuild ended, built or failed: the cycle collector runs again."""
+    gc.enable()
+
+
 @dataclass
 class PreviewState:
     """Kept by the plugin across `mkdocs serve --dirty` rebuilds, per language."""
 
     work_dir: Path  # generated listings' Markdown, as files whose mtime says when they changed
     #: lang → src uri → (fingerprint, output path) of the last successful build
-    fingerprints: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
-    pending: dict[str, dict[str, tuple[str, str]]] = field(
+    fingerprints: dict[str, dict[str, tuple[Fingerprint, str]]] = field(default_factory=dict)
+    pending: dict[str, dict[str, tuple[Fingerprint, str]]] = field(
         default_factory=dict
     )  # this build's, kept once it succeeds
     rendered: dict[str, dict[tuple[str, str], str]] = field(default_factory=dict)  # lang → entry HTML
@@ -117,7 +164,7 @@ class PreviewState:
         self.pending[lang] = {}
         self.pending_outputs[lang] = {}
 
-    def changed(self, lang: str, src_uri: str, fingerprint: str, output: str) -> bool:
+    def changed(self, lang: str, src_uri: str, fingerprint: Fingerprint, output: str) -> bool:
         """Whether the page differs from the last successful build of `lang` (recorded for this build)."""
         self.pending.setdefault(lang, {})[src_uri] = (fingerprint, output)
         return self.fingerprints.get(lang, {}).get(src_uri) != (fingerprint, output)

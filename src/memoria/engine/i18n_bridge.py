@@ -5,7 +5,9 @@ needs from it: which language the running build makes (`current_language`), whet
 is one of those it runs from inside the first one's on_post_build (`building`), the configured
 languages (`config.languages`), each localised File's `locale` and `alternates`, the function
 that localises a File (`suffix.create_i18n_file`, which the live preview memoises, as it does
-the path test static-i18n makes for every file, `reconfigure.is_relative_to`), and how to
+the path test static-i18n makes for every file, `reconfigure.is_relative_to`), the method that
+chooses each language's files (`ExtendedPlugin.reconfigure_files`, whose result the preview
+hands out again while the files are the same), and how to
 make one build make one language only (`memoria build`'s per-language processes).
 
 Reading goes on under any version whose objects still carry those attributes; a missing one
@@ -26,7 +28,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, Files
 
 log = get_plugin_logger(__name__)
 
@@ -168,6 +170,76 @@ def restore_create_i18n_file(original: CreateFile) -> None:
     from mkdocs_static_i18n import suffix
 
     suffix.create_i18n_file = original  # type: ignore[assignment]
+
+
+ReconfigureFiles = Callable[[Any, Files, MkDocsConfig], Files]
+"""static-i18n's `ExtendedPlugin.reconfigure_files(plugin, files, config)`: one language's Files from docs_dir's."""
+
+
+def replace_reconfigure_files(
+    replacement: ReconfigureFiles, version: str | None = None
+) -> ReconfigureFiles | None:
+    """Put `replacement` in place of static-i18n's reconfigure_files (every plugin instance's, as
+    MkDocs makes a new one per preview rebuild); the original (None: nothing replaced).
+
+    Only under the known version (`version`: the installed one unless given): the replacement
+    must return exactly what that version's method returns.
+    """
+    refused = unknown_version(installed_version() if version is None else version)
+    if refused:
+        return None
+    from mkdocs_static_i18n import reconfigure
+
+    original: ReconfigureFiles = reconfigure.ExtendedPlugin.reconfigure_files
+
+    def reconfigure_files(plugin: Any, files: Files, config: MkDocsConfig) -> Files:
+        # a function, not `replacement` itself: as a method it gets the plugin as its first argument
+        return replacement(plugin, files, config)
+
+    reconfigure.ExtendedPlugin.reconfigure_files = reconfigure_files  # type: ignore[method-assign]
+    return original
+
+
+def restore_reconfigure_files(original: ReconfigureFiles) -> None:
+    from mkdocs_static_i18n import reconfigure
+
+    reconfigure.ExtendedPlugin.reconfigure_files = original  # type: ignore[method-assign]
+
+
+@dataclass(frozen=True)
+class FileChoice:
+    """What static-i18n's choice of one language's files depends on besides the files: its settings."""
+
+    current_language: str
+    default_language: str
+    all_languages: tuple[str, ...]
+    build_languages: tuple[str, ...]
+    fallback_to_default: bool
+    docs_structure: str
+
+    @classmethod
+    def of(cls, plugin: Any) -> FileChoice:
+        return cls(
+            plugin.current_language,
+            plugin.default_language,
+            tuple(plugin.all_languages),
+            tuple(plugin.build_languages),
+            bool(plugin.config.fallback_to_default),
+            str(plugin.config.docs_structure),
+        )
+
+
+def is_below_docs_dir() -> Callable[[str | None, str], bool]:
+    """static-i18n's test of whether a file is docs_dir's (its path below docs_dir), as it now stands (memoised in the preview)."""
+    from mkdocs_static_i18n import reconfigure
+
+    test: Callable[[str | None, str], bool] = reconfigure.is_relative_to
+    return test
+
+
+def i18n_files(plugin: Any, made_as: type[Files], files: list[File]) -> Files:
+    """A Files of the class static-i18n returns (`made_as`: its I18nFiles, which finds localised paths), holding `files`."""
+    return made_as(plugin, files)  # type: ignore[call-arg]
 
 
 PATH_TESTS_KEPT = 2**17

@@ -12,9 +12,11 @@ pages whose content changed are rendered again (memoria.preview decides; the ada
 their previous output so MkDocs' dirty build renders them), feeds keep the other entries'
 HTML from earlier builds, calendars are written only when what they hold changed, and search
 is indexed once, at the first build. What the first build leaves alive is frozen out of
-Python's cycle collector (memoria.preview.settle_after_first_build). Under any
+Python's cycle collector (memoria.preview.settle_after_first_build), and each rebuild runs
+without the collector's passes after one collection (pause_cycle_collection_for_rebuild). Under any
 `mkdocs serve`, edits are seen through file events, not polling (memoria.engine.watch), and
-static-i18n's localised files are made once (memoria.engine.localised_files).
+static-i18n's localised files are made once, its choice of each language's files again only
+when files come or go (memoria.engine.localised_files).
 
 What static-i18n does not offer publicly (the language being built, its nested builds, its
 languages, a File's locale and alternates) is read through memoria.engine.i18n_bridge only.
@@ -73,7 +75,7 @@ from memoria.csp import content_security_policy, inline_script_hashes, with_csp_
 from memoria.engine.chrome import SharedChrome
 from memoria.engine.engines import DEFAULT_ENGINE, ENGINES
 from memoria.engine.i18n_bridge import StaticI18n, file_alternates, file_language, memoise_is_relative_to
-from memoria.engine.localised_files import LocalisedFiles
+from memoria.engine.localised_files import ChosenFiles, LocalisedFiles
 from memoria.engine.preview_errors import PreviewErrors
 from memoria.engine.watch import StopOnSigterm, use_file_events
 from memoria.feed_stylesheet import render_stylesheet
@@ -109,11 +111,15 @@ from memoria.offline import OFFLINE_ENV
 from memoria.page_context import Alternate, CalendarLink, NotFoundContext, PageContext
 from memoria.preview import (
     WHOLE_ARCHIVE_PAGES,
+    Fingerprint,
+    Neighbours,
     PreviewState,
     calendar_fingerprint,
     entry_fingerprint,
     feed_fingerprint,
     listing_fingerprint,
+    pause_cycle_collection_for_rebuild,
+    resume_cycle_collection,
     settle_after_first_build,
 )
 from memoria.publication import FUTURE_DATES, build_moment, publication_of
@@ -230,12 +236,18 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.entry_cache: EntryCache | None = None  # kept across `mkdocs serve` rebuilds
         self.kept_entries: KeptEntries | None = None  # build cache: entries read by earlier builds
         self.preview: PreviewState | None = None  # `mkdocs serve --dirty`: re-render what changed
-        self.entry_fingerprints: dict[tuple[str, str], str] = {}  # preview: (section, id) → page's
+        self.entry_fingerprints: dict[tuple[str, str], Fingerprint] = {}  # preview: (section, id) → page's
+        self.neighbours: Neighbours | None = None  # preview: of this catalog's entries, for every language
         self.listing_store: ListingStore | None = None  # build cache: listings' Markdown as files
         self.unchanged_pages: set[str] = set()  # build cache: src uris whose files (page, calendar) came back
         self.output_store: OutputStore | None = None  # build cache: feeds and calendar kept when unchanged
         self.compiled_templates: _CompiledTemplates | None = None  # preview: templates compiled once
+        self.rebuilding = (
+            False  # preview (`--dirty`): the first build is over, rebuilds pause the cycle collector
+        )
         self.localised_files = LocalisedFiles()  # preview: static-i18n's Files made once, not per rebuild
+        # preview: static-i18n's choice of each language's Files made again only when files come or go
+        self.chosen_files = ChosenFiles()
         self.forget_path_tests: Callable[[], None] | None = None  # preview: static-i18n's path test memoised
         self.stop_on_sigterm = StopOnSigterm()  # preview: a terminated server cleans up as after Ctrl-C
         self.identity = Identity()
@@ -254,6 +266,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         # (its plugin cache): a catalog another build left must not pass for this one's, which
         # reuses it only for static-i18n's later languages (_announce_generated_pages).
         self.catalog = None
+        self.rebuilding = False
         # Content problems are worded in the editor's language (the preview's error page, the log).
         messages.install(editor_language(os.environ))
         if command == "serve":
@@ -261,6 +274,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             self.policy_cache = {}
             self.entry_cache = EntryCache()
             self.localised_files.install()
+            self.chosen_files.install()
             self.forget_path_tests = memoise_is_relative_to()
             self.stop_on_sigterm.install()
             if dirty:
@@ -274,12 +288,27 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             use_file_events(server)
         PreviewErrors(lambda: self.content_problems, editor_language(os.environ)).install(server)
         settle_after_first_build()  # on_serve comes once, after the first build
+        self.rebuilding = self.preview is not None  # every build from now on is a rebuild
         return server
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        # A preview rebuild (its first language: static-i18n builds the others inside it) runs
+        # without the cycle collector's passes, after one collection (memoria.preview).
+        if self.rebuilding and not StaticI18n.of(config).nested_build():
+            pause_cycle_collection_for_rebuild()
+
+    def on_build_error(self, error: Exception) -> None:
+        if self.rebuilding:
+            resume_cycle_collection()
 
     def on_shutdown(self) -> None:
         # MkDocs keeps a plugin with on_startup for the whole process: the setting was for one build.
         self.single_language = None
+        if self.rebuilding:  # a rebuild stopped midway (Ctrl-C) left the cycle collector paused
+            resume_cycle_collection()
+            self.rebuilding = False
         self.localised_files.uninstall()
+        self.chosen_files.uninstall()
         if self.forget_path_tests is not None:
             self.forget_path_tests()
             self.forget_path_tests = None
@@ -412,6 +441,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.lang = self._current_language(config)
         if self.catalog is None or self.lang == self.addressing.languages.default:
             self.catalog = self._load(config)  # once per `mkdocs build`, reused by later languages
+            self.recording_manifests = None  # read again once per build too, for every language
             # the same pages in every language
             self.generated = [*self.catalog.listings(), FEEDS_PAGE, *READER_PAGES]
         self.entries = {entry.norm_uri: entry for entry in self.catalog.entries}
@@ -481,6 +511,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         assert self.preview is not None and self.catalog is not None and self.entry_cache is not None
         self.preview.begin(self.lang)
         self.entry_fingerprints = {}
+        if self.neighbours is None or self.neighbours.catalog is not self.catalog:
+            self.neighbours = Neighbours(self.catalog)
+        neighbours = self.neighbours
         for file in files.documentation_pages():
             listing = self.listings.get(file.src_uri)
             entry = self.entries.get(self.addressing.norm_uri(file.src_uri))
@@ -489,7 +522,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             elif listing is not None:
                 fingerprint = listing_fingerprint(self.entry_cache, listing, self.lang)
             elif entry is not None:
-                fingerprint = entry_fingerprint(self.catalog, self.entry_cache, entry, self.lang)
+                fingerprint = entry_fingerprint(self.catalog, self.entry_cache, entry, self.lang, neighbours)
                 self.entry_fingerprints[(entry.section, entry.id)] = fingerprint
             else:
                 continue  # a hand-written page: MkDocs compares its file's and output's times
@@ -784,11 +817,12 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if self.preview is not None:  # only the feeds whose entries changed since they were written
             assert self.entry_cache is not None
             catalog, cache, pages = self.catalog, self.entry_cache, self.entry_fingerprints
+            neighbours = self.neighbours
 
-            def shown(entry: Entry) -> str:  # an item shows its event's title, its part, its topics
+            def shown(entry: Entry) -> Fingerprint:  # an item shows its event's title, its part, its topics
                 key = (entry.section, entry.id)
                 if key not in pages:
-                    pages[key] = entry_fingerprint(catalog, cache, entry, self.lang)
+                    pages[key] = entry_fingerprint(catalog, cache, entry, self.lang, neighbours)
                 return pages[key]
 
             fingerprints = {
@@ -991,15 +1025,22 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     @event_priority(0)
     def _publish_media(self, config: MkDocsConfig) -> None:
         # Once, from the default language's build (site/, not site/es/), unless a media_url serves them.
-        self.recording_manifests = None
         if self.lang != self.addressing.languages.default or self.media_url:
             return
         placed = publish_media(
-            self._media_dir(config), Path(config.site_dir) / "media", self._manifests(config)
+            self._media_dir(config), Path(config.site_dir) / "media", self._build_manifests(config)
         )
         log.debug(f"published {placed} media files into {config.site_dir}/media")
 
-    on_post_build = CombinedEvent(_place_not_found_pages, _write_feeds, _publish_media, _index_for_search)
+    @event_priority(-150)
+    def _resume_cycle_collection(self, config: MkDocsConfig) -> None:
+        # After static-i18n's on_post_build (-100), which builds the other languages.
+        if self.rebuilding and not StaticI18n.of(config).nested_build():
+            resume_cycle_collection()
+
+    on_post_build = CombinedEvent(
+        _place_not_found_pages, _write_feeds, _publish_media, _index_for_search, _resume_cycle_collection
+    )
 
     def _alternates(self, page: Page, config: MkDocsConfig) -> list[dict[str, str]]:
         """Absolute URL of this page in each language, plus x-default (English)."""

@@ -103,6 +103,12 @@ def links_elsewhere(text: str) -> bool:
     return False
 
 
+def relative_prefix(folder: str, top: str | Path) -> str:
+    """How os.walk's `folder` starts a path below `top`: "" for `top` itself, else "a/b/"."""
+    relative = os.path.relpath(folder, top).replace(os.sep, "/")
+    return "" if relative == "." else relative + "/"
+
+
 def _file_digest(path: str) -> str:
     stat = os.stat(path)
     if stat.st_size > _HASHED_UP_TO:
@@ -120,8 +126,7 @@ def folder_digest(root: Path, skip: Iterable[Path] = ()) -> str:
     if os.path.isdir(top):
         for folder, dirs, names in os.walk(top):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
-            relative = os.path.relpath(folder, top).replace(os.sep, "/")
-            prefix = "" if relative == "." else relative + "/"
+            prefix = relative_prefix(folder, top)
             for name in sorted(names):
                 path = os.path.join(folder, name)
                 if name.startswith(".") or path in skipped:
@@ -508,8 +513,7 @@ def site_stamps(site_dir: Path, skip: Collection[str] = (), below: str = "") -> 
             return found
         found.append((below, -1, 0, 0))
     for folder, dirs, names in os.walk(top):
-        relative = os.path.relpath(folder, site_dir).replace(os.sep, "/")
-        prefix = "" if relative == "." else relative + "/"
+        prefix = relative_prefix(folder, site_dir)
         dirs[:] = [name for name in dirs if prefix + name not in skip]
         found.extend((prefix + name, -1, 0, 0) for name in dirs)
         for name in names:

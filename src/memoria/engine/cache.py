@@ -50,6 +50,7 @@ from memoria.build_cache import (
     link_or_copy,
     listing_page_fingerprint,
     packages_digest,
+    relative_prefix,
     replace_with_link,
     replace_with_text,
     stamp,
@@ -443,7 +444,7 @@ def _html_below(root: Path) -> list[str]:
     for folder, dirs, names in os.walk(top):
         if folder == top and BUNDLE_DIR in dirs:
             dirs.remove(BUNDLE_DIR)
-        prefix = os.path.relpath(folder, top).replace(os.sep, "/") + "/" if folder != top else ""
+        prefix = relative_prefix(folder, top)
         found += [prefix + name for name in names if name.endswith(".html")]
     return sorted(found)
 

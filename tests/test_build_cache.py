@@ -10,10 +10,12 @@ a state of another format or Memoria, and a changed cached page are ignored, nev
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +25,7 @@ import pytest
 from conftest import write_project
 from memoria import build_cache
 from memoria.build_cache import BuildCache, LanguageState, digest
-from memoria.search import read_page
+from memoria.search import read_page, searchable_page
 from sitediff import differences
 
 MEMORIA = [sys.executable, "-m", "memoria.cli"]
@@ -80,12 +82,34 @@ def _cached_records(project: Path) -> dict[str, dict[str, str]]:
     return out
 
 
+def _indexed(site: Path) -> dict[str, dict[str, object]]:
+    """What the site's search bundles hold, per result URL: Pagefind's fragments (gzip, a signature,
+    JSON). Their file names and the filter shards vary from run to run; their content does not."""
+    found = {}
+    for fragment in site.glob("**/pagefind/fragment/*.pf_fragment"):
+        raw = gzip.decompress(fragment.read_bytes())
+        record = json.loads(raw[raw.index(b"{") :])
+        found[record["url"]] = record
+    return found
+
+
+def _indexed_page(lang: str, title: str, text: str) -> str:
+    """A search record as the build writes one, for a page with this title and text."""
+    page = searchable_page(
+        f'<html lang="{lang}"><body><article data-pagefind-body><h1>{title}</h1><p>{text}</p></article></body></html>'.encode()
+    )
+    assert page is not None
+    return page.staging_html()
+
+
 def _assert_like_cold(project: Path) -> dict[str, tuple[int, bool]]:
-    """Build warm into site/, cold into cold/: same files, same search records; what came from the cache."""
+    """Build warm into site/, cold into cold/: same files, same search records, the same indexed in
+    the bundles; what came from the cache."""
     report = _build(project, "site")
     _build(project, "cold", "--no-cache")
     assert differences(project / "site", project / "cold") == []
     assert _cached_records(project) == _search_records(project / "cold")
+    assert _indexed(project / "site") == _indexed(project / "cold")
     return _from_cache(report)
 
 
@@ -116,9 +140,14 @@ def test_every_kind_of_change_gives_what_a_cold_build_gives(project: Path) -> No
     assert b"tampered" not in (project / "site" / page).read_bytes()
     assert unchanged["en"][0] > 30 and unchanged["es"][0] > 30, unchanged
 
-    # an entry's body: its own page again, the others from the cache
+    # an entry's body: its own page again, the others from the cache; Pagefind reads the cache's
+    # search records, where a build killed mid-write left a record no page has: never indexed
+    stray = project / ".cache" / "memoria" / "en" / "search" / "press" / "ghost" / "index.html"
+    stray.parent.mkdir(parents=True)
+    stray.write_text(_indexed_page("en", "Ghost", "zebraword"), encoding="utf-8")
     _edit(project / f"{PRESS}.en.md", "\n\n", "\n\nA sentence added for the cache test.\n\n")
     body = _assert_like_cold(project)
+    assert not stray.exists() and not any("zebraword" in str(r) for r in _indexed(project / "site").values())
     assert 0 < body["en"][0] < unchanged["en"][0], body
 
     # an event's title, which its press release, its recordings and the listings show
@@ -159,6 +188,39 @@ def test_every_kind_of_change_gives_what_a_cold_build_gives(project: Path) -> No
         (project / f"{PRESS}.{lang}.md").unlink()
     deleted = _assert_like_cold(project)
     assert deleted["en"][1], deleted
+
+
+def test_search_records_changed_while_pagefind_reads_them_are_indexed_from_the_builds_own_pages(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Pagefind reads the cache's records where the language's process left them. Another build
+    # changes one meanwhile (a new file renamed over it): this build's bundle is made again from
+    # its own pages, never from the other build's record.
+    from memoria.commands.build import SearchSource, _index
+
+    records = project / ".cache" / "memoria" / "es" / "search"
+    stamps = build_cache.file_stamps(records)
+    site = tmp_path / "site"
+    shutil.copytree(project / "site", site)
+    shutil.rmtree(site / "es" / "pagefind")
+    victim = sorted(records.rglob("*.html"))[0]
+    build_cache.replace_with_text(_indexed_page("es", "Otro", "cebrapalabra"), victim)
+
+    assert _index({"es": SearchSource(records, stamps, tmp_path / "staging")}, ["en", "es"], site) is None
+    assert "changed while Pagefind read them" in capsys.readouterr().err
+    spanish = {url: r for url, r in _indexed(project / "site").items() if url.startswith("/es/")}
+    assert _indexed(site / "es") == spanish and spanish
+    # and unchanged records are simply indexed where they are
+    shutil.rmtree(site / "es" / "pagefind")
+    assert (
+        _index(
+            {"es": SearchSource(records, build_cache.file_stamps(records), tmp_path / "s2")},
+            ["en", "es"],
+            site,
+        )
+        is None
+    )
+    assert "cebrapalabra" in str(_indexed(site / "es")) and "changed while" not in capsys.readouterr().err
 
 
 def test_a_corrupt_or_foreign_state_means_a_cold_build(project: Path) -> None:

@@ -523,6 +523,11 @@ def site_stamps(site_dir: Path, skip: Collection[str] = (), below: str = "") -> 
     return found
 
 
+def file_stamps(root: Path) -> list[SiteStamp]:
+    """Every file below `root` with its size, time and inode, sorted: `site_stamps` without folders."""
+    return [found for found in site_stamps(root) if found[1] != -1]
+
+
 @dataclass
 class PublishedSite:
     """What the last build published: the digest of every input it read, where, for which span of

@@ -335,12 +335,17 @@ def index_staged(staging_roots: Mapping[str, Path], site_dir: Path) -> SearchInd
     report, failures = NOTHING_INDEXED, []
     for folder, root in staging_roots.items():
         try:
-            report += _finish(_start_pagefind(root, bundle_dir(site_dir, folder)))
+            report += index_folder(root, bundle_dir(site_dir, folder))
         except SearchIndexError as error:  # still wait for the others before failing
             failures.append(str(error))
     if failures:
         raise SearchIndexError("\n".join(failures))
     return report
+
+
+def index_folder(root: Path, bundle: Path) -> SearchIndexReport:
+    """One Pagefind over `root` (a language's pages at their real paths) into `bundle`."""
+    return _finish(_start_pagefind(root, bundle))
 
 
 @dataclass

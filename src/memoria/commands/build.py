@@ -8,7 +8,8 @@ process only starts at its own language and is marked as already building, which
 static-i18n itself stops the nested builds from starting others. The parent then assembles
 the site: the default language's tree, each other language's folder, and one sitemap listing
 every language (as the last sequential build writes it). Each language's process also stages
-its pages for search (`memoria.search.stage_site`, which reads every built page), side by side;
+its pages for search (`memoria.search.stage_site`, which reads every built page), side by side,
+or, with the build cache, leaves its search records in the cache, where Pagefind reads them;
 once they have ended, and their memory with them, the parent runs one Pagefind per language,
 one after the other (`site/pagefind/`, `site/es/pagefind/`; each uses every core, and two at
 once peaked at 2.1 GB at 10,000 entries per language). Running Pagefind inside the
@@ -38,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from memoria.build_cache import CACHE_FOLDER, BuildCache, PublishedSite, SiteStamp, site_stamps
+from memoria.build_cache import CACHE_FOLDER, BuildCache, PublishedSite, SiteStamp, file_stamps, site_stamps
 from memoria.engine.engines import activate, add_engine_option, engine_for
 from memoria.i18n import t, terminal_language
 from memoria.messages import N_, _
@@ -431,16 +432,22 @@ def _parallel(
     indexed_at = time.perf_counter()
     to_index = {}
     for lang, root in search_roots.items():
-        if not built[lang].search_pages:
+        made = built[lang]
+        if not made.search_pages:
             continue
-        key, part = built[lang].bundle_key, "" if lang == langs[0] else lang
-        if cache is not None and key is not None and built[lang].bundle_reusable:
-            if cache.reuse_bundle(lang, key, bundle_dir(new_site, part)):
-                timings.bundles_kept.append(lang)
-                continue
-            # the kept bundle changed since the language's process looked: stage its pages now
-            stage_site(new_site / part, root / part, skip=[x for x in langs[1:] if not part])
-        to_index[lang] = root
+        key, part = made.bundle_key, "" if lang == langs[0] else lang
+        if (
+            cache is not None
+            and key is not None
+            and made.bundle_reusable
+            and cache.reuse_bundle(lang, key, bundle_dir(new_site, part))
+        ):
+            timings.bundles_kept.append(lang)
+            continue
+        if cache is None or made.search_source is None:
+            to_index[lang] = SearchSource(root)
+        else:  # the cache's records, as the language's process left them (nothing staged)
+            to_index[lang] = SearchSource(Path(made.search_source), made.search_stamps, root)
     bundles = [bundle_path("" if lang == langs[0] else lang).rstrip("/") for lang in langs]
     failure, site_files = None, None
     with ThreadPoolExecutor(max_workers=1) as waiter:
@@ -449,7 +456,7 @@ def _parallel(
         indexing = None
         if to_index or not timings.bundles_kept:
             indexing = waiter.submit(
-                _index, to_index or {langs[0]: search_roots[langs[0]]}, langs[0], new_site
+                _index, to_index or {langs[0]: SearchSource(search_roots[langs[0]])}, langs, new_site
             )
         if cache is not None:
             site_files = site_stamps(new_site, skip=bundles)
@@ -462,15 +469,44 @@ def _parallel(
     return failure, site_files
 
 
-def _index(search_roots: dict[str, Path], default: str, site_dir: Path) -> str | None:
-    """Each language's staged pages into its own bundle (site/pagefind/, site/es/pagefind/), one at a time."""
-    from memoria.search import SearchIndexError, index_staged
+@dataclass
+class SearchSource:
+    """Where Pagefind reads a language's search records: this build's staging folder, or the
+    cache's records folder, which must still have `stamps` once Pagefind is done (a build run at
+    the same time could have changed it); if not, this build's pages are staged in `staging`
+    and indexed from there."""
 
-    folders = {("" if lang == default else lang): root for lang, root in search_roots.items()}
-    try:
-        report = index_staged(folders, site_dir)
-    except SearchIndexError as error:
-        return str(error)
+    root: Path
+    stamps: list[SiteStamp] | None = None
+    staging: Path | None = None
+
+
+def _index(sources: dict[str, SearchSource], langs: list[str], site_dir: Path) -> str | None:
+    """Each language's search records into its own bundle (site/pagefind/, site/es/pagefind/), one
+    at a time; why it failed, if it did."""
+    from memoria.search import NOTHING_INDEXED, SearchIndexError, index_folder
+
+    report, failures = NOTHING_INDEXED, []
+    for lang, source in sources.items():
+        folder = "" if lang == langs[0] else lang
+        bundle = bundle_dir(site_dir, folder)
+        try:
+            found = index_folder(source.root, bundle)
+            if source.stamps is not None and file_stamps(source.root) != source.stamps:
+                again = _(
+                    "the build cache's search records changed while Pagefind read them (another build?):"
+                    " indexing this build's own pages"
+                )
+                print(f"memoria build: {again}", file=sys.stderr)
+                shutil.rmtree(bundle)
+                assert source.staging is not None
+                stage_site(site_dir / folder, source.staging / folder, skip=langs[1:] if not folder else ())
+                found = index_folder(source.staging, bundle)
+            report += found
+        except SearchIndexError as error:  # still index the others before failing
+            failures.append(str(error))
+    if failures:
+        return "\n".join(failures)
     print(
         f"memoria build: search indexed {report.pages} pages in {report.languages} languages", file=sys.stderr
     )

@@ -40,7 +40,11 @@ class LanguageBuilt:
     pages_rendered: int = 0
     warm: bool = False
     bundle_key: str | None = None  # the search records' digest (None: no cache)
-    bundle_reusable: bool = False  # the cache's search bundle was made from the same records: nothing staged
+    bundle_reusable: bool = False  # the cache's search bundle was made from the same records
+    # With the cache, nothing is staged: Pagefind reads the cache's search records (this folder),
+    # which must still have these stamps once it is done (another build could have changed them).
+    search_source: str | None = None
+    search_stamps: list[tuple[str, int, int, int]] = field(default_factory=list)
     steady: tuple[dt.datetime | None, dt.datetime | None] | None = None  # the catalog's (None: unknown)
 
 
@@ -58,8 +62,9 @@ def build_language(
 
     Stages the language's pages in `search_root` at their real paths (Pagefind's result URLs
     are the pages' URLs: /es/press/…). With a `cache_dir`, unchanged pages come from the build
-    cache (memoria.engine.cache) and this build is kept there for the next one; `environment` is
-    the cache's environment key when the parent has already computed it (it reads every file).
+    cache (memoria.engine.cache) and this build is kept there for the next one, its search
+    records too: those are what Pagefind reads then, nothing is staged. `environment` is the
+    cache's environment key when the parent has already computed it (it reads every file).
     """
     activate(engine)  # the engine this module loaded (engines.activate before it is imported)
     from mkdocs.commands.build import build
@@ -110,13 +115,14 @@ def build_language(
         result.phases["search staging"] = time.perf_counter() - staged_at
         return result
     plan = cache.plan_search(root)
-    # When no record changed, the cache's bundle is kept as it is (commands.build): nothing to stage.
+    # When no record changed, the cache's bundle is kept as it is (commands.build).
     reusable = cache.cache.bundle_intact(lang, plan.key)
-    pages = len(plan.records) if reusable else plan.stage(stage_root)
-    result = LanguageBuilt(lang, pages, clock.phases(), bundle_reusable=reusable)
+    result = LanguageBuilt(lang, len(plan.records), clock.phases(), bundle_reusable=reusable)
     result.phases["search staging"] = time.perf_counter() - staged_at
     saved_at = time.perf_counter()
-    cache.commit(plan, f"{part}/" if part else "")
+    cache.commit(plan, f"{part}/" if part else "")  # the records made now join the cache's
+    result.search_source = str(cache.cache.search_dir(lang))
+    result.search_stamps = cache.record_stamps
     result.phases["cache save"] = time.perf_counter() - saved_at
     result.pages_reused = len(cache.reused)
     result.pages_rendered = cache.rendered_again

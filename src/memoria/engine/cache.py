@@ -43,9 +43,11 @@ from memoria.build_cache import (
     LanguageState,
     ListingSources,
     PageRecord,
+    SiteStamp,
     digest,
     entry_page_fingerprint,
     environment_key,
+    file_stamps,
     folder_digest,
     link_or_copy,
     listing_page_fingerprint,
@@ -107,6 +109,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         # HTML as it is written, not read back and parsed again afterwards (plan_search)
         self.search_pages: dict[str, tuple[int, str | None]] = {}
         self.search_kept: set[str] = set()  # pages whose cached search record plan_search found intact
+        self.record_stamps: list[SiteStamp] = []  # the search records' folder as commit left it
         memoria.listing_store = ListingSources(cache.root / "listings")
         memoria.output_store = self
         # The build module's logger is named after the engine's package (ProperDocs: properdocs.…).
@@ -375,6 +378,14 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         for page in old_search:
             if page not in state.search:
                 (records / page).unlink(missing_ok=True)
+        # Pagefind reads this folder as it is: whatever no record of this state is (a file left by
+        # a build killed mid-write) goes, and its stamps now are what the index must be made from.
+        self.record_stamps = []
+        for kept_file in file_stamps(records):
+            if kept_file[0] in state.search:
+                self.record_stamps.append(kept_file)
+            else:
+                os.unlink(records / kept_file[0])
         self.cache.save(self.lang, state)
         if self.files_to_keep is not None:
             self.cache.save_objects(f"{self.lang}/files.pickle", self.versions, self.files_to_keep)
@@ -386,7 +397,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
 @dataclass
 class SearchPlan:
     """A language's search records: (digest, file) for those kept from the cache, (digest, None) for
-    pages staged now; `fresh` holds the compact pages made now, until staged."""
+    pages made now; `fresh` holds the compact pages made now, until `commit` writes them."""
 
     records: dict[str, tuple[str, Path | None]]
     fresh: dict[str, str]
@@ -421,20 +432,6 @@ class SearchPlan:
                 fresh[key] = staging_html
                 records[key] = (digest(staging_html), None)
         return cls(records, fresh, digest(sorted((k, d) for k, (d, _p) in records.items())))
-
-    def stage(self, staging_dir: Path) -> int:
-        """Write every record where Pagefind reads them; the fresh ones then point at their file."""
-        make_folder = FolderMaker()
-        for relative, (record_digest, source) in self.records.items():
-            target = os.path.join(staging_dir, relative)
-            make_folder(os.path.dirname(target))
-            if source is None:
-                with open(target, "w", encoding="utf-8") as file:
-                    file.write(self.fresh[relative])
-                self.records[relative] = (record_digest, Path(target))
-            else:
-                link_or_copy(source, target)
-        return len(self.records)
 
 
 def _html_below(root: Path) -> list[str]:

@@ -210,6 +210,13 @@ def test_search_records_changed_while_pagefind_reads_them_are_indexed_from_the_b
     assert "changed while Pagefind read them" in capsys.readouterr().err
     spanish = {url: r for url, r in _indexed(project / "site").items() if url.startswith("/es/")}
     assert _indexed(site / "es") == spanish and spanish
+    # or the cache is removed meanwhile (Pagefind then finds nothing to index)
+    shutil.rmtree(site / "es" / "pagefind")
+    shutil.move(records, tmp_path / "records")
+    assert _index({"es": SearchSource(records, stamps, tmp_path / "s1")}, ["en", "es"], site) is None
+    assert "changed while Pagefind read them" in capsys.readouterr().err
+    assert _indexed(site / "es") == spanish
+    shutil.move(tmp_path / "records", records)
     # and unchanged records are simply indexed where they are
     shutil.rmtree(site / "es" / "pagefind")
     assert (

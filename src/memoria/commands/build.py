@@ -491,14 +491,20 @@ def _index(sources: dict[str, SearchSource], langs: list[str], site_dir: Path) -
         folder = "" if lang == langs[0] else lang
         bundle = bundle_dir(site_dir, folder)
         try:
-            found = index_folder(source.root, bundle)
-            if source.stamps is not None and file_stamps(source.root) != source.stamps:
+            try:
+                found = index_folder(source.root, bundle)
+                intact = source.stamps is None or file_stamps(source.root) == source.stamps
+            except SearchIndexError:
+                if source.stamps is None or file_stamps(source.root) == source.stamps:
+                    raise
+                intact = False  # the records went while Pagefind read them (.cache removed?)
+            if not intact:
                 again = _(
                     "the build cache's search records changed while Pagefind read them (another build?):"
                     " indexing this build's own pages"
                 )
                 print(f"memoria build: {again}", file=sys.stderr)
-                shutil.rmtree(bundle)
+                shutil.rmtree(bundle, ignore_errors=True)
                 assert source.staging is not None
                 stage_site(site_dir / folder, source.staging / folder, skip=langs[1:] if not folder else ())
                 found = index_folder(source.staging, bundle)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from memoria.catalog import Catalog, Listing
 from memoria.content import Entry, EntryCache
-from memoria.feeds import FEEDS_PAGE, Feed
+from memoria.feeds import FEEDS_PAGE, Feed, absolute_html
 from memoria.reader_pages import READER_PAGES
 
 #: Pages that show the whole archive (counts, years, every feed): rendered again at every rebuild.
@@ -191,6 +191,32 @@ class RebuildCollection:
             self._timer = None
 
 
+class KeptAbsoluteHtml:
+    """absolute_html's results (a feed item's page HTML with absolute links), kept from one rebuild to the next.
+
+    A function of its arguments alone: an entry page not rendered again keeps its very HTML,
+    so its feed items' HTML is made once instead of at every rebuild that writes its feeds
+    (lxml parses and serialises each page). What a rebuild did not ask for is let go at the next.
+    """
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[str, str], str] = {}  # the last rebuild's
+        self.used: dict[tuple[str, str], str] = {}  # this rebuild's
+
+    def __call__(self, fragment: str, page_url: str) -> str:
+        key = (fragment, page_url)
+        made = self.used.get(key)
+        if made is None:
+            made = self.kept.get(key)
+            if made is None:
+                made = absolute_html(fragment, page_url)
+            self.used[key] = made
+        return made
+
+    def next_rebuild(self) -> None:
+        self.kept, self.used = self.used, {}
+
+
 @dataclass
 class PreviewState:
     """Kept by the plugin across `mkdocs serve --dirty` rebuilds, per language."""
@@ -208,6 +234,7 @@ class PreviewState:
     pending_outputs: dict[str, dict[str, str | None]] = field(default_factory=dict)  # this build's
     listings: dict[str, str] = field(default_factory=dict)  # src uri → Markdown written to work_dir
     indexed: bool = False  # search indexed once, at the first build
+    absolute_html: KeptAbsoluteHtml = field(default_factory=KeptAbsoluteHtml)  # feed items' HTML
 
     def begin(self, lang: str) -> None:
         """A build of `lang` starts: nothing recorded yet for it."""

@@ -90,6 +90,7 @@ from memoria.feeds import (
     FeedConfigError,
     FeedOptions,
     FeedSite,
+    absolute_html,
     check_options,
     enclosure_of,
     feed_kinds,
@@ -295,6 +296,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if StaticI18n.of(config).nested_build():
             return  # static-i18n builds the other languages inside the first one's build
+        if self.preview is not None:
+            self.preview.absolute_html.next_rebuild()  # feed items' HTML kept from the last build only
         if self.rebuilding:
             # A preview rebuild runs without the cycle collector's passes (memoria.preview).
             self.rebuild_collection.pause()
@@ -807,6 +810,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             enclosure=self._enclosure_finder(config),
             copyright=config.copyright,
             archive_status=self._archive_status_finder(config),
+            made_absolute=absolute_html if self.preview is None else self.preview.absolute_html,
         )
         root = self.addressing.site_folder(Path(config.site_dir), self.lang)
         self._write_calendars(config, page_url, root)

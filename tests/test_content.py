@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from memoria.catalog import build_catalog, load_catalog
-from memoria.content import ContentErrors, Severity, load_archive
+from memoria.content import KINDS, ContentErrors, Severity, entry_files, load_archive
 
 PRESS = """\
 ---
@@ -296,3 +296,34 @@ def test_windows_line_endings_read_as_unix_ones(docs: Path) -> None:
     [press] = load_catalog(docs).section("press")
     assert press.sources["en"].body == "\nBody.\n"
     assert press.sources["en"].front_matter.line_of(("event",)) == 7
+
+
+def test_entry_files_are_what_sorted_rglob_finds(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    for name in [
+        "press/2014/a.en.md",
+        "press/2014/a.es.md",
+        "press/2014/index.md",
+        "press/2014/index.es.md",
+        "press/2014-b/c.en.md",  # "-" sorts before "/" as text, after it as parts
+        "press/2014/sub/d.en.md",
+        "press/.hidden/e.en.md",
+        "press/notes.txt",
+        "press/upper.EN.MD",
+        "press/top.en.md",
+        "events/2015/f.en.md",
+        "recordings/x.md/inside.en.md",  # a folder named like an entry file
+    ]:
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text("x\n", encoding="utf-8")
+    (docs / "events" / "linked").symlink_to(docs / "press" / "2014", target_is_directory=True)
+    (docs / "events" / "linked-file.en.md").symlink_to(docs / "press" / "top.en.md")
+    expected = [
+        (section, path)
+        for section in KINDS
+        if (docs / section).is_dir()
+        for path in sorted((docs / section).rglob("*.md"))
+        if not (path.name.startswith("index.") or path.name == "index.md")
+    ]
+    assert list(entry_files(docs)) == expected
+    assert len(expected) == 10

@@ -12,6 +12,7 @@ import pytest
 from lxml import html as lxml_html
 
 from conftest import write_project
+from memoria.content import display_path
 from memoria.content_policy import Allowance, PolicyConfigError, body_problems, escaping_links
 
 CLI = [sys.executable, "-m", "memoria.cli"]
@@ -153,6 +154,25 @@ def test_symbolic_links_out_of_the_folder_are_refused(tmp_path: Path) -> None:
     problems = escaping_links(docs, "docs", "en")
     assert sorted(Path(p.path).name for p in problems) == ["etc", "passwd.txt"]
     assert all("outside docs/" in p.message and "copy the file into docs/" in p.message for p in problems)
+
+
+def test_links_out_of_the_folder_are_found_at_any_depth_in_os_walks_order(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    for folder in ("b/deep/er", "a", "c"):
+        (docs / folder).mkdir(parents=True)
+    (docs / "b" / "deep" / "er" / "key").symlink_to("/etc/hostname")
+    (docs / "b" / "z").symlink_to("/etc")
+    (docs / "b" / "y").symlink_to("/etc")
+    (docs / "a" / "x").symlink_to("/etc")
+    (docs / "c" / "inside").symlink_to(docs / "b", target_is_directory=True)  # not entered
+    (docs / "top").symlink_to("/etc")
+    expected = []
+    for folder, dirs, files in os.walk(docs, followlinks=False):
+        for name in sorted([*dirs, *files]):
+            if os.path.islink(os.path.join(folder, name)) and name != "inside":
+                expected.append(display_path(Path(folder, name)))
+    assert [p.path for p in escaping_links(docs, "docs", "en")] == expected
+    assert len(expected) == 5
 
 
 # --- memoria check, as staff run it -------------------------------------------------------

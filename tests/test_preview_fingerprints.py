@@ -16,9 +16,15 @@ import pytest
 from base import SMALL_ARCHIVE, project
 from memoria.catalog import Catalog, load_catalog
 from memoria.content import EntryCache
-from memoria.feeds import FeedOptions, plan_feeds
+from memoria.feeds import FeedOptions, absolute_html, plan_feeds
 from memoria.i18n import LANGUAGES
-from memoria.preview import PreviewState, entry_fingerprint, feed_fingerprint, listing_fingerprint
+from memoria.preview import (
+    KeptAbsoluteHtml,
+    PreviewState,
+    entry_fingerprint,
+    feed_fingerprint,
+    listing_fingerprint,
+)
 
 UPDATED = dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)
 
@@ -222,3 +228,21 @@ def test_preview_state_writes_an_output_again_only_when_it_changed(tmp_path: Pat
     state.begin("en")
     assert state.output_changed("en", "events/a/a.ics", "f1") is False
     assert state.commit("en") == ["events/b/b.ics"]  # its event was deleted: the file goes
+
+
+def test_kept_feed_item_html_is_absolute_htmls_and_only_the_last_rebuilds_is_kept() -> None:
+    kept = KeptAbsoluteHtml()
+    body = '<p><a href="../other/">other</a> <img src="photo.jpg" srcset="photo-2x.jpg 2x"></p>'
+    english, spanish = (
+        "https://archive.example.org/press/2014/x/",
+        "https://archive.example.org/es/press/2014/x/",
+    )
+    assert kept(body, english) == absolute_html(body, english)
+    assert kept(body, spanish) == absolute_html(body, spanish) != absolute_html(body, english)
+    kept.next_rebuild()
+    assert kept(body, english) == absolute_html(body, english)  # from the last rebuild's
+    edited = body.replace("other", "another")
+    assert kept(edited, english) == absolute_html(edited, english)
+    kept.next_rebuild()
+    kept.next_rebuild()  # a rebuild that wrote no feed
+    assert kept.kept == {} and kept.used == {}

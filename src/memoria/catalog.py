@@ -75,6 +75,8 @@ class Catalog:
     #: every entry, then each section's, newest first: sorted once (a build asks many times)
     _newest: list[Entry] | None = field(default=None, repr=False, compare=False)
     _sections: dict[str, list[Entry]] = field(default_factory=dict, repr=False, compare=False)
+    #: topic name as written → its page key, worked out once per catalog (a build asks per entry, many times)
+    _topic_keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def newest(self) -> list[Entry]:
         """Every entry, newest first (newest_first's order; a list of the caller's own).
@@ -141,8 +143,11 @@ class Catalog:
 
     def topic_key(self, name: str) -> str:
         """A topic's page key: its id in the shared list, or the slug of the name as written."""
-        item = self.shared.topics.find(name)
-        return item.id if item is not None else _slug(name)
+        key = self._topic_keys.get(name)
+        if key is None:
+            item = self.shared.topics.find(name)
+            key = self._topic_keys[name] = item.id if item is not None else _slug(name)
+        return key
 
     def topic_label(self, slug: str, lang: str) -> str:
         item = self.shared.topics.find(slug)

@@ -975,10 +975,33 @@ def entry_files(docs_dir: Path) -> Iterable[tuple[str, Path]]:
         root = docs_dir / section
         if not root.is_dir():
             continue
-        for path in sorted(root.rglob("*.md")):
-            if path.name.startswith("index.") or path.name == "index.md":
+        found: list[tuple[str, ...]] = []
+        _markdown_below(os.fspath(root), (), found)
+        for parts in sorted(found):  # as Paths sort: by their parts
+            name = parts[-1]
+            if name.startswith("index.") or name == "index.md":
                 continue
-            yield section, path
+            yield section, root.joinpath(*parts)
+
+
+def _markdown_below(folder: str, parts: tuple[str, ...], found: list[tuple[str, ...]]) -> None:
+    """What `Path(folder).rglob("*.md")` finds (Python 3.11: symbolic links to folders are not
+    entered), as parts below the first folder: with os.scandir, without a Path per file (at
+    10,000 entries per language a third of the preview's catalog walk)."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except PermissionError:
+        return
+    for entry in entries:
+        if entry.name.endswith(".md"):
+            found.append((*parts, entry.name))
+        try:
+            descend = entry.is_dir() and not entry.is_symlink()
+        except PermissionError:
+            descend = False
+        if descend:
+            _markdown_below(entry.path, (*parts, entry.name), found)
 
 
 def _pydantic_problems(

@@ -401,22 +401,39 @@ def escaping_links(root: Path, folder_name: str, lang: str | None = None) -> lis
     lang = lang or terminal_language()
     inside = os.path.realpath(root)
     problems = []
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        for name in sorted([*dirs, *files]):
-            path = os.path.join(folder, name)
-            if not os.path.islink(path):
-                continue
-            target = os.path.realpath(path)
-            if os.path.commonpath([inside, target]) != inside:
-                problems.append(
-                    Problem(
-                        display_path(Path(path)),
-                        1,
-                        "",
-                        t("policy.symlink", lang, target=target, folder=folder_name),
-                    )
+    for path in _links_below(os.fspath(root)):
+        target = os.path.realpath(path)
+        if os.path.commonpath([inside, target]) != inside:
+            problems.append(
+                Problem(
+                    display_path(Path(path)),
+                    1,
+                    "",
+                    t("policy.symlink", lang, target=target, folder=folder_name),
                 )
+            )
     return problems
+
+
+def _links_below(folder: str) -> Iterator[str]:
+    """Every symbolic link below `folder`, in the order of os.walk(followlinks=False) with each
+    folder's names sorted; told by os.scandir's entries, without a stat of each file (the
+    live preview asks at every rebuild: 20,000 files at 10,000 entries per language)."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:
+        return  # as os.walk: a folder it cannot list is passed over
+    for entry in sorted(entries, key=lambda entry: entry.name):
+        if entry.is_symlink():
+            yield entry.path
+    for entry in entries:  # os.walk enters folders in the order it listed them
+        try:
+            descend = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            descend = False
+        if descend:
+            yield from _links_below(entry.path)
 
 
 def is_inside(path: str | Path, root: str | Path) -> bool:

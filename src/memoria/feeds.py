@@ -122,6 +122,8 @@ class FeedSite:
     copyright: str | None = None
     #: a recording's status from its mirror manifest (memoria.manifest), None where unknown to the caller
     archive_status: Callable[[Entry], RecordingStatus | None] = lambda entry: None
+    #: absolute_html, or what gives its results (the preview keeps them for pages not rendered again)
+    made_absolute: Callable[[str, str], str] = lambda fragment, page_url: absolute_html(fragment, page_url)
 
 
 class FeedConfigError(ValueError):
@@ -415,7 +417,7 @@ def _item_parts(
     lead = (
         lxml_html.tostring(E.P({"class": "memoria-summary"}, E.EM(fields.summary))) if fields.summary else b""
     )
-    content = facts + lead.decode("utf-8") + (absolute_html(body, url) if body else "")
+    content = facts + lead.decode("utf-8") + (site.made_absolute(body, url) if body else "")
     return _ItemParts(
         id=entry_id(entry, lang, options.id_authority, site_url),
         url=url,

@@ -14,13 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from memoria.catalog import Catalog, Listing
 from memoria.content import Entry, EntryCache
-from memoria.feeds import FEEDS_PAGE, Feed
+from memoria.feeds import FEEDS_PAGE, Feed, absolute_html
 from memoria.reader_pages import READER_PAGES
 
 #: Pages that show the whole archive (counts, years, every feed): rendered again at every rebuild.
@@ -122,23 +123,98 @@ def settle_after_first_build() -> None:
     gc.freeze()
 
 
-def pause_cycle_collection_for_rebuild() -> None:
-    """Collect the last rebuild's garbage once, then run this rebuild without the cycle collector.
+IDLE_COLLECTION_DELAY = 0.5
+"""Seconds after a rebuild before its garbage is collected: the browsers have reloaded the page by then."""
+
+
+class RebuildCollection:
+    """Each rebuild runs without the cycle collector; its garbage is collected once the page is served.
 
     A rebuild at 10,000 entries per language allocates millions of objects; Python's
     thresholds then started five or so full collections per rebuild (over a second in all,
-    most of them finding nothing), each walking everything alive since the first build. One
-    collection before the rebuild frees what the last one left in cycles (its pages, files
-    and navigation); what this rebuild leaves waits for the next one, or for the collector
-    once it is back (resume_cycle_collection).
+    most of them finding nothing), each walking everything alive since the first build. So a
+    rebuild runs with the collector off (pause), and what it leaves in cycles (its pages,
+    files and navigation: 0.4–0.7 s to collect at that size, and as long again for the young
+    collection Python starts as soon as the collector is back) is collected by one full
+    collection on a timer thread, `delay` seconds after the rebuild ended (resume), once the
+    server has answered the browsers' reload; the collector is back after it. A rebuild that
+    starts first collects that garbage itself, before it pauses the collector; the timer then
+    does nothing. `shutdown` puts the collector back at once.
     """
-    gc.collect()
-    gc.disable()
+
+    def __init__(self, delay: float = IDLE_COLLECTION_DELAY) -> None:
+        self.delay = delay
+        self.collections = 0  # full collections made (at a rebuild's start or when idle)
+        self._lock = threading.Lock()
+        self._owed = False  # the last rebuild's garbage is not collected yet
+        self._timer: threading.Timer | None = None
+
+    def pause(self) -> None:
+        """A rebuild starts: its predecessor's garbage collected (if the timer has not yet), then the collector off."""
+        with self._lock:
+            self._cancel()
+            if self._owed:
+                self._collect()
+            gc.disable()
+
+    def resume(self) -> None:
+        """The rebuild ended, built or failed: its garbage is collected `delay` seconds from now."""
+        with self._lock:
+            self._cancel()
+            self._owed = True
+            self._timer = threading.Timer(self.delay, self._collect_when_idle)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def shutdown(self) -> None:
+        """The preview stops: no collection pending, the collector on."""
+        with self._lock:
+            self._cancel()
+            self._owed = False
+            gc.enable()
+
+    def _collect_when_idle(self) -> None:
+        with self._lock:
+            if not self._owed:
+                return  # a rebuild started meanwhile and collected: the collector stays off for it
+            self._collect()
+            gc.enable()
+
+    def _collect(self) -> None:
+        gc.collect()
+        self.collections += 1
+        self._owed = False
+
+    def _cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
 
 
-def resume_cycle_collection() -> None:
-    """The rebuild ended, built or failed: the cycle collector runs again."""
-    gc.enable()
+class KeptAbsoluteHtml:
+    """absolute_html's results (a feed item's page HTML with absolute links), kept from one rebuild to the next.
+
+    A function of its arguments alone: an entry page not rendered again keeps its very HTML,
+    so its feed items' HTML is made once instead of at every rebuild that writes its feeds
+    (lxml parses and serialises each page). What a rebuild did not ask for is let go at the next.
+    """
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[str, str], str] = {}  # the last rebuild's
+        self.used: dict[tuple[str, str], str] = {}  # this rebuild's
+
+    def __call__(self, fragment: str, page_url: str) -> str:
+        key = (fragment, page_url)
+        made = self.used.get(key)
+        if made is None:
+            made = self.kept.get(key)
+            if made is None:
+                made = absolute_html(fragment, page_url)
+            self.used[key] = made
+        return made
+
+    def next_rebuild(self) -> None:
+        self.kept, self.used = self.used, {}
 
 
 @dataclass
@@ -158,6 +234,7 @@ class PreviewState:
     pending_outputs: dict[str, dict[str, str | None]] = field(default_factory=dict)  # this build's
     listings: dict[str, str] = field(default_factory=dict)  # src uri → Markdown written to work_dir
     indexed: bool = False  # search indexed once, at the first build
+    absolute_html: KeptAbsoluteHtml = field(default_factory=KeptAbsoluteHtml)  # feed items' HTML
 
     def begin(self, lang: str) -> None:
         """A build of `lang` starts: nothing recorded yet for it."""

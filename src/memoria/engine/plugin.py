@@ -13,7 +13,8 @@ their previous output so MkDocs' dirty build renders them), feeds keep the other
 HTML from earlier builds, calendars are written only when what they hold changed, and search
 is indexed once, at the first build. What the first build leaves alive is frozen out of
 Python's cycle collector (memoria.preview.settle_after_first_build), and each rebuild runs
-without the collector's passes after one collection (pause_cycle_collection_for_rebuild). Under any
+without the collector's passes, its garbage collected once the page is served
+(memoria.preview.RebuildCollection). Under any
 `mkdocs serve`, edits are seen through file events, not polling (memoria.engine.watch), and
 static-i18n's localised files are made once, its choice of each language's files again only
 when files come or go (memoria.engine.localised_files).
@@ -89,6 +90,7 @@ from memoria.feeds import (
     FeedConfigError,
     FeedOptions,
     FeedSite,
+    absolute_html,
     check_options,
     enclosure_of,
     feed_kinds,
@@ -114,12 +116,11 @@ from memoria.preview import (
     Fingerprint,
     Neighbours,
     PreviewState,
+    RebuildCollection,
     calendar_fingerprint,
     entry_fingerprint,
     feed_fingerprint,
     listing_fingerprint,
-    pause_cycle_collection_for_rebuild,
-    resume_cycle_collection,
     settle_after_first_build,
 )
 from memoria.publication import FUTURE_DATES, build_moment, publication_of
@@ -245,6 +246,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.rebuilding = (
             False  # preview (`--dirty`): the first build is over, rebuilds pause the cycle collector
         )
+        self.rebuild_collection = RebuildCollection()  # preview: a rebuild's garbage collected after it
         self.localised_files = LocalisedFiles()  # preview: static-i18n's Files made once, not per rebuild
         # preview: static-i18n's choice of each language's Files made again only when files come or go
         self.chosen_files = ChosenFiles()
@@ -292,20 +294,23 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         return server
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
-        # A preview rebuild (its first language: static-i18n builds the others inside it) runs
-        # without the cycle collector's passes, after one collection (memoria.preview).
-        if self.rebuilding and not StaticI18n.of(config).nested_build():
-            pause_cycle_collection_for_rebuild()
+        if StaticI18n.of(config).nested_build():
+            return  # static-i18n builds the other languages inside the first one's build
+        if self.preview is not None:
+            self.preview.absolute_html.next_rebuild()  # feed items' HTML kept from the last build only
+        if self.rebuilding:
+            # A preview rebuild runs without the cycle collector's passes (memoria.preview).
+            self.rebuild_collection.pause()
 
     def on_build_error(self, error: Exception) -> None:
         if self.rebuilding:
-            resume_cycle_collection()
+            self.rebuild_collection.resume()
 
     def on_shutdown(self) -> None:
         # MkDocs keeps a plugin with on_startup for the whole process: the setting was for one build.
         self.single_language = None
         if self.rebuilding:  # a rebuild stopped midway (Ctrl-C) left the cycle collector paused
-            resume_cycle_collection()
+            self.rebuild_collection.shutdown()
             self.rebuilding = False
         self.localised_files.uninstall()
         self.chosen_files.uninstall()
@@ -805,6 +810,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             enclosure=self._enclosure_finder(config),
             copyright=config.copyright,
             archive_status=self._archive_status_finder(config),
+            made_absolute=absolute_html if self.preview is None else self.preview.absolute_html,
         )
         root = self.addressing.site_folder(Path(config.site_dir), self.lang)
         self._write_calendars(config, page_url, root)
@@ -1036,7 +1042,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def _resume_cycle_collection(self, config: MkDocsConfig) -> None:
         # After static-i18n's on_post_build (-100), which builds the other languages.
         if self.rebuilding and not StaticI18n.of(config).nested_build():
-            resume_cycle_collection()
+            self.rebuild_collection.resume()
 
     on_post_build = CombinedEvent(
         _place_not_found_pages, _write_feeds, _publish_media, _index_for_search, _resume_cycle_collection

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -24,8 +25,14 @@ PATHS = {
 
 
 def _build(
-    project: Path, *options: str, env: dict[str, str] | None = None
+    project: Path, *options: str, env: dict[str, str] | None = None, write_limit: int | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """`memoria build`; `write_limit`: no file it writes may grow past so many bytes (a full disk's effect)."""
+
+    def limit_writes() -> None:
+        assert write_limit is not None
+        resource.setrlimit(resource.RLIMIT_FSIZE, (write_limit, write_limit))
+
     return subprocess.run(
         [*MEMORIA, "build", "--strict", *options],
         cwd=project,
@@ -33,6 +40,7 @@ def _build(
         text=True,
         timeout=600,
         env={**os.environ, **(env or {})},
+        preexec_fn=None if write_limit is None else limit_writes,
     )
 
 
@@ -73,7 +81,17 @@ def test_a_failed_build_leaves_the_published_site_byte_identical(tmp_path: Path,
     assert f"nothing was published: the site in {site} is unchanged" in broken.stderr
     assert _snapshot(site) == before
 
-    # 2. search indexing fails after every page is written (an archive with no entry: Pagefind refuses)
+    # 2. a file the build cannot write (the disk full, here a limit on a file's size): said
+    # plainly, which file and why, without a traceback
+    press.write_text(good + "\nA sentence added.\n", encoding="utf-8")
+    unwritable = _build(project, *options, write_limit=20_000)
+    assert unwritable.returncode == 1, unwritable.stderr
+    assert "could not write" in unwritable.stderr and "File too large" in unwritable.stderr
+    assert "Traceback" not in unwritable.stderr
+    assert "nothing was published" in unwritable.stderr
+    assert _snapshot(site) == before
+
+    # 3. search indexing fails after every page is written (an archive with no entry: Pagefind refuses)
     press.write_text(good, encoding="utf-8")
     for section in ("press", "events", "recordings"):
         shutil.rmtree(project / "docs" / section)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import datetime as dt
+import errno
 import gc
 import gzip
 import multiprocessing
@@ -210,20 +211,23 @@ def run(args: argparse.Namespace) -> int:
     new_site = staging.path / "site"
     site_files = None  # the new site's stamps, taken while Pagefind ran (the published record's)
     try:
-        if serial:
-            failure = build_serial(config_file, new_site, args.strict, engine)
-        else:
-            failure, site_files = _parallel(
-                config_file,
-                langs,
-                staging.path,
-                new_site,
-                args.strict,
-                engine,
-                cache,
-                timings,
-                plan.environment,
-            )
+        try:
+            if serial:
+                failure = build_serial(config_file, new_site, args.strict, engine)
+            else:
+                failure, site_files = _parallel(
+                    config_file,
+                    langs,
+                    staging.path,
+                    new_site,
+                    args.strict,
+                    engine,
+                    cache,
+                    timings,
+                    plan.environment,
+                )
+        except OSError as error:  # a full disk, a folder it may not write: said plainly, nothing published
+            failure = _write_failure(error)
         if failure is None:
             swapped_at = time.perf_counter()
             if cache is not None:
@@ -252,6 +256,15 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _write_failure(error: OSError) -> str:
+    """What a build that could not write says: the file (the target of a copy) and why, in words."""
+    path = error.filename2 or error.filename
+    reason = _("the disk is full") if error.errno == errno.ENOSPC else (error.strerror or str(error))
+    if path is None:
+        return _("could not write the new site: {reason}").format(reason=reason)
+    return _("could not write {path}: {reason}").format(path=path, reason=reason)
 
 
 @dataclass

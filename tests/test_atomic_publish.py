@@ -109,6 +109,20 @@ def test_a_failed_build_leaves_the_published_site_byte_identical(tmp_path: Path,
 
 
 @pytest.mark.slow
+def test_a_site_folder_asked_for_under_a_file_is_said_plainly(tmp_path: Path) -> None:
+    project = _project(tmp_path, one_language=False)
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    result = _build(project, "-d", str(tmp_path / "a-file" / "site"), env={"LANG": "es_ES.UTF-8"})
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (
+        f"no se pudo escribir {tmp_path / 'a-file'}: hay un archivo donde debería haber una carpeta"
+        in result.stderr
+    )
+    assert "no se publicó nada" in result.stderr
+
+
+@pytest.mark.slow
 def test_readers_always_find_a_whole_site_with_search_during_a_rebuild(tmp_path: Path) -> None:
     project = _project(tmp_path, one_language=False)
     assert _build(project).returncode == 0

@@ -206,8 +206,11 @@ def run(args: argparse.Namespace) -> int:
         fallback = _("{reason}: building in one process").format(reason=refused)
         print(f"memoria build: {fallback}", file=sys.stderr)
     # The new site is built next to the published one (same file system: one rename puts it in place).
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Staging(site_dir.parent)
+    try:
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Staging(site_dir.parent)
+    except OSError as error:  # -d under a file, a full disk: nothing built, nothing published
+        return _not_published(_write_failure(error), site_dir)
     new_site = staging.path / "site"
     site_files = None  # the new site's stamps, taken while Pagefind ran (the published record's)
     try:
@@ -243,11 +246,7 @@ def run(args: argparse.Namespace) -> int:
         staging.remove()  # the previous site, once replaced, is in it
         timings.add("cleanup", time.perf_counter() - removed_at)
     if failure is not None:
-        print(f"memoria build: {failure}", file=sys.stderr)
-        print(
-            f"memoria build: {t('build.unchanged', terminal_language(), site_dir=site_dir)}", file=sys.stderr
-        )
-        return 1
+        return _not_published(failure, site_dir)
     total = time.perf_counter() - started
     if args.timings:
         print(timings.report(total), file=sys.stderr)
@@ -258,10 +257,22 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _not_published(failure: str, site_dir: Path) -> int:
+    """Say why the build failed and that the published site is as it was; the exit status."""
+    print(f"memoria build: {failure}", file=sys.stderr)
+    print(f"memoria build: {t('build.unchanged', terminal_language(), site_dir=site_dir)}", file=sys.stderr)
+    return 1
+
+
 def _write_failure(error: OSError) -> str:
     """What a build that could not write says: the file (the target of a copy) and why, in words."""
     path = error.filename2 or error.filename
-    reason = _("the disk is full") if error.errno == errno.ENOSPC else (error.strerror or str(error))
+    if error.errno == errno.ENOSPC:
+        reason = _("the disk is full")
+    elif error.errno in (errno.EEXIST, errno.ENOTDIR):  # a folder made where a file is
+        reason = _("a file is where a folder should be")
+    else:
+        reason = error.strerror or str(error)
     if path is None:
         return _("could not write the new site: {reason}").format(reason=reason)
     return _("could not write {path}: {reason}").format(path=path, reason=reason)

@@ -468,10 +468,10 @@ def _parallel(
         ):
             timings.bundles_kept.append(lang)
             continue
-        if cache is None or made.search_source is None:
+        if cache is None or key is None:
             to_index[lang] = SearchSource(root)
         else:  # the cache's records, as the language's process left them (nothing staged)
-            to_index[lang] = SearchSource(Path(made.search_source), made.search_stamps, root)
+            to_index[lang] = SearchSource(cache.search_dir(lang), made.search_stamps, root)
     bundles = [bundle_path("" if lang == langs[0] else lang).rstrip("/") for lang in langs]
     failure, site_files = None, None
     with ThreadPoolExecutor(max_workers=1) as waiter:
@@ -504,6 +504,10 @@ class SearchSource:
     stamps: list[SiteStamp] | None = None
     staging: Path | None = None
 
+    def intact(self) -> bool:
+        """Whether the records are as they were when their stamps were taken (staged ones always are)."""
+        return self.stamps is None or file_stamps(self.root) == self.stamps
+
 
 def _index(sources: dict[str, SearchSource], langs: list[str], site_dir: Path) -> str | None:
     """Each language's search records into its own bundle (site/pagefind/, site/es/pagefind/), one
@@ -517,9 +521,9 @@ def _index(sources: dict[str, SearchSource], langs: list[str], site_dir: Path) -
         try:
             try:
                 found = index_folder(source.root, bundle)
-                intact = source.stamps is None or file_stamps(source.root) == source.stamps
+                intact = source.intact()
             except SearchIndexError:
-                if source.stamps is None or file_stamps(source.root) == source.stamps:
+                if source.intact():
                     raise
                 intact = False  # the records went while Pagefind read them (.cache removed?)
             if not intact:

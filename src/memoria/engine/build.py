@@ -41,9 +41,8 @@ class LanguageBuilt:
     warm: bool = False
     bundle_key: str | None = None  # the search records' digest (None: no cache)
     bundle_reusable: bool = False  # the cache's search bundle was made from the same records
-    # With the cache, nothing is staged: Pagefind reads the cache's search records (this folder),
-    # which must still have these stamps once it is done (another build could have changed them).
-    search_source: str | None = None
+    # With the cache, nothing is staged: Pagefind reads the cache's search records, whose folder
+    # must still have these stamps once it is done (another build could have changed them).
     search_stamps: list[tuple[str, int, int, int]] = field(default_factory=list)
     steady: tuple[dt.datetime | None, dt.datetime | None] | None = None  # the catalog's (None: unknown)
 
@@ -121,7 +120,6 @@ def build_language(
     result.phases["search staging"] = time.perf_counter() - staged_at
     saved_at = time.perf_counter()
     cache.commit(plan, f"{part}/" if part else "")  # the records made now join the cache's
-    result.search_source = str(cache.cache.search_dir(lang))
     result.search_stamps = cache.record_stamps
     result.phases["cache save"] = time.perf_counter() - saved_at
     result.pages_reused = len(cache.reused)

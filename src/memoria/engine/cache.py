@@ -375,11 +375,9 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
             if found is not None:
                 state.search[page] = found
                 state.search_digests[page] = record_digest
-        for page in old_search:
-            if page not in state.search:
-                (records / page).unlink(missing_ok=True)
-        # Pagefind reads this folder as it is: whatever no record of this state is (a file left by
-        # a build killed mid-write) goes, and its stamps now are what the index must be made from.
+        # Pagefind reads this folder as it is: whatever no record of this state is (a vanished
+        # page's, a file left by a build killed mid-write) goes, and its stamps now are what the
+        # index must be made from.
         self.record_stamps = []
         for kept_file in file_stamps(records):
             if kept_file[0] in state.search:

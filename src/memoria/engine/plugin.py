@@ -534,6 +534,13 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             output = file.abs_dest_path
             if fingerprint is None or self.preview.changed(self.lang, file.src_uri, fingerprint, output):
                 Path(output).unlink(missing_ok=True)
+                if entry is not None:
+                    file.is_modified = _modified  # type: ignore[method-assign]
+            elif entry is not None:
+                # Its files, and those of the entries it shows, kept their stamps since the last
+                # build wrote or kept its output: MkDocs need not compare the two files' times
+                # (twice a page: six stat calls, 0.4 s a rebuild at 10,000 entries per language).
+                file.is_modified = _modified if not os.path.isfile(output) else _not_modified  # type: ignore[method-assign]
         for output in self.preview.vanished(self.lang):
             Path(output).unlink(missing_ok=True)
 
@@ -1101,6 +1108,16 @@ def _content_error(problems: list[Problem]) -> PluginError:
         + "\n"
         + "\n".join(str(p) for p in sorted(set(problems), key=lambda p: (p.path, p.line)))
     )
+
+
+def _modified() -> bool:
+    """File.is_modified for a preview page whose inputs changed: rendered again."""
+    return True
+
+
+def _not_modified() -> bool:
+    """File.is_modified for a preview page whose inputs did not change and whose output is there."""
+    return False
 
 
 def _generated_markdown(listing: Listing, lang: str, identity: Identity | None = None) -> str:

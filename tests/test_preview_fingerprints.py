@@ -22,6 +22,7 @@ from memoria.preview import (
     KeptAbsoluteHtml,
     PreviewState,
     entry_fingerprint,
+    environment_stamps,
     feed_fingerprint,
     listing_fingerprint,
 )
@@ -246,3 +247,35 @@ def test_kept_feed_item_html_is_absolute_htmls_and_only_the_last_rebuilds_is_kep
     kept.next_rebuild()
     kept.next_rebuild()  # a rebuild that wrote no feed
     assert kept.kept == {} and kept.used == {}
+
+
+def test_a_changed_environment_forgets_every_fingerprint(tmp_path: Path) -> None:
+    """mkdocs.yml, a template of the overrides or a shared list changed: every page renders again."""
+    config, overrides = tmp_path / "mkdocs.yml", tmp_path / "overrides"
+    config.write_text("site_name: A\n", encoding="utf-8")
+    (overrides / "partials").mkdir(parents=True)
+    (overrides / "partials/footer.html").write_text("<footer></footer>\n", encoding="utf-8")
+    missing = tmp_path / "data"  # no shared lists yet
+
+    def stamps() -> object:
+        return environment_stamps([config], [overrides, missing])
+
+    state = PreviewState(tmp_path / "work")
+    assert state.use_environment(stamps()) is False  # the first build renders everything anyway
+    state.changed("en", "press/a.en.md", "f1", "press/a/index.html")
+    state.commit("en")
+    assert state.use_environment(stamps()) is False and state.everything is False
+    assert state.changed("en", "press/a.en.md", "f1", "press/a/index.html") is False
+    state.commit("en")
+
+    for edit in (
+        lambda: config.write_text("site_name: B\n", encoding="utf-8"),
+        lambda: (overrides / "partials/footer.html").write_text("<footer>x</footer>\n", encoding="utf-8"),
+        lambda: missing.mkdir() or (missing / "topics.yml").write_text("[]\n", encoding="utf-8"),
+        lambda: (overrides / "partials/footer.html").unlink(),
+    ):
+        edit()
+        assert state.use_environment(stamps()) is True and state.everything is True
+        assert state.changed("en", "press/a.en.md", "f1", "press/a/index.html") is True
+        state.commit("en")
+        assert state.use_environment(stamps()) is False and state.everything is False

@@ -348,7 +348,9 @@ def test_a_preview_after_edits_serves_what_a_fresh_preview_serves(tmp_path: Path
     pages that link to it); a translation added; a translation removed; an entry added; an
     event deleted (its page, its calendar file, its place in listings). The last four add or
     remove files: static-i18n's choice of each language's files, which the preview keeps while
-    the files are the same (memoria.engine.localised_files), is made again. Compared file by file by tests/sitediff.py (the search bundle
+    the files are the same (memoria.engine.localised_files), is made again. Then what every
+    page shows besides entries: the site's name in mkdocs.yml, a template of the theme's
+    overrides, a topic's Spanish name in the shared lists (memoria.preview.environment_stamps). Compared file by file by tests/sitediff.py (the search bundle
     aside: the preview indexes search once, at its first build). Both previews run on the same
     address, so absolute URLs match.
     """
@@ -376,6 +378,20 @@ def test_a_preview_after_edits_serves_what_a_fresh_preview_serves(tmp_path: Path
             ADDED_RELEASE, encoding="utf-8"
         ),
         "deletion": lambda: (docs / "events/2015/water-assembly.en.md").unlink(),
+        # What every page shows besides entries: mkdocs.yml, the theme's overrides, the shared lists
+        "site name": lambda: _replace(
+            project / "mkdocs.yml", "site_name: Memoria", "site_name: Memoria renamed"
+        ),
+        "template": lambda: _replace(
+            project / "overrides/main.html",
+            "{% block extrahead %}",
+            '{% block extrahead %}<meta name="x-edited" content="template edited">',
+        ),
+        "shared list": lambda: _replace(
+            project / "data/topics.yml",
+            "es: Mecanismos de protección",
+            "es: Mecanismos estatales de protección",
+        ),
     }
     port = _free_port()
     log_path = tmp_path / "serve.log"
@@ -395,6 +411,14 @@ def test_a_preview_after_edits_serves_what_a_fresh_preview_serves(tmp_path: Path
             process.wait(timeout=30)
     assert "ERROR" not in log_path.read_text(encoding="utf-8")
     assert not (tmp_path / "served/deletion/events/2015/water-assembly/water-assembly.ics").exists()
+    entry_page = (
+        "press/2015/fictional-early-warning-networks/index.html"  # an entry page, not rendered every time
+    )
+    assert "Memoria renamed" in (tmp_path / "served/site name" / entry_page).read_text(encoding="utf-8")
+    assert "template edited" in (tmp_path / "served/template/es" / entry_page).read_text(encoding="utf-8")
+    assert "Mecanismos estatales de protección" in (
+        tmp_path / "served/shared list/es/press/2014/protect-women-defenders-mesoamerica/index.html"
+    ).read_text(encoding="utf-8")
     for name in edits:
         _fresh_preview(tmp_path / "projects" / name, port, tmp_path / "fresh" / name)
         found = differences(tmp_path / "served" / name, tmp_path / "fresh" / name)

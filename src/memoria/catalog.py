@@ -77,6 +77,8 @@ class Catalog:
     _sections: dict[str, list[Entry]] = field(default_factory=dict, repr=False, compare=False)
     #: topic name as written → its page key, worked out once per catalog (a build asks per entry, many times)
     _topic_keys: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    #: (first year, last year, languages written or spoken), worked out once (home and About, each language)
+    _span: tuple[int, int, list[str]] | None = field(default=None, repr=False, compare=False)
 
     def newest(self) -> list[Entry]:
         """Every entry, newest first (newest_first's order; a list of the caller's own).
@@ -86,6 +88,18 @@ class Catalog:
         if self._newest is None:
             self._newest = newest_first(self.entries)
         return list(self._newest)
+
+    def span(self) -> tuple[int, int, list[str]]:
+        """The first and last year of the entries, and the language codes they are written or spoken in (sorted).
+
+        Only for a catalog with entries.
+        """
+        if self._span is None:
+            years = {entry.sort_date.year for entry in self.entries}
+            written = {lang for entry in self.entries for lang in entry.sources}
+            spoken = {language for entry in self.entries if (language := entry.english.speech_language)}
+            self._span = (min(years), max(years), sorted(written | spoken))
+        return self._span
 
     def section(self, name: str) -> list[Entry]:
         """Entries of a section, newest first (a list of the caller's own)."""

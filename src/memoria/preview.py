@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -108,6 +109,35 @@ def calendar_fingerprint(
 ) -> str:
     """What a calendar holds: its events in order, their pages' addresses and the site's calendar settings."""
     return _digest((lang, settings, urls, [cache.stamp_of(e) for e in events]))
+
+
+def environment_stamps(files: list[Path], folders: list[Path]) -> Fingerprint:
+    """What every page shows besides the entries, as stamps: mkdocs.yml (and what it inherits),
+    the theme's overrides, the shared lists. Any change renders every page again.
+
+    MkDocs' preview reloads mkdocs.yml at each rebuild, but the pages' fingerprints name only
+    entries: without this a new site name or an edited template reached the whole-archive
+    pages and left every other page as it was. Stamps, not digests: a few dozen files, read
+    at every rebuild.
+    """
+    stamps: list[tuple[str, int, int]] = []
+    for path in files:
+        _stamp_into(stamps, str(path))
+    for folder in folders:
+        for top, dirs, names in os.walk(folder):
+            dirs.sort()
+            for name in sorted(names):
+                _stamp_into(stamps, os.path.join(top, name))
+    return tuple(stamps)
+
+
+def _stamp_into(stamps: list[tuple[str, int, int]], path: str) -> None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        stamps.append((path, -1, -1))  # gone: differs from any file that was there
+        return
+    stamps.append((path, stat.st_mtime_ns, stat.st_size))
 
 
 def settle_after_first_build() -> None:
@@ -235,6 +265,23 @@ class PreviewState:
     listings: dict[str, str] = field(default_factory=dict)  # src uri → Markdown written to work_dir
     indexed: bool = False  # search indexed once, at the first build
     absolute_html: KeptAbsoluteHtml = field(default_factory=KeptAbsoluteHtml)  # feed items' HTML
+    environment: Fingerprint | None = None  # environment_stamps at the start of the last rebuild
+    everything: bool = False  # this rebuild renders every page: the environment changed
+
+    def use_environment(self, environment: Fingerprint) -> bool:
+        """A rebuild starts with these environment_stamps; if they changed, forget every page's
+        and file's fingerprint, so that everything is rendered and written again. Whether they did."""
+        changed = self.environment is not None and environment != self.environment
+        if changed:
+            self.fingerprints.clear()
+            self.pending.clear()
+            self.rendered.clear()
+            self.feeds.clear()
+            self.outputs.clear()
+            self.pending_outputs.clear()
+            self.absolute_html = KeptAbsoluteHtml()
+        self.environment, self.everything = environment, changed
+        return changed
 
     def begin(self, lang: str) -> None:
         """A build of `lang` starts: nothing recorded yet for it."""

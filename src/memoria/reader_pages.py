@@ -92,17 +92,15 @@ def holdings(catalog: Catalog, lang: str) -> str | None:
     if not catalog.entries:
         return None
     counts = [_count(section, n, lang) for section in KINDS if (n := len(catalog.section(section)))]
-    years = sorted({entry.sort_date.year for entry in catalog.entries})
-    written = {lang_ for entry in catalog.entries for lang_ in entry.sources}
-    spoken = {language for entry in catalog.entries if (language := entry.english.speech_language)}
-    languages = [language_name(code, lang) for code in sorted(written | spoken)]
-    key = "home.holds" if years[0] != years[-1] else "home.holds_one_year"
+    first, last, codes = catalog.span()
+    languages = [language_name(code, lang) for code in codes]
+    key = "home.holds" if first != last else "home.holds_one_year"
     return t(
         key,
         lang,
         counts=_join(counts, lang),
-        first=years[0],
-        last=years[-1],
+        first=first,
+        last=last,
         languages=_join(languages, lang),
     )
 

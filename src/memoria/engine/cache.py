@@ -546,17 +546,22 @@ def site_inputs_key(config: MkDocsConfig, environment: str) -> str:
     hooks and the process's environment (mkdocs.yml's !ENV). `environment`: `environment_of`."""
     config_file = Path(config.config_file_path)
     beside = [config_file.parent / name for name in sorted(os.listdir(config_file.parent))]
-    inherited = [Path(p) for p in _inherited(config_file)]
-    modules = config.hooks.values() if isinstance(config.hooks, dict) else config.hooks or []
-    hooks = [Path(m.__file__) for m in modules if m.__file__ is not None]
     return digest(
         (
             environment,
             folder_digest(Path(config.docs_dir)),
-            [(str(p), folder_digest(p)) for p in [*beside, *inherited, *hooks] if p.is_file()],
+            [(str(p), folder_digest(p)) for p in [*beside, *configuration_files(config)[1:]] if p.is_file()],
             sorted((k, v) for k, v in os.environ.items() if k not in _SHELL_NOISE),
         )
     )
+
+
+def configuration_files(config: MkDocsConfig) -> list[Path]:
+    """mkdocs.yml, the files its INHERIT chain names (MkDocs merges them in) and its hooks' modules."""
+    config_file = Path(config.config_file_path)
+    modules = config.hooks.values() if isinstance(config.hooks, dict) else config.hooks or []
+    hooks = [Path(m.__file__) for m in modules if m.__file__ is not None]
+    return [config_file, *(Path(p) for p in _inherited(config_file)), *hooks]
 
 
 def _inherited(config_file: Path) -> list[str]:

@@ -73,6 +73,7 @@ from memoria.content import (
 )
 from memoria.content_policy import Allowance, PolicyCache, PolicyConfigError, escaping_links, policy_problems
 from memoria.csp import content_security_policy, inline_script_hashes, with_csp_meta
+from memoria.engine.cache import configuration_files
 from memoria.engine.chrome import SharedChrome
 from memoria.engine.engines import DEFAULT_ENGINE, ENGINES
 from memoria.engine.i18n_bridge import StaticI18n, file_alternates, file_language, memoise_is_relative_to
@@ -119,6 +120,7 @@ from memoria.preview import (
     RebuildCollection,
     calendar_fingerprint,
     entry_fingerprint,
+    environment_stamps,
     feed_fingerprint,
     listing_fingerprint,
     settle_after_first_build,
@@ -134,6 +136,7 @@ from memoria.reader_pages import (
 )
 from memoria.recording_view import load_manifests, player_view, publish_media, status_badge, status_counts
 from memoria.search import SearchIndexError, bundle_path, index_site
+from memoria.shared_lists import data_dir_of
 from memoria.store import StoreError, StoreLocation, load_record, parse_media_store, store_media_files
 from memoria.transcript import CaptionFile, TranscriptError, TranscriptView, transcript_views, transcripts_for
 from memoria.views import (
@@ -286,6 +289,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Callable[..., Any]) -> Any:
         """Watch with the system's file events: polling thousands of entries slows every rebuild (memoria.engine.watch);
         show a failed rebuild's problems as a page instead of a stalled one (memoria.engine.preview_errors)."""
+        for path in self._environment_paths(config):
+            if path.exists() and path != Path(config.config_file_path):
+                server.watch(str(path))  # MkDocs watches docs/ and mkdocs.yml only (theme: --watch-theme)
         if not self.config.preview_polling:
             use_file_events(server)
         PreviewErrors(lambda: self.content_problems, editor_language(os.environ)).install(server)
@@ -297,10 +303,26 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if StaticI18n.of(config).nested_build():
             return  # static-i18n builds the other languages inside the first one's build
         if self.preview is not None:
+            files, folders = configuration_files(config), self._environment_folders(config)
+            if self.preview.use_environment(environment_stamps(files, folders)):
+                log.info(
+                    messages._(
+                        "mkdocs.yml, the theme's overrides or the shared lists changed: every page is rendered again"
+                    )
+                )
             self.preview.absolute_html.next_rebuild()  # feed items' HTML kept from the last build only
         if self.rebuilding:
             # A preview rebuild runs without the cycle collector's passes (memoria.preview).
             self.rebuild_collection.pause()
+
+    def _environment_folders(self, config: MkDocsConfig) -> list[Path]:
+        """What every preview page may show besides entries and mkdocs.yml: the theme's overrides, the shared lists."""
+        custom_dir = config.theme.custom_dir
+        return [*([Path(custom_dir)] if custom_dir else []), data_dir_of(Path(config.docs_dir))]
+
+    def _environment_paths(self, config: MkDocsConfig) -> list[Path]:
+        """The files and folders whose change renders every preview page again (memoria.preview.environment_stamps)."""
+        return [*configuration_files(config), *self._environment_folders(config)]
 
     def on_build_error(self, error: Exception) -> None:
         if self.rebuilding:
@@ -529,8 +551,10 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             elif entry is not None:
                 fingerprint = entry_fingerprint(self.catalog, self.entry_cache, entry, self.lang, neighbours)
                 self.entry_fingerprints[(entry.section, entry.id)] = fingerprint
-            else:
-                continue  # a hand-written page: MkDocs compares its file's and output's times
+            else:  # a hand-written page: MkDocs compares its file's and output's times,
+                if self.preview.everything:  # unless what every page shows changed
+                    file.is_modified = _modified  # type: ignore[method-assign]
+                continue
             output = file.abs_dest_path
             if fingerprint is None or self.preview.changed(self.lang, file.src_uri, fingerprint, output):
                 Path(output).unlink(missing_ok=True)

@@ -249,7 +249,9 @@ def test_kept_feed_item_html_is_absolute_htmls_and_only_the_last_rebuilds_is_kep
     assert kept.kept == {} and kept.used == {}
 
 
-def test_a_changed_environment_forgets_every_fingerprint(tmp_path: Path) -> None:
+def test_a_changed_environment_forgets_every_fingerprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """mkdocs.yml, a template of the overrides or a shared list changed: every page renders again."""
     config, overrides = tmp_path / "mkdocs.yml", tmp_path / "overrides"
     config.write_text("site_name: A\n", encoding="utf-8")
@@ -262,6 +264,9 @@ def test_a_changed_environment_forgets_every_fingerprint(tmp_path: Path) -> None
 
     state = PreviewState(tmp_path / "work")
     assert state.use_environment(stamps()) is False  # the first build renders everything anyway
+    # MkDocs' first build names the files as given (relative), the later ones absolute
+    monkeypatch.chdir(tmp_path)
+    assert environment_stamps([Path("mkdocs.yml")], [Path("overrides"), Path("data")]) == stamps()
     state.changed("en", "press/a.en.md", "f1", "press/a/index.html")
     state.commit("en")
     assert state.use_environment(stamps()) is False and state.everything is False

@@ -410,6 +410,8 @@ def test_a_preview_after_edits_serves_what_a_fresh_preview_serves(tmp_path: Path
             process.terminate()
             process.wait(timeout=30)
     assert "ERROR" not in log_path.read_text(encoding="utf-8")
+    # everything rendered again for the last three edits only, not for the entries' edits
+    assert log_path.read_text(encoding="utf-8").count("every page is rendered again") == 3
     assert not (tmp_path / "served/deletion/events/2015/water-assembly/water-assembly.ics").exists()
     entry_page = (
         "press/2015/fictional-early-warning-networks/index.html"  # an entry page, not rendered every time

@@ -121,10 +121,11 @@ def environment_stamps(files: list[Path], folders: list[Path]) -> Fingerprint:
     at every rebuild.
     """
     stamps: list[tuple[str, int, int]] = []
+    # Absolute: MkDocs' first build names mkdocs.yml and the overrides as given, later ones absolute.
     for path in files:
-        _stamp_into(stamps, str(path))
+        _stamp_into(stamps, os.path.abspath(path))
     for folder in folders:
-        for top, dirs, names in os.walk(folder):
+        for top, dirs, names in os.walk(os.path.abspath(folder)):
             dirs.sort()
             for name in sorted(names):
                 _stamp_into(stamps, os.path.join(top, name))

@@ -3,7 +3,8 @@
 A page is rendered again only when what it shows changed: an entry page when its own files or
 those of the entries it links to (event, press releases, recordings) changed; a listing when
 the entries it lists, their order or its pagination changed; a page counting the whole archive
-(home, About, states, search, feeds) every time. Each page's inputs are reduced to a fingerprint
+(home, About, states, search, feeds) every time; every page when mkdocs.yml, the theme's
+overrides or the shared lists changed (environment_stamps). Each page's inputs are reduced to a fingerprint
 made of the files' (path, mtime, size) stamps, compared with the previous build's (the stamps
 themselves, not a digest: an unchanged entry's stamp is the very tuple the EntryCache kept, so
 comparing is cheap); feeds and calendars likewise, by a digest. Engine-independent: the adapter asks which pages changed and acts on the answer.

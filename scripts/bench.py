@@ -476,7 +476,7 @@ def main() -> int:
         outputs = {tool.name: inspect_output(tool.output) for tool in tools}
         warm = time_warm(tools[0], rounds, size)
         check = time_check(project, rounds)
-        preview = time_preview(project, edits=3 if size <= 3000 else 1)
+        preview = time_preview(project, edits=3)  # a few seconds each, against a first build of minutes
         per_page[size] = tools[0].median_seconds() / (2 * size)
         peaks[size] = tools[0].median_peak()
         report += size_report(size, tools, outputs, check, preview)

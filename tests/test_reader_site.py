@@ -6,6 +6,7 @@ original is gone with no copy anywhere ("lost"); every check runs in both langua
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -13,11 +14,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
+from base import catalog_of, project
 from conftest import BuiltSite, run_build
 from memoria.i18n import format_date_range, t
-from memoria.identity import IdentityError, read_identity
+from memoria.identity import Identity, IdentityError, read_identity
 from memoria.manifest import RecordingStatus
-from memoria.reader_pages import STATE_ORDER
+from memoria.reader_pages import STATE_ORDER, cite_view
 from memoria.search import read_page
 from searchsite import RECORDING_ID, build_search_demo
 
@@ -243,6 +245,43 @@ def test_link_previews_citation_and_share_links_load_nothing(site: BuiltSite, la
     for url in page.xpath("//*[@src]/@src | //link[@rel='stylesheet']/@href"):
         assert not url.startswith(("http:", "https:", "//")), url
     assert page.xpath("//link[@media='print']/@href")[0].endswith("memoria-print.css")
+
+
+def test_a_citation_names_the_language_of_the_text_the_page_shows(tmp_path: Path) -> None:
+    """A release written only in Spanish is cited as Spanish on the English page too (it shows the Spanish text)."""
+    root = project(
+        tmp_path / "project",
+        {
+            "press/2024/solo-es.es.md": "---\ntitle: Solo en español\ndate: 2024-05-02\nsummary: Resumen.\n---\n\nTexto.\n",
+            "press/2024/both.en.md": "---\ntitle: Both\ndate: 2024-05-03\nsummary: Summary.\n---\n\nText.\n",
+            "press/2024/both.es.md": "---\ntitle: Ambos\nsummary: Resumen.\n---\n\nTexto.\n",
+        },
+    )
+    catalog = catalog_of(root)
+    found = {}
+    for entry in catalog.entries:
+        for lang in ("en", "es"):
+            cite = cite_view(
+                entry,
+                Identity(),
+                "Archive",
+                lang,
+                f"https://a.example/{lang}/{entry.id}/",
+                dt.date(2026, 12, 8),
+            )
+            csl = json.loads(unquote(cite.csl_json.split(",", 1)[1]))[0]
+            bibtex = unquote(cite.bibtex.split(",", 1)[1])
+            found[(entry.id, lang)] = (
+                csl["language"],
+                re.search(r"language = \{(\w+)\}", bibtex)[1],
+                csl["title"],
+            )
+    assert found == {
+        ("solo-es", "en"): ("es", "es", "Solo en español"),
+        ("solo-es", "es"): ("es", "es", "Solo en español"),
+        ("both", "en"): ("en", "en", "Both"),
+        ("both", "es"): ("es", "es", "Ambos"),
+    }
 
 
 # --- 8. transcripts ---------------------------------------------------------------------------------

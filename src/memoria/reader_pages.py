@@ -15,7 +15,7 @@ from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
 from memoria.catalog import Catalog, Listing
 from memoria.content import KINDS, Entry
-from memoria.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, language_name, t
+from memoria.i18n import LANGUAGES, format_date, language_name, t
 from memoria.identity import Identity
 from memoria.manifest import RecordingStatus
 
@@ -222,8 +222,13 @@ def _bibtex_escape(text: str) -> str:
 def cite_view(
     entry: Entry, identity: Identity, site_name: str, lang: str, permalink: str, accessed: dt.date
 ) -> CiteView:
-    """The citation of `entry` in `lang` at `permalink`; `accessed` is the build's date (the page script puts today's)."""
+    """The citation of `entry` in `lang` at `permalink`; `accessed` is the build's date (the page script puts today's).
+
+    Its language is that of the text the page shows: the reader's, or the original's where the
+    entry is not translated (a release written only in Spanish, on the English page, is Spanish).
+    """
     fields = entry.in_language(lang)
+    shown = entry.shown_language(lang)
     author = identity.text("organisation", lang) or site_name
     date = entry.sort_date
     kind = t(f"kind.{entry.section}", lang)
@@ -238,7 +243,7 @@ def cite_view(
         "accessed": {"date-parts": [[accessed.year, accessed.month, accessed.day]]},
         "container-title": site_name,
         "URL": permalink,
-        "language": lang if entry.is_translated(lang) else DEFAULT_LANGUAGE,
+        "language": shown,
         "genre": kind,
     }
     if fields.summary:
@@ -255,7 +260,7 @@ def cite_view(
         f"  note = {{{_bibtex_escape(kind)}}},\n"
         f"  url = {{{permalink}}},\n"
         f"  urldate = {{{accessed.isoformat()}}},\n"
-        f"  language = {{{lang}}}\n"
+        f"  language = {{{shown}}}\n"
         "}\n"
     )
     subject = _quote(fields.title)

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from memoria.build_cache import site_stamps
 from memoria.catalog import Catalog, Listing
 from memoria.content import Entry, EntryCache
 from memoria.feeds import FEEDS_PAGE, Feed, absolute_html
@@ -119,27 +120,19 @@ def environment_stamps(files: list[Path], folders: list[Path]) -> Fingerprint:
     MkDocs' preview reloads mkdocs.yml at each rebuild, but the pages' fingerprints name only
     entries: without this a new site name or an edited template reached the whole-archive
     pages and left every other page as it was. Stamps, not digests: a few dozen files, read
-    at every rebuild.
+    at every rebuild. The files by absolute path (MkDocs' first build names mkdocs.yml as
+    given, later ones absolute); the folders' files relative to them (`site_stamps`).
     """
-    stamps: list[tuple[str, int, int]] = []
-    # Absolute: MkDocs' first build names mkdocs.yml and the overrides as given, later ones absolute.
+    stamps: list[object] = []
     for path in files:
-        _stamp_into(stamps, os.path.abspath(path))
-    for folder in folders:
-        for top, dirs, names in os.walk(os.path.abspath(folder)):
-            dirs.sort()
-            for name in sorted(names):
-                _stamp_into(stamps, os.path.join(top, name))
+        try:
+            stat = os.stat(path)
+        except OSError:
+            stamps.append((os.path.abspath(path), -1, -1))  # gone: differs from any file that was there
+            continue
+        stamps.append((os.path.abspath(path), stat.st_mtime_ns, stat.st_size))
+    stamps += [tuple(site_stamps(folder)) for folder in folders]
     return tuple(stamps)
-
-
-def _stamp_into(stamps: list[tuple[str, int, int]], path: str) -> None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        stamps.append((path, -1, -1))  # gone: differs from any file that was there
-        return
-    stamps.append((path, stat.st_mtime_ns, stat.st_size))
 
 
 def settle_after_first_build() -> None:

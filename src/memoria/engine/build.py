@@ -22,6 +22,7 @@ from memoria.engine.i18n_bridge import StaticI18n, installed_version, unknown_ve
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
+    from memoria.build_cache import SiteStamp
     from memoria.engine.plugin import MemoriaPlugin
 
 
@@ -43,7 +44,7 @@ class LanguageBuilt:
     bundle_reusable: bool = False  # the cache's search bundle was made from the same records
     # With the cache, nothing is staged: Pagefind reads the cache's search records, whose folder
     # must still have these stamps once it is done (another build could have changed them).
-    search_stamps: list[tuple[str, int, int, int]] = field(default_factory=list)
+    search_stamps: list[SiteStamp] = field(default_factory=list)
     steady: tuple[dt.datetime | None, dt.datetime | None] | None = None  # the catalog's (None: unknown)
 
 

@@ -289,9 +289,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Callable[..., Any]) -> Any:
         """Watch with the system's file events: polling thousands of entries slows every rebuild (memoria.engine.watch);
         show a failed rebuild's problems as a page instead of a stalled one (memoria.engine.preview_errors)."""
-        for path in self._environment_paths(config):
-            if path.exists() and path != Path(config.config_file_path):
-                server.watch(str(path))  # MkDocs watches docs/ and mkdocs.yml only (theme: --watch-theme)
+        for path in [*configuration_files(config), *self._environment_folders(config)]:
+            if path.exists():  # MkDocs watches docs/ and mkdocs.yml only (the theme with --watch-theme)
+                server.watch(str(path))  # mkdocs.yml again: MkDocs counts it watched twice
         if not self.config.preview_polling:
             use_file_events(server)
         PreviewErrors(lambda: self.content_problems, editor_language(os.environ)).install(server)
@@ -319,10 +319,6 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         """What every preview page may show besides entries and mkdocs.yml: the theme's overrides, the shared lists."""
         custom_dir = config.theme.custom_dir
         return [*([Path(custom_dir)] if custom_dir else []), data_dir_of(Path(config.docs_dir))]
-
-    def _environment_paths(self, config: MkDocsConfig) -> list[Path]:
-        """The files and folders whose change renders every preview page again (memoria.preview.environment_stamps)."""
-        return [*configuration_files(config), *self._environment_folders(config)]
 
     def on_build_error(self, error: Exception) -> None:
         if self.rebuilding:
@@ -556,15 +552,18 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                     file.is_modified = _modified  # type: ignore[method-assign]
                 continue
             output = file.abs_dest_path
-            if fingerprint is None or self.preview.changed(self.lang, file.src_uri, fingerprint, output):
+            changed = fingerprint is None or self.preview.changed(
+                self.lang, file.src_uri, fingerprint, output
+            )
+            if changed:
                 Path(output).unlink(missing_ok=True)
-                if entry is not None:
-                    file.is_modified = _modified  # type: ignore[method-assign]
-            elif entry is not None:
-                # Its files, and those of the entries it shows, kept their stamps since the last
-                # build wrote or kept its output: MkDocs need not compare the two files' times
-                # (twice a page: six stat calls, 0.4 s a rebuild at 10,000 entries per language).
-                file.is_modified = _modified if not os.path.isfile(output) else _not_modified  # type: ignore[method-assign]
+            if entry is not None:
+                # An unchanged entry page's files, and those of the entries it shows, kept their
+                # stamps since the last build wrote or kept its output: MkDocs need not compare the
+                # two files' times (twice a page: six stat calls, 0.4 s a rebuild at 10,000 entries
+                # per language).
+                unchanged = not changed and os.path.isfile(output)
+                file.is_modified = _not_modified if unchanged else _modified  # type: ignore[method-assign]
         for output in self.preview.vanished(self.lang):
             Path(output).unlink(missing_ok=True)
 

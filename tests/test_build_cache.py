@@ -230,6 +230,70 @@ def test_search_records_changed_while_pagefind_reads_them_are_indexed_from_the_b
     assert "cebrapalabra" in str(_indexed(site / "es")) and "changed while" not in capsys.readouterr().err
 
 
+IN_PLACE = re.compile(r"(\w+): started from the site the last build replaced, (\d+) files kept in place")
+
+
+def test_a_warm_build_starts_from_the_replaced_site_and_keeps_only_what_is_current(
+    project: Path, tmp_path: Path
+) -> None:
+    # The site a build replaces is kept in the cache, without its search bundles and media (the
+    # media are copies as big as the archive), and the next warm build starts from it.
+    _edit(project / f"{PRESS}.en.md", "\n\n", "\n\nA sentence for the replaced site.\n\n")
+    first = _build(project, "site")
+    replaced = project / ".cache" / "memoria" / "replaced-site"
+    assert (replaced / "index.html").is_file() and (replaced / "es" / "index.html").is_file()
+    assert not (replaced / "pagefind").exists() and not (replaced / "es" / "pagefind").exists()
+    assert not (replaced / "media").exists()
+    assert IN_PLACE.findall(first) == []  # the first build replaced no site: nothing to start from
+
+    # What anyone could have left in it: a page no build made, a link to a file outside the
+    # site, a folder where a current page's file goes, a current page's file edited in place
+    # (the cache shares it: it is rendered again) and a folder of a language no longer built.
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the site's", encoding="utf-8")
+    (replaced / "press" / "stray").mkdir(parents=True)
+    (replaced / "press" / "stray" / "index.html").write_text("stray", encoding="utf-8")
+    (replaced / "press" / "link.html").symlink_to(outside)
+    (replaced / "fr" / "press").mkdir(parents=True)
+    state = BuildCache(project / ".cache" / "memoria").load("en")
+    assert state is not None
+    pages = sorted(r.outputs[0][0] for uri, r in state.pages.items() if uri.startswith("press/20"))
+    folder_page, edited_page = replaced / pages[0], replaced / pages[-1]
+    folder_page.unlink()
+    folder_page.mkdir()
+    (folder_page / "inside.html").write_text("a folder's file", encoding="utf-8")
+    with edited_page.open("ab") as handle:
+        handle.write(b"<!-- edited in the replaced site -->")
+
+    _edit(project / f"{EVENT}.es.md", 'title: "', 'title: "Mesa redonda del sitio reemplazado — ')
+    second = _build(project, "site")
+    kept, reused = dict(IN_PLACE.findall(second)), _from_cache(second)
+    assert all(0 < int(kept[lang]) <= reused[lang][0] for lang in ("en", "es")), second
+    assert outside.read_text(encoding="utf-8") == "not the site's"
+    _build(project, "cold", "--no-cache")
+    assert differences(project / "site", project / "cold") == []
+    assert _indexed(project / "site") == _indexed(project / "cold")
+    assert b"edited in the replaced site" not in (project / "site" / pages[-1]).read_bytes()
+
+    # Two builds at once: one takes the replaced site, the other builds from nothing; both publish.
+    _edit(project / f"{PRESS}.es.md", "\n\n", "\n\nUna frase para dos compilaciones a la vez.\n\n")
+    env = {**os.environ, "MEMORIA_LANG": "en", "MEMORIA_BUILD_TIME": "2026-11-29T12:00:00+00:00"}
+    builds = [
+        subprocess.Popen(
+            [*MEMORIA, "build", "--strict", "--timings", "-d", "site"],
+            cwd=project,
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    reports = [build.communicate(timeout=600)[1] for build in builds]
+    assert [build.returncode for build in builds] == [0, 0], reports
+    _build(project, "cold", "--no-cache")
+    assert differences(project / "site", project / "cold") == []
+
+
 def test_a_corrupt_or_foreign_state_means_a_cold_build(project: Path) -> None:
     for damage in ("checksum", "format", "memoria"):
         for name in ("en/state.pickle", "es/state.pickle", "published.json"):

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 from pathlib import Path
 
 import pytest
 
 from conftest import BuiltSite
+from memoria import search
 from memoria.search import (
     SearchablePage,
     SearchIndexError,
     bundle_dirs,
     distinct_words,
+    index_folder,
     index_site,
     read_page,
     stage_site,
@@ -291,3 +294,61 @@ def test_a_broken_caption_file_fails_the_build_naming_it(tmp_path: Path) -> None
     broken = run_build(built.project)
     assert broken.returncode != 0
     assert f"{RECORDING_ID}/captions.es.vtt: not a readable WebVTT file" in broken.output
+
+
+def _records(root: Path, pages: dict[str, str]) -> Path:
+    for name, words in pages.items():
+        path = root / "press" / name / "index.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            f'<html lang="en"><body><div data-pagefind-body><h1>{name}</h1><p>{words}</p></div></body></html>',
+            encoding="utf-8",
+        )
+    return root
+
+
+def _fragments(bundle: Path) -> dict[str, str]:
+    found = {}
+    for fragment in bundle.glob("fragment/*.pf_fragment"):
+        raw = gzip.decompress(fragment.read_bytes())
+        record = json.loads(raw[raw.index(b"{") :])
+        found[record["url"]] = record["content"]
+    return found
+
+
+def test_a_bundle_made_again_links_the_files_equal_to_the_previous_bundles_and_copies_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pagefind writes into memory, then each file equal to the previous bundle's becomes a link
+    # to it; a changed page's fragment is a new file, and the previous bundle is never written.
+    pages = {f"release-{n}": f"defenders testimony number{n}" for n in range(6)}
+    records = _records(tmp_path / "records", pages)
+    index_folder(records, tmp_path / "previous")
+    before = {p: p.read_bytes() for p in (tmp_path / "previous").rglob("*") if p.is_file()}
+    scratch = tmp_path / "memory"
+    scratch.mkdir()
+    monkeypatch.setattr(search, "SCRATCH_FOLDER", scratch)
+    monkeypatch.setattr(search, "SCRATCH_ROOM", 0)
+    _records(records, {"release-0": "defenders testimony edited zebraword"})
+
+    index_folder(records, tmp_path / "bundle", tmp_path / "previous")
+
+    bundle = tmp_path / "bundle"
+    files = [p for p in bundle.rglob("*") if p.is_file()]
+    previous = {(s.st_dev, s.st_ino) for s in map(os.stat, (tmp_path / "previous").rglob("*"))}
+    linked = [p for p in files if (p.stat().st_dev, p.stat().st_ino) in previous]
+    assert len(linked) >= len(files) - 6 and linked, (len(files), len(linked))
+    assert "zebraword" in _fragments(bundle)["/press/release-0/"]
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]["en"]
+    assert (
+        bundle / f"pagefind.{entry['hash']}.pf_meta"
+    ).is_file()  # the entry names this index, not the last
+    assert {url for url in _fragments(bundle)} == {f"/press/{name}/" for name in pages}
+    assert {p: p.read_bytes() for p in (tmp_path / "previous").rglob("*") if p.is_file()} == before
+    assert list(scratch.iterdir()) == []  # the folder in memory is removed once placed
+
+    # no room in memory: Pagefind writes into the site itself, the same bundle
+    monkeypatch.setattr(search, "SCRATCH_ROOM", 1 << 62)
+    index_folder(records, tmp_path / "direct", tmp_path / "previous")
+    assert _fragments(tmp_path / "direct") == _fragments(bundle)
+    assert not any(p.stat().st_nlink > 1 for p in (tmp_path / "direct").rglob("*") if p.is_file())

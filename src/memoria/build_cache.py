@@ -35,6 +35,7 @@ over what it built.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -60,6 +61,8 @@ CACHE_FOLDER = Path(".cache") / "memoria"
 """Where a project keeps its cache, beside mkdocs.yml (git-ignored)."""
 
 _MAGIC = "memoria build cache"
+REPLACED_SITE = "replaced-site"
+"""The site the last build replaced (`BuildCache.keep_replaced_site`)."""
 _STATE = "state.pickle"  # a language's LanguageState (the name doubles as its versions stamp)
 _HASHED_UP_TO = 1 << 20  # files up to 1 MiB are hashed; bigger ones (media) stand by size and time
 #: Markdown or HTML that links to another file of the site: the page's output depends on where
@@ -308,6 +311,30 @@ class BuildCache:
 
     def language_dir(self, lang: str) -> Path:
         return self.root / lang
+
+    # --- the site the last build replaced, the next one's starting tree --------------------
+
+    def keep_replaced_site(self, folder: Path) -> None:
+        """Keep the site a build has just replaced (`folder`) for the next build to start from.
+
+        Its pages are hard links to this cache's files, so it costs little room; the next build
+        keeps those still current where they are instead of making 7,000 folders and links
+        again (`take_replaced_site`). Left where it is if one is kept already or it is on
+        another file system (it is then removed with the build's staging folder).
+        """
+        with contextlib.suppress(OSError):
+            os.rename(folder, self.root / REPLACED_SITE)
+
+    def take_replaced_site(self, target: Path) -> bool:
+        """Move the kept replaced site to `target` (this build's own); False if there is none.
+
+        Taken by one build only (a rename): two builds at once cannot both start from it.
+        """
+        try:
+            os.rename(self.root / REPLACED_SITE, target)
+        except OSError:
+            return False
+        return True
 
     def pages_dir(self, lang: str) -> Path:
         return self.language_dir(lang) / "site"
@@ -587,6 +614,31 @@ def replace_with_text(text: str, target: Path) -> None:
     temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, target)
+
+
+def sweep(root: str, keep: Collection[str]) -> None:
+    """Remove everything below `root` but the files in `keep` (paths relative to it), and every
+    folder left empty: a tree a build starts from holds nothing the build did not put there."""
+
+    def sweep_folder(folder: str, prefix: str) -> bool:  # True: something in it is kept
+        kept = False
+        with os.scandir(folder) as found:
+            children = list(found)
+        for child in children:
+            relative = prefix + child.name
+            if child.is_dir(follow_symlinks=False):
+                if sweep_folder(child.path, relative + "/"):
+                    kept = True
+                else:
+                    os.rmdir(child.path)
+            elif relative in keep:
+                kept = True
+            else:
+                os.unlink(child.path)
+        return kept
+
+    if os.path.isdir(root):
+        sweep_folder(root, "")
 
 
 class FolderMaker:

@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -42,6 +44,7 @@ from typing import IO
 from lxml import etree
 from pagefind_bin import get_executable
 
+from memoria.staging import Staging
 from memoria.stopwords import STOPWORDS
 
 BUNDLE_DIR = "pagefind"
@@ -343,9 +346,78 @@ def index_staged(staging_roots: Mapping[str, Path], site_dir: Path) -> SearchInd
     return report
 
 
-def index_folder(root: Path, bundle: Path) -> SearchIndexReport:
-    """One Pagefind over `root` (a language's pages at their real paths) into `bundle`."""
-    return _finish(_start_pagefind(root, bundle))
+def index_folder(root: Path, bundle: Path, previous: Path | None = None) -> SearchIndexReport:
+    """One Pagefind over `root` (a language's pages at their real paths) into `bundle`.
+
+    Given `previous` (the language's last bundle), Pagefind writes its thousands of small files
+    into memory when it can (`scratch_parent`), and each file equal to `previous`'s becomes a
+    hard link to it; only the others are copied. Most of a bundle is the same from one build to
+    the next (3,060 of 3,066 files after an edit at 3,000 entries), and a link costs a fraction
+    of a new file: 1.97 s against 2.86 s for Pagefind writing to the disk itself. Without a
+    previous bundle, copying every file from memory cost more (3.42 s) than it saved.
+    """
+    parent = scratch_parent() if previous is not None and previous.is_dir() else None
+    if parent is None:  # with nothing to link to, copying from memory costs more than it saves
+        return _finish(_start_pagefind(root, bundle))
+    scratch = Staging(parent)
+    try:
+        made = scratch.path / BUNDLE_DIR
+        try:
+            report = _finish(_start_pagefind(root, made))
+        except SearchIndexError:  # the memory filled up meanwhile? Pagefind on the disk says
+            return _finish(_start_pagefind(root, bundle))
+        _place_bundle(made, bundle, previous)
+        return report
+    finally:
+        scratch.remove(background=False)
+
+
+SCRATCH_FOLDER = Path("/dev/shm")
+"""A file system in memory on Linux (tmpfs): where Pagefind writes, if there is room."""
+SCRATCH_ROOM = 1 << 30
+"""Free space `SCRATCH_FOLDER` must have: a bundle takes ~5 KB per page (50 MB at 10,000 entries)."""
+
+
+def scratch_parent() -> Path | None:
+    """Where a bundle can be written in memory (None: nowhere; Pagefind writes into the site)."""
+    try:
+        usage = shutil.disk_usage(SCRATCH_FOLDER)
+    except OSError:
+        return None
+    if not os.access(SCRATCH_FOLDER, os.W_OK | os.X_OK) or usage.free < SCRATCH_ROOM:
+        return None
+    return SCRATCH_FOLDER
+
+
+def _place_bundle(made: Path, bundle: Path, previous: Path | None) -> None:
+    """Put Pagefind's output `made` at `bundle`, each file a hard link to `previous`'s where equal."""
+    for folder, _dirs, names in os.walk(made):
+        relative = os.path.relpath(folder, made)
+        target_dir = bundle / relative
+        target_dir.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            new, target = Path(folder, name), target_dir / name
+            if previous is None or not _linked_if_equal(previous / relative / name, new, target):
+                shutil.copyfile(new, target)
+
+
+def _linked_if_equal(old: Path, new: Path, target: Path) -> bool:
+    """Make `target` a hard link to `old` if its bytes are `new`'s; else leave nothing at `target`.
+
+    Linked first, compared after: what is compared is the file linked, even if another build
+    replaces `old` meanwhile.
+    """
+    try:
+        os.link(old, target)
+    except OSError:
+        return False
+    try:
+        if target.stat().st_size == new.stat().st_size and target.read_bytes() == new.read_bytes():
+            return True
+    except OSError:
+        pass
+    target.unlink(missing_ok=True)
+    return False
 
 
 @dataclass

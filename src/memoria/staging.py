@@ -43,12 +43,14 @@ class Staging:
             self._lock = os.open(self.path / LOCK, os.O_CREAT | os.O_RDWR, 0o600)
             fcntl.flock(self._lock, fcntl.LOCK_EX)
 
-    def remove(self) -> None:
-        """Remove this folder and any a killed build left beside it: in the background where possible."""
+    def remove(self, background: bool = True) -> None:
+        """Remove this folder and any a killed build left beside it: in the background where possible
+        (`background` False: a small folder, or one in memory, is gone when this returns)."""
         folders = [self.path, *abandoned(self.path.parent, self.path)]
-        if self._lock is None:
+        if self._lock is None or not background:
             for folder in folders:
                 shutil.rmtree(folder, ignore_errors=True)
+            self._unlock()
             return
         try:
             subprocess.Popen(
@@ -62,6 +64,10 @@ class Staging:
             for folder in folders:
                 shutil.rmtree(folder, ignore_errors=True)
         finally:
+            self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
             os.close(self._lock)  # from now on a later build may remove what is left too
             self._lock = None
 

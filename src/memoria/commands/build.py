@@ -238,6 +238,7 @@ def run(args: argparse.Namespace) -> int:
             publish(new_site, site_dir, staging.path / "previous")
             timings.add("swap", time.perf_counter() - swapped_at)
             if cache is not None:
+                _keep_replaced(cache, staging.path / "previous", langs, staging.path / "left")
                 _keep_bundles(cache, timings, langs[0], site_dir)
                 if key is not None:
                     _record_published(cache, key, site_dir, timings, site_files)
@@ -336,6 +337,12 @@ class Timings:
                     state=_("warm") if built.warm else _("cold"),
                 )
             )
+            if built.files_in_place is not None:
+                lines.append(
+                    _(
+                        "  {lang}: started from the site the last build replaced, {count} files kept in place"
+                    ).format(lang=built.lang, count=built.files_in_place)
+                )
         if self.bundles_kept:
             lines.append(
                 _("  search bundle kept from the cache (no search record changed): {langs}").format(
@@ -387,6 +394,38 @@ def _keep_bundles(cache: BuildCache, timings: Timings, default: str, site_dir: P
     timings.add("cache bundles", time.perf_counter() - started)
 
 
+REPLACED_LEFT_OUT = ("pagefind", "media")
+"""What of a replaced site is not kept for the next build: search bundles are made or linked
+whole, and the media are copies (never links: `recording_view.publish_media`) as big as the archive's."""
+
+
+def _keep_replaced(cache: BuildCache, replaced: Path, langs: list[str], left: Path) -> None:
+    """Keep the site a build replaced for the next build to start from (`BuildCache.keep_replaced_site`),
+    without its search bundles and media, which go to `left` (removed with the staging folder)."""
+    if not replaced.is_dir():
+        return
+    for part in ["", *langs[1:]]:
+        for name in REPLACED_LEFT_OUT:
+            found = replaced / part / name
+            if found.is_dir() and not found.is_symlink():
+                left.mkdir(exist_ok=True)
+                os.rename(found, left / f"{part or langs[0]}-{name}")
+    cache.keep_replaced_site(replaced)
+
+
+def _start_from_replaced(cache: BuildCache, staged: dict[str, Path], langs: list[str]) -> None:
+    """Give each language's process its part of the site the last build replaced, as the tree its
+    build starts from (`engine.cache.CachePlugin` keeps the pages still current, removes the rest)."""
+    tree = staged[langs[0]]
+    if not cache.take_replaced_site(tree):
+        return
+    for lang in langs[1:]:
+        part = tree / lang
+        if part.is_dir() and not part.is_symlink():
+            staged[lang].mkdir()
+            os.rename(part, staged[lang] / lang)
+
+
 #: how the language processes start: forked on Linux, a fresh interpreter elsewhere (see _parallel)
 START_METHOD = "fork" if sys.platform == "linux" else "spawn"
 
@@ -409,6 +448,8 @@ def _parallel(
     staged = {lang: staging / lang for lang in langs}
     search_roots = {lang: staging / ".search" / lang for lang in langs}
     cache_dir = None if cache is None else str(cache.root)
+    if cache is not None:
+        _start_from_replaced(cache, staged, langs)
     # On Linux each language's process is forked from this one, which has already imported
     # MkDocs, Material and the plugins (reading mkdocs.yml) and runs no thread yet: about
     # a second of start-up less per process. Elsewhere fork is unsafe: a fresh interpreter,
@@ -471,7 +512,9 @@ def _parallel(
         if cache is None or key is None:
             to_index[lang] = SearchSource(root)
         else:  # the cache's records, as the language's process left them (nothing staged)
-            to_index[lang] = SearchSource(cache.search_dir(lang), made.search_stamps, root)
+            to_index[lang] = SearchSource(
+                cache.search_dir(lang), made.search_stamps, root, cache.language_dir(lang) / "bundle"
+            )
     bundles = [bundle_path("" if lang == langs[0] else lang).rstrip("/") for lang in langs]
     failure, site_files = None, None
     with ThreadPoolExecutor(max_workers=1) as waiter:
@@ -503,6 +546,7 @@ class SearchSource:
     root: Path
     stamps: list[SiteStamp] | None = None
     staging: Path | None = None
+    previous: Path | None = None  # the language's last bundle, kept by the cache (its equal files are linked)
 
     def intact(self) -> bool:
         """Whether the records are as they were when their stamps were taken (staged ones always are)."""
@@ -520,7 +564,7 @@ def _index(sources: dict[str, SearchSource], langs: list[str], site_dir: Path) -
         bundle = bundle_dir(site_dir, folder)
         try:
             try:
-                found = index_folder(source.root, bundle)
+                found = index_folder(source.root, bundle, source.previous)
                 intact = source.intact()
             except SearchIndexError:
                 if source.intact():
@@ -535,7 +579,7 @@ def _index(sources: dict[str, SearchSource], langs: list[str], site_dir: Path) -
                 shutil.rmtree(bundle, ignore_errors=True)
                 assert source.staging is not None
                 stage_site(site_dir / folder, source.staging / folder, skip=langs[1:] if not folder else ())
-                found = index_folder(source.staging, bundle)
+                found = index_folder(source.staging, bundle, source.previous)
             report += found
         except SearchIndexError as error:  # still index the others before failing
             failures.append(str(error))

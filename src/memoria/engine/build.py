@@ -39,6 +39,7 @@ class LanguageBuilt:
     phases: dict[str, float] = field(default_factory=dict)
     pages_reused: int = 0
     pages_rendered: int = 0
+    files_in_place: int | None = None  # kept where the replaced site had them (None: built from nothing)
     warm: bool = False
     bundle_key: str | None = None  # the search records' digest (None: no cache)
     bundle_reusable: bool = False  # the cache's search bundle was made from the same records
@@ -125,6 +126,7 @@ def build_language(
     result.phases["cache save"] = time.perf_counter() - saved_at
     result.pages_reused = len(cache.reused)
     result.pages_rendered = cache.rendered_again
+    result.files_in_place = cache.in_place
     result.warm = cache.warm
     result.bundle_key = plan.key
     result.steady = memoria.catalog.steady if memoria is not None and memoria.catalog is not None else None

@@ -56,6 +56,7 @@ from memoria.build_cache import (
     replace_with_link,
     replace_with_text,
     stamp,
+    sweep,
 )
 from memoria.calendars import event_file_name, language_events
 from memoria.content import entry_files
@@ -96,6 +97,9 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         self.reused: dict[str, PageRecord] = {}  # src uri → the record its files came from
         self.beside: dict[str, list[str]] = {}  # src uri → files written beside the page
         self.rendered_again = 0
+        self.in_place: int | None = (
+            None  # files of the replaced site kept where they were (None: none to start from)
+        )
         # what pickled objects were made by: the same packages and engine (MkDocs or ProperDocs)
         engine = getattr(sys.modules.get("mkdocs"), "__name__", "mkdocs")
         self.versions = digest((packages_digest(), engine))
@@ -191,16 +195,26 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
                 continue  # hand-written: rendered every time
             output = Path(file.abs_dest_path).relative_to(self.site_dir).as_posix()
             self.fingerprints[file.src_uri] = (fingerprint, output)
+        # A warm build starts from the site the last one replaced (commands.build), if there is
+        # one: the pages placed stay, everything else goes, before anything is written.
+        recycled = self.site_dir.is_dir()
         if self.state is not None and self.state.key == self.key:
-            self._place_unchanged(files)
+            placed = self._place_unchanged(files, recycled)
+        else:
+            placed = set()
+        if recycled:
+            self.in_place = self.in_place or 0
+            sweep(str(self.site_dir), placed)
         memoria.unchanged_pages = set(self.reused)
         return nav
 
-    def _place_unchanged(self, files: Files) -> None:
-        """Put back the files of every page whose fingerprint and cached files are as recorded."""
+    def _place_unchanged(self, files: Files, recycled: bool) -> set[str]:
+        """Put back the files of every page whose fingerprint and cached files are as recorded;
+        their paths. In a starting tree (`recycled`), a file that is the cached file's link stays."""
         assert self.state is not None
         kept = self.cache.pages_dir(self.lang)
         kept_root, site_root, make_folder = str(kept), str(self.site_dir), FolderMaker()
+        placed: set[str] = set()
         for src_uri, (fingerprint, output) in self.fingerprints.items():
             record = self.state.pages.get(src_uri)
             if record is None or record.fingerprint != fingerprint or record.outputs[0][0] != output:
@@ -220,15 +234,23 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
                 file.abs_src_path = source = str(entry.sources[entry.shown_language(self.lang)].path)
             newer = os.path.getmtime(source) if source else 0.0
             for relative, _size, mtime_ns in record.outputs:
-                target = os.path.join(site_root, relative)
+                target, cached = os.path.join(site_root, relative), os.path.join(kept_root, relative)
+                linked = mtime_ns / 1e9 >= newer  # a link would look older than its source: copy (a new time)
+                placed.add(relative)
+                if recycled and linked and _same_file(cached, target):
+                    self.in_place = (self.in_place or 0) + 1
+                    continue
+                if recycled and os.path.lexists(target):
+                    _remove(target)
                 make_folder(os.path.dirname(target))
-                if mtime_ns / 1e9 < newer:  # a link would look older than its source: copy (a new time)
-                    shutil.copyfile(os.path.join(kept_root, relative), target)
+                if linked:
+                    link_or_copy(cached, target)
                 else:
-                    link_or_copy(os.path.join(kept_root, relative), target)
+                    shutil.copyfile(cached, target)
             self.reused[src_uri] = record
             if entry is not None and html is not None:
                 self.memoria.rendered[(entry.section, entry.id)] = html
+        return placed
 
     def kept(self, name: str, where: Path, feed: Feed | None = None) -> bool:
         """Put back a feed's files (`where`: the language's root) or the calendar (`where`: its file)
@@ -430,6 +452,22 @@ class SearchPlan:
                 fresh[key] = staging_html
                 records[key] = (digest(staging_html), None)
         return cls(records, fresh, digest(sorted((k, d) for k, (d, _p) in records.items())))
+
+
+def _same_file(first: str, second: str) -> bool:
+    """Whether two paths are links to one file (False if either is missing)."""
+    try:
+        return os.path.samestat(os.stat(first), os.lstat(second))
+    except OSError:
+        return False
+
+
+def _remove(path: str) -> None:
+    """Remove a file, a link or a folder (a starting tree may hold a folder where a page now goes)."""
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    else:
+        os.unlink(path)
 
 
 def _html_below(root: Path) -> list[str]:

@@ -11,6 +11,7 @@ a state of another format or Memoria, and a changed cached page are ignored, nev
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import random
@@ -18,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -294,6 +296,21 @@ def test_a_warm_build_starts_from_the_replaced_site_and_keeps_only_what_is_curre
     assert differences(project / "site", project / "cold") == []
 
 
+def test_a_file_another_build_is_writing_among_the_search_records_is_left_to_it(project: Path) -> None:
+    # Seen with two builds at once: one removed the other's new record before its rename, which
+    # then failed ("could not write …: No such file or directory"). A young one is left alone;
+    # one an hour old was left by a killed build and goes.
+    folder = next((project / ".cache" / "memoria" / "en" / "search" / "press").rglob("index.html")).parent
+    young, old = folder / ".index.html.0123abcd", folder / ".index.html.89abcdef"
+    for path in (young, old):
+        path.write_text("<html></html>", encoding="utf-8")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    _edit(project / f"{PRESS}.en.md", "\n\n", "\n\nA sentence while another build writes.\n\n")
+    _build(project, "site")
+    assert young.exists() and not old.exists()
+
+
 def test_a_corrupt_or_foreign_state_means_a_cold_build(project: Path) -> None:
     for damage in ("checksum", "format", "memoria"):
         for name in ("en/state.pickle", "es/state.pickle", "published.json"):
@@ -413,6 +430,31 @@ def test_links_elsewhere_finds_what_the_relative_link_pattern_finds() -> None:
     assert len(found) > 300  # the random texts hold links of every kind, not only none
     for text in written + made:
         assert build_cache.links_elsewhere(text) == bool(build_cache._RELATIVE_LINK.search(text)), repr(text)
+
+
+def test_a_digest_taken_before_the_fork_stands_only_while_its_file_is_unchanged(tmp_path: Path) -> None:
+    # memoria build digests every file of docs/ before it forks the language processes, which
+    # take those digests for the entries' keys instead of reading every file again.
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    entry = docs / "release.en.md"
+    entry.write_bytes(b"first version")
+
+    def read_now() -> bytes:
+        return hashlib.blake2b(entry.read_bytes(), digest_size=16).digest()
+
+    build_cache.folder_digest(docs)
+    assert build_cache.file_digest(entry) == read_now()
+    entry.write_bytes(b"second versi0")  # rewritten in place, same size: a new time
+    assert build_cache.file_digest(entry) == read_now()
+    build_cache.folder_digest(docs)
+    stat = entry.stat()
+    replacement = docs / ".release.tmp"
+    replacement.write_bytes(b"third versio0")  # same size, the time put back, renamed over it: a new inode
+    os.utime(replacement, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    os.replace(replacement, entry)
+    assert entry.stat().st_mtime_ns == stat.st_mtime_ns and entry.stat().st_size == stat.st_size
+    assert build_cache.file_digest(entry) == read_now()
 
 
 def test_entries_kept_by_their_files_bytes_equal_entries_read_again(tmp_path: Path) -> None:

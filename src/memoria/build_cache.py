@@ -45,6 +45,7 @@ import os
 import pickle
 import re
 import shutil
+import time
 import uuid
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -112,12 +113,34 @@ def relative_prefix(folder: str, top: str | Path) -> str:
     return "" if relative == "." else relative + "/"
 
 
+_read_digests: dict[str, tuple[tuple[int, int, int], bytes]] = {}
+"""The digests `_file_digest` computed in this process, by path, with the file's (size, time,
+inode) before it was read. `memoria build` digests every file of docs/ before it forks the
+language processes, which inherit these and need not read and hash every entry file again."""
+
+
 def _file_digest(path: str) -> str:
     stat = os.stat(path)
     if stat.st_size > _HASHED_UP_TO:
         return f"{stat.st_size}:{stat.st_mtime_ns}"
     with open(path, "rb") as file:
-        return hashlib.blake2b(file.read(), digest_size=16).hexdigest()
+        found = hashlib.blake2b(file.read(), digest_size=16).digest()
+    _read_digests[path] = ((stat.st_size, stat.st_mtime_ns, stat.st_ino), found)
+    return found.hex()
+
+
+def file_digest(path: Path) -> bytes:
+    """blake2b (16 bytes) of a file's bytes: the one this process already computed if the file's
+    size, modification time and inode are still those it had before it was read, else read now.
+    (Any write changes the time; a file renamed over it, the inode.)"""
+    name = os.fspath(path)
+    known = _read_digests.get(name)
+    if known is not None:
+        stat = os.stat(name)
+        if known[0] == (stat.st_size, stat.st_mtime_ns, stat.st_ino):
+            return known[1]
+    with open(name, "rb") as file:
+        return hashlib.blake2b(file.read(), digest_size=16).digest()
 
 
 def folder_digest(root: Path, skip: Iterable[Path] = ()) -> str:
@@ -498,6 +521,9 @@ class EntryStore:
         # each writes its share of those missing (a cold build pays for the writing once, split)
         self.share = share
 
+    def file_digest(self, path: Path) -> bytes:
+        return file_digest(path)
+
     def get(self, key: str) -> tuple[Entry | None, list[Any]] | None:
         self.used.add(key)
         found = self.cache.load_objects(f"entries/{key}", self.versions)
@@ -600,6 +626,17 @@ def link_or_copy(source: str | Path, target: str | Path) -> None:
         shutil.copyfile(source, target)
 
 
+TEMPORARY_AGE_NS = 3600 * 10**9
+"""How old a file being written (`replace_with_link`, `replace_with_text`) must be before a
+build takes it for one a killed build left: younger, another build may be about to rename it."""
+_TEMPORARY_NAME = re.compile(r"\..+\.[0-9a-f]{8}")
+
+
+def being_written(name: str, mtime_ns: int) -> bool:
+    """Whether a file of this name and time may be another running build's new file, not yet renamed in place."""
+    return bool(_TEMPORARY_NAME.fullmatch(name)) and time.time_ns() - mtime_ns < TEMPORARY_AGE_NS
+
+
 def replace_with_link(source: Path, target: Path) -> None:
     """Make `target` a link to `source` by renaming a new link over it: the old file is never written."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -614,6 +651,14 @@ def replace_with_text(text: str, target: Path) -> None:
     temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}")
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, target)
+
+
+def set_aside(folder: Path) -> None:
+    """Rename a starting tree that holds nothing to keep out of the way, beside itself (inside the
+    build's staging folder, which is removed in the background): removing its thousands of files
+    here would hold the build up."""
+    if folder.is_dir() and not folder.is_symlink():
+        os.rename(folder, folder.with_name(f"{folder.name}.set-aside-{uuid.uuid4().hex[:8]}"))
 
 
 def sweep(root: str, keep: Collection[str]) -> None:

@@ -9,7 +9,7 @@ import hashlib
 import os
 import re
 import zoneinfo
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
@@ -1240,13 +1240,27 @@ class KeptEntries(Protocol):
 
     def put(self, key: str, entry: Entry | None, problems: list[Problem]) -> None: ...
 
+    def file_digest(self, path: Path) -> bytes:
+        """blake2b (16 bytes) of the file's bytes (the store may know it already)."""
+        ...
 
-def entry_key(section: str, norm: str, paths: dict[str, Path], languages: Languages) -> str:
+
+def _read_digest(path: Path) -> bytes:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+
+
+def entry_key(
+    section: str,
+    norm: str,
+    paths: dict[str, Path],
+    languages: Languages,
+    file_digest: Callable[[Path], bytes] = _read_digest,
+) -> str:
     """What an entry read from these files depends on: their paths and bytes, and the site's languages."""
     parts = hashlib.blake2b(repr((section, norm, list(languages))).encode("utf-8"), digest_size=16)
     for lang, path in sorted(paths.items()):
         parts.update(f"\0{lang}\0{path}\0".encode())
-        parts.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+        parts.update(file_digest(path))
     return parts.hexdigest()
 
 
@@ -1314,7 +1328,7 @@ def _load_archive(
         if cached is not None and cached[0] == stamp:
             entry, problems = cached[1], cached[2]
         elif kept is not None:
-            key = entry_key(section, norm, paths, languages)
+            key = entry_key(section, norm, paths, languages, kept.file_digest)
             found = kept.get(key)
             if found is None:
                 entry, problems = _load_entry(section, norm, paths)

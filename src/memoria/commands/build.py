@@ -189,7 +189,8 @@ def run(args: argparse.Namespace) -> int:
     serial = args.serial or len(langs) < 2 or refused is not None
     cache = None if not cached or serial else BuildCache(config_file.resolve().parent / CACHE_FOLDER)
     key = None if cache is None else plan.inputs_key
-    if cache is not None and key is not None and _up_to_date(cache, key, site_dir, moment):
+    published = None if cache is None else cache.load_published()  # the last build's, with this cache
+    if published is not None and key is not None and published.still_current(key, site_dir, moment):
         total = time.perf_counter() - started
         timings.add("up-to-date check", total)
         if args.timings:
@@ -238,7 +239,10 @@ def run(args: argparse.Namespace) -> int:
             publish(new_site, site_dir, staging.path / "previous")
             timings.add("swap", time.perf_counter() - swapped_at)
             if cache is not None:
-                _keep_replaced(cache, staging.path / "previous", langs, staging.path / "left")
+                # The replaced site is worth keeping only if this cache made it: its pages are then
+                # links to the cache's files (after `rm -r .cache`, none would be).
+                if published is not None and published.site_dir == str(site_dir):
+                    _keep_replaced(cache, staging.path / "previous", langs, staging.path / "left")
                 _keep_bundles(cache, timings, langs[0], site_dir)
                 if key is not None:
                     _record_published(cache, key, site_dir, timings, site_files)
@@ -350,13 +354,6 @@ class Timings:
                 )
             )
         return "\n".join(lines)
-
-
-def _up_to_date(cache: BuildCache, key: str, site_dir: Path, moment: dt.datetime) -> bool:
-    """Whether the last build read exactly these inputs, published for a moment that shows the same
-    entries as this one's, and left `site_dir` untouched since: a build would write the same site."""
-    record = cache.load_published()
-    return record is not None and record.still_current(key, site_dir, moment)
 
 
 def _record_published(

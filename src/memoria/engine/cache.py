@@ -44,6 +44,7 @@ from memoria.build_cache import (
     ListingSources,
     PageRecord,
     SiteStamp,
+    being_written,
     digest,
     entry_page_fingerprint,
     environment_key,
@@ -55,6 +56,7 @@ from memoria.build_cache import (
     relative_prefix,
     replace_with_link,
     replace_with_text,
+    set_aside,
     stamp,
     sweep,
 )
@@ -200,11 +202,11 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         recycled = self.site_dir.is_dir()
         if self.state is not None and self.state.key == self.key:
             placed = self._place_unchanged(files, recycled)
-        else:
-            placed = set()
-        if recycled:
-            self.in_place = self.in_place or 0
-            sweep(str(self.site_dir), placed)
+            if recycled:
+                self.in_place = self.in_place or 0
+                sweep(str(self.site_dir), placed)
+        else:  # every page is rendered again: nothing of the starting tree stays
+            set_aside(self.site_dir)
         memoria.unchanged_pages = set(self.reused)
         return nav
 
@@ -399,12 +401,15 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
                 state.search_digests[page] = record_digest
         # Pagefind reads this folder as it is: whatever no record of this state is (a vanished
         # page's, a file left by a build killed mid-write) goes, and its stamps now are what the
-        # index must be made from.
+        # index must be made from. Not another running build's file before its rename: removing
+        # it failed that build ("could not write …: No such file or directory"), seen with two
+        # builds at once. Pagefind reads only *.html; if that build then renames a record over
+        # one of these, Pagefind's input changed and this build indexes its own pages (_index).
         self.record_stamps = []
         for kept_file in file_stamps(records):
             if kept_file[0] in state.search:
                 self.record_stamps.append(kept_file)
-            else:
+            elif not being_written(os.path.basename(kept_file[0]), kept_file[2]):
                 os.unlink(records / kept_file[0])
         self.cache.save(self.lang, state)
         if self.files_to_keep is not None:

@@ -99,9 +99,8 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         self.reused: dict[str, PageRecord] = {}  # src uri → the record its files came from
         self.beside: dict[str, list[str]] = {}  # src uri → files written beside the page
         self.rendered_again = 0
-        self.in_place: int | None = (
-            None  # files of the replaced site kept where they were (None: none to start from)
-        )
+        # files of the replaced site kept where they were (None: there was none to start from)
+        self.in_place: int | None = None
         # what pickled objects were made by: the same packages and engine (MkDocs or ProperDocs)
         engine = getattr(sys.modules.get("mkdocs"), "__name__", "mkdocs")
         self.versions = digest((packages_digest(), engine))
@@ -403,8 +402,8 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         # page's, a file left by a build killed mid-write) goes, and its stamps now are what the
         # index must be made from. Not another running build's file before its rename: removing
         # it failed that build ("could not write …: No such file or directory"), seen with two
-        # builds at once. Pagefind reads only *.html; if that build then renames a record over
-        # one of these, Pagefind's input changed and this build indexes its own pages (_index).
+        # builds at once. Pagefind reads only *.html; whatever the other build changes here
+        # before this one's Pagefind is done makes this one index its own pages (commands.build).
         self.record_stamps = []
         for kept_file in file_stamps(records):
             if kept_file[0] in state.search:

@@ -327,7 +327,7 @@ def test_a_bundle_made_again_links_the_files_equal_to_the_previous_bundles_and_c
     before = {p: p.read_bytes() for p in (tmp_path / "previous").rglob("*") if p.is_file()}
     scratch = tmp_path / "memory"
     scratch.mkdir()
-    monkeypatch.setattr(search, "SCRATCH_FOLDER", scratch)
+    monkeypatch.setenv(search.SCRATCH_VARIABLE, str(scratch))
     monkeypatch.setattr(search, "SCRATCH_ROOM", 0)
     _records(records, {"release-0": "defenders testimony edited zebraword"})
 
@@ -347,8 +347,11 @@ def test_a_bundle_made_again_links_the_files_equal_to_the_previous_bundles_and_c
     assert {p: p.read_bytes() for p in (tmp_path / "previous").rglob("*") if p.is_file()} == before
     assert list(scratch.iterdir()) == []  # the folder in memory is removed once placed
 
-    # no room in memory: Pagefind writes into the site itself, the same bundle
-    monkeypatch.setattr(search, "SCRATCH_ROOM", 1 << 62)
-    index_folder(records, tmp_path / "direct", tmp_path / "previous")
-    assert _fragments(tmp_path / "direct") == _fragments(bundle)
-    assert not any(p.stat().st_nlink > 1 for p in (tmp_path / "direct").rglob("*") if p.is_file())
+    # no room in memory, or MEMORIA_SEARCH_SCRATCH set empty: Pagefind writes into the site itself
+    for setting, room in ((str(scratch), 1 << 62), ("", 0)):
+        monkeypatch.setenv(search.SCRATCH_VARIABLE, setting)
+        monkeypatch.setattr(search, "SCRATCH_ROOM", room)
+        direct = tmp_path / f"direct{room}"
+        index_folder(records, direct, tmp_path / "previous")
+        assert _fragments(direct) == _fragments(bundle)
+        assert not any(p.stat().st_nlink > 1 for p in direct.rglob("*") if p.is_file())

@@ -310,7 +310,7 @@ class Timings:
             "swap": _("swap (publish)"),
             "cache bundles": _("cache save (search bundles)"),
             "record": _("record the published site (inputs, files)"),
-            "cleanup": _("remove the previous site (in the background)"),
+            "cleanup": _("remove what the build left (in the background)"),
         }
         langs = [built.lang for built in self.languages]
         width = max(len(label) for label in labels.values()) + 2

@@ -391,7 +391,9 @@ def test_a_build_with_nothing_to_do_leaves_the_site_untouched_and_anything_else_
         assert differences(site, project / "cold") == [], change
         assert NOTHING_TO_DO in _build_at(project, half_past), change
     # the interface language is part of what a build reads (its messages, its pages' tools)
-    assert NOTHING_TO_DO not in _build_at(project, half_past, env={"MEMORIA_LANG": "es"})
+    spanish = _build_at(project, half_past, env={"MEMORIA_LANG": "es"})
+    assert NOTHING_TO_DO not in spanish
+    assert re.search(r"memoria build: en, es: sitio construido en [0-9.]+ s en \S*site\n", spanish), spanish
     # another site folder, --serial and --no-cache always build
     assert NOTHING_TO_DO not in _build_at(project, half_past, "--serial")
     assert NOTHING_TO_DO not in _build_at(project, half_past, "--no-cache")

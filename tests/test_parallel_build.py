@@ -39,7 +39,7 @@ def _memoria_build(project: Path, *options: str) -> subprocess.CompletedProcess[
         capture_output=True,
         text=True,
         timeout=600,
-        env={**os.environ},
+        env={**os.environ, "MEMORIA_LANG": "en"},
     )
 
 

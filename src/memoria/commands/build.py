@@ -256,7 +256,10 @@ def run(args: argparse.Namespace) -> int:
     if args.timings:
         print(timings.report(total), file=sys.stderr)
     print(
-        f"memoria build: {', '.join(langs) or 'site'} built in {total:.1f} s into {site_dir}",
+        "memoria build: "
+        + _("{langs} built in {seconds:.1f} s into {site_dir}").format(
+            langs=", ".join(langs) or "site", seconds=total, site_dir=site_dir
+        ),
         file=sys.stderr,
     )
     return 0
@@ -582,7 +585,8 @@ def _index(sources: dict[str, SearchSource], langs: list[str], site_dir: Path) -
             failures.append(str(error))
     if failures:
         return "\n".join(failures)
-    print(
-        f"memoria build: search indexed {report.pages} pages in {report.languages} languages", file=sys.stderr
+    searched = _("search indexed {pages} pages in {languages} languages").format(
+        pages=report.pages, languages=report.languages
     )
+    print(f"memoria build: {searched}", file=sys.stderr)
     return None

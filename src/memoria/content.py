@@ -1245,18 +1245,15 @@ class KeptEntries(Protocol):
         ...
 
 
-def _read_digest(path: Path) -> bytes:
-    return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
-
-
 def entry_key(
     section: str,
     norm: str,
     paths: dict[str, Path],
     languages: Languages,
-    file_digest: Callable[[Path], bytes] = _read_digest,
+    file_digest: Callable[[Path], bytes],
 ) -> str:
-    """What an entry read from these files depends on: their paths and bytes, and the site's languages."""
+    """What an entry read from these files depends on: their paths and bytes (`file_digest`: blake2b,
+    16 bytes), and the site's languages."""
     parts = hashlib.blake2b(repr((section, norm, list(languages))).encode("utf-8"), digest_size=16)
     for lang, path in sorted(paths.items()):
         parts.update(f"\0{lang}\0{path}\0".encode())

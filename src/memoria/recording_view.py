@@ -319,6 +319,10 @@ def _copy_file(source: Path, target: Path) -> None:
     os.replace(temporary, target)
 
 
+SITE_MEDIA = "media"
+"""The site's folder of published media (`publish_media`'s target below site_dir)."""
+
+
 def publish_media(media_dir: Path, target_dir: Path, manifests: dict[str, Manifest | None]) -> int:
     """Put the current version's published files of every held recording (and its manifest) under target_dir.
 

@@ -360,7 +360,7 @@ def index_folder(root: Path, bundle: Path, previous: Path | None = None) -> Sear
     against 2.86 s) than it saved.
     """
     parent = scratch_parent() if previous is not None and previous.is_dir() else None
-    if parent is None:  # with nothing to link to, copying from memory costs more than it saves
+    if previous is None or parent is None:  # with nothing to link to, copying costs more than it saves
         return _finish(_start_pagefind(root, bundle))
     scratch = Staging(parent)
     try:
@@ -398,7 +398,7 @@ def scratch_parent() -> Path | None:
     return folder
 
 
-def _place_bundle(made: Path, bundle: Path, previous: Path | None) -> None:
+def _place_bundle(made: Path, bundle: Path, previous: Path) -> None:
     """Put Pagefind's output `made` at `bundle`, each file a hard link to `previous`'s where equal."""
     for folder, _dirs, names in os.walk(made):
         relative = os.path.relpath(folder, made)
@@ -406,7 +406,7 @@ def _place_bundle(made: Path, bundle: Path, previous: Path | None) -> None:
         target_dir.mkdir(parents=True, exist_ok=True)
         for name in names:
             new, target = Path(folder, name), target_dir / name
-            if previous is None or not _linked_if_equal(previous / relative / name, new, target):
+            if not _linked_if_equal(previous / relative / name, new, target):
                 shutil.copyfile(new, target)
 
 

@@ -45,7 +45,7 @@ from memoria.engine.engines import activate, add_engine_option, engine_for
 from memoria.i18n import t, terminal_language
 from memoria.messages import N_, _
 from memoria.publication import BUILD_TIME_VARIABLE, build_moment
-from memoria.search import bundle_dir, bundle_path, stage_site
+from memoria.search import BUNDLE_DIR, bundle_dir, bundle_path, stage_site
 from memoria.staging import Staging
 
 if TYPE_CHECKING:
@@ -394,18 +394,17 @@ def _keep_bundles(cache: BuildCache, timings: Timings, default: str, site_dir: P
     timings.add("cache bundles", time.perf_counter() - started)
 
 
-REPLACED_LEFT_OUT = ("pagefind", "media")
-"""What of a replaced site is not kept for the next build: search bundles are made or linked
-whole, and the media are copies (never links: `recording_view.publish_media`) as big as the archive's."""
-
-
 def _keep_replaced(cache: BuildCache, replaced: Path, langs: list[str], left: Path) -> None:
     """Keep the site a build replaced for the next build to start from (`BuildCache.keep_replaced_site`),
-    without its search bundles and media, which go to `left` (removed with the staging folder)."""
+    without its search bundles, made or linked whole, and media, copies (never links:
+    `recording_view.publish_media`) as big as the archive's; they go to `left` (removed with the
+    staging folder)."""
+    from memoria.recording_view import SITE_MEDIA  # the build has loaded it; other commands need not
+
     if not replaced.is_dir():
         return
     for part in ["", *langs[1:]]:
-        for name in REPLACED_LEFT_OUT:
+        for name in (BUNDLE_DIR, SITE_MEDIA):
             found = replaced / part / name
             if found.is_dir() and not found.is_symlink():
                 left.mkdir(exist_ok=True)

@@ -200,22 +200,23 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
         # one: the pages placed stay, everything else goes, before anything is written.
         recycled = self.site_dir.is_dir()
         if self.state is not None and self.state.key == self.key:
-            placed = self._place_unchanged(files, recycled)
+            placed, self.in_place = self._place_unchanged(files, recycled)
             if recycled:
-                self.in_place = self.in_place or 0
                 sweep(str(self.site_dir), placed)
         else:  # every page is rendered again: nothing of the starting tree stays
             set_aside(self.site_dir)
         memoria.unchanged_pages = set(self.reused)
         return nav
 
-    def _place_unchanged(self, files: Files, recycled: bool) -> set[str]:
-        """Put back the files of every page whose fingerprint and cached files are as recorded;
-        their paths. In a starting tree (`recycled`), a file that is the cached file's link stays."""
+    def _place_unchanged(self, files: Files, recycled: bool) -> tuple[set[str], int | None]:
+        """Put back the files of every page whose fingerprint and cached files are as recorded: their
+        paths, and how many were in place already. In a starting tree (`recycled`), a file that is
+        the cached file's link stays (without one, None were in place)."""
         assert self.state is not None
         kept = self.cache.pages_dir(self.lang)
         kept_root, site_root, make_folder = str(kept), str(self.site_dir), FolderMaker()
         placed: set[str] = set()
+        in_place = 0
         for src_uri, (fingerprint, output) in self.fingerprints.items():
             record = self.state.pages.get(src_uri)
             if record is None or record.fingerprint != fingerprint or record.outputs[0][0] != output:
@@ -239,7 +240,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
                 linked = mtime_ns / 1e9 >= newer  # a link would look older than its source: copy (a new time)
                 placed.add(relative)
                 if recycled and linked and _same_file(cached, target):
-                    self.in_place = (self.in_place or 0) + 1
+                    in_place += 1
                     continue
                 if recycled and os.path.lexists(target):
                     _remove(target)
@@ -251,7 +252,7 @@ class CachePlugin(BasePlugin):  # type: ignore[type-arg]
             self.reused[src_uri] = record
             if entry is not None and html is not None:
                 self.memoria.rendered[(entry.section, entry.id)] = html
-        return placed
+        return placed, in_place if recycled else None
 
     def kept(self, name: str, where: Path, feed: Feed | None = None) -> bool:
         """Put back a feed's files (`where`: the language's root) or the calendar (`where`: its file)

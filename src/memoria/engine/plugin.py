@@ -134,7 +134,14 @@ from memoria.reader_pages import (
     social_tags,
     state_texts,
 )
-from memoria.recording_view import load_manifests, player_view, publish_media, status_badge, status_counts
+from memoria.recording_view import (
+    SITE_MEDIA,
+    load_manifests,
+    player_view,
+    publish_media,
+    status_badge,
+    status_counts,
+)
 from memoria.search import SearchIndexError, bundle_path, index_site
 from memoria.shared_lists import data_dir_of
 from memoria.store import StoreError, StoreLocation, load_record, parse_media_store, store_media_files
@@ -1064,7 +1071,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if self.lang != self.addressing.languages.default or self.media_url:
             return
         placed = publish_media(
-            self._media_dir(config), Path(config.site_dir) / "media", self._build_manifests(config)
+            self._media_dir(config), Path(config.site_dir) / SITE_MEDIA, self._build_manifests(config)
         )
         log.debug(f"published {placed} media files into {config.site_dir}/media")
 

@@ -317,7 +317,7 @@ def _fragments(bundle: Path) -> dict[str, str]:
 
 
 def test_a_bundle_made_again_links_the_files_equal_to_the_previous_bundles_and_copies_the_others(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Pagefind writes into memory, then each file equal to the previous bundle's becomes a link
     # to it; a changed page's fragment is a new file, and the previous bundle is never written.
@@ -346,6 +346,14 @@ def test_a_bundle_made_again_links_the_files_equal_to_the_previous_bundles_and_c
     assert {url for url in _fragments(bundle)} == {f"/press/{name}/" for name in pages}
     assert {p: p.read_bytes() for p in (tmp_path / "previous").rglob("*") if p.is_file()} == before
     assert list(scratch.iterdir()) == []  # the folder in memory is removed once placed
+
+    # a folder set that cannot be used is said, once; Pagefind writes into the site
+    monkeypatch.setenv(search.SCRATCH_VARIABLE, str(tmp_path / "missing"))
+    for number in range(2):
+        index_folder(records, tmp_path / f"unusable{number}", tmp_path / "previous")
+    said = capsys.readouterr().err
+    assert said.count(f"{search.SCRATCH_VARIABLE}={tmp_path / 'missing'} is not a folder") == 1, said
+    assert _fragments(tmp_path / "unusable1") == _fragments(bundle)
 
     # no room in memory, or MEMORIA_SEARCH_SCRATCH set empty: Pagefind writes into the site itself
     for setting, room in ((str(scratch), 1 << 62), ("", 0)):

@@ -35,6 +35,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ from typing import IO
 from lxml import etree
 from pagefind_bin import get_executable
 
+from memoria.messages import _
 from memoria.staging import Staging
 from memoria.stopwords import STOPWORDS
 
@@ -258,7 +260,7 @@ def searchable_page(page: bytes) -> SearchablePage | None:
     cues = []
     # Spoken words are kept once per transcript (at their first cue), not against the page's text:
     # a word also in the body still leads to the moment it was said.
-    for (anchor, time, _), cue_words in zip(
+    for (anchor, time, _cue_text), cue_words in zip(
         spoken, distinct_words(lang, [c[2] for c in spoken]), strict=True
     ):
         if cue_words and anchor:
@@ -383,19 +385,35 @@ SCRATCH_ROOM = 1 << 30
 """Free space the folder must have: a bundle takes ~5 KB per page (50 MB at 10,000 entries)."""
 
 
+_warned: set[str] = set()  # MEMORIA_SEARCH_SCRATCH values already said unusable, once per process
+
+
 def scratch_parent() -> Path | None:
-    """Where a bundle can be written in memory (None: nowhere; Pagefind writes into the site)."""
+    """Where a bundle can be written in memory (None: nowhere; Pagefind writes into the site).
+
+    A folder set in MEMORIA_SEARCH_SCRATCH that cannot be used is said once, on stderr: the
+    build goes on, Pagefind writing into the site.
+    """
     chosen = os.environ.get(SCRATCH_VARIABLE)
     folder = SCRATCH_FOLDER if chosen is None else Path(chosen) if chosen else None
     if folder is None:
         return None
     try:
-        usage = shutil.disk_usage(folder)
+        usable = (
+            folder.is_dir()
+            and os.access(folder, os.W_OK | os.X_OK)
+            and shutil.disk_usage(folder).free >= SCRATCH_ROOM
+        )
     except OSError:
-        return None
-    if not os.access(folder, os.W_OK | os.X_OK) or usage.free < SCRATCH_ROOM:
-        return None
-    return folder
+        usable = False
+    if not usable and chosen and chosen not in _warned:
+        _warned.add(chosen)
+        said = _(
+            "{variable}={folder} is not a folder this build can write in with {room} GiB free:"
+            " Pagefind writes into the site"
+        ).format(variable=SCRATCH_VARIABLE, folder=chosen, room=SCRATCH_ROOM >> 30)
+        print(f"memoria build: {said}", file=sys.stderr)
+    return folder if usable else None
 
 
 def _place_bundle(made: Path, bundle: Path, previous: Path) -> None:

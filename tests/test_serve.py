@@ -427,3 +427,73 @@ def test_a_preview_after_edits_serves_what_a_fresh_preview_serves(tmp_path: Path
         # The 404 pages' language links are those of the last page a build rendered (static-i18n
         # sets them per page in the configuration; published builds have it too): not compared.
         assert [line for line in found if not line.endswith("404.html")] == [], name
+
+
+def _children(pid: int) -> list[int]:
+    """The processes `pid` forked (Linux: /proc)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+def test_a_preview_whose_spanish_process_is_killed_rebuilds_every_language_itself(tmp_path: Path) -> None:
+    """After its first build the preview rebuilds Spanish in a copy of itself (memoria.engine.side_by_side).
+
+    An edit to each language shows; the copy killed with SIGKILL, the next edits still show in
+    both languages, the log says why; `preview_side_by_side: false` forks nothing; and a
+    terminated preview leaves no process behind.
+    """
+    project = write_project(tmp_path / "project", copy_demo=True)
+    base_port = _free_port()
+    base = f"http://127.0.0.1:{base_port}"
+    english = project / "docs/press/2015/fictional-early-warning-networks.en.md"
+    spanish = project / "docs/press/2014/protect-women-defenders-mesoamerica.es.md"
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        process = _start_serve(project, base_port, log, ["--dirty", "--no-strict"], MEMORIA_LANG="en")
+        try:
+            _wait_for_builds(log_path, 1)
+            _wait_until(lambda: len(_children(process.pid)) == 1, START_DEADLINE_SECONDS)
+            copy = _children(process.pid)[0]
+            for number, word in enumerate(["first", "second"]):
+                if number == 1:
+                    os.kill(copy, 9)
+                _replace(english, "funded", f"{word} funded")
+                _replace(spanish, "fortalecer la protección", f"{word} fortalecer la protección")
+                _wait_until(
+                    lambda w=word: (
+                        f"{w} funded" in _get(f"{base}/press/2015/fictional-early-warning-networks/")
+                        and f"{w} fortalecer"
+                        in _get(f"{base}/es/press/2014/protect-women-defenders-mesoamerica/")
+                        and f"{w} funded" in _get(f"{base}/es/press/2015/fictional-early-warning-networks/")
+                    ),
+                    CHANGE_DEADLINE_SECONDS,
+                )
+            assert _children(process.pid) == []
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    text = log_path.read_text(encoding="utf-8")
+    assert "a language's process stopped: every language is rebuilt in this one" in text
+    assert "Traceback" not in text
+
+    # Switched off: no copy; terminated with one running: none left.
+    _replace(project / "mkdocs.yml", "  - memoria:\n", "  - memoria:\n      preview_side_by_side: false\n")
+    for side_by_side in (False, True):
+        if side_by_side:
+            _replace(project / "mkdocs.yml", "preview_side_by_side: false", "preview_side_by_side: true")
+        with log_path.open("w") as log:
+            process = _start_serve(project, base_port, log, ["--dirty", "--no-strict"])
+            try:
+                _wait_for_builds(log_path, 1)
+                _replace(english, "funded", "third funded")
+                _wait_until(
+                    lambda: "third funded" in _get(f"{base}/es/press/2015/fictional-early-warning-networks/"),
+                    CHANGE_DEADLINE_SECONDS,
+                )
+                copies = _children(process.pid)
+                assert len(copies) == (1 if side_by_side else 0)
+            finally:
+                process.terminate()
+                process.wait(timeout=30)
+        assert all(not Path(f"/proc/{pid}").exists() for pid in copies)

@@ -278,6 +278,25 @@ class PreviewState:
         self.environment, self.everything = environment, changed
         return changed
 
+    def keep_only(self, lang: str) -> None:
+        """This process rebuilds `lang` alone from now on (memoria.engine.side_by_side): the others' memory goes.
+
+        Should this process build them again, their pages, feeds and files are all made again.
+        """
+        for kept in (
+            self.fingerprints,
+            self.pending,
+            self.rendered,
+            self.feeds,
+            self.outputs,
+            self.pending_outputs,
+        ):
+            for other in [key for key in kept if key != lang]:
+                del kept[other]
+        self.listings = {
+            uri: markdown for uri, markdown in self.listings.items() if uri.startswith(f"{lang}/")
+        }
+
     def begin(self, lang: str) -> None:
         """A build of `lang` starts: nothing recorded yet for it."""
         self.pending[lang] = {}

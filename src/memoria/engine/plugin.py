@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import os
 import shutil
 import tempfile
@@ -79,6 +80,7 @@ from memoria.engine.engines import DEFAULT_ENGINE, ENGINES
 from memoria.engine.i18n_bridge import StaticI18n, file_alternates, file_language, memoise_is_relative_to
 from memoria.engine.localised_files import ChosenFiles, LocalisedFiles
 from memoria.engine.preview_errors import PreviewErrors
+from memoria.engine.side_by_side import SideBySide
 from memoria.engine.watch import StopOnSigterm, use_file_events
 from memoria.feed_stylesheet import render_stylesheet
 from memoria.feeds import (
@@ -160,6 +162,11 @@ from memoria.when import DEFAULT_TIME_ZONE
 log = get_plugin_logger(__name__)
 
 
+def _warnings_only(record: logging.LogRecord) -> bool:
+    """A logging filter: warnings and errors pass, information does not."""
+    return record.levelno >= logging.WARNING
+
+
 class _FeedKindChoice(c.Choice[str]):
     """One of the feed kinds known when the configuration is read (a kind registered after import counts)."""
 
@@ -211,6 +218,8 @@ class MemoriaConfig(base.Config):
     """The archive's IANA time zone (e.g. America/Mexico_City): a date without a time is its midnight."""
     preview_polling = c.Type(bool, default=False)
     """Live preview: poll for edits as plain `mkdocs serve` does (for Docker or network mounts), not file events."""
+    preview_side_by_side = c.Type(bool, default=True)
+    """Live preview: rebuild each language in its own process, side by side (false: one after the other, in one)."""
     organisation = c.Optional(c.Type((str, dict)))
     """Who keeps the archive: one name, or one per language ({en: …, es: …}); on the home, About and citations."""
     description = c.Optional(c.Type((str, dict)))
@@ -272,6 +281,10 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         # Set by memoria.engine.build in each per-language process of `memoria build`: this
         # process makes that one language, and the parent indexes search once all have ended.
         self.single_language: str | None = None
+        # Preview, languages side by side (memoria.engine.side_by_side): the one language this
+        # process rebuilds (None: all of them, static-i18n nesting the others in the default's).
+        self.preview_language: str | None = None
+        self.side_by_side: SideBySide | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # MkDocs hands the same instance to every load_config of the same options in one process
@@ -299,19 +312,71 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         for path in [*configuration_files(config), *self._environment_folders(config)]:
             if path.exists():  # MkDocs watches docs/ and mkdocs.yml only (the theme with --watch-theme)
                 server.watch(str(path))  # mkdocs.yml again: MkDocs counts it watched twice
+        settle_after_first_build()  # on_serve comes once, after the first build
+        self.rebuilding = self.preview is not None  # every build from now on is a rebuild
+        self._rebuild_side_by_side(server, config, builder)  # before any thread starts
         if not self.config.preview_polling:
             use_file_events(server)
         PreviewErrors(lambda: self.content_problems, editor_language(os.environ)).install(server)
-        settle_after_first_build()  # on_serve comes once, after the first build
-        self.rebuilding = self.preview is not None  # every build from now on is a rebuild
         return server
 
+    def _rebuild_side_by_side(self, server: Any, config: MkDocsConfig, builder: Callable[..., Any]) -> None:
+        """From now on each other language rebuilds in a copy of this process, beside the default's (`preview_side_by_side`)."""
+        others = list(self.addressing.languages.built_others)
+        if self.preview is None or not others or not self.config.preview_side_by_side:
+            return
+        if not StaticI18n.of(config).enabled or StaticI18n.of(config).refused:
+            return
+        default = self.addressing.languages.default
+        side_by_side = SideBySide.start(
+            others,
+            builder,
+            self._rebuild_only,
+            lambda: self.content_problems,
+            self._rebuild_every_language,
+            lambda: list(self.addressing.languages.built_others),
+            [server.fileno()],
+        )
+        if side_by_side is None:
+            return
+        self.side_by_side = side_by_side
+        self._rebuild_only(default)
+        server.builder = side_by_side.wrap(server.builder)
+
+    def _rebuild_only(self, lang: str) -> None:
+        """This process rebuilds `lang` alone from now on: what it kept of the other languages goes."""
+        self.preview_language = lang
+        assert self.preview is not None
+        self.preview.keep_only(lang)
+        self.not_found_pages = {k: v for k, v in self.not_found_pages.items() if k == lang}
+        if lang != self.addressing.languages.default:  # MkDocs' "Building documentation...", once is enough
+            for name in ("mkdocs.commands.serve", "mkdocs.commands.build"):
+                logging.getLogger(name).addFilter(_warnings_only)
+
+    def _rebuild_every_language(self, why: str) -> None:
+        """The copies are gone: this process rebuilds every language again, those it had let go from nothing."""
+        if why == "languages":
+            log.info(
+                messages._(
+                    "Live preview: mkdocs.yml changed the languages: every language is rebuilt in one process"
+                )
+            )
+        else:
+            log.warning(
+                messages._(
+                    "Live preview: a language's process stopped: every language is rebuilt in this one"
+                )
+            )
+        self.preview_language = None
+        self.side_by_side = None
+
     def on_pre_build(self, config: MkDocsConfig) -> None:
-        if StaticI18n.of(config).nested_build():
+        if self._nested(config):
             return  # static-i18n builds the other languages inside the first one's build
         if self.preview is not None:
             files, folders = configuration_files(config), self._environment_folders(config)
-            if self.preview.use_environment(environment_stamps(files, folders)):
+            changed = self.preview.use_environment(environment_stamps(files, folders))
+            if changed and self.preview_language in (None, self.addressing.languages.default):  # said once
                 log.info(
                     messages._(
                         "mkdocs.yml, the theme's overrides or the shared lists changed: every page is rendered again"
@@ -321,6 +386,10 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if self.rebuilding:
             # A preview rebuild runs without the cycle collector's passes (memoria.preview).
             self.rebuild_collection.pause()
+
+    def _nested(self, config: MkDocsConfig) -> bool:
+        """A build static-i18n runs inside the default language's (a language of the preview's own process is none)."""
+        return self.preview_language is None and StaticI18n.of(config).nested_build()
 
     def _environment_folders(self, config: MkDocsConfig) -> list[Path]:
         """What every preview page may show besides entries and mkdocs.yml: the theme's overrides, the shared lists."""
@@ -334,6 +403,10 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     def on_shutdown(self) -> None:
         # MkDocs keeps a plugin with on_startup for the whole process: the setting was for one build.
         self.single_language = None
+        if self.side_by_side is not None:  # the copies rebuilding the other languages end with the server
+            self.side_by_side.stop()
+            self.side_by_side = None
+        self.preview_language = None
         if self.rebuilding:  # a rebuild stopped midway (Ctrl-C) left the cycle collector paused
             self.rebuild_collection.shutdown()
             self.rebuilding = False
@@ -370,6 +443,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 "absolute): add e.g. 'site_url: https://archive.example.org/'"
             )
         self.addressing = self._read_addressing(config)
+        if self.preview_language is not None:  # a language of the preview's side-by-side rebuilds
+            StaticI18n.of(config).build_only(self.preview_language)
         try:
             check_options(self._feed_options())
         except FeedConfigError as error:
@@ -469,7 +544,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     @event_priority(50)
     def _announce_generated_pages(self, files: Files, config: MkDocsConfig) -> Files:
         self.lang = self._current_language(config)
-        if self.catalog is None or self.lang == self.addressing.languages.default:
+        if self.catalog is None or self.lang == self.addressing.languages.default or self.preview_language:
             self.catalog = self._load(config)  # once per `mkdocs build`, reused by later languages
             self.recording_manifests = None  # read again once per build too, for every language
             # the same pages in every language
@@ -779,6 +854,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if template_name == "404.html":
             output_content = self._with_csp(output_content, "")
             self.not_found_pages[self.lang] = output_content
+            if self.preview_language not in (None, self.addressing.languages.default):
+                return ""  # site/404.html is the default language's process's: MkDocs writes no empty page
         return output_content
 
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
@@ -811,8 +888,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         # per language (the other languages' folders are theirs, not the default's).
         if self.single_language is not None:
             return  # one language of `memoria build`: the parent indexes them all (memoria.engine.build)
-        i18n = StaticI18n.of(config)
-        if i18n.nested_build():
+        if self._nested(config):
             return
         if self.preview is not None and self.preview.indexed:
             return  # the preview's search stays as its first build indexed it (handbook/staff-tools.md: Live preview)
@@ -1078,7 +1154,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     @event_priority(-150)
     def _resume_cycle_collection(self, config: MkDocsConfig) -> None:
         # After static-i18n's on_post_build (-100), which builds the other languages.
-        if self.rebuilding and not StaticI18n.of(config).nested_build():
+        if self.rebuilding and not self._nested(config):
             self.rebuild_collection.resume()
 
     on_post_build = CombinedEvent(

@@ -74,6 +74,8 @@ def entry_fingerprint(
 
 def _parts_around(catalog: Catalog, entry: Entry) -> list[Entry]:
     """A recording's page names the parts before and after it in its event (views: previous/next part)."""
+    if entry.section != "recordings":
+        return []  # the parts are recordings: no other entry is among them
     event = catalog.event_of(entry)
     parts = catalog.recordings_of(event) if event is not None else []
     return parts if entry in parts else []

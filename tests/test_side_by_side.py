@@ -14,24 +14,36 @@ import time
 from pathlib import Path
 
 import pytest
+from mkdocs.exceptions import PluginError
 
-from memoria.engine.side_by_side import LanguageBuildFailed, SideBySide, refused
+from memoria.engine.side_by_side import Failure, SideBySide, refused
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only")
 
 
 class Site:
-    """What the builders did, as lines in a file each process appends to."""
+    """What the builders did, as lines in a file each process appends to; the preview the copies serve."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, wanted: list[str]) -> None:
         self.log = folder / "builds.log"
         self.lang = "en"
         self.builds = 0  # this process's own count
         self.fail: Path = folder / "fail"  # while this file names a language, its build fails
-        self.lost: list[str] = []
+        self.languages = wanted
+        self.lost_because: list[str] = []
+        self.failures: list[Failure] = []
 
-    def become(self, lang: str) -> None:
+    def rebuild_only(self, lang: str) -> None:
         self.lang, self.builds = lang, 0
+
+    def wanted(self) -> list[str]:
+        return self.languages
+
+    def failed(self, failures: list[Failure]) -> None:
+        self.failures = failures
+
+    def lost(self, why: str) -> None:
+        self.lost_because.append(why)
 
     def build(self) -> str:
         self.builds += 1
@@ -55,10 +67,8 @@ def _forking_allowed(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureReq
         monkeypatch.setattr("memoria.engine.side_by_side.refused", lambda: None)
 
 
-def _start(site: Site, languages: list[str], wanted: list[str] | None = None) -> SideBySide:
-    side = SideBySide.start(
-        languages, site.build, site.become, site.problems, site.lost.append, lambda: wanted or languages, []
-    )
+def _start(site: Site, languages: list[str]) -> SideBySide:
+    side = SideBySide.start(languages, site.build, site, [])
     assert side is not None
     return side
 
@@ -72,7 +82,7 @@ def _gone(pid: int) -> bool:
 
 
 def test_each_copy_builds_its_language_beside_the_server_and_keeps_its_own_memory(tmp_path: Path) -> None:
-    site = Site(tmp_path)
+    site = Site(tmp_path, ["es", "fr"])
     side = _start(site, ["es", "fr"])
     build = side.wrap(site.build)
     try:
@@ -80,7 +90,7 @@ def test_each_copy_builds_its_language_beside_the_server_and_keeps_its_own_memor
         assert build() == "en"
         # every language built at each rebuild, each copy counting its own builds
         assert site.lines() == ["en 1", "en 2", "es 1", "es 2", "fr 1", "fr 2"]
-        assert site.lang == "en" and site.lost == []
+        assert site.lang == "en" and site.lost_because == []
     finally:
         pids = [copy.pid for copy in side.copies]
         side.stop()
@@ -88,15 +98,17 @@ def test_each_copy_builds_its_language_beside_the_server_and_keeps_its_own_memor
 
 
 def test_a_copys_failed_build_fails_the_rebuild_with_its_problems(tmp_path: Path) -> None:
-    site = Site(tmp_path)
+    site = Site(tmp_path, ["es"])
     side = _start(site, ["es"])
     build = side.wrap(site.build)
     try:
         site.fail.write_text("es")
-        with pytest.raises(LanguageBuildFailed) as failed:
+        with pytest.raises(PluginError) as failed:
             build()
         assert str(failed.value) == "'es' build: es cannot be built"
-        assert failed.value.failures[0].problems == ["es: a problem"]
+        assert [(f.lang, f.message, f.problems) for f in site.failures] == [
+            ("es", "es cannot be built", ["es: a problem"])
+        ]
         site.fail.unlink()
         assert build() == "en"  # the copy is still there, and builds again
         assert site.lines() == ["en 1", "en 2", "es 2"]
@@ -105,7 +117,7 @@ def test_a_copys_failed_build_fails_the_rebuild_with_its_problems(tmp_path: Path
 
 
 def test_the_servers_failed_build_is_raised_once_the_copies_are_done(tmp_path: Path) -> None:
-    site = Site(tmp_path)
+    site = Site(tmp_path, ["es"])
     side = _start(site, ["es"])
     build = side.wrap(site.build)
     try:
@@ -118,14 +130,14 @@ def test_the_servers_failed_build_is_raised_once_the_copies_are_done(tmp_path: P
 
 
 def test_a_copy_killed_hands_every_language_back_to_the_server(tmp_path: Path) -> None:
-    site = Site(tmp_path)
+    site = Site(tmp_path, ["es"])
     side = _start(site, ["es"])
     build = side.wrap(site.build)
     pid = side.copies[0].pid
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
     assert build() == "en"
-    assert site.lost == ["stopped"]
+    assert site.lost_because == ["stopped"]
     assert side.copies == []
     # the server's builder ran twice: once beside the dead copy, once more for every language
     assert site.lines() == ["en 1", "en 2"]
@@ -134,18 +146,18 @@ def test_a_copy_killed_hands_every_language_back_to_the_server(tmp_path: Path) -
 
 
 def test_languages_changed_in_the_configuration_stop_the_copies(tmp_path: Path) -> None:
-    site = Site(tmp_path)
-    side = _start(site, ["es"], wanted=["es", "fr"])
+    site = Site(tmp_path, ["es", "fr"])
+    side = _start(site, ["es"])
     build = side.wrap(site.build)
     pid = side.copies[0].pid
     assert build() == "en"
-    assert site.lost == ["languages"]
+    assert site.lost_because == ["languages"]
     assert side.copies == []
     assert _gone(pid) or os.waitpid(pid, os.WNOHANG) != (0, 0)
 
 
 def test_a_copy_ends_when_the_server_is_gone(tmp_path: Path) -> None:
-    site = Site(tmp_path)
+    site = Site(tmp_path, ["es"])
     side = _start(site, ["es"])
     copy = side.copies[0]
     os.close(copy.commands)  # what the kernel does when the server is killed
@@ -162,13 +174,8 @@ def test_no_copy_is_forked_while_another_thread_runs(tmp_path: Path) -> None:
     thread.start()
     try:
         assert refused() == "other threads run in the preview already"
-        site = Site(tmp_path)
-        assert (
-            SideBySide.start(
-                ["es"], site.build, site.become, site.problems, site.lost.append, lambda: ["es"], []
-            )
-            is None
-        )
+        site = Site(tmp_path, ["es"])
+        assert SideBySide.start(["es"], site.build, site, []) is None
     finally:
         stop.set()
         thread.join()

@@ -80,7 +80,7 @@ from memoria.engine.engines import DEFAULT_ENGINE, ENGINES
 from memoria.engine.i18n_bridge import StaticI18n, file_alternates, file_language, memoise_is_relative_to
 from memoria.engine.localised_files import ChosenFiles, LocalisedFiles
 from memoria.engine.preview_errors import PreviewErrors
-from memoria.engine.side_by_side import SideBySide
+from memoria.engine.side_by_side import Failure, SideBySide
 from memoria.engine.watch import StopOnSigterm, use_file_events
 from memoria.feed_stylesheet import render_stylesheet
 from memoria.feeds import (
@@ -162,9 +162,10 @@ from memoria.when import DEFAULT_TIME_ZONE
 log = get_plugin_logger(__name__)
 
 
-def _warnings_only(record: logging.LogRecord) -> bool:
-    """A logging filter: warnings and errors pass, information does not."""
-    return record.levelno >= logging.WARNING
+def _said_by_the_server(record: logging.LogRecord) -> bool:
+    """A copy's logging filter: MkDocs' build and serve lines ("Building documentation…", a failed
+    build's error) are the server's to say; it reports a copy's failed build itself."""
+    return False
 
 
 class _FeedKindChoice(c.Choice[str]):
@@ -234,6 +235,30 @@ class MemoriaConfig(base.Config):
     """Refuse pages whose text holds scripts or loads from other hosts; false only to test the Content-Security-Policy."""
     engine = c.Choice(ENGINES, default=DEFAULT_ENGINE)
     """Which engine `memoria build`, `memoria serve` and `make offline` run: mkdocs or properdocs (same site either way)."""
+
+
+class _SideBySidePreview:
+    """The plugin as the preview's copies see it (memoria.engine.side_by_side.Preview)."""
+
+    def __init__(self, plugin: MemoriaPlugin) -> None:
+        self.plugin = plugin
+
+    def rebuild_only(self, lang: str) -> None:
+        self.plugin._rebuild_only(lang)
+
+    def problems(self) -> list[Problem]:
+        return self.plugin.content_problems
+
+    def wanted(self) -> list[str]:
+        return list(self.plugin.addressing.languages.built_others)
+
+    def failed(self, failures: list[Failure]) -> None:
+        self.plugin.content_problems = [problem for failure in failures for problem in failure.problems]
+        for failure in failures:
+            log.error(f"'{failure.lang}' build: {failure.message}")
+
+    def lost(self, why: str) -> None:
+        self.plugin._rebuild_every_language(why)
 
 
 class MemoriaPlugin(BasePlugin[MemoriaConfig]):
@@ -328,15 +353,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if not StaticI18n.of(config).enabled or StaticI18n.of(config).refused:
             return
         default = self.addressing.languages.default
-        side_by_side = SideBySide.start(
-            others,
-            builder,
-            self._rebuild_only,
-            lambda: self.content_problems,
-            self._rebuild_every_language,
-            lambda: list(self.addressing.languages.built_others),
-            [server.fileno()],
-        )
+        side_by_side = SideBySide.start(others, builder, _SideBySidePreview(self), [server.fileno()])
         if side_by_side is None:
             return
         self.side_by_side = side_by_side
@@ -349,9 +366,9 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         assert self.preview is not None
         self.preview.keep_only(lang)
         self.not_found_pages = {k: v for k, v in self.not_found_pages.items() if k == lang}
-        if lang != self.addressing.languages.default:  # MkDocs' "Building documentation...", once is enough
+        if lang != self.addressing.languages.default:
             for name in ("mkdocs.commands.serve", "mkdocs.commands.build"):
-                logging.getLogger(name).addFilter(_warnings_only)
+                logging.getLogger(name).addFilter(_said_by_the_server)
 
     def _rebuild_every_language(self, why: str) -> None:
         """The copies are gone: this process rebuilds every language again, those it had let go from nothing."""
@@ -376,7 +393,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if self.preview is not None:
             files, folders = configuration_files(config), self._environment_folders(config)
             changed = self.preview.use_environment(environment_stamps(files, folders))
-            if changed and self.preview_language in (None, self.addressing.languages.default):  # said once
+            if changed and self._speaks_for_the_site():
                 log.info(
                     messages._(
                         "mkdocs.yml, the theme's overrides or the shared lists changed: every page is rendered again"
@@ -386,6 +403,10 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if self.rebuilding:
             # A preview rebuild runs without the cycle collector's passes (memoria.preview).
             self.rebuild_collection.pause()
+
+    def _speaks_for_the_site(self) -> bool:
+        """What every language's build finds (the catalog's warnings) is said once: not by a preview's copy."""
+        return self.preview_language in (None, self.addressing.languages.default)
 
     def _nested(self, config: MkDocsConfig) -> bool:
         """A build static-i18n runs inside the default language's (a language of the preview's own process is none)."""
@@ -522,15 +543,18 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
             self.content_problems = [*error.problems, *policy]
             raise _content_error(self.content_problems) from None
         if not self.config.content_policy:
-            log.warning(
-                "content_policy: false — page texts are not checked; only the Content-Security-Policy stands"
-            )
+            if self._speaks_for_the_site():
+                log.warning(
+                    "content_policy: false — page texts are not checked; only the Content-Security-Policy stands"
+                )
             return catalog
         sources = [source for entry in catalog.entries for source in entry.sources.values()]
         refused = policy_problems(docs_dir, sources, self.allowance, self.policy_cache)
         if refused:
             self.content_problems = refused
             raise _content_error(refused)
+        if not self._speaks_for_the_site():
+            return catalog  # the preview's server says what the catalog found
         for warning in catalog.warnings:
             # A translation behind its original never stops a build, strict or not: `memoria check` lists it.
             (log.info if warning.translation_lag else log.warning)(str(warning))
@@ -544,7 +568,11 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
     @event_priority(50)
     def _announce_generated_pages(self, files: Files, config: MkDocsConfig) -> Files:
         self.lang = self._current_language(config)
-        if self.catalog is None or self.lang == self.addressing.languages.default or self.preview_language:
+        if (
+            self.catalog is None
+            or self.lang == self.addressing.languages.default
+            or self.preview_language is not None
+        ):
             self.catalog = self._load(config)  # once per `mkdocs build`, reused by later languages
             self.recording_manifests = None  # read again once per build too, for every language
             # the same pages in every language

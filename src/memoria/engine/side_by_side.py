@@ -6,9 +6,10 @@ as on English. Once the first build is over, the preview forks one copy of itsel
 language (`start`). Each copy keeps that language's memory of the last rebuild (fingerprints,
 feeds, HTML kept for feed items: memoria.preview) and rebuilds that language alone into its
 folder of the preview's site, when the server rebuilds the default language (`SideBySide.wrap`);
-the server answers requests once every language is rebuilt, and a failed build in a copy fails
-the rebuild as a failed build of the default language does. If a copy is gone, the server
-rebuilds every language itself again, from a clean slate (`on_lost`).
+the server answers requests once every language is rebuilt. A copy's failed build fails the
+rebuild as the default language's does (a PluginError; the preview's error page shows the copy's
+content problems). If a copy is gone, or mkdocs.yml changed the languages, the server rebuilds
+every language itself again, those it had let go from a clean slate (`Preview.lost`).
 
 Forking needs a process that runs nothing else: `start` forks only from the first build's
 thread, before the server's threads start, on POSIX.
@@ -27,7 +28,9 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
+
+from mkdocs.exceptions import PluginError
 
 log = logging.getLogger("mkdocs.plugins.memoria")
 
@@ -41,6 +44,25 @@ class Failure:
     lang: str
     message: str
     problems: list[Any]
+
+
+class Preview(Protocol):
+    """What the preview's plugin does for its copies (memoria.engine.plugin)."""
+
+    def rebuild_only(self, lang: str) -> None:
+        """From now on this process rebuilds `lang` alone (in a copy: its language; in the server: the default)."""
+
+    def problems(self) -> list[Any]:
+        """The content problems of the last failed build, reported with it."""
+
+    def wanted(self) -> list[str]:
+        """The languages that need a copy, as the configuration loaded last says (mkdocs.yml may change them)."""
+
+    def failed(self, failures: list[Failure]) -> None:
+        """Copies' builds failed and the server's did not: say so, show their problems."""
+
+    def lost(self, why: str) -> None:
+        """The copies are gone ("stopped": one died; "languages": no longer wanted): the server builds every language."""
 
 
 class LanguageCopy:
@@ -101,30 +123,21 @@ def refused() -> str | None:
 class SideBySide:
     """The copies of the preview, one per language other than the default, and the builder that waits for them."""
 
-    def __init__(
-        self, copies: list[LanguageCopy], on_lost: Callable[[str], None], wanted: Callable[[], list[str]]
-    ) -> None:
+    def __init__(self, copies: list[LanguageCopy], preview: Preview) -> None:
         self.copies = copies
-        self.on_lost = on_lost  # the copies are gone (why): the server builds every language itself again
-        self.wanted = wanted  # the languages the copies should build, as the last configuration says
+        self.preview = preview
 
     @classmethod
     def start(
         cls,
         languages: list[str],
         builder: Callable[[], Any],
-        become: Callable[[str], None],
-        problems: Callable[[], list[Any]],
-        on_lost: Callable[[str], None],
-        wanted: Callable[[], list[str]],
+        preview: Preview,
         inherited: list[int],
     ) -> SideBySide | None:
-        """Fork one copy per language of `languages`; in each, `become(lang)` and then serve rebuilds with `builder`.
+        """Fork one copy per language of `languages`; each rebuilds its language with `builder` when told.
 
-        `problems`: the content problems of the last failed build (the plugin's), reported with it.
-        `wanted`: the languages that need a copy, read again after each rebuild (mkdocs.yml may
-        have changed them: then the copies stop). `inherited`: descriptors the copies close (the
-        server's socket).
+        `inherited`: descriptors the copies close (the server's socket).
 
         Returns None (and forks nothing) when `refused` says why not. In a copy this never
         returns: the copy exits when the server closes its end.
@@ -145,11 +158,11 @@ class SideBySide:
                 os.close(replies_read)
                 for fd in [*inherited, *(fd for copy in copies for fd in (copy.commands, copy.replies))]:
                     os.close(fd)  # the server's, and the earlier copies' ends
-                _serve_rebuilds(lang, builder, become, problems, commands_read, replies_write)
+                _serve_rebuilds(lang, builder, preview, commands_read, replies_write)
             os.close(commands_read)
             os.close(replies_write)
             copies.append(LanguageCopy(lang, pid, commands_write, replies_read))
-        return cls(copies, on_lost, wanted)
+        return cls(copies, preview)
 
     def wrap(self, builder: Callable[..., Any]) -> Callable[..., Any]:
         """The server's builder: the copies start their rebuilds, the server builds its language, all are waited for."""
@@ -167,11 +180,11 @@ class SideBySide:
                 copy.outcome() if ok else False for copy, ok in zip(self.copies, started, strict=True)
             ]
             lost = "stopped" if any(outcome is False for outcome in outcomes) else None
-            if lost is None and self.wanted() != [copy.lang for copy in self.copies]:
+            if lost is None and self.preview.wanted() != [copy.lang for copy in self.copies]:
                 lost = "languages"
             if lost is not None:
                 self.stop()
-                self.on_lost(lost)
+                self.preview.lost(lost)
                 if error is None:
                     # what the copies built is unknown, or no longer wanted: every language now, here
                     return builder(*args, **kwargs)
@@ -179,7 +192,8 @@ class SideBySide:
                 raise error
             failures = [outcome for outcome in outcomes if isinstance(outcome, Failure)]
             if failures:
-                raise LanguageBuildFailed(failures)
+                self.preview.failed(failures)
+                raise PluginError("; ".join(f"'{f.lang}' build: {f.message}" for f in failures))
             return result
 
         return build
@@ -190,34 +204,21 @@ class SideBySide:
         self.copies = []
 
 
-class LanguageBuildFailed(Exception):
-    """A copy's rebuild failed: its error's text; the plugin shows its content problems."""
-
-    def __init__(self, failures: list[Failure]) -> None:
-        super().__init__("; ".join(f"'{f.lang}' build: {f.message}" for f in failures))
-        self.failures = failures
-
-
 def _serve_rebuilds(
-    lang: str,
-    builder: Callable[[], Any],
-    become: Callable[[str], None],
-    problems: Callable[[], list[Any]],
-    commands: int,
-    replies: int,
+    lang: str, builder: Callable[[], Any], preview: Preview, commands: int, replies: int
 ) -> None:
     """A copy's life: rebuild `lang` at each command, report the outcome, exit when the server is gone."""
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which closes our pipe
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        become(lang)
+        preview.rebuild_only(lang)
         while _read_exactly(commands, 1) is not None:
             outcome: Failure | None = None
             try:
                 builder()
             except Exception as error:  # every failed build is reported, as the server's own would be
-                outcome = Failure(lang, str(error), list(problems()))
+                outcome = Failure(lang, str(error), list(preview.problems()))
             body = pickle.dumps(outcome)
             report = memoryview(_HEADER.pack(len(body)) + body)
             while report:

@@ -469,6 +469,9 @@ def test_a_preview_whose_spanish_process_is_killed_rebuilds_every_language_itsel
                     ),
                     CHANGE_DEADLINE_SECONDS,
                 )
+                if number == 0:  # the server's own 404 page at the root, the copy's in its folder
+                    assert '<html lang="en"' in _get(f"{base}/404.html")
+                    assert '<html lang="es"' in _get(f"{base}/es/404.html")
             assert _children(process.pid) == []
         finally:
             process.terminate()

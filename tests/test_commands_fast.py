@@ -254,3 +254,20 @@ def test_build_refuses_a_build_time_without_an_offset_once_in_either_language(
         english.returncode == 2
         and 'UTC offset such as 2026-12-10T09:00-06:00, got "2026-12-10T09:00"' in english.stderr
     )
+
+
+def test_status_counts_a_recording_written_in_spanish_only(tmp_path: Path) -> None:
+    """A recording with only a Spanish file is a recording too (it was left out of `memoria status`)."""
+    from memoria.status import recording_ids
+
+    recordings = tmp_path / "docs" / "recordings"
+    (recordings / "2015").mkdir(parents=True)
+    (recordings / "2016").mkdir(parents=True)
+    (recordings / "2015/part-1.en.md").write_text("---\nid: session-part-1\n---\n", encoding="utf-8")
+    (recordings / "2015/part-1.es.md").write_text("---\nid: session-part-1\n---\n", encoding="utf-8")
+    (recordings / "2016/testimonio.es.md").write_text("---\ntitle: Testimonio\n---\n", encoding="utf-8")
+    (recordings / "2016/audiencia.es.md").write_text("---\nid: audiencia-cidh\n---\n", encoding="utf-8")
+    # written in Spanish, translated: the English file gives no id (it is the original's)
+    (recordings / "2016/audiencia.en.md").write_text("---\ntitle: Hearing\n---\n", encoding="utf-8")
+    (recordings / "2016/notes.txt").write_text("not an entry", encoding="utf-8")
+    assert recording_ids(tmp_path / "docs") == ["audiencia-cidh", "session-part-1", "testimonio"]

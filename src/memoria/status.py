@@ -78,20 +78,29 @@ def translation_coverage(docs_dir: Path, languages: Languages = MEMORIA_LANGUAGE
     return [coverage[section] for section in coverage]
 
 
-def recording_ids(docs_dir: Path) -> list[str]:
-    """Ids of the recordings, as the English files name them (or their file names)."""
-    ids = []
+def recording_ids(docs_dir: Path, languages: Languages = MEMORIA_LANGUAGES) -> list[str]:
+    """Ids of the recordings, one per recording whatever its languages: the `id` its files give, else the file name.
+
+    `id` is language-neutral, so only the original file gives it, and the original may be the
+    Spanish one (a recording written in Spanish, with or without an English translation).
+    """
+    files: dict[Path, list[Path]] = {}  # the recording, without language → its files
     for section, path in entry_files(docs_dir):
         base, lang = split_language(path.name)
-        if section != "recordings" or lang != "en":
-            continue
+        if section == "recordings" and lang in languages:
+            files.setdefault(path.with_name(base), []).append(path)
+    return sorted(_declared_id(paths) or recording.name for recording, paths in files.items())
+
+
+def _declared_id(paths: list[Path]) -> str | None:
+    for path in paths:
         try:
-            values = parse_front_matter(path.read_text(encoding="utf-8")).values
+            entry_id = parse_front_matter(path.read_text(encoding="utf-8")).values.get("id")
         except (FrontMatterError, UnicodeDecodeError):
-            values = {}
-        entry_id = values.get("id")
-        ids.append(entry_id if isinstance(entry_id, str) and entry_id else base)
-    return sorted(ids)
+            continue
+        if isinstance(entry_id, str) and entry_id:
+            return entry_id
+    return None
 
 
 @dataclass(frozen=True)
@@ -103,10 +112,12 @@ class RecordingState:
     problem: str | None = None  # a manifest that could not be read
 
 
-def recording_states(docs_dir: Path, media_dir: Path) -> list[RecordingState]:
+def recording_states(
+    docs_dir: Path, media_dir: Path, languages: Languages = MEMORIA_LANGUAGES
+) -> list[RecordingState]:
     """Each recording's status from media/<id>/manifest.json; no manifest means not checked yet."""
     states = []
-    for recording_id in recording_ids(docs_dir):
+    for recording_id in recording_ids(docs_dir, languages):
         try:
             manifest = load_manifest(media_dir, recording_id)
         except ValueError as error:  # an id that cannot be a folder name

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     languages = project.addressing.languages
     coverage = translation_coverage(project.docs_dir, languages)
-    states = recording_states(project.docs_dir, project.media_dir)
+    states = recording_states(project.docs_dir, project.media_dir, languages)
     counts = count_by_status(states)
     try:
         now = build_moment(os.environ)

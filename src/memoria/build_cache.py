@@ -123,10 +123,14 @@ def _file_digest(path: str) -> str:
     stat = os.stat(path)
     if stat.st_size > _HASHED_UP_TO:
         return f"{stat.st_size}:{stat.st_mtime_ns}"
-    with open(path, "rb") as file:
-        found = hashlib.blake2b(file.read(), digest_size=16).digest()
+    found = _hashed(path)
     _read_digests[path] = ((stat.st_size, stat.st_mtime_ns, stat.st_ino), found)
     return found.hex()
+
+
+def _hashed(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return hashlib.blake2b(file.read(), digest_size=16).digest()
 
 
 def file_digest(path: Path) -> bytes:
@@ -139,8 +143,7 @@ def file_digest(path: Path) -> bytes:
         stat = os.stat(name)
         if known[0] == (stat.st_size, stat.st_mtime_ns, stat.st_ino):
             return known[1]
-    with open(name, "rb") as file:
-        return hashlib.blake2b(file.read(), digest_size=16).digest()
+    return _hashed(name)
 
 
 def folder_digest(root: Path, skip: Iterable[Path] = ()) -> str:

@@ -72,7 +72,7 @@ def build_language(
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from memoria.build_cache import BuildCache, set_aside
+    from memoria.build_cache import BuildCache
     from memoria.engine.cache import CachePlugin, CollectAfterLoading, PhaseClock, environment_of
     from memoria.search import stage_site
 
@@ -87,7 +87,7 @@ def build_language(
             raise BuildFailed(f"'{lang}' build: {error}") from None
     memoria = _memoria_plugin(config)
     if memoria is not None:
-        memoria.single_language = lang  # do not index search: the parent indexes every language
+        memoria.single_language = lang  # this language alone; search is indexed by the parent
     clock = PhaseClock(started)
     config.plugins["memoria-clock"] = clock
     cache = None
@@ -97,8 +97,6 @@ def build_language(
         if environment is not None:
             cache = CachePlugin(BuildCache(Path(cache_dir)), lang, environment, memoria)
             config.plugins["memoria-cache"] = cache
-    if cache is not None and not cache.warm:
-        set_aside(Path(site_dir))  # a starting tree (commands.build) is of no use to a cold build
     config.plugins["memoria-collect"] = CollectAfterLoading(warm=cache is not None and cache.warm)
     config.plugins.on_startup(command="build", dirty=False)
     try:

@@ -182,14 +182,13 @@ def test_no_copy_is_forked_while_another_thread_runs(tmp_path: Path) -> None:
 
 
 def test_a_copy_leaves_the_root_404_page_to_the_server() -> None:
-    """MkDocs writes every build's 404 page to site/404.html: a process building Spanish alone (a preview
-    copy, `memoria build`'s Spanish process) keeps its render for es/404.html only."""
+    """MkDocs writes every build's 404 page to site/404.html: a copy's render is kept for es/404.html only."""
     from memoria.engine.plugin import MemoriaPlugin
 
     plugin = MemoriaPlugin()
     plugin.serving = True  # the preview: no Content-Security-Policy added
     page = '<html lang="es"><body>No encontrada</body></html>'
-    for single_language, lang, written in [("es", "es", ""), ("en", "en", page), (None, "es", page)]:
-        plugin.single_language, plugin.lang, plugin.not_found_pages = single_language, lang, {}
+    for preview_language, lang, written in [("es", "es", ""), ("en", "en", page), (None, "es", page)]:
+        plugin.preview_language, plugin.lang, plugin.not_found_pages = preview_language, lang, {}
         assert plugin.on_post_template(page, "404.html", None) == written  # type: ignore[arg-type]
         assert plugin.not_found_pages == {lang: page}

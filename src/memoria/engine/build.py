@@ -87,7 +87,7 @@ def build_language(
             raise BuildFailed(f"'{lang}' build: {error}") from None
     memoria = _memoria_plugin(config)
     if memoria is not None:
-        memoria.single_language = lang  # this language alone; search is indexed by the parent
+        memoria.single_language = lang  # do not index search: the parent indexes every language
     clock = PhaseClock(started)
     config.plugins["memoria-clock"] = clock
     cache = None

@@ -303,11 +303,12 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         self.policy_cache: PolicyCache | None = None  # preview: unchanged bodies are checked once
         self.store_location: StoreLocation | None = None  # media_store: s3://… (None: the media folder)
         self.media_url: str | None = None  # where the pages point for media (None: site/media/)
-        # The one language this process builds (None: all of them, static-i18n nesting the others
-        # in the default's): set by memoria.engine.build in each language's process of `memoria
-        # build` (the parent indexes search once all have ended), and by the preview's processes
-        # side by side (memoria.engine.side_by_side).
+        # Set by memoria.engine.build in each per-language process of `memoria build`: this
+        # process makes that one language, and the parent indexes search once all have ended.
         self.single_language: str | None = None
+        # Preview, languages side by side (memoria.engine.side_by_side): the one language this
+        # process rebuilds (None: all of them, static-i18n nesting the others in the default's).
+        self.preview_language: str | None = None
         self.side_by_side: SideBySide | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -361,7 +362,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
     def _rebuild_only(self, lang: str) -> None:
         """This process rebuilds `lang` alone from now on: what it kept of the other languages goes."""
-        self.single_language = lang
+        self.preview_language = lang
         assert self.preview is not None
         self.preview.keep_only(lang)
         self.not_found_pages = {k: v for k, v in self.not_found_pages.items() if k == lang}
@@ -383,7 +384,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                     "Live preview: a language's process stopped: every language is rebuilt in this one"
                 )
             )
-        self.single_language = None
+        self.preview_language = None
         self.side_by_side = None
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
@@ -405,11 +406,11 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
 
     def _speaks_for_the_site(self) -> bool:
         """What every language's build finds (the catalog's warnings) is said once: not by a preview's copy."""
-        return self.single_language in (None, self.addressing.languages.default)
+        return self.preview_language in (None, self.addressing.languages.default)
 
     def _nested(self, config: MkDocsConfig) -> bool:
         """A build static-i18n runs inside the default language's (a language of the preview's own process is none)."""
-        return self.single_language is None and StaticI18n.of(config).nested_build()
+        return self.preview_language is None and StaticI18n.of(config).nested_build()
 
     def _environment_folders(self, config: MkDocsConfig) -> list[Path]:
         """What every preview page may show besides entries and mkdocs.yml: the theme's overrides, the shared lists."""
@@ -426,6 +427,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if self.side_by_side is not None:  # the copies rebuilding the other languages end with the server
             self.side_by_side.stop()
             self.side_by_side = None
+        self.preview_language = None
         if self.rebuilding:  # a rebuild stopped midway (Ctrl-C) left the cycle collector paused
             self.rebuild_collection.shutdown()
             self.rebuilding = False
@@ -462,8 +464,8 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
                 "absolute): add e.g. 'site_url: https://archive.example.org/'"
             )
         self.addressing = self._read_addressing(config)
-        if self.single_language is not None:  # again for each configuration: the preview reloads it
-            StaticI18n.of(config).build_only(self.single_language)
+        if self.preview_language is not None:  # a language of the preview's side-by-side rebuilds
+            StaticI18n.of(config).build_only(self.preview_language)
         try:
             check_options(self._feed_options())
         except FeedConfigError as error:
@@ -569,7 +571,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if (
             self.catalog is None
             or self.lang == self.addressing.languages.default
-            or self.single_language is not None
+            or self.preview_language is not None
         ):
             self.catalog = self._load(config)  # once per `mkdocs build`, reused by later languages
             self.recording_manifests = None  # read again once per build too, for every language
@@ -880,7 +882,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         if template_name == "404.html":
             output_content = self._with_csp(output_content, "")
             self.not_found_pages[self.lang] = output_content
-            if self.single_language not in (None, self.addressing.languages.default):
+            if self.preview_language not in (None, self.addressing.languages.default):
                 return ""  # site/404.html is the default language's process's: MkDocs writes no empty page
         return output_content
 
@@ -913,7 +915,7 @@ class MemoriaPlugin(BasePlugin[MemoriaConfig]):
         # inside the first build's: index once, when it is no longer building, one bundle
         # per language (the other languages' folders are theirs, not the default's).
         if self.single_language is not None:
-            return  # one language's process: `memoria build`'s parent indexes them all, the preview once
+            return  # one language of `memoria build`: the parent indexes them all (memoria.engine.build)
         if self._nested(config):
             return
         if self.preview is not None and self.preview.indexed:
